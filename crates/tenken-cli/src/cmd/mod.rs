@@ -1,0 +1,13 @@
+//! One module per subcommand; each has `Args` (clap) and `run`, returning the exit code.
+
+pub mod assessment;
+pub mod checklist;
+pub mod compare;
+pub mod history;
+pub mod import;
+pub mod key;
+pub mod ledger;
+pub mod report;
+pub mod scan;
+pub mod vendor;
+pub mod verify;

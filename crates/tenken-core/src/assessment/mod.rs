@@ -1,0 +1,137 @@
+//! Assessments: a clinic profile, a checklist version and the answers, plus the evidence
+//! bundles attached to it, item <-> evidence mapping and contradictions.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::checklist::Scope;
+
+/// A vendor (事業者) the clinic works with.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Vendor {
+    /// Company name.
+    pub name: String,
+    /// Contact person, phone or mail.
+    #[serde(default)]
+    pub contact: String,
+    /// Systems this vendor provides or maintains.
+    #[serde(default)]
+    pub systems: Vec<String>,
+}
+
+/// The clinic's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ClinicProfile {
+    /// 医療機関名.
+    pub name: String,
+    /// 所在地.
+    #[serde(default)]
+    pub address: String,
+    /// 管理者 (院長).
+    #[serde(default)]
+    pub administrator: String,
+    /// 医療情報システム安全管理責任者.
+    #[serde(default)]
+    pub security_officer: String,
+    /// Systems in use (電子カルテ, レセコン, オンライン資格確認, PACS ...).
+    #[serde(default)]
+    pub systems: Vec<String>,
+    /// Vendors with contacts.
+    #[serde(default)]
+    pub vendors: Vec<Vendor>,
+}
+
+/// The answer value of one item and scope row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerValue {
+    /// はい.
+    Yes,
+    /// いいえ (needs a 目標日).
+    No,
+    /// 該当なし.
+    NotApplicable,
+    /// 未回答.
+    #[default]
+    Unanswered,
+}
+
+impl AnswerValue {
+    /// Label as on the form.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (self, lang) {
+            (AnswerValue::Yes, crate::Lang::Ja) => "はい",
+            (AnswerValue::No, crate::Lang::Ja) => "いいえ",
+            (AnswerValue::NotApplicable, crate::Lang::Ja) => "該当なし",
+            (AnswerValue::Unanswered, crate::Lang::Ja) => "未回答",
+            (AnswerValue::Yes, crate::Lang::En) => "Yes",
+            (AnswerValue::No, crate::Lang::En) => "No",
+            (AnswerValue::NotApplicable, crate::Lang::En) => "N/A",
+            (AnswerValue::Unanswered, crate::Lang::En) => "Unanswered",
+        }
+    }
+}
+
+/// A file attached to an answer, recorded by name, size and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// File name as given.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 (hex) of the contents.
+    pub sha256: String,
+}
+
+/// One answer: an item and scope row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// Item id within the assessment's checklist.
+    pub item_id: String,
+    /// Scope row.
+    pub scope: Scope,
+    /// はい / いいえ / 該当なし / 未回答.
+    pub value: AnswerValue,
+    /// 確認日.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on: Option<NaiveDate>,
+    /// 目標日 (required when いいえ).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<NaiveDate>,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+    /// Responsible person.
+    #[serde(default)]
+    pub responsible: String,
+    /// Attached files.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// Last change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Errors of answer validation.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AnswerError {
+    /// いいえ without a 目標日.
+    #[error("「いいえ」には目標日が必要です (item {0}: a No answer needs a target date)")]
+    MissingTargetDate(String),
+    /// The item does not exist in the checklist.
+    #[error("項目 {0} はこのチェックリストにありません (unknown item)")]
+    UnknownItem(String),
+    /// The scope row does not exist for this item.
+    #[error("項目 {0} には {1:?} の行がありません (scope row not on this item)")]
+    UnknownScope(String, Scope),
+}
+
+impl Answer {
+    /// Checks the rules that do not need the checklist: いいえ needs a 目標日.
+    pub fn validate(&self) -> Result<(), AnswerError> {
+        if self.value == AnswerValue::No && self.target_date.is_none() {
+            return Err(AnswerError::MissingTargetDate(self.item_id.clone()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! SQLite storage of assessments, answers, bundles and report history, with migrations.

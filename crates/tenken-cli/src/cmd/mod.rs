@@ -6,6 +6,7 @@ pub mod compare;
 pub mod history;
 pub mod import;
 pub mod key;
+pub mod netargs;
 pub mod ledger;
 pub mod report;
 pub mod scan;

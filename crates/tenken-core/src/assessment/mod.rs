@@ -135,3 +135,45 @@ impl Answer {
         Ok(())
     }
 }
+
+/// Who carried out the assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Assessor {
+    /// Person's name.
+    pub name: String,
+    /// Company, when a vendor did the assessment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+}
+
+/// An assessment: one fiscal year's self-check of one clinic against one checklist version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// Database id.
+    pub id: i64,
+    /// Fiscal year (西暦, April to March).
+    pub fiscal_year: u16,
+    /// Checklist id (e.g. `mhlw-r7`).
+    pub checklist_id: String,
+    /// Sheet answered (`clinic`, `pharmacy`, or `vendor` for a vendor's answer set).
+    pub sheet: String,
+    /// Clinic profile at the time of the assessment.
+    pub profile: ClinicProfile,
+    /// Who assessed.
+    #[serde(default)]
+    pub assessor: Assessor,
+    /// Answers (one per item and scope row that has been touched).
+    pub answers: Vec<Answer>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Japanese fiscal year (April–March) of a date, as 西暦 of its April.
+pub fn fiscal_year_of(date: NaiveDate) -> u16 {
+    use chrono::Datelike;
+    let y = date.year();
+    let fy = if date.month() >= 4 { y } else { y - 1 };
+    u16::try_from(fy).unwrap_or(0)
+}

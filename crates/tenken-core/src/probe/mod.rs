@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::evidence::{Finding, HostFacts, ItemRef};
 use crate::Text;
 
+pub mod parse;
+
 /// Operating-system family a probe implementation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

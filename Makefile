@@ -1,0 +1,64 @@
+# Tenken — one entry point for set-up, the report, the tests, the app and the benchmarks.
+# Every target installs the system packages it needs (scripts/deps.sh, apt) on Debian/Ubuntu.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+OUT ?= tenken-report.pdf
+TENKEN := target/release/tenken
+
+.PHONY: help deps deps-cli cli report test test-rust test-ui lint app app-build gui-test bench notices clean
+
+help:
+	@echo "make report   - このPCを点検して署名付き報告書を作成 / scan this PC and write the signed report ($(OUT))"
+	@echo "make test     - すべてのテスト / run every test (what CI runs)"
+	@echo "make app      - デスクトップアプリを起動 / build and start the desktop app"
+	@echo "make bench    - ベンチマーク / benchmarks (figures, not pass/fail)"
+
+deps-cli:
+	@scripts/deps.sh cli
+
+deps:
+	@scripts/deps.sh all
+
+cli: deps-cli
+	$(CARGO) build --release --locked -p tenken-cli
+
+# The main job: scan this PC (local probes only: nothing is sent to the network) and write a
+# signed PDF report of the current assessment.
+report: cli
+	$(TENKEN) report --out $(OUT)
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+test-rust:
+	$(CARGO) test --workspace --locked --no-fail-fast
+
+test-ui:
+	cd ui && npm ci --no-audit --no-fund && npm run check && npm test
+
+app-build: deps
+	scripts/app-build.sh
+
+gui-test: app-build
+	tests/gui/run.sh
+
+# Everything CI checks, in order from fastest failure to slowest.
+test: deps
+	$(MAKE) lint
+	$(MAKE) test-ui
+	$(MAKE) test-rust
+	$(MAKE) gui-test
+
+app: app-build
+	scripts/app-run.sh
+
+bench: deps
+	scripts/bench.sh
+
+notices:
+	scripts/third-party.sh > THIRD_PARTY_NOTICES.md
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every system package Tenken needs on Debian/Ubuntu (idempotent).
+#   scripts/deps.sh cli   - what building the CLI and writing a report needs
+#   scripts/deps.sh all   - everything for the GUI, the tests and the benchmarks
+set -euo pipefail
+what="${1:-all}"
+
+cli_pkgs=(build-essential pkg-config curl ca-certificates)
+all_pkgs=(
+  # Tauri 2 build dependencies
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file wget
+  # GUI tests: virtual display, WebDriver, screenshots
+  xvfb xauth webkit2gtk-driver chromium imagemagick
+  # report verification and fonts
+  poppler-utils qpdf openssl fonts-ipaexfont-gothic python3-venv
+  # XLSX check
+  libreoffice-calc
+  # network lab
+  iproute2 nftables iptables procps
+)
+
+pkgs=("${cli_pkgs[@]}")
+if [ "$what" = "all" ]; then pkgs+=("${all_pkgs[@]}"); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "deps: all system packages present"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}"

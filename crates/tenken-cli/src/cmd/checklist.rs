@@ -173,7 +173,7 @@ fn write_listing(out: &mut impl Write, c: &Checklist, lang: Lang) -> std::io::Re
             let items: Vec<_> = sec
                 .items
                 .iter()
-                .filter(|i| i.sheets.iter().any(|s| *s == sheet.id))
+                .filter(|i| i.sheets.contains(&sheet.id))
                 .collect();
             if items.is_empty() {
                 continue;

@@ -395,3 +395,13 @@ fn user_checklists_cannot_shadow_builtins() {
         Err(ChecklistError::NotFound(_))
     ));
 }
+
+#[test]
+fn builtins_round_trip_through_the_file_format() {
+    // What `save_user_checklist` writes must read back identically through the strict loader.
+    for c in checklist::builtin().unwrap() {
+        let text = checklist::to_toml(&c).unwrap();
+        let back = checklist::parse_str(&format!("{}.toml", c.id), &text).unwrap();
+        assert_eq!(back, c, "{}", c.id);
+    }
+}

@@ -54,11 +54,21 @@ fn data_dir(ctx: &Ctx) -> Option<PathBuf> {
 
 /// Runs `tenken checklist`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    match args.command {
+    let result = match args.command {
         Command::List { json } => list(ctx, json),
         Command::Show { id, json } => show(ctx, &id, json),
         Command::Validate { paths } => Ok(validate(ctx, &paths)),
         Command::Import { file } => import(ctx, &file),
+    };
+    // `tenken checklist show mhlw-r7 | head` closes the pipe early: not an error.
+    match result {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(0)
+        }
+        other => other,
     }
 }
 

@@ -152,11 +152,7 @@ fn validate_set(
 /// `previous` version is looked up among the built-in checklists.
 pub fn parse_str(name: &str, text: &str) -> Result<Checklist, ChecklistError> {
     let parsed = parse_raw(name, text)?;
-    let builtin = if BUILTIN.iter().any(|(n, _)| *n == name) {
-        Vec::new()
-    } else {
-        builtin()?
-    };
+    let builtin = builtin()?;
     let mut out = validate_set(vec![parsed], &builtin, &[])?;
     out.pop()
         .ok_or_else(|| ChecklistError::NotFound(name.to_string()))

@@ -405,3 +405,52 @@ fn builtins_round_trip_through_the_file_format() {
         assert_eq!(back, c, "{}", c.id);
     }
 }
+
+#[test]
+fn rejects_inconsistent_flags_and_tags() {
+    // Tenken advice cannot sit in an official checklist.
+    let bad = GOOD.replace(
+        "provenance.tag = \"checked\"",
+        "provenance.tag = \"tenken\"",
+    );
+    let (line, msg) = one_error(&bad);
+    assert_eq!(line, line_of(&bad, "provenance.sources = [\"somewhere\"]"));
+    assert!(msg.contains("does not fit"), "{msg}");
+    // new_in_version needs a previous checklist.
+    let bad = GOOD.replace("scopes = []", "scopes = []\nnew_in_version = true");
+    let (_, msg) = one_error(&bad);
+    assert!(msg.contains("new_in_version needs a `previous`"), "{msg}");
+    // With a previous checklist, an unmapped item that is not new is rejected.
+    let bad = GOOD
+        .replace(
+            "kind = \"official\"",
+            "kind = \"official\"\nprevious = \"mhlw-r6\"",
+        )
+        .replace("scopes = []", "scopes = []\nnew_in_version = true");
+    let (line, msg) = one_error(&bad);
+    assert_eq!(line, line_of(&bad, "id = \"1-1\""));
+    assert!(msg.contains("previous_ids"), "{msg}");
+    // Two gate items on one sheet.
+    let bad = GOOD
+        .replace(
+            "scopes = [\"server\"]",
+            "scopes = [\"server\"]\ngate = true",
+        )
+        .replace("scopes = []", "scopes = []\ngate = true");
+    let (line, msg) = one_error(&bad);
+    assert_eq!(line, line_of(&bad, "id = \"1-2\""));
+    assert!(msg.contains("more than one gate"), "{msg}");
+    // Official items need guidance.
+    let g = "guidance.why = { ja = \"理由\", en = \"why\" }\nguidance.done_when = { ja = \"条件\", en = \"done\" }\nguidance.who = { ja = \"院長\", en = \"director\" }\n";
+    let bad = GOOD.replacen(g, "", 1);
+    let (line, msg) = one_error(&bad);
+    assert_eq!(line, line_of(&bad, "id = \"1-1\""));
+    assert!(
+        msg.contains("guidance (why, done_when, who) is required"),
+        "{msg}"
+    );
+    // A partial guidance table is a schema error.
+    let bad = GOOD.replacen("guidance.why = { ja = \"理由\", en = \"why\" }\n", "", 1);
+    let (_, msg) = one_error(&bad);
+    assert!(msg.contains("missing field `why`"), "{msg}");
+}

@@ -1,12 +1,288 @@
-//! `tenken checklist`.
+//! `tenken checklist`: list, show, validate and import checklists.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use tenken_core::Lang;
+use tenken_core::checklist::{self, Checklist, ChecklistError, ProvenanceTag};
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken checklist`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// チェックリストの一覧 (list the checklists)
+    List {
+        /// JSON で出力 / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// チェックリストの内容を表示 (show one checklist)
+    Show {
+        /// チェックリストID (例: mhlw-r7) / checklist id
+        id: String,
+        /// JSON で出力 / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// チェックリストファイルを検証 (validate checklist files or folders)
+    Validate {
+        /// TOML ファイルまたはフォルダ / TOML files or folders
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Excel ブック（.xlsx）を取り込む (import an .xlsx workbook)
+    Import {
+        /// 取り込むブック / the workbook
+        file: PathBuf,
+    },
+}
+
+/// The data directory: `--data-dir` / `TENKEN_DATA_DIR`, else the OS app-data directory.
+fn data_dir(ctx: &Ctx) -> Option<PathBuf> {
+    ctx.data_dir.clone().or_else(|| {
+        directories::ProjectDirs::from("jp", "Tenken", "tenken").map(|d| d.data_dir().to_path_buf())
+    })
+}
 
 /// Runs `tenken checklist`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken checklist: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let result = match args.command {
+        Command::List { json } => list(ctx, json),
+        Command::Show { id, json } => show(ctx, &id, json),
+        Command::Validate { paths } => Ok(validate(ctx, &paths)),
+        Command::Import { file } => import(ctx, &file),
+    };
+    // `tenken checklist show mhlw-r7 | head` closes the pipe early: not an error.
+    match result {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(0)
+        }
+        other => other,
+    }
+}
+
+fn list(ctx: &Ctx, json: bool) -> anyhow::Result<u8> {
+    let dir = data_dir(ctx);
+    let all = checklist::all(dir.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let v: Vec<_> = all
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id,
+                    "title": c.title.get(ctx.lang),
+                    "fiscal_year": c.fiscal_year,
+                    "kind": c.kind,
+                    "sheets": c.sheets.iter().map(|s| serde_json::json!({
+                        "id": s.id,
+                        "title": s.title.get(ctx.lang),
+                        "items": c.sheet_items(&s.id).count(),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(0);
+    }
+    for c in &all {
+        let sheets: Vec<String> = c
+            .sheets
+            .iter()
+            .map(|s| format!("{} {}", s.title.get(ctx.lang), c.sheet_items(&s.id).count()))
+            .collect();
+        writeln!(
+            out,
+            "{:<22} {} [{}] ({})",
+            c.id,
+            c.title.get(ctx.lang),
+            c.fiscal_year,
+            sheets.join(", ")
+        )?;
+    }
+    Ok(0)
+}
+
+/// The mark shown after a wording, by provenance.
+fn mark(tag: ProvenanceTag, lang: Lang) -> &'static str {
+    match tag {
+        ProvenanceTag::Checked => "",
+        ProvenanceTag::Quoted => lang.pick(
+            "※二次資料が引用した公式文言",
+            "(official wording as quoted by a secondary source)",
+        ),
+        ProvenanceTag::Secondary => lang.pick(
+            "※二次資料による文言（公式文言と異なる可能性があります）",
+            "(secondary-source wording; may differ from the official text)",
+        ),
+        ProvenanceTag::Reconstructed => lang.pick(
+            "※再構成（公式文言ではありません）",
+            "(reconstructed; not the official wording)",
+        ),
+        ProvenanceTag::Imported => {
+            lang.pick("※取り込んだブックの文言", "(from the imported workbook)")
+        }
+        ProvenanceTag::Tenken => lang.pick(
+            "※Tenken の推奨（公式項目ではありません）",
+            "(Tenken advice; not an official item)",
+        ),
+    }
+}
+
+fn show(ctx: &Ctx, id: &str, json: bool) -> anyhow::Result<u8> {
+    let dir = data_dir(ctx);
+    let c = match checklist::find(id, dir.as_deref()) {
+        Ok(c) => c,
+        Err(ChecklistError::NotFound(_)) => {
+            eprintln!(
+                "{}: {id}",
+                ctx.t("チェックリストが見つかりません", "checklist not found")
+            );
+            return Ok(1);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?;
+        return Ok(0);
+    }
+    write_listing(&mut out, &c, ctx.lang)?;
+    Ok(0)
+}
+
+fn write_listing(out: &mut impl Write, c: &Checklist, lang: Lang) -> std::io::Result<()> {
+    let l = |ja, en| lang.pick(ja, en);
+    writeln!(out, "{}  ({})", c.title.get(lang), c.id)?;
+    writeln!(
+        out,
+        "{}: {} {}",
+        l("出典", "Source"),
+        c.source.title,
+        c.source.date
+    )?;
+    if let Some(u) = &c.source.url {
+        writeln!(out, "  {u}")?;
+    }
+    writeln!(out, "{}: {}", l("利用条件", "Terms"), c.source.license_note)?;
+    for sheet in &c.sheets {
+        writeln!(out)?;
+        writeln!(out, "■ {}", sheet.title.get(lang))?;
+        for sec in &c.sections {
+            let items: Vec<_> = sec
+                .items
+                .iter()
+                .filter(|i| i.sheets.contains(&sheet.id))
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            writeln!(out, "  {} {}", sec.id, sec.title.get(lang))?;
+            for i in items {
+                let m = mark(i.provenance.tag, lang);
+                write!(out, "    {}  {}", i.number, i.text.get(lang))?;
+                if !m.is_empty() {
+                    write!(out, " {m}")?;
+                }
+                writeln!(out)?;
+                if !i.scopes.is_empty() {
+                    let s: Vec<_> = i.scopes.iter().map(|s| s.label(lang)).collect();
+                    writeln!(out, "        {}: {}", l("対象", "Rows"), s.join(" / "))?;
+                }
+                if let Some(d) = &i.deadline {
+                    writeln!(out, "        {}: {}", l("期限", "Deadline"), d.get(lang))?;
+                }
+                if i.new_in_version {
+                    writeln!(
+                        out,
+                        "        {}",
+                        l("【今年度の新規項目】", "[new in this version]")
+                    )?;
+                }
+                if i.gate {
+                    writeln!(
+                        out,
+                        "        {}",
+                        l(
+                            "（「いいえ」の場合、以下の項目は確認不要）",
+                            "(if No, the remaining items are not needed)"
+                        )
+                    )?;
+                }
+                if let Some(n) = &i.provenance.note {
+                    writeln!(out, "        {}: {}", l("注", "Note"), note_in(n, lang))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Notes are written `日本語 / English` (parts joined by `; `); picks the language's halves.
+fn note_in(note: &str, lang: Lang) -> String {
+    note.split("; ")
+        .map(|part| match part.split_once(" / ") {
+            Some((ja, en)) => lang.pick(ja, en).trim().to_string(),
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("。", "; "))
+}
+
+/// Prints `file:line:col: message` for every problem; 0 when all valid, 1 otherwise.
+fn validate(ctx: &Ctx, paths: &[PathBuf]) -> u8 {
+    let mut bad = false;
+    for p in paths {
+        let result = if p.is_dir() {
+            checklist::load_dir(p).map(|v| v.len())
+        } else {
+            checklist::load_file(p).map(|_| 1)
+        };
+        match result {
+            Ok(n) => println!("{}: OK ({n} {})", p.display(), ctx.t("件", "checklists")),
+            Err(e) => {
+                bad = true;
+                match &e {
+                    ChecklistError::Invalid(d) => d.iter().for_each(|d| println!("{d}")),
+                    other => println!("{}: {other}", p.display()),
+                }
+            }
+        }
+    }
+    u8::from(bad)
+}
+
+fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
+    let c = match checklist::import_xlsx(file) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}: {e}", ctx.t("取り込めませんでした", "import failed"));
+            return Ok(1);
+        }
+    };
+    let dir = data_dir(ctx).context(ctx.t(
+        "データの保存場所が分かりません（--data-dir を指定してください）",
+        "no data directory (use --data-dir)",
+    ))?;
+    let path = checklist::save_user_checklist(&c, &dir)?;
+    println!(
+        "{}: {} ({} {}) -> {}",
+        ctx.t("取り込みました", "imported"),
+        c.id,
+        c.items().count(),
+        ctx.t("項目", "items"),
+        path.display()
+    );
+    Ok(0)
 }

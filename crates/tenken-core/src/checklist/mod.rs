@@ -8,6 +8,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::Text;
 
+mod error;
+mod load;
+pub mod mapping;
+mod raw;
+mod validate;
+mod xlsx;
+
+pub use error::{ChecklistError, Diagnostic};
+pub use load::{all, builtin, find, latest_official, load_dir, load_file, parse_str, to_toml};
+pub use validate::validate;
+pub use xlsx::{import_xlsx, save_user_checklist};
+
 /// Where a checklist's wording comes from and under which terms it is reused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
@@ -22,6 +34,9 @@ pub struct Source {
     pub url: Option<String>,
     /// Licence / reuse note (公共データ利用規約 PDL1.0 ...), including the note that wording was edited.
     pub license_note: String,
+    /// SHA-256 (hex) of the source file, for imported workbooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// What kind of checklist this is.
@@ -142,6 +157,9 @@ pub struct Item {
     /// Gate item: answering いいえ makes the rest of the sheet unnecessary (医療情報システムの有無).
     #[serde(default)]
     pub gate: bool,
+    /// Ids of the same item in the previous version (`Checklist::previous`); empty for new items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_ids: Vec<String>,
 }
 
 impl Item {
@@ -201,6 +219,7 @@ impl Checklist {
 
     /// Items on one sheet, in form order.
     pub fn sheet_items<'a>(&'a self, sheet: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
-        self.items().filter(move |i| i.sheets.iter().any(|s| s == sheet))
+        self.items()
+            .filter(move |i| i.sheets.iter().any(|s| s == sheet))
     }
 }

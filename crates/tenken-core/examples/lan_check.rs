@@ -24,7 +24,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     eprint!("{}", net::render_text(&findings, tenken_core::Lang::Ja));
     for h in &obs.lan {
         for p in &h.ports {
-            println!("{} {} {}", h.addr, p.port, serde_json::to_string(&p.state)?.trim_matches('"'));
+            println!(
+                "{} {} {}",
+                h.addr,
+                p.port,
+                serde_json::to_string(&p.state)?.trim_matches('"')
+            );
         }
     }
     Ok(())

@@ -10,7 +10,7 @@ use chrono::Utc;
 use tokio::io::AsyncReadExt;
 
 use super::obs::{
-    BannerObs, GatewayObs, HttpObs, IgdObs, PortState, ReachObs, RESPONSE_LIMIT, SsdpObs,
+    BannerObs, GatewayObs, HttpObs, IgdObs, PortState, RESPONSE_LIMIT, ReachObs, SsdpObs,
     SsdpResponse,
 };
 use super::profile::ROUTER_PORTS;
@@ -126,7 +126,10 @@ fn icmp_echo(ip: Ipv4Addr, timeout: Duration) -> Result<Duration, String> {
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             if left.is_zero() {
-                notes.push(format!("{name}: no echo reply within {} ms", timeout.as_millis()));
+                notes.push(format!(
+                    "{name}: no echo reply within {} ms",
+                    timeout.as_millis()
+                ));
                 break;
             }
             let _ = sock.set_read_timeout(Some(left));
@@ -175,10 +178,19 @@ pub async fn reach(ip: Ipv4Addr, ports: &[super::obs::PortObs]) -> ReachObs {
             let answered = ports
                 .iter()
                 .filter(|p| matches!(p.state, PortState::Open | PortState::Closed))
-                .min_by(|a, b| a.rtt_ms.unwrap_or(f64::MAX).total_cmp(&b.rtt_ms.unwrap_or(f64::MAX)));
+                .min_by(|a, b| {
+                    a.rtt_ms
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&b.rtt_ms.unwrap_or(f64::MAX))
+                });
             let detail = match answered {
-                Some(p) => format!("ICMP not possible ({icmp_err}); TCP {}:{} answered ({:?})", ip, p.port, p.state),
-                None => format!("ICMP not possible ({icmp_err}); no TCP answer on {ROUTER_PORTS:?}"),
+                Some(p) => format!(
+                    "ICMP not possible ({icmp_err}); TCP {}:{} answered ({:?})",
+                    ip, p.port, p.state
+                ),
+                None => {
+                    format!("ICMP not possible ({icmp_err}); no TCP answer on {ROUTER_PORTS:?}")
+                }
             };
             ReachObs {
                 method: "tcp".into(),
@@ -198,7 +210,11 @@ pub fn html_title(body: &str) -> Option<String> {
     let start = lower.find("<title")?;
     let open_end = lower[start..].find('>')? + start + 1;
     let end = lower[open_end..].find("</title")? + open_end;
-    let t = body.get(open_end..end)?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = body
+        .get(open_end..end)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     (!t.is_empty()).then_some(t)
 }
 
@@ -208,8 +224,14 @@ pub fn has_password_input(body: &str) -> bool {
     let mut rest = lower.as_str();
     while let Some(i) = rest.find("<input") {
         let tag_end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
-        let tag: String = rest[i..tag_end].chars().filter(|c| !c.is_whitespace()).collect();
-        if tag.contains("type=password") || tag.contains("type=\"password\"") || tag.contains("type='password'") {
+        let tag: String = rest[i..tag_end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if tag.contains("type=password")
+            || tag.contains("type=\"password\"")
+            || tag.contains("type='password'")
+        {
             return true;
         }
         rest = &rest[tag_end..];
@@ -233,7 +255,11 @@ pub fn http_client(host: Ipv4Addr) -> Result<reqwest::Client, reqwest::Error> {
                 a.stop()
             }
         }))
-        .user_agent(concat!("Tenken/", env!("CARGO_PKG_VERSION"), " (read-only check)"))
+        .user_agent(concat!(
+            "Tenken/",
+            env!("CARGO_PKG_VERSION"),
+            " (read-only check)"
+        ))
         .build()
 }
 
@@ -266,7 +292,11 @@ pub async fn http_get(client: &reqwest::Client, url: &str) -> HttpObs {
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             let mut raw = format!("{:?} {}\r\n", resp.version(), resp.status());
             for (k, v) in resp.headers() {
-                raw.push_str(&format!("{}: {}\r\n", k, String::from_utf8_lossy(v.as_bytes())));
+                raw.push_str(&format!(
+                    "{}: {}\r\n",
+                    k,
+                    String::from_utf8_lossy(v.as_bytes())
+                ));
             }
             raw.push_str("\r\n");
             let (body, error) = read_bounded(resp).await;
@@ -312,18 +342,21 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// Connects and reads what the service says first (Telnet/SSH banner) for up to 1.5 s. Sends nothing.
 pub async fn read_banner(ip: Ipv4Addr, port: u16) -> BannerObs {
     let addr = SocketAddr::V4(SocketAddrV4::new(ip, port));
-    let banner = match tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(addr)).await {
-        Ok(Ok(mut s)) => {
-            let mut buf = vec![0u8; 512];
-            match tokio::time::timeout(Duration::from_millis(1500), s.read(&mut buf)).await {
-                Ok(Ok(n)) => String::from_utf8_lossy(&buf[..n]).into_owned(),
-                Ok(Err(e)) => format!("error: {e}"),
-                Err(_) => String::new(),
+    let banner =
+        match tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(addr))
+            .await
+        {
+            Ok(Ok(mut s)) => {
+                let mut buf = vec![0u8; 512];
+                match tokio::time::timeout(Duration::from_millis(1500), s.read(&mut buf)).await {
+                    Ok(Ok(n)) => String::from_utf8_lossy(&buf[..n]).into_owned(),
+                    Ok(Err(e)) => format!("error: {e}"),
+                    Err(_) => String::new(),
+                }
             }
-        }
-        Ok(Err(e)) => format!("error: {e}"),
-        Err(_) => "error: connect timeout".into(),
-    };
+            Ok(Err(e)) => format!("error: {e}"),
+            Err(_) => "error: connect timeout".into(),
+        };
     BannerObs { port, banner }
 }
 
@@ -338,10 +371,15 @@ pub async fn ssdp_search(wait: Duration) -> SsdpObs {
     let started_at = Utc::now();
     let mut responses = Vec::new();
     let error = async {
-        let sock = tokio::net::UdpSocket::bind("0.0.0.0:0").await.map_err(|e| e.to_string())?;
+        let sock = tokio::net::UdpSocket::bind("0.0.0.0:0")
+            .await
+            .map_err(|e| e.to_string())?;
         sock.set_multicast_ttl_v4(1).map_err(|e| e.to_string())?;
-        sock.set_multicast_loop_v4(false).map_err(|e| e.to_string())?;
-        sock.send_to(request.as_bytes(), SSDP_ADDR).await.map_err(|e| e.to_string())?;
+        sock.set_multicast_loop_v4(false)
+            .map_err(|e| e.to_string())?;
+        sock.send_to(request.as_bytes(), SSDP_ADDR)
+            .await
+            .map_err(|e| e.to_string())?;
         let deadline = tokio::time::Instant::now() + wait;
         let mut buf = vec![0u8; 4096];
         while responses.len() < 64 {
@@ -358,7 +396,13 @@ pub async fn ssdp_search(wait: Duration) -> SsdpObs {
     }
     .await
     .err();
-    SsdpObs { request, responses, error, started_at, ended_at: Utc::now() }
+    SsdpObs {
+        request,
+        responses,
+        error,
+        started_at,
+        ended_at: Utc::now(),
+    }
 }
 
 /// Value of a header in an SSDP/HTTP response (case-insensitive name).
@@ -371,7 +415,8 @@ pub fn header_value<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 
 /// True when an SSDP response announces an Internet Gateway Device.
 pub fn is_igd(raw: &str) -> bool {
-    raw.to_ascii_lowercase().contains("urn:schemas-upnp-org:device:internetgatewaydevice")
+    raw.to_ascii_lowercase()
+        .contains("urn:schemas-upnp-org:device:internetgatewaydevice")
 }
 
 fn tag_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
@@ -410,7 +455,8 @@ pub async fn igd_external_ip(gw: Ipv4Addr, location: &str) -> IgdObs {
         external_ip: None,
         error: None,
     };
-    let on_gateway = |u: &reqwest::Url| u.scheme() == "http" && u.host_str() == Some(gw.to_string().as_str());
+    let on_gateway =
+        |u: &reqwest::Url| u.scheme() == "http" && u.host_str() == Some(gw.to_string().as_str());
     let Ok(loc) = reqwest::Url::parse(location) else {
         obs.error = Some("LOCATION is not a URL".into());
         return obs;
@@ -475,7 +521,11 @@ pub async fn igd_external_ip(gw: Ipv4Addr, location: &str) -> IgdObs {
 
 /// Runs all gateway checks within the scope. Nothing is sent when the gateway is missing,
 /// not a private address, or on the never-touch list.
-pub async fn check(conn: &Arc<Connector>, never_touch: &NeverTouch, ssdp_wait: Duration) -> GatewayObs {
+pub async fn check(
+    conn: &Arc<Connector>,
+    never_touch: &NeverTouch,
+    ssdp_wait: Duration,
+) -> GatewayObs {
     let (source, source_raw, address) = discover();
     let mut obs = GatewayObs {
         source,
@@ -502,14 +552,28 @@ pub async fn check(conn: &Arc<Connector>, never_touch: &NeverTouch, ssdp_wait: D
         return obs;
     }
     let hosts = conn.scan(&[gw], ROUTER_PORTS).await;
-    obs.ports = hosts.into_iter().next().map(|h| h.ports).unwrap_or_default();
+    obs.ports = hosts
+        .into_iter()
+        .next()
+        .map(|h| h.ports)
+        .unwrap_or_default();
     obs.reach = Some(reach(gw, &obs.ports).await);
-    let open = |p: u16| obs.ports.iter().any(|o| o.port == p && o.state == PortState::Open);
+    let open = |p: u16| {
+        obs.ports
+            .iter()
+            .any(|o| o.port == p && o.state == PortState::Open)
+    };
     match http_client(gw) {
         Ok(client) => {
-            for (port, scheme) in [(80u16, "http"), (8080, "http"), (443, "https"), (8443, "https")] {
+            for (port, scheme) in [
+                (80u16, "http"),
+                (8080, "http"),
+                (443, "https"),
+                (8443, "https"),
+            ] {
                 if open(port) {
-                    obs.http.push(http_get(&client, &format!("{scheme}://{gw}:{port}/")).await);
+                    obs.http
+                        .push(http_get(&client, &format!("{scheme}://{gw}:{port}/")).await);
                 }
             }
         }
@@ -523,7 +587,9 @@ pub async fn check(conn: &Arc<Connector>, never_touch: &NeverTouch, ssdp_wait: D
     let ssdp = ssdp_search(ssdp_wait).await;
     let location = ssdp.responses.iter().find_map(|r| {
         let from_gw = r.from.split(':').next() == Some(gw.to_string().as_str());
-        (from_gw && is_igd(&r.raw)).then(|| header_value(&r.raw, "location").map(str::to_string)).flatten()
+        (from_gw && is_igd(&r.raw))
+            .then(|| header_value(&r.raw, "location").map(str::to_string))
+            .flatten()
     });
     obs.ssdp = Some(ssdp);
     if let Some(loc) = location {
@@ -563,11 +629,22 @@ eth0\t004DA8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
         let desc = "<root><device><serviceList><service><serviceType>urn:schemas-upnp-org:service:Layer3Forwarding:1</serviceType><controlURL>/l3f</controlURL></service><service><serviceType>urn:schemas-upnp-org:service:WANIPConnection:1</serviceType><controlURL>/ctl/IPConn</controlURL></service></serviceList></device></root>";
         assert_eq!(
             find_wan_service(desc),
-            Some(("urn:schemas-upnp-org:service:WANIPConnection:1".into(), "/ctl/IPConn".into()))
+            Some((
+                "urn:schemas-upnp-org:service:WANIPConnection:1".into(),
+                "/ctl/IPConn".into()
+            ))
         );
         let soap = "<s:Envelope><s:Body><u:GetExternalIPAddressResponse><NewExternalIPAddress>10.77.1.2</NewExternalIPAddress></u:GetExternalIPAddressResponse></s:Body></s:Envelope>";
         assert_eq!(parse_external_ip(soap), Some(Ipv4Addr::new(10, 77, 1, 2)));
-        assert!(is_igd("ST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"));
-        assert_eq!(header_value("HTTP/1.1 200 OK\r\nLocation: http://x/a.xml\r\n", "LOCATION"), Some("http://x/a.xml"));
+        assert!(is_igd(
+            "ST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+        ));
+        assert_eq!(
+            header_value(
+                "HTTP/1.1 200 OK\r\nLocation: http://x/a.xml\r\n",
+                "LOCATION"
+            ),
+            Some("http://x/a.xml")
+        );
     }
 }

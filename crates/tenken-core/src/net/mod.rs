@@ -34,7 +34,9 @@ pub enum NetError {
     #[error("対象 '{0}' を読み取れません ({1}) / cannot parse target '{0}' ({1})")]
     BadTarget(String, &'static str),
     /// A CIDR wider than /24.
-    #[error("'{0}' は広すぎます。/24 以下で指定してください / '{0}' is too wide: use /24 or smaller")]
+    #[error(
+        "'{0}' は広すぎます。/24 以下で指定してください / '{0}' is too wide: use /24 or smaller"
+    )]
     TooWide(String),
     /// A public (non-private) address.
     #[error(
@@ -65,7 +67,9 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        Self { ssdp_wait: gateway::SSDP_WAIT }
+        Self {
+            ssdp_wait: gateway::SSDP_WAIT,
+        }
     }
 }
 
@@ -94,15 +98,23 @@ pub async fn run(scope: &Scope, opts: &RunOptions) -> Observations {
 }
 
 /// Runs the checks on a private tokio runtime (for synchronous callers) and evaluates them.
-pub fn run_blocking(scope: &Scope, opts: &RunOptions) -> Result<(Observations, Vec<Finding>), NetError> {
+pub fn run_blocking(
+    scope: &Scope,
+    opts: &RunOptions,
+) -> Result<(Observations, Vec<Finding>), NetError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| NetError::Io("tokio runtime".into(), e))?;
     // A fresh thread, so this also works when the caller is already inside a runtime.
-    let obs = std::thread::scope(|s| s.spawn(|| rt.block_on(run(scope, opts))).join())
-        .map_err(|_| NetError::Io("network check thread".into(), std::io::Error::other("panicked")))?;
+    let obs =
+        std::thread::scope(|s| s.spawn(|| rt.block_on(run(scope, opts))).join()).map_err(|_| {
+            NetError::Io(
+                "network check thread".into(),
+                std::io::Error::other("panicked"),
+            )
+        })?;
     let findings = evaluate(&obs);
     Ok((obs, findings))
 }
@@ -137,7 +149,12 @@ pub fn replay(dir: &Path) -> Result<Option<Observations>, NetError> {
 pub fn render_text(findings: &[Finding], lang: Lang) -> String {
     let mut out = String::new();
     for f in findings {
-        out.push_str(&format!("[{}] {}: {}\n", f.verdict.label(lang), f.title.get(lang), f.summary.get(lang)));
+        out.push_str(&format!(
+            "[{}] {}: {}\n",
+            f.verdict.label(lang),
+            f.title.get(lang),
+            f.summary.get(lang)
+        ));
         if let Some(r) = f.reason {
             out.push_str(&format!("    {}\n", r.text().get(lang)));
         }
@@ -147,7 +164,10 @@ pub fn render_text(findings: &[Finding], lang: Lang) -> String {
                 for p in ports {
                     let state = p.get("state").and_then(|s| s.as_str()).unwrap_or("?");
                     if state == "open" || state == "filtered" {
-                        let port = p.get("port").and_then(serde_json::Value::as_u64).unwrap_or(0);
+                        let port = p
+                            .get("port")
+                            .and_then(serde_json::Value::as_u64)
+                            .unwrap_or(0);
                         let st = match (state, lang) {
                             ("open", Lang::Ja) => "開",
                             ("filtered", Lang::Ja) => "応答なし",
@@ -181,7 +201,8 @@ mod tests {
         assert!(obs.gateway.is_none() && obs.lan.is_empty());
         let f = evaluate(&obs);
         assert_eq!(f.len(), 4);
-        assert!(f.iter().all(|f| f.verdict == Verdict::Unknown && f.reason == Some(crate::evidence::UnknownReason::NoConsent)));
+        assert!(f.iter().all(|f| f.verdict == Verdict::Unknown
+            && f.reason == Some(crate::evidence::UnknownReason::NoConsent)));
     }
 
     #[tokio::test]

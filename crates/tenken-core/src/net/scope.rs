@@ -265,16 +265,28 @@ mod tests {
     #[test]
     fn range_and_list() {
         let v = parse_target("10.77.0.5-7, 10.77.0.9").unwrap();
-        let want: Vec<Ipv4Addr> = [5, 6, 7, 9].iter().map(|l| Ipv4Addr::new(10, 77, 0, *l)).collect();
+        let want: Vec<Ipv4Addr> = [5, 6, 7, 9]
+            .iter()
+            .map(|l| Ipv4Addr::new(10, 77, 0, *l))
+            .collect();
         assert_eq!(v, want);
         assert!(parse_target("10.77.0.9-3").is_err());
     }
 
     #[test]
     fn public_and_names_are_refused() {
-        assert!(matches!(parse_target("8.8.8.8"), Err(NetError::NotPrivate(_))));
-        assert!(matches!(parse_target("100.64.0.1"), Err(NetError::NotPrivate(_))));
-        assert!(matches!(parse_target("172.32.0.1"), Err(NetError::NotPrivate(_))));
+        assert!(matches!(
+            parse_target("8.8.8.8"),
+            Err(NetError::NotPrivate(_))
+        ));
+        assert!(matches!(
+            parse_target("100.64.0.1"),
+            Err(NetError::NotPrivate(_))
+        ));
+        assert!(matches!(
+            parse_target("172.32.0.1"),
+            Err(NetError::NotPrivate(_))
+        ));
         assert!(parse_target("printer.local").is_err());
         let msg = parse_target("1.1.1.0/30").unwrap_err().to_string();
         assert!(msg.contains("1.1.1.1"), "{msg}");
@@ -282,14 +294,24 @@ mod tests {
 
     #[test]
     fn never_touch_is_removed_before_anything_else() {
-        let nt = NeverTouch::parse("# modalities\n192.168.77.24\n192.168.77.128/25 # CT\n").unwrap();
-        let s = Scope::new(false, &["192.168.77.20-30".into(), "192.168.77.200".into()], nt, 50).unwrap();
+        let nt =
+            NeverTouch::parse("# modalities\n192.168.77.24\n192.168.77.128/25 # CT\n").unwrap();
+        let s = Scope::new(
+            false,
+            &["192.168.77.20-30".into(), "192.168.77.200".into()],
+            nt,
+            50,
+        )
+        .unwrap();
         assert!(!s.lan.contains(&Ipv4Addr::new(192, 168, 77, 24)));
         assert!(!s.lan.contains(&Ipv4Addr::new(192, 168, 77, 200)));
         assert_eq!(s.lan.len(), 10);
         assert_eq!(
             s.skipped_never_touch,
-            vec![Ipv4Addr::new(192, 168, 77, 24), Ipv4Addr::new(192, 168, 77, 200)]
+            vec![
+                Ipv4Addr::new(192, 168, 77, 24),
+                Ipv4Addr::new(192, 168, 77, 200)
+            ]
         );
     }
 

@@ -182,8 +182,14 @@ mod tests {
     #[test]
     fn timeout_adapts_to_rtt_within_bounds() {
         assert_eq!(adaptive_timeout(None), INITIAL_TIMEOUT);
-        assert_eq!(adaptive_timeout(Some(Duration::from_millis(1))), MIN_TIMEOUT);
-        assert_eq!(adaptive_timeout(Some(Duration::from_millis(100))), Duration::from_millis(400));
+        assert_eq!(
+            adaptive_timeout(Some(Duration::from_millis(1))),
+            MIN_TIMEOUT
+        );
+        assert_eq!(
+            adaptive_timeout(Some(Duration::from_millis(100))),
+            Duration::from_millis(400)
+        );
         assert_eq!(adaptive_timeout(Some(Duration::from_secs(3))), MAX_TIMEOUT);
     }
 
@@ -195,7 +201,11 @@ mod tests {
             l.acquire().await;
         }
         // 6 events at 20/s: the last one no earlier than 5 * 50 ms.
-        assert!(start.elapsed() >= Duration::from_millis(245), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(245),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[tokio::test]

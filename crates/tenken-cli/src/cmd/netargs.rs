@@ -1,5 +1,9 @@
 //! Network-check flags of `tenken scan` (off by default): `--network`, `--lan`, `--never-touch`,
 //! `--rate`. Nothing is sent to the network unless `--network` or `--lan` is given.
+//!
+//! `tenken scan` calls [`collect`] (or [`collect_with`] to honour `--record`/`--replay`).
+// Until `scan.rs` (another branch) calls into this module, the binary does not use it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -100,6 +104,93 @@ pub fn collect_with(
     if let Some(dir) = record {
         net::record(dir, &obs)?;
     }
-    eprint!("{}", net::render_text(&findings, ctx.lang));
     Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        net: NetArgs,
+    }
+
+    fn parse(args: &[&str]) -> NetArgs {
+        Cli::try_parse_from(std::iter::once("scan").chain(args.iter().copied()))
+            .unwrap()
+            .net
+    }
+
+    fn ctx(dir: &Path) -> Ctx {
+        Ctx::new(tenken_core::Lang::Ja, Some(dir.to_path_buf()))
+    }
+
+    #[test]
+    fn off_by_default_sends_nothing() {
+        let a = parse(&[]);
+        assert!(!a.enabled());
+        assert_eq!(a.rate, 50);
+        let dir = tempfile::tempdir().unwrap();
+        assert!(collect(&ctx(dir.path()), &a).unwrap().is_empty());
+    }
+
+    #[test]
+    fn public_lan_target_is_refused_with_a_clear_message() {
+        let a = parse(&["--lan", "8.8.8.0/24"]);
+        assert!(a.enabled());
+        let dir = tempfile::tempdir().unwrap();
+        let err = collect(&ctx(dir.path()), &a).unwrap_err().to_string();
+        assert!(err.contains("プライベートアドレスではない"), "{err}");
+        assert!(err.contains("8.8.8.1"), "{err}");
+    }
+
+    #[test]
+    fn never_touch_file_and_flag_are_both_honoured() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("never-touch.txt"), "# CT\n192.168.77.24\n").unwrap();
+        let a = parse(&[
+            "--lan",
+            "192.168.77.20-25",
+            "--never-touch",
+            "192.168.77.21",
+            "--rate",
+            "10",
+        ]);
+        let s = a.scope(dir.path()).unwrap();
+        assert_eq!(s.rate, 10);
+        assert_eq!(s.lan.len(), 4);
+        let skipped: Vec<String> = s
+            .skipped_never_touch
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(skipped, vec!["192.168.77.21", "192.168.77.24"]);
+    }
+
+    #[test]
+    fn replay_uses_recorded_observations_without_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let scope = Scope::new(false, &[], NeverTouch::default(), 50).unwrap();
+        let obs = net::Observations {
+            scope,
+            started_at: chrono::Utc::now(),
+            ended_at: chrono::Utc::now(),
+            gateway: None,
+            lan: Vec::new(),
+        };
+        net::record(dir.path(), &obs).unwrap();
+        let f = collect_with(
+            &ctx(dir.path()),
+            &parse(&["--network"]),
+            None,
+            Some(dir.path()),
+        )
+        .unwrap();
+        assert_eq!(f, net::evaluate(&obs));
+        assert_eq!(f.len(), 4);
+    }
 }

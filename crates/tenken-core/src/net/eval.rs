@@ -67,7 +67,6 @@ fn port_evidence(p: &PortObs) -> Evidence {
 
 fn finding(
     id: &str,
-    title: Text,
     verdict: Verdict,
     reason: Option<UnknownReason>,
     summary: Text,
@@ -77,7 +76,7 @@ fn finding(
 ) -> Finding {
     Finding {
         probe_id: id.to_string(),
-        title,
+        title: title(id),
         verdict,
         reason,
         summary,
@@ -113,7 +112,6 @@ fn unknown(
 ) -> Finding {
     finding(
         id,
-        title(id),
         Verdict::Unknown,
         Some(reason),
         Text::new(ja, en),
@@ -147,7 +145,6 @@ pub fn evaluate(obs: &Observations) -> Vec<Finding> {
     for ip in &obs.scope.skipped_never_touch {
         out.push(finding(
             ID_LAN,
-            title(ID_LAN),
             Verdict::NotApplicable,
             None,
             Text::new(
@@ -239,7 +236,6 @@ fn eval_reach(gw: Ipv4Addr, g: &GatewayObs, route_ev: Evidence) -> Finding {
         let rtt = r.rtt_ms.map_or(String::new(), |v| format!(" ({v:.1} ms)"));
         finding(
             ID_REACH,
-            title(ID_REACH),
             Verdict::Pass,
             None,
             Text::new(
@@ -253,7 +249,6 @@ fn eval_reach(gw: Ipv4Addr, g: &GatewayObs, route_ev: Evidence) -> Finding {
     } else {
         finding(
             ID_REACH,
-            title(ID_REACH),
             Verdict::Unknown,
             Some(UnknownReason::Timeout),
             Text::new(
@@ -340,7 +335,6 @@ fn eval_exposure(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     if !answered {
         return finding(
             ID_EXPOSURE,
-            title(ID_EXPOSURE),
             Verdict::Unknown,
             Some(UnknownReason::Timeout),
             Text::new(
@@ -383,7 +377,6 @@ fn eval_exposure(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     };
     finding(
         ID_EXPOSURE,
-        title(ID_EXPOSURE),
         verdict,
         None,
         Text::new(sja, sen),
@@ -443,7 +436,6 @@ fn eval_upnp(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     if !igd.is_empty() {
         finding(
             ID_UPNP,
-            title(ID_UPNP),
             Verdict::Warn,
             None,
             Text::new(
@@ -466,7 +458,6 @@ fn eval_upnp(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     } else if devices.is_empty() {
         finding(
             ID_UPNP,
-            title(ID_UPNP),
             Verdict::Pass,
             None,
             Text::new(
@@ -480,7 +471,6 @@ fn eval_upnp(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     } else {
         finding(
             ID_UPNP,
-            title(ID_UPNP),
             Verdict::Pass,
             None,
             Text::new(
@@ -553,7 +543,6 @@ fn eval_double_nat(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     match class {
         "private" => finding(
             ID_DOUBLE_NAT,
-            title(ID_DOUBLE_NAT),
             Verdict::Warn,
             None,
             Text::new(
@@ -571,7 +560,6 @@ fn eval_double_nat(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
         ),
         "cgnat" => finding(
             ID_DOUBLE_NAT,
-            title(ID_DOUBLE_NAT),
             Verdict::Pass,
             None,
             Text::new(
@@ -588,7 +576,6 @@ fn eval_double_nat(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
         ),
         "public" => finding(
             ID_DOUBLE_NAT,
-            title(ID_DOUBLE_NAT),
             Verdict::Pass,
             None,
             Text::new(
@@ -641,7 +628,6 @@ pub fn evaluate_host(h: &HostObs) -> Finding {
     if !answered {
         return finding(
             ID_LAN,
-            title(ID_LAN),
             Verdict::Unknown,
             Some(UnknownReason::Timeout),
             Text::new(
@@ -694,7 +680,6 @@ pub fn evaluate_host(h: &HostObs) -> Finding {
     );
     finding(
         ID_LAN,
-        title(ID_LAN),
         verdict,
         None,
         Text::new(sja, sen),

@@ -666,18 +666,15 @@ pub fn evaluate_host(h: &HostObs) -> Finding {
             format!("{ip}: open ports {open_txt}"),
         )
     };
-    let action = Text::new(
-        issues
-            .iter()
-            .map(|s| s.why_ja)
-            .collect::<Vec<_>>()
-            .join("。"),
-        issues
-            .iter()
-            .map(|s| s.why_en)
-            .collect::<Vec<_>>()
-            .join(". "),
-    );
+    let mut ja: Vec<&str> = Vec::new();
+    let mut en: Vec<&str> = Vec::new();
+    for s in &issues {
+        if !ja.contains(&s.why_ja) {
+            ja.push(s.why_ja);
+            en.push(s.why_en);
+        }
+    }
+    let action = Text::new(ja.join("。"), en.join(". "));
     finding(
         ID_LAN,
         verdict,
@@ -738,6 +735,13 @@ mod tests {
         let f = evaluate_host(&host(&[(104, PortState::Open), (2575, PortState::Open)]));
         assert_eq!(f.verdict, Verdict::Warn);
         assert!(f.action.ja.contains("モダリティ"), "{}", f.action.ja);
+        let twice = evaluate_host(&host(&[(104, PortState::Open), (11112, PortState::Open)]));
+        assert_eq!(
+            twice.action.ja.matches("DICOM").count(),
+            1,
+            "{}",
+            twice.action.ja
+        );
         assert_eq!(
             evaluate_host(&host(&[(9100, PortState::Open)])).verdict,
             Verdict::Pass

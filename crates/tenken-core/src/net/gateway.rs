@@ -54,14 +54,59 @@ pub fn parse_proc_route(text: &str) -> Option<Ipv4Addr> {
     best.map(|(_, ip)| ip)
 }
 
-/// Reads the default gateway of this machine: `(source, raw text, gateway)`.
-pub fn discover() -> (String, String, Option<Ipv4Addr>) {
-    match std::fs::read_to_string(PROC_ROUTE) {
-        Ok(text) => {
-            let gw = parse_proc_route(&text);
-            (PROC_ROUTE.to_string(), bound(&text), gw)
+/// Parses `route -n get default` (macOS): the `gateway:` line.
+pub fn parse_route_get(text: &str) -> Option<Ipv4Addr> {
+    text.lines().find_map(|l| {
+        let (k, v) = l.trim().split_once(':')?;
+        (k.trim() == "gateway")
+            .then(|| v.trim().parse().ok())
+            .flatten()
+    })
+}
+
+/// Parses `route print -4 0.0.0.0` (Windows, any language): rows `0.0.0.0 0.0.0.0 <gateway>
+/// <interface> <metric>`; the lowest metric wins.
+pub fn parse_route_print(text: &str) -> Option<Ipv4Addr> {
+    text.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() >= 5 && f[0] == "0.0.0.0" && f[1] == "0.0.0.0" {
+                Some((f[4].parse::<u32>().ok()?, f[2].parse::<Ipv4Addr>().ok()?))
+            } else {
+                None
+            }
+        })
+        .min_by_key(|(m, _)| *m)
+        .map(|(_, ip)| ip)
+}
+
+/// Reads the default gateway of this machine: `(source, raw text, gateway)`. Linux reads
+/// `/proc/net/route`; macOS runs `route -n get default`; Windows `route print -4 0.0.0.0`.
+pub async fn discover() -> (String, String, Option<Ipv4Addr>) {
+    if let Ok(text) = std::fs::read_to_string(PROC_ROUTE) {
+        let gw = parse_proc_route(&text);
+        return (PROC_ROUTE.to_string(), bound(&text), gw);
+    }
+    type Parse = fn(&str) -> Option<Ipv4Addr>;
+    let (prog, args, parse): (&str, &[&str], Parse) = if cfg!(windows) {
+        ("route", &["print", "-4", "0.0.0.0"], parse_route_print)
+    } else {
+        ("route", &["-n", "get", "default"], parse_route_get)
+    };
+    let source = format!("{prog} {}", args.join(" "));
+    let run = tokio::process::Command::new(prog)
+        .args(args)
+        .env("LC_ALL", "C")
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(Duration::from_secs(10), run).await {
+        Ok(Ok(out)) => {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let gw = parse(&text);
+            (source, bound(&text), gw)
         }
-        Err(e) => (PROC_ROUTE.to_string(), format!("error: {e}"), None),
+        Ok(Err(e)) => (source, format!("error: {e}"), None),
+        Err(_) => (source, "error: timeout".into(), None),
     }
 }
 
@@ -526,7 +571,7 @@ pub async fn check(
     never_touch: &NeverTouch,
     ssdp_wait: Duration,
 ) -> GatewayObs {
-    let (source, source_raw, address) = discover();
+    let (source, source_raw, address) = discover().await;
     let mut obs = GatewayObs {
         source,
         source_raw,
@@ -613,6 +658,19 @@ eth0\t004DA8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
     fn proc_route_lowest_metric_default() {
         assert_eq!(parse_proc_route(ROUTE), Some(Ipv4Addr::new(192, 168, 1, 1)));
         assert_eq!(parse_proc_route("Iface\tDestination\n"), None);
+    }
+
+    #[test]
+    fn macos_and_windows_route_output() {
+        // [SYN] shapes of `route -n get default` and `route print -4 0.0.0.0` (Japanese Windows).
+        let mac = "   route to: default\ndestination: default\n       mask: default\n    gateway: 192.168.10.1\n  interface: en0\n";
+        assert_eq!(parse_route_get(mac), Some(Ipv4Addr::new(192, 168, 10, 1)));
+        let win = "IPv4 ルート テーブル\n===\nアクティブ ルート:\nネットワーク宛先        ネットマスク          ゲートウェイ       インターフェイス  メトリック\n          0.0.0.0          0.0.0.0     192.168.1.1    192.168.1.34     35\n          0.0.0.0          0.0.0.0    192.168.10.1   192.168.10.21     25\n";
+        assert_eq!(parse_route_print(win), Some(Ipv4Addr::new(192, 168, 10, 1)));
+        assert_eq!(
+            parse_route_get("route: writing to routing socket: not in table"),
+            None
+        );
     }
 
     #[test]

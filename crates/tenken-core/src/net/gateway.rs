@@ -617,6 +617,7 @@ pub async fn check(
                 (8443, "https"),
             ] {
                 if open(port) {
+                    conn.pace().await;
                     obs.http
                         .push(http_get(&client, &format!("{scheme}://{gw}:{port}/")).await);
                 }
@@ -626,9 +627,11 @@ pub async fn check(
     }
     for port in [23u16, 22] {
         if open(port) {
+            conn.pace().await;
             obs.banners.push(read_banner(gw, port).await);
         }
     }
+    conn.pace().await;
     let ssdp = ssdp_search(ssdp_wait).await;
     let location = ssdp.responses.iter().find_map(|r| {
         let from_gw = r.from.split(':').next() == Some(gw.to_string().as_str());
@@ -638,6 +641,7 @@ pub async fn check(
     });
     obs.ssdp = Some(ssdp);
     if let Some(loc) = location {
+        conn.pace().await;
         obs.igd = Some(igd_external_ip(gw, &loc).await);
     }
     obs

@@ -84,6 +84,11 @@ impl Connector {
         })
     }
 
+    /// Waits for a rate slot before a non-scan exchange (HTTP GET, banner, SSDP, IGD query).
+    pub async fn pace(&self) {
+        self.limiter.acquire().await;
+    }
+
     fn max_rtt(&self, ip: Ipv4Addr) -> Option<Duration> {
         match self.rtts.lock() {
             Ok(m) => m.get(&ip).copied(),

@@ -765,6 +765,96 @@ mod tests {
         assert_eq!(f.reason, Some(UnknownReason::Timeout));
     }
 
+    fn gateway(open: &[u16], http: Vec<crate::net::obs::HttpObs>) -> GatewayObs {
+        let gw = Ipv4Addr::new(192, 168, 77, 1);
+        GatewayObs {
+            source: "/proc/net/route".into(),
+            source_raw: String::new(),
+            address: Some(gw),
+            not_contacted: None,
+            reach: None,
+            ports: profile::ROUTER_PORTS
+                .iter()
+                .map(|p| {
+                    port(
+                        gw,
+                        *p,
+                        if open.contains(p) {
+                            PortState::Open
+                        } else {
+                            PortState::Closed
+                        },
+                    )
+                })
+                .collect(),
+            http,
+            banners: Vec::new(),
+            ssdp: None,
+            igd: None,
+        }
+    }
+
+    fn page(url: &str, password_form: bool) -> crate::net::obs::HttpObs {
+        crate::net::obs::HttpObs {
+            url: url.into(),
+            status: Some(200),
+            server: None,
+            title: None,
+            password_form,
+            raw: String::new(),
+            error: None,
+            started_at: Utc::now(),
+            ended_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn router_exposure_rules() {
+        let gw = Ipv4Addr::new(192, 168, 77, 1);
+        let v = |g: &GatewayObs| eval_exposure(gw, g).verdict;
+        assert_eq!(v(&gateway(&[], vec![])), Verdict::Pass);
+        assert_eq!(
+            v(&gateway(
+                &[443],
+                vec![page("https://192.168.77.1:443/", true)]
+            )),
+            Verdict::Pass
+        );
+        assert_eq!(
+            v(&gateway(&[80], vec![page("http://192.168.77.1:80/", true)])),
+            Verdict::Warn
+        );
+        assert_eq!(
+            v(&gateway(
+                &[80],
+                vec![page("http://192.168.77.1:80/", false)]
+            )),
+            Verdict::Pass
+        );
+        assert_eq!(v(&gateway(&[23, 443], vec![])), Verdict::Fail);
+        // Nothing answered at all: unknown, not pass.
+        let mut silent = gateway(&[], vec![]);
+        for p in &mut silent.ports {
+            p.state = PortState::Filtered;
+        }
+        assert_eq!(v(&silent), Verdict::Unknown);
+    }
+
+    #[test]
+    fn double_nat_without_igd_is_unknown_and_gateway_not_contacted_is_unknown() {
+        let gw = Ipv4Addr::new(192, 168, 77, 1);
+        let f = eval_double_nat(gw, &gateway(&[], vec![]));
+        assert_eq!(f.verdict, Verdict::Unknown);
+        let mut g = gateway(&[], vec![]);
+        g.not_contacted = Some("gateway 192.168.77.1 is on the never-touch list".into());
+        let all = evaluate_gateway(&g);
+        assert_eq!(all.len(), 4);
+        assert!(
+            all.iter()
+                .all(|f| f.verdict == Verdict::Unknown && f.summary.en.contains("never-touch"))
+        );
+    }
+
     #[test]
     fn external_address_classes() {
         assert_eq!(classify_external(Ipv4Addr::new(10, 77, 1, 2)), "private");

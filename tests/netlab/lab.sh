@@ -9,7 +9,7 @@
 # Topology (all names PREFIX-*):
 #   sw      bridge br0 = the clinic LAN 192.168.77.0/24 (multicast snooping off)
 #   clinic  192.168.77.10, default gw .1           (Tenken runs here)
-#   router  192.168.77.1 / wan 10.77.1.2; NAT; HTTP login :80, Telnet :23, SSDP IGD
+#   router  192.168.77.1 / wan 10.77.1.2; NAT; HTTP login :80, HTTPS :443 (self-signed), Telnet :23, SSDP IGD
 #   up      10.77.1.1 / wan 10.77.2.2; NAT again (= double NAT)
 #   isp     10.77.2.1
 #   h1 .21  SMB 445 + RDP 3389 listening
@@ -103,8 +103,11 @@ table arp watch {
 }
 NFT
 
-  # services
-  x router "$PY" "$HERE/router.py" --lan-ip 192.168.77.1 --wan-ip 10.77.1.2 --log "$STATE/router.log" >"$STATE/router.out" 2>&1 &
+  # services (the router's self-signed certificate is generated per run)
+  openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=lab-router -days 1 \
+    -keyout "$STATE/router.pem" -out "$STATE/router.crt" 2>/dev/null
+  cat "$STATE/router.crt" >>"$STATE/router.pem"
+  x router "$PY" "$HERE/router.py" --lan-ip 192.168.77.1 --wan-ip 10.77.1.2 --log "$STATE/router.log" --cert "$STATE/router.pem" >"$STATE/router.out" 2>&1 &
   x h1 "$PY" "$HERE/listen.py" "$STATE/h1.log" 445 3389 >"$STATE/h1.out" 2>&1 &
   x h2 "$PY" "$HERE/listen.py" "$STATE/h2.log" 104 2575 >"$STATE/h2.out" 2>&1 &
   x h3 "$PY" "$HERE/listen.py" "$STATE/h3.log" 445 >"$STATE/h3.out" 2>&1 &

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lab router services (runs inside the router namespace only): an HTTP admin login page on :80
+"""Lab router services (runs inside the router namespace only): an HTTP admin login page on :80 (and HTTPS :443 with a self-signed certificate)
 that also serves a UPnP IGD description and GetExternalIPAddress, a Telnet-like banner on :23, and
 an SSDP responder announcing an InternetGatewayDevice. Every request is logged as a JSON line."""
 import argparse, json, socket, struct, threading, time
@@ -9,6 +9,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--lan-ip", required=True)
 ap.add_argument("--wan-ip", required=True)
 ap.add_argument("--log", required=True)
+ap.add_argument("--cert", help="PEM with key and self-signed certificate: also serve HTTPS on :443")
 args = ap.parse_args()
 lock = threading.Lock()
 
@@ -98,6 +99,13 @@ def ssdp():
 
 threading.Thread(target=telnet, daemon=True).start()
 threading.Thread(target=ssdp, daemon=True).start()
+if args.cert:
+    import ssl
+    tls = ThreadingHTTPServer((args.lan_ip, 443), H)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert)
+    tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
 srv = ThreadingHTTPServer((args.lan_ip, 80), H)
 log(kind="ready")
 srv.serve_forever()

@@ -270,6 +270,11 @@ fn netlab_end_to_end() {
     assert_eq!(http["status"], 200);
     assert_eq!(http["title"], "Lab Router Login");
     assert_eq!(http["server"], "LabRouter/1.0");
+    // HTTPS with the router's self-signed certificate is read too; its login form is not "plain".
+    let https = &exp.facts["http"][1];
+    assert_eq!(https["url"], "https://192.168.77.1:443/");
+    assert_eq!(https["status"], 200, "{https}");
+    assert_eq!(https["password_form"], true);
     let rstate: BTreeMap<u64, String> = exp.facts["ports"]
         .as_array()
         .unwrap()
@@ -283,7 +288,7 @@ fn netlab_end_to_end() {
         .collect();
     let want: BTreeMap<u64, String> = [
         (80, "open"),
-        (443, "closed"),
+        (443, "open"),
         (8080, "closed"),
         (8443, "closed"),
         (23, "open"),
@@ -400,6 +405,7 @@ fn netlab_end_to_end() {
     assert_eq!(
         http,
         vec![
+            ("GET".into(), "/".into()),
             ("GET".into(), "/".into()),
             ("GET".into(), "/igd.xml".into()),
             ("POST".into(), "/ctl/IPConn".into())

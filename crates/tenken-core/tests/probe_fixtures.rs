@@ -32,7 +32,7 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn run_case(os: Os, probe_id: &str, dir: &Path) -> (Verdict, Option<tenken_core::evidence::UnknownReason>, Expect) {
+fn build_captures(os: Os, probe_id: &str, dir: &Path) -> (Vec<Captured>, Expect) {
     let expect: Expect =
         serde_json::from_slice(&std::fs::read(dir.join("expect.json")).unwrap()).unwrap();
     let probe = checks::by_id(probe_id).unwrap_or_else(|| panic!("no probe {probe_id}"));
@@ -72,6 +72,13 @@ fn run_case(os: Os, probe_id: &str, dir: &Path) -> (Verdict, Option<tenken_core:
         let source = plan.iter().find(|s| s.key() == key).unwrap().clone();
         captured.push(exec::failed_capture(&source, *err, "fixture", expect.elevated));
     }
+    (captured, expect)
+}
+
+fn run_case(os: Os, probe_id: &str, dir: &Path) -> (Verdict, Option<tenken_core::evidence::UnknownReason>, Expect) {
+    let (captured, expect) = build_captures(os, probe_id, dir);
+    let now = expect.now.unwrap_or_else(|| "2024-06-05T00:00:00Z".parse().unwrap());
+    let probe = checks::by_id(probe_id).unwrap();
     let ctx = EvalContext {
         os,
         host: HostFacts::default(),
@@ -130,6 +137,103 @@ fn cp932_fixture_is_really_cp932() {
     let (text, enc) = exec::decode(&raw);
     assert_eq!(enc, "cp932");
     assert!(text.contains("オン"));
+}
+
+/// Replay sets: (os, elevated, scan time, [(probe, fixture case, expected verdict)]).
+fn replay_sets() -> Vec<(Os, bool, &'static str, Vec<(&'static str, &'static str, Verdict)>)> {
+    vec![
+        (Os::Windows, false, "2024-06-05T00:00:00Z", vec![
+            ("ports.listening", "rdp_smb_exposed", Verdict::Warn),
+            ("net.peers", "teamviewer_session", Verdict::Warn),
+            ("firewall.host", "ok_ja_bom_clixml", Verdict::Pass),
+            ("antivirus.status", "defender_on", Verdict::Pass),
+            ("net.gateway", "two_nics", Verdict::Warn),
+        ]),
+        (Os::Macos, false, "2024-06-05T00:00:00Z", vec![
+            ("ports.listening", "screen_sharing_netstat", Verdict::Fail),
+            ("net.peers", "apple_push_only", Verdict::Pass),
+            ("firewall.host", "on", Verdict::Pass),
+            ("antivirus.status", "xprotect_recent", Verdict::Pass),
+            ("net.gateway", "single_wifi", Verdict::Pass),
+        ]),
+        (Os::Linux, false, "2024-06-05T00:00:00Z", vec![
+            ("ports.listening", "loopback_services", Verdict::Pass),
+            ("net.peers", "not_root_unattributed", Verdict::Unknown),
+            ("firewall.host", "not_root", Verdict::Unknown),
+            ("antivirus.status", "no_antivirus", Verdict::Warn),
+            ("net.gateway", "single_nic", Verdict::Pass),
+        ]),
+    ]
+}
+
+/// Regenerates `tests/fixtures/replay/<os>/` (record format) from fixture cases.
+/// Run with `cargo test -p tenken-core --test probe_fixtures -- --ignored write_replay_sets`.
+#[test]
+#[ignore]
+fn write_replay_sets() {
+    use tenken_core::probe::record;
+    for (os, elevated, now, cases) in replay_sets() {
+        let dir = fixtures_root().join("replay").join(os.as_str());
+        let now: DateTime<Utc> = now.parse().unwrap();
+        let host = HostFacts {
+            hostname: format!("SYNTH-{}", os.as_str().to_uppercase()),
+            os_family: os.as_str().into(),
+            os_name: match os { Os::Windows => "Windows 11 Pro", Os::Macos => "macOS 14.5", Os::Linux => "Debian GNU/Linux 12" }.into(),
+            os_version: "synthesised".into(),
+            tool_version: tenken_core::VERSION.into(),
+            elevated,
+            ..HostFacts::default()
+        };
+        record::write_host(&dir, &record::RecordedHost { os, host, scanned_at: now, elevated }).unwrap();
+        let mut expected = BTreeMap::new();
+        for (probe, case, verdict) in cases {
+            let (caps, _) = build_captures(os, probe, &fixtures_root().join(os.as_str()).join(probe).join(case));
+            record::write_probe(&dir, probe, &caps).unwrap();
+            expected.insert(probe, verdict);
+        }
+        std::fs::write(dir.join("expected.json"), serde_json::to_string_pretty(&expected).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn replay_sets_give_expected_verdicts() {
+    use tenken_core::probe::runner::{Mode, ScanOptions, scan_blocking};
+    for os in ["windows", "macos", "linux"] {
+        let dir = fixtures_root().join("replay").join(os);
+        let expected: BTreeMap<String, Verdict> =
+            serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+        let opts = ScanOptions { mode: Mode::Replay(dir.clone()), ..ScanOptions::default() };
+        let bundle = scan_blocking(checks::all(), opts, None).unwrap();
+        assert!(bundle.replayed);
+        assert_eq!(bundle.host.os_family, os);
+        for (id, verdict) in &expected {
+            let f = bundle.findings.iter().find(|f| &f.probe_id == id).unwrap_or_else(|| panic!("{os}: no finding {id}"));
+            assert_eq!(&f.verdict, verdict, "{os}/{id}: {}", f.summary.en);
+            assert!(!f.evidence.is_empty(), "{os}/{id}: no evidence");
+        }
+        // Probes without a recording (e.g. added later) are unknown, never pass.
+        for f in &bundle.findings {
+            if !expected.contains_key(&f.probe_id) {
+                assert_eq!(f.verdict, Verdict::Unknown, "{os}/{}", f.probe_id);
+            }
+        }
+        let ids: Vec<_> = bundle.findings.iter().map(|f| f.probe_id.clone()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "findings sorted by id");
+    }
+}
+
+#[test]
+fn replay_of_missing_probe_recording_is_unknown() {
+    use tenken_core::probe::runner::{Mode, ScanOptions, scan_blocking};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = fixtures_root().join("replay/linux/host.json");
+    std::fs::copy(src, tmp.path().join("host.json")).unwrap();
+    let opts = ScanOptions { mode: Mode::Replay(tmp.path().to_path_buf()), ..ScanOptions::default() };
+    let bundle = scan_blocking(checks::all(), opts, None).unwrap();
+    assert_eq!(bundle.findings.len(), checks::all().len());
+    assert!(bundle.findings.iter().all(|f| f.verdict == Verdict::Unknown && f.reason.is_some()));
 }
 
 mod props {

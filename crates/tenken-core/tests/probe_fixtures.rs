@@ -37,7 +37,9 @@ fn build_captures(os: Os, probe_id: &str, dir: &Path) -> (Vec<Captured>, Expect)
         serde_json::from_slice(&std::fs::read(dir.join("expect.json")).unwrap()).unwrap();
     let probe = checks::by_id(probe_id).unwrap_or_else(|| panic!("no probe {probe_id}"));
     let plan = probe.plan(os);
-    let now = expect.now.unwrap_or_else(|| "2024-06-05T00:00:00Z".parse().unwrap());
+    let now = expect
+        .now
+        .unwrap_or_else(|| "2024-06-05T00:00:00Z".parse().unwrap());
     let mut captured = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -70,14 +72,29 @@ fn build_captures(os: Os, probe_id: &str, dir: &Path) -> (Vec<Captured>, Expect)
     }
     for (key, err) in &expect.errors {
         let source = plan.iter().find(|s| s.key() == key).unwrap().clone();
-        captured.push(exec::failed_capture(&source, *err, "fixture", expect.elevated));
+        captured.push(exec::failed_capture(
+            &source,
+            *err,
+            "fixture",
+            expect.elevated,
+        ));
     }
     (captured, expect)
 }
 
-fn run_case(os: Os, probe_id: &str, dir: &Path) -> (Verdict, Option<tenken_core::evidence::UnknownReason>, Expect) {
+fn run_case(
+    os: Os,
+    probe_id: &str,
+    dir: &Path,
+) -> (
+    Verdict,
+    Option<tenken_core::evidence::UnknownReason>,
+    Expect,
+) {
     let (captured, expect) = build_captures(os, probe_id, dir);
-    let now = expect.now.unwrap_or_else(|| "2024-06-05T00:00:00Z".parse().unwrap());
+    let now = expect
+        .now
+        .unwrap_or_else(|| "2024-06-05T00:00:00Z".parse().unwrap());
     let probe = checks::by_id(probe_id).unwrap();
     let ctx = EvalContext {
         os,
@@ -91,7 +108,11 @@ fn run_case(os: Os, probe_id: &str, dir: &Path) -> (Verdict, Option<tenken_core:
     if f.verdict == Verdict::Unknown {
         assert!(f.reason.is_some(), "unknown without reason");
     }
-    assert_eq!(f.evidence.len(), captured.len(), "every capture becomes evidence");
+    assert_eq!(
+        f.evidence.len(),
+        captured.len(),
+        "every capture becomes evidence"
+    );
     (f.verdict, f.reason, expect)
 }
 
@@ -110,7 +131,8 @@ fn every_fixture_gives_its_expected_verdict() {
                     continue;
                 }
                 let (verdict, reason, expect) = run_case(os, &probe_id, &case);
-                if verdict != expect.verdict || (expect.reason.is_some() && reason != expect.reason) {
+                if verdict != expect.verdict || (expect.reason.is_some() && reason != expect.reason)
+                {
                     failures.push(format!(
                         "{}: got {verdict:?}/{reason:?}, want {:?}/{:?}",
                         case.display(),
@@ -118,14 +140,25 @@ fn every_fixture_gives_its_expected_verdict() {
                         expect.reason
                     ));
                 }
-                *checked.entry((os.as_str().to_string(), probe_id.clone())).or_default() += 1;
+                *checked
+                    .entry((os.as_str().to_string(), probe_id.clone()))
+                    .or_default() += 1;
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for os in ["windows", "macos", "linux"] {
-        for id in ["ports.listening", "net.peers", "firewall.host", "antivirus.status", "net.gateway"] {
-            let n = checked.get(&(os.to_string(), id.to_string())).copied().unwrap_or(0);
+        for id in [
+            "ports.listening",
+            "net.peers",
+            "firewall.host",
+            "antivirus.status",
+            "net.gateway",
+        ] {
+            let n = checked
+                .get(&(os.to_string(), id.to_string()))
+                .copied()
+                .unwrap_or(0);
             assert!(n >= 2, "{os}/{id}: only {n} fixture(s)");
         }
     }
@@ -133,36 +166,59 @@ fn every_fixture_gives_its_expected_verdict() {
 
 #[test]
 fn cp932_fixture_is_really_cp932() {
-    let raw = std::fs::read(fixtures_root().join("windows/firewall.host/netsh_fallback_cp932/netsh_state.txt")).unwrap();
+    let raw = std::fs::read(
+        fixtures_root().join("windows/firewall.host/netsh_fallback_cp932/netsh_state.txt"),
+    )
+    .unwrap();
     let (text, enc) = exec::decode(&raw);
     assert_eq!(enc, "cp932");
     assert!(text.contains("オン"));
 }
 
 /// Replay sets: (os, elevated, scan time, [(probe, fixture case, expected verdict)]).
-fn replay_sets() -> Vec<(Os, bool, &'static str, Vec<(&'static str, &'static str, Verdict)>)> {
+fn replay_sets() -> Vec<(
+    Os,
+    bool,
+    &'static str,
+    Vec<(&'static str, &'static str, Verdict)>,
+)> {
     vec![
-        (Os::Windows, false, "2024-06-05T00:00:00Z", vec![
-            ("ports.listening", "rdp_smb_exposed", Verdict::Warn),
-            ("net.peers", "teamviewer_session", Verdict::Warn),
-            ("firewall.host", "ok_ja_bom_clixml", Verdict::Pass),
-            ("antivirus.status", "defender_on", Verdict::Pass),
-            ("net.gateway", "two_nics", Verdict::Warn),
-        ]),
-        (Os::Macos, false, "2024-06-05T00:00:00Z", vec![
-            ("ports.listening", "screen_sharing_netstat", Verdict::Fail),
-            ("net.peers", "apple_push_only", Verdict::Pass),
-            ("firewall.host", "on", Verdict::Pass),
-            ("antivirus.status", "xprotect_recent", Verdict::Pass),
-            ("net.gateway", "single_wifi", Verdict::Pass),
-        ]),
-        (Os::Linux, false, "2024-06-05T00:00:00Z", vec![
-            ("ports.listening", "loopback_services", Verdict::Pass),
-            ("net.peers", "not_root_unattributed", Verdict::Unknown),
-            ("firewall.host", "not_root", Verdict::Unknown),
-            ("antivirus.status", "no_antivirus", Verdict::Warn),
-            ("net.gateway", "single_nic", Verdict::Pass),
-        ]),
+        (
+            Os::Windows,
+            false,
+            "2024-06-05T00:00:00Z",
+            vec![
+                ("ports.listening", "rdp_smb_exposed", Verdict::Warn),
+                ("net.peers", "teamviewer_session", Verdict::Warn),
+                ("firewall.host", "ok_ja_bom_clixml", Verdict::Pass),
+                ("antivirus.status", "defender_on", Verdict::Pass),
+                ("net.gateway", "two_nics", Verdict::Warn),
+            ],
+        ),
+        (
+            Os::Macos,
+            false,
+            "2024-06-05T00:00:00Z",
+            vec![
+                ("ports.listening", "screen_sharing_netstat", Verdict::Fail),
+                ("net.peers", "apple_push_only", Verdict::Pass),
+                ("firewall.host", "on", Verdict::Pass),
+                ("antivirus.status", "xprotect_recent", Verdict::Pass),
+                ("net.gateway", "single_wifi", Verdict::Pass),
+            ],
+        ),
+        (
+            Os::Linux,
+            false,
+            "2024-06-05T00:00:00Z",
+            vec![
+                ("ports.listening", "loopback_services", Verdict::Pass),
+                ("net.peers", "not_root_unattributed", Verdict::Unknown),
+                ("firewall.host", "not_root", Verdict::Unknown),
+                ("antivirus.status", "no_antivirus", Verdict::Warn),
+                ("net.gateway", "single_nic", Verdict::Pass),
+            ],
+        ),
     ]
 }
 
@@ -178,20 +234,42 @@ fn write_replay_sets() {
         let host = HostFacts {
             hostname: format!("SYNTH-{}", os.as_str().to_uppercase()),
             os_family: os.as_str().into(),
-            os_name: match os { Os::Windows => "Windows 11 Pro", Os::Macos => "macOS 14.5", Os::Linux => "Debian GNU/Linux 12" }.into(),
+            os_name: match os {
+                Os::Windows => "Windows 11 Pro",
+                Os::Macos => "macOS 14.5",
+                Os::Linux => "Debian GNU/Linux 12",
+            }
+            .into(),
             os_version: "synthesised".into(),
             tool_version: tenken_core::VERSION.into(),
             elevated,
             ..HostFacts::default()
         };
-        record::write_host(&dir, &record::RecordedHost { os, host, scanned_at: now, elevated }).unwrap();
+        record::write_host(
+            &dir,
+            &record::RecordedHost {
+                os,
+                host,
+                scanned_at: now,
+                elevated,
+            },
+        )
+        .unwrap();
         let mut expected = BTreeMap::new();
         for (probe, case, verdict) in cases {
-            let (caps, _) = build_captures(os, probe, &fixtures_root().join(os.as_str()).join(probe).join(case));
+            let (caps, _) = build_captures(
+                os,
+                probe,
+                &fixtures_root().join(os.as_str()).join(probe).join(case),
+            );
             record::write_probe(&dir, probe, &caps).unwrap();
             expected.insert(probe, verdict);
         }
-        std::fs::write(dir.join("expected.json"), serde_json::to_string_pretty(&expected).unwrap()).unwrap();
+        std::fs::write(
+            dir.join("expected.json"),
+            serde_json::to_string_pretty(&expected).unwrap(),
+        )
+        .unwrap();
     }
 }
 
@@ -202,12 +280,19 @@ fn replay_sets_give_expected_verdicts() {
         let dir = fixtures_root().join("replay").join(os);
         let expected: BTreeMap<String, Verdict> =
             serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
-        let opts = ScanOptions { mode: Mode::Replay(dir.clone()), ..ScanOptions::default() };
+        let opts = ScanOptions {
+            mode: Mode::Replay(dir.clone()),
+            ..ScanOptions::default()
+        };
         let bundle = scan_blocking(checks::all(), opts, None).unwrap();
         assert!(bundle.replayed);
         assert_eq!(bundle.host.os_family, os);
         for (id, verdict) in &expected {
-            let f = bundle.findings.iter().find(|f| &f.probe_id == id).unwrap_or_else(|| panic!("{os}: no finding {id}"));
+            let f = bundle
+                .findings
+                .iter()
+                .find(|f| &f.probe_id == id)
+                .unwrap_or_else(|| panic!("{os}: no finding {id}"));
             assert_eq!(&f.verdict, verdict, "{os}/{id}: {}", f.summary.en);
             assert!(!f.evidence.is_empty(), "{os}/{id}: no evidence");
         }
@@ -230,17 +315,29 @@ fn replay_of_missing_probe_recording_is_unknown() {
     let tmp = tempfile::tempdir().unwrap();
     let src = fixtures_root().join("replay/linux/host.json");
     std::fs::copy(src, tmp.path().join("host.json")).unwrap();
-    let opts = ScanOptions { mode: Mode::Replay(tmp.path().to_path_buf()), ..ScanOptions::default() };
+    let opts = ScanOptions {
+        mode: Mode::Replay(tmp.path().to_path_buf()),
+        ..ScanOptions::default()
+    };
     let bundle = scan_blocking(checks::all(), opts, None).unwrap();
     assert_eq!(bundle.findings.len(), checks::all().len());
-    assert!(bundle.findings.iter().all(|f| f.verdict == Verdict::Unknown && f.reason.is_some()));
+    assert!(
+        bundle
+            .findings
+            .iter()
+            .all(|f| f.verdict == Verdict::Unknown && f.reason.is_some())
+    );
 }
 
 mod props {
     use super::*;
     use proptest::prelude::*;
 
-    fn any_capture(os: Os, key_text: Vec<(usize, String)>, elevated: bool) -> Vec<(String, Vec<Captured>)> {
+    fn any_capture(
+        os: Os,
+        key_text: Vec<(usize, String)>,
+        elevated: bool,
+    ) -> Vec<(String, Vec<Captured>)> {
         let now: DateTime<Utc> = "2024-06-05T00:00:00Z".parse().unwrap();
         checks::all()
             .iter()
@@ -248,7 +345,10 @@ mod props {
                 let plan = p.plan(os);
                 let caps = key_text
                     .iter()
-                    .filter_map(|(i, t)| plan.get(i % plan.len().max(1)).map(|s| (s.clone(), t.clone())))
+                    .filter_map(|(i, t)| {
+                        plan.get(i % plan.len().max(1))
+                            .map(|s| (s.clone(), t.clone()))
+                    })
                     .map(|(source, stdout)| Captured {
                         source,
                         stdout,

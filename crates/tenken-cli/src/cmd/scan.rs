@@ -48,7 +48,11 @@ pub fn write_bundle(path: &std::path::Path, bundle: &Bundle) -> anyhow::Result<(
 /// Runs `tenken scan`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let probes = checks::all();
-    let total = if args.probes.is_empty() { probes.len() } else { args.probes.len() };
+    let total = if args.probes.is_empty() {
+        probes.len()
+    } else {
+        args.probes.len()
+    };
     let mode = match (&args.record, &args.replay) {
         (_, Some(dir)) => Mode::Replay(dir.clone()),
         (Some(dir), None) => Mode::Record(dir.clone()),
@@ -83,7 +87,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         })
     };
     let cancel = opts.cancel.clone();
-    let mut bundle = runner::scan_blocking(probes, opts, Some(sink)).context(ctx.t("点検に失敗しました", "scan failed"))?;
+    let mut bundle = runner::scan_blocking(probes, opts, Some(sink))
+        .context(ctx.t("点検に失敗しました", "scan failed"))?;
     let _ = cancel;
     bar.finish_and_clear();
 
@@ -96,7 +101,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     print_table(ctx, &bundle);
     if let Some(path) = &args.json {
         write_bundle(path, &bundle)?;
-        eprintln!("{}: {}", ctx.t("証跡バンドルを保存しました", "bundle written"), path.display());
+        eprintln!(
+            "{}: {}",
+            ctx.t("証跡バンドルを保存しました", "bundle written"),
+            path.display()
+        );
     }
     Ok(0)
 }
@@ -122,10 +131,26 @@ fn print_table(ctx: &Ctx, bundle: &Bundle) {
         host.hostname,
         host.os_name,
         host.os_version,
-        if bundle.replayed { ctx.t(" [記録から再生]", " [replayed]") } else { "" }
+        if bundle.replayed {
+            ctx.t(" [記録から再生]", " [replayed]")
+        } else {
+            ""
+        }
     );
-    let vw = bundle.findings.iter().map(|f| width(f.verdict.label(lang))).max().unwrap_or(4).max(4);
-    let tw = bundle.findings.iter().map(|f| width(f.title.get(lang))).max().unwrap_or(10).min(48);
+    let vw = bundle
+        .findings
+        .iter()
+        .map(|f| width(f.verdict.label(lang)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let tw = bundle
+        .findings
+        .iter()
+        .map(|f| width(f.title.get(lang)))
+        .max()
+        .unwrap_or(10)
+        .min(48);
     for f in &bundle.findings {
         let mut summary = f.summary.get(lang).to_string();
         if let Some(r) = f.reason {
@@ -133,7 +158,12 @@ fn print_table(ctx: &Ctx, bundle: &Bundle) {
                 summary = format!("{summary} ({})", r.text().get(lang));
             }
         }
-        println!("{}  {}  {}", pad(f.verdict.label(lang), vw), pad(f.title.get(lang), tw), summary);
+        println!(
+            "{}  {}  {}",
+            pad(f.verdict.label(lang), vw),
+            pad(f.title.get(lang), tw),
+            summary
+        );
         let action = f.action.get(lang);
         if !action.is_empty() {
             println!("{}  {}  → {}", pad("", vw), pad("", tw), action);

@@ -335,8 +335,7 @@ pub fn collect(
                     cap.exit_code = raw.exit_code;
                     if raw.timed_out {
                         cap.error = Some(CaptureError::Timeout);
-                        cap.error_detail =
-                            Some(format!("killed after {} ms", timeout.as_millis()));
+                        cap.error_detail = Some(format!("killed after {} ms", timeout.as_millis()));
                     } else if raw.cancelled {
                         cap.error = Some(CaptureError::Io);
                         cap.error_detail = Some("cancelled".into());

@@ -54,7 +54,9 @@ pub struct SocketsSnapshot {
 impl SocketsSnapshot {
     /// Process name of `pid`, when known.
     pub fn process_name(&self, pid: u32) -> Option<&str> {
-        self.processes.get(&pid.to_string()).map(|p| p.name.as_str())
+        self.processes
+            .get(&pid.to_string())
+            .map(|p| p.name.as_str())
     }
 }
 
@@ -111,16 +113,27 @@ pub fn collect_sockets(elevated: bool) -> Result<SocketsSnapshot, String> {
     let mut sockets = std::panic::catch_unwind(enumerate_sockets)
         .map_err(|_| "socket enumeration panicked (is /proc readable?)".to_string())??;
     sockets.sort_by(|a, b| {
-        (&a.proto, &a.state, a.local_port, &a.local_addr, &a.remote_addr, a.remote_port).cmp(&(
-            &b.proto,
-            &b.state,
-            b.local_port,
-            &b.local_addr,
-            &b.remote_addr,
-            b.remote_port,
-        ))
+        (
+            &a.proto,
+            &a.state,
+            a.local_port,
+            &a.local_addr,
+            &a.remote_addr,
+            a.remote_port,
+        )
+            .cmp(&(
+                &b.proto,
+                &b.state,
+                b.local_port,
+                &b.local_addr,
+                &b.remote_addr,
+                b.remote_port,
+            ))
     });
-    let wanted: HashSet<u32> = sockets.iter().flat_map(|s| s.pids.iter().copied()).collect();
+    let wanted: HashSet<u32> = sockets
+        .iter()
+        .flat_map(|s| s.pids.iter().copied())
+        .collect();
     let mut processes = BTreeMap::new();
     if !wanted.is_empty() {
         let pids: Vec<sysinfo::Pid> = wanted.iter().map(|p| sysinfo::Pid::from_u32(*p)).collect();
@@ -157,7 +170,9 @@ pub fn collect(collector: &str, elevated: bool) -> Result<String, String> {
             let snap = collect_sockets(elevated)?;
             serde_json::to_string(&snap).map_err(|e| e.to_string())
         }
-        "host" => serde_json::to_string(&super::host::host_facts(elevated)).map_err(|e| e.to_string()),
+        "host" => {
+            serde_json::to_string(&super::host::host_facts(elevated)).map_err(|e| e.to_string())
+        }
         other => Err(format!("unknown native collector '{other}'")),
     }
 }

@@ -186,10 +186,16 @@ pub fn finalize(probe: &dyn Probe, ctx: &EvalContext, captured: &[Captured]) -> 
         Err(_) => unknown_finding(
             probe,
             UnknownReason::Unparsable,
-            Text::new("出力の解析中に問題が起きました", "The output could not be analysed"),
+            Text::new(
+                "出力の解析中に問題が起きました",
+                "The output could not be analysed",
+            ),
         ),
     };
-    if captured.iter().any(|c| c.error == Some(CaptureError::Timeout)) {
+    if captured
+        .iter()
+        .any(|c| c.error == Some(CaptureError::Timeout))
+    {
         finding.verdict = Verdict::Unknown;
         finding.reason = Some(UnknownReason::Timeout);
         finding.summary = UnknownReason::Timeout.text();
@@ -344,8 +350,16 @@ pub async fn scan(
     Ok(Bundle {
         format: BUNDLE_FORMAT.to_string(),
         host: ctx.host.clone(),
-        started_at: if replay_dir.is_some() { ctx.now } else { started_at },
-        ended_at: if replay_dir.is_some() { ctx.now } else { Utc::now() },
+        started_at: if replay_dir.is_some() {
+            ctx.now
+        } else {
+            started_at
+        },
+        ended_at: if replay_dir.is_some() {
+            ctx.now
+        } else {
+            Utc::now()
+        },
         replayed: replay_dir.is_some(),
         findings,
     })
@@ -361,7 +375,11 @@ async fn run_one(
 ) -> Finding {
     let plan = probe.plan(ctx.os);
     if plan.is_empty() {
-        let mut f = unknown_finding(probe.as_ref(), UnknownReason::UnsupportedOs, UnknownReason::UnsupportedOs.text());
+        let mut f = unknown_finding(
+            probe.as_ref(),
+            UnknownReason::UnsupportedOs,
+            UnknownReason::UnsupportedOs.text(),
+        );
         f.facts = serde_json::json!({ "os": ctx.os });
         return f;
     }
@@ -379,7 +397,10 @@ async fn run_one(
             Err(e) => unknown_finding(
                 probe.as_ref(),
                 UnknownReason::Unparsable,
-                Text::new(format!("記録データを読めません: {e}"), format!("Recording unreadable: {e}")),
+                Text::new(
+                    format!("記録データを読めません: {e}"),
+                    format!("Recording unreadable: {e}"),
+                ),
             ),
         };
     }
@@ -397,7 +418,9 @@ async fn run_one(
         let sink = sink.clone();
         let cancel = cancel.clone();
         let elevated = ctx.elevated;
-        tokio::task::spawn_blocking(move || collect_sources(&plan, timeout, elevated, &cancel, &sink))
+        tokio::task::spawn_blocking(move || {
+            collect_sources(&plan, timeout, elevated, &cancel, &sink)
+        })
     };
     // Commands enforce the deadline themselves; this outer limit catches native collectors
     // that hang (their thread is abandoned, the partial evidence kept).

@@ -25,7 +25,8 @@ DefenderSignaturesOutOfDate=$s.DefenderSignaturesOutOfDate; AMProductVersion=$s.
 $out.services = Try-Probe { ,@(Get-CimInstance Win32_Service -OperationTimeoutSec 20 | Where-Object { $_.Name -match '^(ekrn|CSFalconService|CSAgent|SentinelAgent|CbDefense|SepMasterService|ntrtscan|TmCCSF|Amsp|TMBMServer|mcshield|mfemms|NortonSecurity|N360|AVP|kavfs|Sophos|SAVService|MBAMService|avast|AvastSvc|AVGSvc|WinDefend)' } | \
 ForEach-Object { [ordered]@{ Name=$_.Name; State=[string]$_.State; PathName=$_.PathName } }) }";
 
-const XPROTECT_PLIST: &str = "/Library/Apple/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist";
+const XPROTECT_PLIST: &str =
+    "/Library/Apple/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist";
 
 /// Decoded SecurityCenter2 `productState`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,7 +57,14 @@ pub fn clamav_header(text: &str) -> Option<(u64, DateTime<Utc>)> {
     let header: &str = line.split('\0').next().unwrap_or(line);
     let fields: Vec<&str> = header.split(':').collect();
     let version = fields.get(2)?.trim().parse().ok()?;
-    let epoch: i64 = fields.last()?.trim().chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().ok()?;
+    let epoch: i64 = fields
+        .last()?
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()?;
     Some((version, Utc.timestamp_opt(epoch, 0).single()?))
 }
 
@@ -83,9 +91,15 @@ impl AntivirusStatus {
                 id: "antivirus.status",
                 title: Text::new("ウイルス対策ソフト", "Anti-malware protection"),
                 reads: vec![
-                    (Os::Windows, "SecurityCenter2 AntiVirusProduct, Get-MpComputerStatus, Win32_Service (known AV services)"),
+                    (
+                        Os::Windows,
+                        "SecurityCenter2 AntiVirusProduct, Get-MpComputerStatus, Win32_Service (known AV services)",
+                    ),
                     (Os::Macos, "XProtect bundle version and date"),
-                    (Os::Linux, "ClamAV daily database header, clamav-freshclam/clamav-daemon state, mdatp health"),
+                    (
+                        Os::Linux,
+                        "ClamAV daily database header, clamav-freshclam/clamav-daemon state, mdatp health",
+                    ),
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(60),
@@ -96,16 +110,31 @@ impl AntivirusStatus {
 
     fn by_age(&self, days: i64, what: &str, pass_max: i64, warn_max: i64, facts: Value) -> Finding {
         let (verdict, ja, en) = if days <= pass_max {
-            (Verdict::Pass, format!("{what}が有効で、定義ファイルは最新です（{days}日前に更新）"), format!("{what} is active with current definitions (updated {days} day(s) ago)"))
+            (
+                Verdict::Pass,
+                format!("{what}が有効で、定義ファイルは最新です（{days}日前に更新）"),
+                format!("{what} is active with current definitions (updated {days} day(s) ago)"),
+            )
         } else if days <= warn_max {
-            (Verdict::Warn, format!("{what}の定義ファイルが{days}日間更新されていません"), format!("{what} definitions are {days} day(s) old"))
+            (
+                Verdict::Warn,
+                format!("{what}の定義ファイルが{days}日間更新されていません"),
+                format!("{what} definitions are {days} day(s) old"),
+            )
         } else {
-            (Verdict::Fail, format!("{what}の定義ファイルが{days}日間更新されていません（古すぎます）"), format!("{what} definitions are {days} day(s) old (too old)"))
+            (
+                Verdict::Fail,
+                format!("{what}の定義ファイルが{days}日間更新されていません（古すぎます）"),
+                format!("{what} definitions are {days} day(s) old (too old)"),
+            )
         };
         let action = if verdict == Verdict::Pass {
             Text::default()
         } else {
-            Text::new("定義ファイル（パターンファイル）を更新し、自動更新が動いているか確認してください", "Update the definitions and check that automatic updates work")
+            Text::new(
+                "定義ファイル（パターンファイル）を更新し、自動更新が動いているか確認してください",
+                "Update the definitions and check that automatic updates work",
+            )
         };
         finding(&self.meta, verdict, None, Text::new(ja, en), action, facts)
     }
@@ -120,19 +149,40 @@ impl AntivirusStatus {
         } else {
             as_list(v.get("av"))
                 .iter()
-                .filter_map(|p| Some((p.get("displayName")?.as_str()?.to_string(), decode_product_state(p.get("productState")?.as_i64()?))))
+                .filter_map(|p| {
+                    Some((
+                        p.get("displayName")?.as_str()?.to_string(),
+                        decode_product_state(p.get("productState")?.as_i64()?),
+                    ))
+                })
                 .collect()
         };
-        let d = v.get("defender").filter(|d| d.get("error").is_none() && d.is_object());
-        let mode = d.and_then(|d| d.get("AMRunningMode")).and_then(Value::as_str).unwrap_or("").to_string();
-        let rtp = d.and_then(|d| d.get("RealTimeProtectionEnabled")).and_then(Value::as_bool);
-        let sig_updated = d.and_then(|d| d.get("AntivirusSignatureLastUpdated")).and_then(ps_date);
-        let sig_age = sig_updated
-            .map(|t| age_days(ctx.now, t))
-            .or_else(|| d.and_then(|d| d.get("AntivirusSignatureAge")).and_then(Value::as_i64));
+        let d = v
+            .get("defender")
+            .filter(|d| d.get("error").is_none() && d.is_object());
+        let mode = d
+            .and_then(|d| d.get("AMRunningMode"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let rtp = d
+            .and_then(|d| d.get("RealTimeProtectionEnabled"))
+            .and_then(Value::as_bool);
+        let sig_updated = d
+            .and_then(|d| d.get("AntivirusSignatureLastUpdated"))
+            .and_then(ps_date);
+        let sig_age = sig_updated.map(|t| age_days(ctx.now, t)).or_else(|| {
+            d.and_then(|d| d.get("AntivirusSignatureAge"))
+                .and_then(Value::as_i64)
+        });
         let services: Vec<(String, String)> = as_list(v.get("services"))
             .iter()
-            .filter_map(|s| Some((s.get("Name")?.as_str()?.to_string(), s.get("State")?.as_str()?.to_string())))
+            .filter_map(|s| {
+                Some((
+                    s.get("Name")?.as_str()?.to_string(),
+                    s.get("State")?.as_str()?.to_string(),
+                ))
+            })
             .filter(|(n, _)| n != "WinDefend")
             .collect();
         let facts = serde_json::json!({
@@ -148,8 +198,17 @@ impl AntivirusStatus {
                     }
                 }
             }
-            return finding(&self.meta, Verdict::Pass, None,
-                Text::new(format!("ウイルス対策ソフト（{name}）が有効で、定義ファイルは最新です"), format!("{name} is on with up-to-date definitions")), Text::default(), facts);
+            return finding(
+                &self.meta,
+                Verdict::Pass,
+                None,
+                Text::new(
+                    format!("ウイルス対策ソフト（{name}）が有効で、定義ファイルは最新です"),
+                    format!("{name} is on with up-to-date definitions"),
+                ),
+                Text::default(),
+                facts,
+            );
         }
         if mode == "Normal" && rtp == Some(true) {
             if let Some(age) = sig_age {
@@ -157,35 +216,97 @@ impl AntivirusStatus {
             }
         }
         if let Some((name, _)) = products.iter().find(|(_, s)| s.state == 1) {
-            return finding(&self.meta, Verdict::Warn, None,
-                Text::new(format!("ウイルス対策ソフト（{name}）の定義ファイルが古くなっています"), format!("{name} is on but its definitions are out of date")),
-                Text::new("定義ファイルを更新してください", "Update the definitions"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Warn,
+                None,
+                Text::new(
+                    format!("ウイルス対策ソフト（{name}）の定義ファイルが古くなっています"),
+                    format!("{name} is on but its definitions are out of date"),
+                ),
+                Text::new("定義ファイルを更新してください", "Update the definitions"),
+                facts,
+            );
         }
         if mode == "Normal" && rtp == Some(false) {
-            return finding(&self.meta, Verdict::Fail, None,
-                Text::new("Microsoft Defender のリアルタイム保護が無効です", "Microsoft Defender real-time protection is off"),
-                Text::new("Windows セキュリティでリアルタイム保護を有効にしてください", "Turn on real-time protection in Windows Security"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Fail,
+                None,
+                Text::new(
+                    "Microsoft Defender のリアルタイム保護が無効です",
+                    "Microsoft Defender real-time protection is off",
+                ),
+                Text::new(
+                    "Windows セキュリティでリアルタイム保護を有効にしてください",
+                    "Turn on real-time protection in Windows Security",
+                ),
+                facts,
+            );
         }
-        let running: Vec<&str> = services.iter().filter(|(_, s)| s == "Running").map(|(n, _)| n.as_str()).collect();
+        let running: Vec<&str> = services
+            .iter()
+            .filter(|(_, s)| s == "Running")
+            .map(|(n, _)| n.as_str())
+            .collect();
         if !running.is_empty() {
-            return finding(&self.meta, Verdict::Warn, None,
-                Text::new(format!("他社製のウイルス対策ソフトのサービス（{}）が動作していますが、定義ファイルの状態は自動確認できません", running.join(", ")), format!("A third-party anti-malware service is running ({}), but its definition status cannot be read", running.join(", "))),
-                Text::new("ウイルス対策ソフトの画面で定義ファイルが最新か確認してください", "Check in the product that its definitions are current"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Warn,
+                None,
+                Text::new(
+                    format!(
+                        "他社製のウイルス対策ソフトのサービス（{}）が動作していますが、定義ファイルの状態は自動確認できません",
+                        running.join(", ")
+                    ),
+                    format!(
+                        "A third-party anti-malware service is running ({}), but its definition status cannot be read",
+                        running.join(", ")
+                    ),
+                ),
+                Text::new(
+                    "ウイルス対策ソフトの画面で定義ファイルが最新か確認してください",
+                    "Check in the product that its definitions are current",
+                ),
+                facts,
+            );
         }
         if !products.is_empty() {
-            return finding(&self.meta, Verdict::Fail, None,
-                Text::new("有効なウイルス対策ソフトがありません（すべて無効または期限切れ）", "No anti-malware product is on (all off, snoozed or expired)"),
-                Text::new("ウイルス対策ソフトを有効にし、契約の期限を確認してください", "Turn anti-malware on and check its licence"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Fail,
+                None,
+                Text::new(
+                    "有効なウイルス対策ソフトがありません（すべて無効または期限切れ）",
+                    "No anti-malware product is on (all off, snoozed or expired)",
+                ),
+                Text::new(
+                    "ウイルス対策ソフトを有効にし、契約の期限を確認してください",
+                    "Turn anti-malware on and check its licence",
+                ),
+                facts,
+            );
         }
         if d.is_some() && !mode.is_empty() && mode != "Normal" && sc2_error {
             // Server, Defender passive / not running, no known product: cannot be sure.
             return unknown(&self.meta, UnknownReason::NotInstalled, facts);
         }
-        unknown(&self.meta, if sc2_error && d.is_none() { UnknownReason::NotInstalled } else { UnknownReason::Unparsable }, facts)
+        unknown(
+            &self.meta,
+            if sc2_error && d.is_none() {
+                UnknownReason::NotInstalled
+            } else {
+                UnknownReason::Unparsable
+            },
+            facts,
+        )
     }
 
     fn eval_macos(&self, ctx: &EvalContext, captured: &[Captured]) -> Finding {
-        let version = ok(captured, "xprotect_version").filter(|c| c.exit_code == Some(0)).map(|c| c.stdout.trim().to_string()).filter(|s| !s.is_empty());
+        let version = ok(captured, "xprotect_version")
+            .filter(|c| c.exit_code == Some(0))
+            .map(|c| c.stdout.trim().to_string())
+            .filter(|s| !s.is_empty());
         let mtime = ok(captured, "xprotect_mtime")
             .filter(|c| c.exit_code == Some(0))
             .and_then(|c| c.stdout.trim().parse::<i64>().ok())
@@ -203,8 +324,12 @@ impl AntivirusStatus {
             .filter_map(|k| ok(captured, k).filter(|c| c.exit_code == Some(0)))
             .filter_map(|c| clamav_header(&c.stdout))
             .max_by_key(|(_, t)| *t);
-        let units: Vec<String> = ok(captured, "clamav_units").map(|c| c.stdout.lines().map(|l| l.trim().to_string()).collect()).unwrap_or_default();
-        let mdatp = ok(captured, "mdatp_health").filter(|c| c.exit_code == Some(0)).map(|c| c.stdout.trim().to_string());
+        let units: Vec<String> = ok(captured, "clamav_units")
+            .map(|c| c.stdout.lines().map(|l| l.trim().to_string()).collect())
+            .unwrap_or_default();
+        let mdatp = ok(captured, "mdatp_health")
+            .filter(|c| c.exit_code == Some(0))
+            .map(|c| c.stdout.trim().to_string());
         let facts = serde_json::json!({
             "clamav_daily": header.map(|(v, t)| serde_json::json!({ "version": v, "built": t })),
             "freshclam": units.first(), "clamd": units.get(1),
@@ -215,7 +340,17 @@ impl AntivirusStatus {
         }
         if let Some(m) = &mdatp {
             if m == "true" {
-                return finding(&self.meta, Verdict::Pass, None, Text::new("Microsoft Defender for Endpoint のリアルタイム保護が有効です", "Microsoft Defender for Endpoint real-time protection is on"), Text::default(), facts);
+                return finding(
+                    &self.meta,
+                    Verdict::Pass,
+                    None,
+                    Text::new(
+                        "Microsoft Defender for Endpoint のリアルタイム保護が有効です",
+                        "Microsoft Defender for Endpoint real-time protection is on",
+                    ),
+                    Text::default(),
+                    facts,
+                );
             }
         }
         let unreadable = ["clamav_daily_cld", "clamav_daily_cvd"].iter().any(|k| {
@@ -224,9 +359,20 @@ impl AntivirusStatus {
         if unreadable && !ctx.elevated {
             return unknown(&self.meta, UnknownReason::NeedsElevation, facts);
         }
-        finding(&self.meta, Verdict::Warn, None,
-            Text::new("ウイルス対策ソフトが見つかりません（ClamAV 等）", "No anti-malware product found (ClamAV or similar)"),
-            Text::new("Linux でも導入できるウイルス対策ソフトがあるか保守業者に確認してください", "Ask your vendor whether anti-malware can be installed on this Linux host"), facts)
+        finding(
+            &self.meta,
+            Verdict::Warn,
+            None,
+            Text::new(
+                "ウイルス対策ソフトが見つかりません（ClamAV 等）",
+                "No anti-malware product found (ClamAV or similar)",
+            ),
+            Text::new(
+                "Linux でも導入できるウイルス対策ソフトがあるか保守業者に確認してください",
+                "Ask your vendor whether anti-malware can be installed on this Linux host",
+            ),
+            facts,
+        )
     }
 }
 
@@ -239,14 +385,38 @@ impl Probe for AntivirusStatus {
         match os {
             Os::Windows => vec![powershell("ps_antivirus", PS_BODY)],
             Os::Macos => vec![
-                command("xprotect_version", "/usr/bin/defaults", &["read", XPROTECT_PLIST, "CFBundleShortVersionString"]),
-                command("xprotect_mtime", "/usr/bin/stat", &["-f", "%m", XPROTECT_PLIST]),
+                command(
+                    "xprotect_version",
+                    "/usr/bin/defaults",
+                    &["read", XPROTECT_PLIST, "CFBundleShortVersionString"],
+                ),
+                command(
+                    "xprotect_mtime",
+                    "/usr/bin/stat",
+                    &["-f", "%m", XPROTECT_PLIST],
+                ),
             ],
             Os::Linux => vec![
-                command("clamav_daily_cld", "head", &["-c", "512", "/var/lib/clamav/daily.cld"]),
-                command("clamav_daily_cvd", "head", &["-c", "512", "/var/lib/clamav/daily.cvd"]),
-                command("clamav_units", "systemctl", &["is-active", "clamav-freshclam", "clamav-daemon"]),
-                command("mdatp_health", "mdatp", &["health", "--field", "real_time_protection_enabled"]),
+                command(
+                    "clamav_daily_cld",
+                    "head",
+                    &["-c", "512", "/var/lib/clamav/daily.cld"],
+                ),
+                command(
+                    "clamav_daily_cvd",
+                    "head",
+                    &["-c", "512", "/var/lib/clamav/daily.cvd"],
+                ),
+                command(
+                    "clamav_units",
+                    "systemctl",
+                    &["is-active", "clamav-freshclam", "clamav-daemon"],
+                ),
+                command(
+                    "mdatp_health",
+                    "mdatp",
+                    &["health", "--field", "real_time_protection_enabled"],
+                ),
             ],
         }
     }

@@ -81,7 +81,11 @@ pub fn win_profiles(v: &Value) -> Option<Vec<WinProfile>> {
             })
         })
         .collect();
-    if profiles.is_empty() { None } else { Some(profiles) }
+    if profiles.is_empty() {
+        None
+    } else {
+        Some(profiles)
+    }
 }
 
 /// Parses `netsh advfirewall show allprofiles state` (any language, CP932 decoded): the last
@@ -99,7 +103,11 @@ pub fn netsh_states(text: &str) -> Vec<bool> {
 /// macOS `socketfilterfw --getglobalstate` state number.
 pub fn socketfilterfw_state(text: &str) -> Option<u8> {
     let i = text.find("(State = ")?;
-    text[i + 9..].chars().next()?.to_digit(10).and_then(|d| u8::try_from(d).ok())
+    text[i + 9..]
+        .chars()
+        .next()?
+        .to_digit(10)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 /// ufw `status verbose`: (active, default incoming policy).
@@ -134,8 +142,14 @@ pub fn nft_filters_input(text: &str) -> Option<bool> {
                     return Some(true);
                 }
                 input_chains.push((
-                    c.get("table").and_then(Value::as_str).unwrap_or("").to_string(),
-                    c.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                    c.get("table")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    c.get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                 ));
             }
         }
@@ -165,13 +179,22 @@ pub fn iptables_filters_input(text: &str) -> Option<bool> {
     }
     for l in lines {
         let cols: Vec<&str> = l.split_whitespace().collect();
-        let target = if cols.first().is_some_and(|c| c.chars().all(|ch| ch.is_ascii_digit())) {
+        let target = if cols
+            .first()
+            .is_some_and(|c| c.chars().all(|ch| ch.is_ascii_digit()))
+        {
             cols.get(1)
         } else {
             cols.first()
         };
         if let Some(t) = target {
-            if *t == "DROP" || *t == "REJECT" || t.starts_with("ufw") || t.starts_with("firewalld") || t.starts_with("nixos-fw") || t.starts_with("INPUT_") {
+            if *t == "DROP"
+                || *t == "REJECT"
+                || t.starts_with("ufw")
+                || t.starts_with("firewalld")
+                || t.starts_with("nixos-fw")
+                || t.starts_with("INPUT_")
+            {
                 return Some(true);
             }
         }
@@ -198,9 +221,18 @@ impl HostFirewall {
                 id: "firewall.host",
                 title: Text::new("パソコンのファイアウォール", "Host firewall"),
                 reads: vec![
-                    (Os::Windows, "Get-NetFirewallProfile -PolicyStore ActiveStore, Get-NetConnectionProfile, SecurityCenter2 FirewallProduct; netsh advfirewall (fallback)"),
-                    (Os::Macos, "socketfilterfw --getglobalstate; pfctl -s info (root)"),
-                    (Os::Linux, "systemctl is-active, /etc/ufw/ufw.conf, ufw status verbose (root), firewall-cmd --state, nft -j list ruleset (root), iptables -L INPUT (root)"),
+                    (
+                        Os::Windows,
+                        "Get-NetFirewallProfile -PolicyStore ActiveStore, Get-NetConnectionProfile, SecurityCenter2 FirewallProduct; netsh advfirewall (fallback)",
+                    ),
+                    (
+                        Os::Macos,
+                        "socketfilterfw --getglobalstate; pfctl -s info (root)",
+                    ),
+                    (
+                        Os::Linux,
+                        "systemctl is-active, /etc/ufw/ufw.conf, ufw status verbose (root), firewall-cmd --state, nft -j list ruleset (root), iptables -L INPUT (root)",
+                    ),
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(60),
@@ -214,7 +246,14 @@ impl HostFirewall {
     }
 
     fn pass(&self, ja: String, en: String, facts: Value) -> Finding {
-        finding(&self.meta, Verdict::Pass, None, Text::new(ja, en), Text::default(), facts)
+        finding(
+            &self.meta,
+            Verdict::Pass,
+            None,
+            Text::new(ja, en),
+            Text::default(),
+            facts,
+        )
     }
 
     fn eval_windows(&self, captured: &[Captured]) -> Finding {
@@ -222,7 +261,9 @@ impl HostFirewall {
         let profiles = ps.as_ref().and_then(win_profiles);
         let Some(profiles) = profiles else {
             // Fallback: netsh (localized labels; only the ON/OFF words are used).
-            let states = ok(captured, "netsh_state").map(|c| netsh_states(&c.stdout)).unwrap_or_default();
+            let states = ok(captured, "netsh_state")
+                .map(|c| netsh_states(&c.stdout))
+                .unwrap_or_default();
             let facts = serde_json::json!({ "source": "netsh", "states": states });
             if states.is_empty() {
                 return unknown(&self.meta, UnknownReason::Unparsable, facts);
@@ -238,8 +279,14 @@ impl HostFirewall {
                 &self.meta,
                 Verdict::Warn,
                 None,
-                Text::new("一部のプロファイルでファイアウォールが無効です", "The firewall is off for some profiles"),
-                Text::new("Windows セキュリティでファイアウォールをすべて有効にしてください", "Turn the firewall on for all profiles in Windows Security"),
+                Text::new(
+                    "一部のプロファイルでファイアウォールが無効です",
+                    "The firewall is off for some profiles",
+                ),
+                Text::new(
+                    "Windows セキュリティでファイアウォールをすべて有効にしてください",
+                    "Turn the firewall on for all profiles in Windows Security",
+                ),
                 facts,
             );
         };
@@ -247,49 +294,147 @@ impl HostFirewall {
         let connected: Vec<String> = as_list(ps.get("connected"))
             .iter()
             .filter_map(|c| c.get("NetworkCategory").and_then(Value::as_str))
-            .map(|c| if c.starts_with("Domain") { "Domain".to_string() } else { c.to_string() })
+            .map(|c| {
+                if c.starts_with("Domain") {
+                    "Domain".to_string()
+                } else {
+                    c.to_string()
+                }
+            })
             .collect();
         let third: Vec<String> = as_list(ps.get("thirdParty"))
             .iter()
-            .filter(|p| p.get("productState").and_then(Value::as_i64).is_some_and(|s| (s >> 12) & 0xF == 1))
-            .filter_map(|p| p.get("displayName").and_then(Value::as_str).map(str::to_string))
+            .filter(|p| {
+                p.get("productState")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|s| (s >> 12) & 0xF == 1)
+            })
+            .filter_map(|p| {
+                p.get("displayName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
             .collect();
-        let active = |p: &WinProfile| connected.is_empty() || connected.iter().any(|c| c.eq_ignore_ascii_case(&p.name));
+        let active = |p: &WinProfile| {
+            connected.is_empty() || connected.iter().any(|c| c.eq_ignore_ascii_case(&p.name))
+        };
         let facts = serde_json::json!({ "profiles": profiles, "connected_categories": connected, "third_party_on": third });
-        let active_off: Vec<&str> = profiles.iter().filter(|p| active(p) && p.enabled == Some(false)).map(|p| p.name.as_str()).collect();
-        let other_off: Vec<&str> = profiles.iter().filter(|p| !active(p) && p.enabled == Some(false)).map(|p| p.name.as_str()).collect();
-        let allow_in: Vec<&str> = profiles.iter().filter(|p| active(p) && p.inbound == "allow").map(|p| p.name.as_str()).collect();
-        let fix = Text::new("Windows セキュリティ →「ファイアウォールとネットワーク保護」で有効にしてください", "Turn it on in Windows Security → Firewall & network protection");
+        let active_off: Vec<&str> = profiles
+            .iter()
+            .filter(|p| active(p) && p.enabled == Some(false))
+            .map(|p| p.name.as_str())
+            .collect();
+        let other_off: Vec<&str> = profiles
+            .iter()
+            .filter(|p| !active(p) && p.enabled == Some(false))
+            .map(|p| p.name.as_str())
+            .collect();
+        let allow_in: Vec<&str> = profiles
+            .iter()
+            .filter(|p| active(p) && p.inbound == "allow")
+            .map(|p| p.name.as_str())
+            .collect();
+        let fix = Text::new(
+            "Windows セキュリティ →「ファイアウォールとネットワーク保護」で有効にしてください",
+            "Turn it on in Windows Security → Firewall & network protection",
+        );
         if !active_off.is_empty() {
             let n = active_off.join(", ");
             if third.is_empty() {
-                return finding(&self.meta, Verdict::Fail, None,
-                    Text::new(format!("使用中のネットワーク（{n}）でファイアウォールが無効です"), format!("The firewall is off for the network in use ({n})")), fix, facts);
+                return finding(
+                    &self.meta,
+                    Verdict::Fail,
+                    None,
+                    Text::new(
+                        format!("使用中のネットワーク（{n}）でファイアウォールが無効です"),
+                        format!("The firewall is off for the network in use ({n})"),
+                    ),
+                    fix,
+                    facts,
+                );
             }
-            return finding(&self.meta, Verdict::Warn, None,
-                Text::new(format!("Windows ファイアウォールは無効（{n}）ですが、他社製ファイアウォール（{}）が有効です", third.join(", ")), format!("Windows Firewall is off ({n}) but a third-party firewall is on ({})", third.join(", "))), Text::new("他社製ファイアウォールの設定を保守業者に確認してください", "Ask your vendor to confirm the third-party firewall settings"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Warn,
+                None,
+                Text::new(
+                    format!(
+                        "Windows ファイアウォールは無効（{n}）ですが、他社製ファイアウォール（{}）が有効です",
+                        third.join(", ")
+                    ),
+                    format!(
+                        "Windows Firewall is off ({n}) but a third-party firewall is on ({})",
+                        third.join(", ")
+                    ),
+                ),
+                Text::new(
+                    "他社製ファイアウォールの設定を保守業者に確認してください",
+                    "Ask your vendor to confirm the third-party firewall settings",
+                ),
+                facts,
+            );
         }
         if !allow_in.is_empty() || !other_off.is_empty() {
-            let n = allow_in.iter().chain(other_off.iter()).copied().collect::<Vec<_>>().join(", ");
-            return finding(&self.meta, Verdict::Warn, None,
-                Text::new(format!("ファイアウォールの設定に改善点があります（{n}）"), format!("Firewall settings should be improved ({n})")), fix, facts);
+            let n = allow_in
+                .iter()
+                .chain(other_off.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
+            return finding(
+                &self.meta,
+                Verdict::Warn,
+                None,
+                Text::new(
+                    format!("ファイアウォールの設定に改善点があります（{n}）"),
+                    format!("Firewall settings should be improved ({n})"),
+                ),
+                fix,
+                facts,
+            );
         }
-        self.pass("ファイアウォールが有効で、外部からの接続は既定でブロックされています".into(), "The firewall is on and blocks inbound connections by default".into(), facts)
+        self.pass(
+            "ファイアウォールが有効で、外部からの接続は既定でブロックされています".into(),
+            "The firewall is on and blocks inbound connections by default".into(),
+            facts,
+        )
     }
 
     fn eval_macos(&self, ctx: &EvalContext, captured: &[Captured]) -> Finding {
         let state = ok(captured, "socketfilterfw").and_then(|c| socketfilterfw_state(&c.stdout));
         let pf = ok(captured, "pfctl_info").and_then(|c| {
-            c.stdout.lines().find_map(|l| l.strip_prefix("Status: ").map(|s| s.split_whitespace().next().unwrap_or("").to_string()))
+            c.stdout.lines().find_map(|l| {
+                l.strip_prefix("Status: ")
+                    .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
+            })
         });
         let facts = serde_json::json!({ "socketfilterfw_state": state, "pf_status": pf, "elevated": ctx.elevated });
         match state {
-            Some(1 | 2) => self.pass("macOS のファイアウォールが有効です".into(), "The macOS application firewall is on".into(), facts),
-            Some(0) => finding(&self.meta, Verdict::Fail, None,
-                Text::new("macOS のファイアウォールが無効です", "The macOS firewall is off"),
-                Text::new("システム設定 →「ネットワーク」→「ファイアウォール」で有効にしてください", "Turn it on in System Settings → Network → Firewall"), facts),
+            Some(1 | 2) => self.pass(
+                "macOS のファイアウォールが有効です".into(),
+                "The macOS application firewall is on".into(),
+                facts,
+            ),
+            Some(0) => finding(
+                &self.meta,
+                Verdict::Fail,
+                None,
+                Text::new(
+                    "macOS のファイアウォールが無効です",
+                    "The macOS firewall is off",
+                ),
+                Text::new(
+                    "システム設定 →「ネットワーク」→「ファイアウォール」で有効にしてください",
+                    "Turn it on in System Settings → Network → Firewall",
+                ),
+                facts,
+            ),
             _ => {
-                let reason = if ok(captured, "socketfilterfw").is_none() { UnknownReason::CommandMissing } else { UnknownReason::Unparsable };
+                let reason = if ok(captured, "socketfilterfw").is_none() {
+                    UnknownReason::CommandMissing
+                } else {
+                    UnknownReason::Unparsable
+                };
                 unknown(&self.meta, reason, facts)
             }
         }
@@ -307,9 +452,14 @@ impl HostFirewall {
                 .any(|(k, v)| k == "ENABLED" && v.eq_ignore_ascii_case("yes"))
         });
         let ufw = ok(captured, "ufw_status").and_then(|c| ufw_status(&c.stdout));
-        let firewalld_running = ok(captured, "firewalld_state").map(|c| c.stdout.trim() == "running" && c.exit_code == Some(0));
-        let nft = ok(captured, "nft_ruleset").filter(|c| c.exit_code == Some(0)).and_then(|c| nft_filters_input(&c.stdout));
-        let ipt = ok(captured, "iptables_input").filter(|c| c.exit_code == Some(0)).and_then(|c| iptables_filters_input(&c.stdout));
+        let firewalld_running = ok(captured, "firewalld_state")
+            .map(|c| c.stdout.trim() == "running" && c.exit_code == Some(0));
+        let nft = ok(captured, "nft_ruleset")
+            .filter(|c| c.exit_code == Some(0))
+            .and_then(|c| nft_filters_input(&c.stdout));
+        let ipt = ok(captured, "iptables_input")
+            .filter(|c| c.exit_code == Some(0))
+            .and_then(|c| iptables_filters_input(&c.stdout));
         let facts = serde_json::json!({
             "units": { "ufw": ufw_unit, "firewalld": firewalld_unit, "nftables": nft_unit },
             "ufw_conf_enabled": ufw_conf,
@@ -319,12 +469,29 @@ impl HostFirewall {
             "iptables_filters_input": ipt,
             "elevated": ctx.elevated,
         });
-        let on = |ja: &str, en: &str| self.pass(format!("ファイアウォールが有効です（{ja}）"), format!("The firewall is on ({en})"), facts.clone());
+        let on = |ja: &str, en: &str| {
+            self.pass(
+                format!("ファイアウォールが有効です（{ja}）"),
+                format!("The firewall is on ({en})"),
+                facts.clone(),
+            )
+        };
         if let Some((true, incoming)) = &ufw {
             if incoming.as_deref().is_some_and(|d| d == "allow") {
-                return finding(&self.meta, Verdict::Warn, None,
-                    Text::new("ufw は有効ですが、外部からの接続を既定で許可しています", "ufw is active but allows inbound connections by default"),
-                    Text::new("ufw default deny incoming を設定してください（保守業者に確認）", "Set `ufw default deny incoming` (check with your vendor)"), facts);
+                return finding(
+                    &self.meta,
+                    Verdict::Warn,
+                    None,
+                    Text::new(
+                        "ufw は有効ですが、外部からの接続を既定で許可しています",
+                        "ufw is active but allows inbound connections by default",
+                    ),
+                    Text::new(
+                        "ufw default deny incoming を設定してください（保守業者に確認）",
+                        "Set `ufw default deny incoming` (check with your vendor)",
+                    ),
+                    facts,
+                );
             }
             return on("ufw", "ufw");
         }
@@ -346,15 +513,36 @@ impl HostFirewall {
         }
         let rules_read = nft.is_some() || ipt.is_some();
         if rules_read {
-            return finding(&self.meta, Verdict::Fail, None,
-                Text::new("ファイアウォールが動作していません（受信を制限する設定がありません）", "No firewall is filtering inbound traffic"),
-                Text::new("ufw や firewalld などのファイアウォールを有効にしてください（保守業者に相談）", "Enable a firewall such as ufw or firewalld (ask your vendor)"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Fail,
+                None,
+                Text::new(
+                    "ファイアウォールが動作していません（受信を制限する設定がありません）",
+                    "No firewall is filtering inbound traffic",
+                ),
+                Text::new(
+                    "ufw や firewalld などのファイアウォールを有効にしてください（保守業者に相談）",
+                    "Enable a firewall such as ufw or firewalld (ask your vendor)",
+                ),
+                facts,
+            );
         }
         if !ctx.elevated {
             return unknown(&self.meta, UnknownReason::NeedsElevation, facts);
         }
-        let missing = ["nft_ruleset", "iptables_input"].iter().all(|k| ok(captured, k).is_none());
-        unknown(&self.meta, if missing { UnknownReason::CommandMissing } else { UnknownReason::Unparsable }, facts)
+        let missing = ["nft_ruleset", "iptables_input"]
+            .iter()
+            .all(|k| ok(captured, k).is_none());
+        unknown(
+            &self.meta,
+            if missing {
+                UnknownReason::CommandMissing
+            } else {
+                UnknownReason::Unparsable
+            },
+            facts,
+        )
     }
 }
 
@@ -367,19 +555,35 @@ impl Probe for HostFirewall {
         match os {
             Os::Windows => vec![
                 powershell("ps_firewall", PS_BODY),
-                command("netsh_state", "netsh", &["advfirewall", "show", "allprofiles", "state"]),
+                command(
+                    "netsh_state",
+                    "netsh",
+                    &["advfirewall", "show", "allprofiles", "state"],
+                ),
             ],
             Os::Macos => vec![
-                command("socketfilterfw", "/usr/libexec/ApplicationFirewall/socketfilterfw", &["--getglobalstate"]),
+                command(
+                    "socketfilterfw",
+                    "/usr/libexec/ApplicationFirewall/socketfilterfw",
+                    &["--getglobalstate"],
+                ),
                 command("pfctl_info", "/sbin/pfctl", &["-s", "info"]),
             ],
             Os::Linux => vec![
-                command("systemctl_active", "systemctl", &["is-active", "ufw", "firewalld", "nftables"]),
+                command(
+                    "systemctl_active",
+                    "systemctl",
+                    &["is-active", "ufw", "firewalld", "nftables"],
+                ),
                 file("ufw_conf", "/etc/ufw/ufw.conf"),
                 command("ufw_status", "ufw", &["status", "verbose"]),
                 command("firewalld_state", "firewall-cmd", &["--state"]),
                 command("nft_ruleset", "nft", &["-j", "list", "ruleset"]),
-                command("iptables_input", "iptables", &["-L", "INPUT", "--line-numbers", "-n"]),
+                command(
+                    "iptables_input",
+                    "iptables",
+                    &["-L", "INPUT", "--line-numbers", "-n"],
+                ),
             ],
         }
     }

@@ -81,13 +81,35 @@ pub fn proc_net_route(text: &str) -> Vec<DefaultRoute> {
 
 fn is_virtual_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["docker", "br-", "veth", "virbr", "tailscale", "wg", "tun", "tap", "zt", "utun", "vethernet", "vmnet", "vboxnet", "lo", "awdl", "llw", "bridge", "anpi", "gif", "stf"]
-        .iter()
-        .any(|p| n.starts_with(p))
+    [
+        "docker",
+        "br-",
+        "veth",
+        "virbr",
+        "tailscale",
+        "wg",
+        "tun",
+        "tap",
+        "zt",
+        "utun",
+        "vethernet",
+        "vmnet",
+        "vboxnet",
+        "lo",
+        "awdl",
+        "llw",
+        "bridge",
+        "anpi",
+        "gif",
+        "stf",
+    ]
+    .iter()
+    .any(|p| n.starts_with(p))
 }
 
 fn usable_v4(addr: &str) -> bool {
-    addr.parse::<Ipv4Addr>().is_ok_and(|ip| !ip.is_loopback() && !ip.is_link_local() && !ip.is_unspecified())
+    addr.parse::<Ipv4Addr>()
+        .is_ok_and(|ip| !ip.is_loopback() && !ip.is_link_local() && !ip.is_unspecified())
 }
 
 /// Parses Linux `ip -j addr`: interfaces that are up with IPv4 addresses.
@@ -95,9 +117,18 @@ pub fn ip_j_addr(text: &str) -> Option<Vec<Nic>> {
     let v: Value = serde_json::from_str(text.trim()).ok()?;
     let mut out = Vec::new();
     for i in v.as_array()? {
-        let name = i.get("ifname").and_then(Value::as_str).unwrap_or("").to_string();
-        let up = i.get("operstate").and_then(Value::as_str).is_some_and(|s| s == "UP" || s == "UNKNOWN")
-            && i.get("flags").and_then(Value::as_array).is_some_and(|f| f.iter().any(|x| x == "UP"));
+        let name = i
+            .get("ifname")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let up = i
+            .get("operstate")
+            .and_then(Value::as_str)
+            .is_some_and(|s| s == "UP" || s == "UNKNOWN")
+            && i.get("flags")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.iter().any(|x| x == "UP"));
         if !up || name == "lo" {
             continue;
         }
@@ -107,7 +138,13 @@ pub fn ip_j_addr(text: &str) -> Option<Vec<Nic>> {
             .map(|a| {
                 a.iter()
                     .filter(|x| x.get("family").and_then(Value::as_str) == Some("inet"))
-                    .filter_map(|x| Some(format!("{}/{}", x.get("local")?.as_str()?, x.get("prefixlen")?.as_u64()?)))
+                    .filter_map(|x| {
+                        Some(format!(
+                            "{}/{}",
+                            x.get("local")?.as_str()?,
+                            x.get("prefixlen")?.as_u64()?
+                        ))
+                    })
                     .filter(|s| usable_v4(s.split('/').next().unwrap_or("")))
                     .collect()
             })
@@ -115,7 +152,8 @@ pub fn ip_j_addr(text: &str) -> Option<Vec<Nic>> {
         if ipv4.is_empty() {
             continue;
         }
-        let virtual_if = is_virtual_name(&name) || i.get("link_type").and_then(Value::as_str) == Some("none");
+        let virtual_if =
+            is_virtual_name(&name) || i.get("link_type").and_then(Value::as_str) == Some("none");
         out.push(Nic {
             mac: i.get("address").and_then(Value::as_str).map(str::to_string),
             name,
@@ -142,8 +180,16 @@ pub fn neighbour_state(text: &str, ip: &str) -> Option<String> {
         if cols.first() == Some(&ip) {
             return cols.last().map(|s| s.to_string());
         }
-        if cols.get(1).map(|c| c.trim_matches(|ch| ch == '(' || ch == ')')) == Some(ip) {
-            return Some(if l.contains("incomplete") { "INCOMPLETE".into() } else { "present".into() });
+        if cols
+            .get(1)
+            .map(|c| c.trim_matches(|ch| ch == '(' || ch == ')'))
+            == Some(ip)
+        {
+            return Some(if l.contains("incomplete") {
+                "INCOMPLETE".into()
+            } else {
+                "present".into()
+            });
         }
     }
     None
@@ -159,7 +205,11 @@ pub fn bsd_netstat_default(text: &str) -> Vec<DefaultRoute> {
             }
             let gw = c[1];
             gw.parse::<Ipv4Addr>().ok()?;
-            Some(DefaultRoute { iface: c[3].to_string(), gateway: gw.to_string(), metric: 0 })
+            Some(DefaultRoute {
+                iface: c[3].to_string(),
+                gateway: gw.to_string(),
+                metric: 0,
+            })
         })
         .collect()
 }
@@ -182,7 +232,15 @@ pub fn bsd_ifconfig(text: &str) -> Vec<Nic> {
             let virtual_if = is_virtual_name(&name);
             // Interfaces without a `status:` line (e.g. utun) count as active when UP.
             let up = l.contains("<UP");
-            cur = Some((Nic { name, ipv4: vec![], mac: None, virtual_if }, up));
+            cur = Some((
+                Nic {
+                    name,
+                    ipv4: vec![],
+                    mac: None,
+                    virtual_if,
+                },
+                up,
+            ));
             continue;
         }
         let t = l.trim();
@@ -208,7 +266,11 @@ fn subnet_key(cidr: &str) -> Option<(u32, u8)> {
     let (a, p) = cidr.split_once('/').unwrap_or((cidr, "24"));
     let ip: Ipv4Addr = a.parse().ok()?;
     let p: u8 = p.parse().ok()?;
-    let mask = if p == 0 { 0 } else { u32::MAX << (32 - u32::from(p.min(32))) };
+    let mask = if p == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(p.min(32)))
+    };
     Some((u32::from(ip) & mask, p))
 }
 
@@ -239,11 +301,23 @@ impl NetGateway {
         Self {
             meta: ProbeMeta {
                 id: "net.gateway",
-                title: Text::new("ネットワークの接続構成（ゲートウェイ・複数ネットワーク接続）", "Network layout (gateway, multiple networks)"),
+                title: Text::new(
+                    "ネットワークの接続構成（ゲートウェイ・複数ネットワーク接続）",
+                    "Network layout (gateway, multiple networks)",
+                ),
                 reads: vec![
-                    (Os::Windows, "Get-NetRoute, Get-NetAdapter, Get-NetIPAddress, Get-DnsClientServerAddress, Get-NetIPInterface, IPEnableRouter, Get-NetNeighbor"),
-                    (Os::Macos, "netstat -rn -f inet, ifconfig -a, scutil --dns, sysctl net.inet.ip.forwarding, arp -an"),
-                    (Os::Linux, "/proc/net/route, ip -j addr, resolv.conf, /proc/sys/net/ipv4/ip_forward, ip neigh"),
+                    (
+                        Os::Windows,
+                        "Get-NetRoute, Get-NetAdapter, Get-NetIPAddress, Get-DnsClientServerAddress, Get-NetIPInterface, IPEnableRouter, Get-NetNeighbor",
+                    ),
+                    (
+                        Os::Macos,
+                        "netstat -rn -f inet, ifconfig -a, scutil --dns, sysctl net.inet.ip.forwarding, arp -an",
+                    ),
+                    (
+                        Os::Linux,
+                        "/proc/net/route, ip -j addr, resolv.conf, /proc/sys/net/ipv4/ip_forward, ip neigh",
+                    ),
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(45),
@@ -259,68 +333,155 @@ impl NetGateway {
 
     fn view_linux(captured: &[Captured]) -> Option<View> {
         let routes = proc_net_route(&ok(captured, "proc_net_route")?.stdout);
-        let nics = ok(captured, "ip_addr").and_then(|c| ip_j_addr(&c.stdout)).unwrap_or_default();
-        let mut dns = ok(captured, "resolved_conf").map(|c| resolv_conf(&c.stdout)).unwrap_or_default();
+        let nics = ok(captured, "ip_addr")
+            .and_then(|c| ip_j_addr(&c.stdout))
+            .unwrap_or_default();
+        let mut dns = ok(captured, "resolved_conf")
+            .map(|c| resolv_conf(&c.stdout))
+            .unwrap_or_default();
         if dns.is_empty() {
-            dns = ok(captured, "resolv_conf").map(|c| resolv_conf(&c.stdout)).unwrap_or_default();
+            dns = ok(captured, "resolv_conf")
+                .map(|c| resolv_conf(&c.stdout))
+                .unwrap_or_default();
         }
         let forwarding = ok(captured, "ip_forward").map(|c| c.stdout.trim() == "1");
-        let neigh = ok(captured, "ip_neigh").map(|c| c.stdout.clone()).unwrap_or_default();
-        let gateway_neighbour = routes.first().and_then(|r| neighbour_state(&neigh, &r.gateway));
-        Some(View { routes, nics, dns, forwarding, gateway_neighbour })
+        let neigh = ok(captured, "ip_neigh")
+            .map(|c| c.stdout.clone())
+            .unwrap_or_default();
+        let gateway_neighbour = routes
+            .first()
+            .and_then(|r| neighbour_state(&neigh, &r.gateway));
+        Some(View {
+            routes,
+            nics,
+            dns,
+            forwarding,
+            gateway_neighbour,
+        })
     }
 
     fn view_macos(captured: &[Captured]) -> Option<View> {
         let routes = bsd_netstat_default(&ok(captured, "netstat_rn")?.stdout);
-        let nics = ok(captured, "ifconfig").map(|c| bsd_ifconfig(&c.stdout)).unwrap_or_default();
+        let nics = ok(captured, "ifconfig")
+            .map(|c| bsd_ifconfig(&c.stdout))
+            .unwrap_or_default();
         let mut dns: Vec<String> = ok(captured, "scutil_dns")
-            .map(|c| c.stdout.lines().filter_map(|l| l.trim().strip_prefix("nameserver[").and_then(|r| r.split(':').nth(1)).map(|s| s.trim().to_string())).collect())
+            .map(|c| {
+                c.stdout
+                    .lines()
+                    .filter_map(|l| {
+                        l.trim()
+                            .strip_prefix("nameserver[")
+                            .and_then(|r| r.split(':').nth(1))
+                            .map(|s| s.trim().to_string())
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         dns.dedup();
         let forwarding = ok(captured, "ip_forwarding").map(|c| c.stdout.trim() == "1");
-        let arp = ok(captured, "arp").map(|c| c.stdout.clone()).unwrap_or_default();
-        let gateway_neighbour = routes.first().and_then(|r| neighbour_state(&arp, &r.gateway));
-        Some(View { routes, nics, dns, forwarding, gateway_neighbour })
+        let arp = ok(captured, "arp")
+            .map(|c| c.stdout.clone())
+            .unwrap_or_default();
+        let gateway_neighbour = routes
+            .first()
+            .and_then(|r| neighbour_state(&arp, &r.gateway));
+        Some(View {
+            routes,
+            nics,
+            dns,
+            forwarding,
+            gateway_neighbour,
+        })
     }
 
     fn view_windows(captured: &[Captured]) -> Option<View> {
         let v = ps_json(&ok(captured, "ps_network")?.stdout)?;
-        if v.get("defaultRoutes").and_then(|r| r.get("error")).is_some() {
+        if v.get("defaultRoutes")
+            .and_then(|r| r.get("error"))
+            .is_some()
+        {
             return None;
         }
         let adapters = as_list(v.get("adapters"));
-        let alias = |idx: i64| adapters.iter().find(|a| a.get("IfIndex").and_then(Value::as_i64) == Some(idx));
+        let alias = |idx: i64| {
+            adapters
+                .iter()
+                .find(|a| a.get("IfIndex").and_then(Value::as_i64) == Some(idx))
+        };
         let mut routes: Vec<DefaultRoute> = as_list(v.get("defaultRoutes"))
             .iter()
             .filter(|r| r.get("Prefix").and_then(Value::as_str) == Some("0.0.0.0/0"))
-            .filter_map(|r| Some(DefaultRoute {
-                iface: r.get("IfAlias").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| r.get("IfIndex").map(|i| i.to_string()).unwrap_or_default()),
-                gateway: r.get("NextHop")?.as_str()?.to_string(),
-                metric: r.get("RouteMetric").and_then(Value::as_i64).unwrap_or(0),
-            }))
+            .filter_map(|r| {
+                Some(DefaultRoute {
+                    iface: r
+                        .get("IfAlias")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| {
+                            r.get("IfIndex").map(|i| i.to_string()).unwrap_or_default()
+                        }),
+                    gateway: r.get("NextHop")?.as_str()?.to_string(),
+                    metric: r.get("RouteMetric").and_then(Value::as_i64).unwrap_or(0),
+                })
+            })
             .collect();
         routes.dedup();
         let addrs = as_list(v.get("addresses"));
         let mut nics = Vec::new();
         for a in &adapters {
-            let Some(idx) = a.get("IfIndex").and_then(Value::as_i64) else { continue };
+            let Some(idx) = a.get("IfIndex").and_then(Value::as_i64) else {
+                continue;
+            };
             if a.get("Status").and_then(Value::as_str) != Some("Up") {
                 continue;
             }
             let ipv4: Vec<String> = addrs
                 .iter()
-                .filter(|x| x.get("IfIndex").and_then(Value::as_i64) == Some(idx) && x.get("Family").and_then(Value::as_str) == Some("IPv4"))
-                .filter_map(|x| Some(format!("{}/{}", x.get("Address")?.as_str()?, x.get("Prefix")?.as_i64()?)))
+                .filter(|x| {
+                    x.get("IfIndex").and_then(Value::as_i64) == Some(idx)
+                        && x.get("Family").and_then(Value::as_str) == Some("IPv4")
+                })
+                .filter_map(|x| {
+                    Some(format!(
+                        "{}/{}",
+                        x.get("Address")?.as_str()?,
+                        x.get("Prefix")?.as_i64()?
+                    ))
+                })
                 .filter(|s| usable_v4(s.split('/').next().unwrap_or("")))
                 .collect();
             if ipv4.is_empty() {
                 continue;
             }
-            let name = a.get("Name").and_then(Value::as_str).unwrap_or("").to_string();
-            let desc = a.get("Description").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
+            let name = a
+                .get("Name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let desc = a
+                .get("Description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase();
             let virtual_if = a.get("Virtual").and_then(Value::as_bool).unwrap_or(false)
-                || ["hyper-v", "virtual", "vpn", "tap-", "wireguard", "tailscale", "loopback"].iter().any(|k| desc.contains(k));
-            nics.push(Nic { name, ipv4, mac: a.get("Mac").and_then(Value::as_str).map(str::to_string), virtual_if });
+                || [
+                    "hyper-v",
+                    "virtual",
+                    "vpn",
+                    "tap-",
+                    "wireguard",
+                    "tailscale",
+                    "loopback",
+                ]
+                .iter()
+                .any(|k| desc.contains(k));
+            nics.push(Nic {
+                name,
+                ipv4,
+                mac: a.get("Mac").and_then(Value::as_str).map(str::to_string),
+                virtual_if,
+            });
         }
         let _ = alias;
         let mut dns: Vec<String> = as_list(v.get("dns"))
@@ -334,7 +495,11 @@ impl NetGateway {
         let fwd_list = as_list(v.get("forwarding"));
         let fwd_err = v.get("forwarding").and_then(|f| f.get("error")).is_some();
         let router = v.get("ipEnableRouter").and_then(Value::as_i64) == Some(1);
-        let forwarding = if fwd_err && !router { None } else { Some(!fwd_list.is_empty() || router) };
+        let forwarding = if fwd_err && !router {
+            None
+        } else {
+            Some(!fwd_list.is_empty() || router)
+        };
         let gw = routes.first().map(|r| r.gateway.clone());
         let gateway_neighbour = gw.and_then(|g| {
             as_list(v.get("neighbors"))
@@ -342,7 +507,13 @@ impl NetGateway {
                 .find(|n| n.get("Address").and_then(Value::as_str) == Some(g.as_str()))
                 .and_then(|n| n.get("State").and_then(Value::as_str).map(str::to_string))
         });
-        Some(View { routes, nics, dns, forwarding, gateway_neighbour })
+        Some(View {
+            routes,
+            nics,
+            dns,
+            forwarding,
+            gateway_neighbour,
+        })
     }
 }
 
@@ -382,7 +553,11 @@ impl Probe for NetGateway {
             return unknown(&self.meta, UnknownReason::Unparsable, serde_json::json!({}));
         };
         let physical: Vec<&Nic> = view.nics.iter().filter(|n| !n.virtual_if).collect();
-        let mut subnets: Vec<(u32, u8)> = physical.iter().flat_map(|n| n.ipv4.iter()).filter_map(|c| subnet_key(c)).collect();
+        let mut subnets: Vec<(u32, u8)> = physical
+            .iter()
+            .flat_map(|n| n.ipv4.iter())
+            .filter_map(|c| subnet_key(c))
+            .collect();
         subnets.sort();
         subnets.dedup();
         let mut route_ifaces: Vec<&str> = view.routes.iter().map(|r| r.iface.as_str()).collect();
@@ -398,23 +573,73 @@ impl Probe for NetGateway {
             "networks": subnets.len(),
             "dual_homed": dual_homed,
         });
-        let nic_list = physical.iter().map(|n| format!("{} {}", n.name, n.ipv4.join(","))).collect::<Vec<_>>().join(" / ");
+        let nic_list = physical
+            .iter()
+            .map(|n| format!("{} {}", n.name, n.ipv4.join(",")))
+            .collect::<Vec<_>>()
+            .join(" / ");
         if dual_homed && view.forwarding == Some(true) {
-            return finding(&self.meta, Verdict::Fail, None,
-                Text::new(format!("複数のネットワークに接続し、ネットワーク間の転送（ルーター機能）が有効です: {nic_list}"), format!("Connected to several networks with IP forwarding on: {nic_list}")),
-                Text::new("ネットワーク間の転送を無効にし、接続を分ける必要があるか保守業者に確認してください", "Turn IP forwarding off and ask your vendor whether the networks must be separated"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Fail,
+                None,
+                Text::new(
+                    format!(
+                        "複数のネットワークに接続し、ネットワーク間の転送（ルーター機能）が有効です: {nic_list}"
+                    ),
+                    format!("Connected to several networks with IP forwarding on: {nic_list}"),
+                ),
+                Text::new(
+                    "ネットワーク間の転送を無効にし、接続を分ける必要があるか保守業者に確認してください",
+                    "Turn IP forwarding off and ask your vendor whether the networks must be separated",
+                ),
+                facts,
+            );
         }
         if dual_homed || route_ifaces.len() > 1 {
-            return finding(&self.meta, Verdict::Warn, None,
-                Text::new(format!("複数のネットワークに同時に接続しています: {nic_list}"), format!("Connected to several networks at once: {nic_list}")),
-                Text::new("意図した接続か確認し、機器台帳に記録してください（電子カルテ用とインターネット用の分離など）", "Check this is intended and record it in the device ledger (e.g. EMR network vs internet)"), facts);
+            return finding(
+                &self.meta,
+                Verdict::Warn,
+                None,
+                Text::new(
+                    format!("複数のネットワークに同時に接続しています: {nic_list}"),
+                    format!("Connected to several networks at once: {nic_list}"),
+                ),
+                Text::new(
+                    "意図した接続か確認し、機器台帳に記録してください（電子カルテ用とインターネット用の分離など）",
+                    "Check this is intended and record it in the device ledger (e.g. EMR network vs internet)",
+                ),
+                facts,
+            );
         }
         if view.routes.is_empty() && physical.is_empty() {
-            return finding(&self.meta, Verdict::Pass, None,
-                Text::new("ネットワークに接続していません（デフォルトゲートウェイなし）", "Not connected to a network (no default gateway)"), Text::default(), facts);
+            return finding(
+                &self.meta,
+                Verdict::Pass,
+                None,
+                Text::new(
+                    "ネットワークに接続していません（デフォルトゲートウェイなし）",
+                    "Not connected to a network (no default gateway)",
+                ),
+                Text::default(),
+                facts,
+            );
         }
-        let gw = view.routes.first().map(|r| r.gateway.clone()).unwrap_or_else(|| "-".into());
-        finding(&self.meta, Verdict::Pass, None,
-            Text::new(format!("接続しているネットワークは1つです（ゲートウェイ {gw}）"), format!("Connected to a single network (gateway {gw})")), Text::default(), facts)
+        let gw = view
+            .routes
+            .first()
+            .map(|r| r.gateway.clone())
+            .unwrap_or_else(|| "-".into());
+        finding(
+            &self.meta,
+            Verdict::Pass,
+            None,
+            Text::new(
+                format!("接続しているネットワークは1つです（ゲートウェイ {gw}）"),
+                format!("Connected to a single network (gateway {gw})"),
+            ),
+            Text::default(),
+            facts,
+        )
     }
 }

@@ -84,7 +84,14 @@ pub fn finding(
 
 /// An unknown finding with `reason`, summary = reason text + `detail`.
 pub fn unknown(meta: &ProbeMeta, reason: UnknownReason, facts: serde_json::Value) -> Finding {
-    finding(meta, Verdict::Unknown, Some(reason), reason.text(), Text::default(), facts)
+    finding(
+        meta,
+        Verdict::Unknown,
+        Some(reason),
+        reason.text(),
+        Text::default(),
+        facts,
+    )
 }
 
 /// Network class of an address.
@@ -150,7 +157,13 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        for id in ["ports.listening", "net.peers", "firewall.host", "antivirus.status", "net.gateway"] {
+        for id in [
+            "ports.listening",
+            "net.peers",
+            "firewall.host",
+            "antivirus.status",
+            "net.gateway",
+        ] {
             assert!(by_id(id).is_some(), "{id} not registered");
         }
     }
@@ -158,10 +171,16 @@ mod tests {
     #[test]
     fn address_classes() {
         assert_eq!(classify("127.0.0.1".parse().unwrap()), AddrClass::Loopback);
-        assert_eq!(classify("::ffff:10.1.2.3".parse().unwrap()), AddrClass::Private);
+        assert_eq!(
+            classify("::ffff:10.1.2.3".parse().unwrap()),
+            AddrClass::Private
+        );
         assert_eq!(classify("100.100.1.1".parse().unwrap()), AddrClass::Private);
         assert_eq!(classify("8.8.8.8".parse().unwrap()), AddrClass::Public);
         assert_eq!(classify("::".parse().unwrap()), AddrClass::Unspecified);
-        assert_eq!(parse_ip("127.0.0.53%lo"), Some("127.0.0.53".parse().unwrap()));
+        assert_eq!(
+            parse_ip("127.0.0.53%lo"),
+            Some("127.0.0.53".parse().unwrap())
+        );
     }
 }

@@ -92,7 +92,9 @@ pub fn peers(snap: &SocketsSnapshot) -> Vec<Peer> {
         let (Some(remote), Some(remote_port)) = (s.remote_addr.clone(), s.remote_port) else {
             continue;
         };
-        let Some(rip) = parse_ip(&remote) else { continue };
+        let Some(rip) = parse_ip(&remote) else {
+            continue;
+        };
         let processes: Vec<String> = s
             .pids
             .iter()
@@ -134,7 +136,10 @@ impl NetPeers {
         Self {
             meta: ProbeMeta {
                 id: "net.peers",
-                title: Text::new("通信中の接続先（リモート保守ツールの通信）", "Active connections (remote-access tools)"),
+                title: Text::new(
+                    "通信中の接続先（リモート保守ツールの通信）",
+                    "Active connections (remote-access tools)",
+                ),
                 reads: vec![
                     (Os::Windows, "TCP table with owning process (netstat2)"),
                     (Os::Macos, "sockets via libproc (netstat2)"),
@@ -163,15 +168,24 @@ impl Probe for NetPeers {
 
     fn evaluate(&self, ctx: &EvalContext, captured: &[Captured]) -> Finding {
         let Some(sock) = ok(captured, "sockets") else {
-            let reason = get(captured, "sockets").map(reason_of).unwrap_or(UnknownReason::Other);
+            let reason = get(captured, "sockets")
+                .map(reason_of)
+                .unwrap_or(UnknownReason::Other);
             return unknown(&self.meta, reason, serde_json::json!({}));
         };
         let Ok(snap) = serde_json::from_str::<SocketsSnapshot>(&sock.stdout) else {
             return unknown(&self.meta, UnknownReason::Unparsable, serde_json::json!({}));
         };
         let list = peers(&snap);
-        let external: Vec<&Peer> = list.iter().filter(|p| p.remote_class != AddrClass::Loopback).collect();
-        let remote: Vec<&Peer> = external.iter().copied().filter(|p| p.remote_access.is_some()).collect();
+        let external: Vec<&Peer> = list
+            .iter()
+            .filter(|p| p.remote_class != AddrClass::Loopback)
+            .collect();
+        let remote: Vec<&Peer> = external
+            .iter()
+            .copied()
+            .filter(|p| p.remote_access.is_some())
+            .collect();
         let unattributed = external.iter().filter(|p| p.processes.is_empty()).count();
         let count = |c: AddrClass| list.iter().filter(|p| p.remote_class == c).count();
         let facts = serde_json::json!({
@@ -186,7 +200,14 @@ impl Probe for NetPeers {
         if !remote.is_empty() {
             let mut tools: Vec<String> = remote
                 .iter()
-                .map(|p| format!("{} → {}:{}", p.remote_access.as_deref().unwrap_or("?"), p.remote, p.remote_port))
+                .map(|p| {
+                    format!(
+                        "{} → {}:{}",
+                        p.remote_access.as_deref().unwrap_or("?"),
+                        p.remote,
+                        p.remote_port
+                    )
+                })
                 .collect();
             tools.dedup();
             let t = tools.join(", ");

@@ -129,7 +129,11 @@ pub fn listeners(snap: &SocketsSnapshot) -> Vec<Listener> {
         let exes: Vec<String> = s
             .pids
             .iter()
-            .filter_map(|p| snap.processes.get(&p.to_string()).and_then(|i| i.exe.clone()))
+            .filter_map(|p| {
+                snap.processes
+                    .get(&p.to_string())
+                    .and_then(|i| i.exe.clone())
+            })
             .collect();
         let l = Listener {
             proto: s.proto.clone(),
@@ -165,7 +169,12 @@ pub fn parse_bsd_netstat_listen(text: &str) -> Vec<(String, u16)> {
             continue;
         };
         let addr = if host == "*" {
-            if cols[0].ends_with('6') { "::" } else { "0.0.0.0" }.to_string()
+            if cols[0].ends_with('6') {
+                "::"
+            } else {
+                "0.0.0.0"
+            }
+            .to_string()
         } else {
             host.to_string()
         };
@@ -191,10 +200,19 @@ impl ListeningPorts {
         Self {
             meta: ProbeMeta {
                 id: "ports.listening",
-                title: Text::new("待ち受けているポート（外部から接続できるサービス）", "Listening ports (services reachable from the network)"),
+                title: Text::new(
+                    "待ち受けているポート（外部から接続できるサービス）",
+                    "Listening ports (services reachable from the network)",
+                ),
                 reads: vec![
-                    (Os::Windows, "TCP/UDP table with owning process (GetExtendedTcpTable via netstat2)"),
-                    (Os::Macos, "sockets via libproc (netstat2) + netstat -an -p tcp"),
+                    (
+                        Os::Windows,
+                        "TCP/UDP table with owning process (GetExtendedTcpTable via netstat2)",
+                    ),
+                    (
+                        Os::Macos,
+                        "sockets via libproc (netstat2) + netstat -an -p tcp",
+                    ),
                     (Os::Linux, "sock_diag netlink (netstat2) + /proc/<pid>/fd"),
                 ],
                 needs_elevation: false,
@@ -224,7 +242,9 @@ impl Probe for ListeningPorts {
 
     fn evaluate(&self, ctx: &EvalContext, captured: &[Captured]) -> Finding {
         let Some(sock) = ok(captured, "sockets") else {
-            let reason = get(captured, "sockets").map(reason_of).unwrap_or(UnknownReason::Other);
+            let reason = get(captured, "sockets")
+                .map(reason_of)
+                .unwrap_or(UnknownReason::Other);
             return unknown(&self.meta, reason, serde_json::json!({}));
         };
         let Ok(snap) = serde_json::from_str::<SocketsSnapshot>(&sock.stdout) else {
@@ -261,7 +281,10 @@ impl Probe for ListeningPorts {
                 }
             }
         }
-        let exposed: Vec<&Listener> = list.iter().filter(|l| l.exposure != Exposure::Loopback).collect();
+        let exposed: Vec<&Listener> = list
+            .iter()
+            .filter(|l| l.exposure != Exposure::Loopback)
+            .collect();
         let risky: Vec<&Listener> = exposed
             .iter()
             .copied()
@@ -278,21 +301,41 @@ impl Probe for ListeningPorts {
         let names: Vec<String> = risky
             .iter()
             .map(|l| {
-                let who = l.processes.first().map(|p| format!(" {p}")).unwrap_or_default();
-                format!("{}({}/{}{})", l.service.as_deref().unwrap_or("?"), l.port, l.proto, who)
+                let who = l
+                    .processes
+                    .first()
+                    .map(|p| format!(" {p}"))
+                    .unwrap_or_default();
+                format!(
+                    "{}({}/{}{})",
+                    l.service.as_deref().unwrap_or("?"),
+                    l.port,
+                    l.proto,
+                    who
+                )
             })
             .collect();
         let list_text = names.join(", ");
         match worst {
             Some(sev) => {
-                let verdict = if sev == Severity::Fail { Verdict::Fail } else { Verdict::Warn };
+                let verdict = if sev == Severity::Fail {
+                    Verdict::Fail
+                } else {
+                    Verdict::Warn
+                };
                 finding(
                     &self.meta,
                     verdict,
                     None,
                     Text::new(
-                        format!("ネットワークから接続できる注意が必要なサービスが{}件あります: {list_text}", risky.len()),
-                        format!("{} risky service(s) reachable from the network: {list_text}", risky.len()),
+                        format!(
+                            "ネットワークから接続できる注意が必要なサービスが{}件あります: {list_text}",
+                            risky.len()
+                        ),
+                        format!(
+                            "{} risky service(s) reachable from the network: {list_text}",
+                            risky.len()
+                        ),
                     ),
                     Text::new(
                         "使っていないサービスは停止し、必要なものは接続元を制限してください（保守業者に確認）",
@@ -307,8 +350,14 @@ impl Probe for ListeningPorts {
                 Verdict::Pass,
                 None,
                 Text::new(
-                    format!("注意が必要なサービスはネットワークに公開されていません（公開中のポート{}件）", exposed.len()),
-                    format!("No risky service is reachable from the network ({} exposed port(s) in total)", exposed.len()),
+                    format!(
+                        "注意が必要なサービスはネットワークに公開されていません（公開中のポート{}件）",
+                        exposed.len()
+                    ),
+                    format!(
+                        "No risky service is reachable from the network ({} exposed port(s) in total)",
+                        exposed.len()
+                    ),
                 ),
                 Text::default(),
                 facts,

@@ -176,12 +176,14 @@ fn cp932_fixture_is_really_cp932() {
 }
 
 /// Replay sets: (os, elevated, scan time, [(probe, fixture case, expected verdict)]).
-fn replay_sets() -> Vec<(
+type ReplaySet = (
     Os,
     bool,
     &'static str,
     Vec<(&'static str, &'static str, Verdict)>,
-)> {
+);
+
+fn replay_sets() -> Vec<ReplaySet> {
     vec![
         (
             Os::Windows,

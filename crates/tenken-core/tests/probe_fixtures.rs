@@ -396,3 +396,45 @@ mod props {
         }
     }
 }
+
+/// The documented schema's required fields are what a bundle really contains.
+#[test]
+fn bundle_schema_required_fields_are_present() {
+    use tenken_core::probe::runner::{Mode, ScanOptions, scan_blocking};
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/bundle.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let opts = ScanOptions {
+        mode: Mode::Replay(fixtures_root().join("replay/windows")),
+        ..ScanOptions::default()
+    };
+    let bundle = serde_json::to_value(scan_blocking(checks::all(), opts, None).unwrap()).unwrap();
+    let required = |def: &serde_json::Value| -> Vec<String> {
+        def["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    for k in required(&schema) {
+        assert!(bundle.get(&k).is_some(), "bundle lacks {k}");
+    }
+    for k in required(&schema["$defs"]["HostFacts"]) {
+        assert!(bundle["host"].get(&k).is_some(), "host lacks {k}");
+    }
+    for f in bundle["findings"].as_array().unwrap() {
+        for k in required(&schema["$defs"]["Finding"]) {
+            assert!(f.get(&k).is_some(), "finding lacks {k}");
+        }
+        for e in f["evidence"].as_array().unwrap() {
+            for k in required(&schema["$defs"]["Evidence"]) {
+                assert!(e.get(&k).is_some(), "evidence lacks {k}");
+            }
+            let sha = e["raw_sha256"].as_str().unwrap();
+            assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()));
+        }
+    }
+}

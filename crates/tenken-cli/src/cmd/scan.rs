@@ -86,10 +86,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             }
         })
     };
-    let cancel = opts.cancel.clone();
     let mut bundle = runner::scan_blocking(probes, opts, Some(sink))
         .context(ctx.t("点検に失敗しました", "scan failed"))?;
-    let _ = cancel;
     bar.finish_and_clear();
 
     let mut extra = super::netargs::collect(ctx, &args.net)?;

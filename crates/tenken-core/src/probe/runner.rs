@@ -39,7 +39,7 @@ pub type EventSink = Arc<dyn Fn(ProbeEvent) + Send + Sync>;
 /// Where raw outputs come from.
 #[derive(Debug, Clone, Default)]
 pub enum Mode {
-    /// Run the probes on this machine; optionally record every capture into a directory.
+    /// Run the probes on this machine.
     #[default]
     Live,
     /// Run live and record into the directory.

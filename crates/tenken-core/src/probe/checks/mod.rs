@@ -169,6 +169,38 @@ mod tests {
     }
 
     #[test]
+    fn powershell_sources_follow_the_invocation_rules() {
+        use crate::probe::{Os, Source};
+        let mut n = 0;
+        for p in all() {
+            for s in p.plan(Os::Windows) {
+                if let Source::Command { program, args, .. } = &s {
+                    if program != "powershell.exe" {
+                        continue;
+                    }
+                    n += 1;
+                    assert_eq!(
+                        &args[..4],
+                        ["-NoLogo", "-NoProfile", "-NonInteractive", "-Command"]
+                    );
+                    let all = args.join(" ");
+                    assert!(
+                        !all.contains('"'),
+                        "{}: double quote in script",
+                        p.meta().id
+                    );
+                    assert!(!all.to_ascii_lowercase().contains("-encodedcommand"));
+                    assert!(!all.to_ascii_lowercase().contains("-executionpolicy"));
+                    assert!(all.len() < 32_000, "{}: command line too long", p.meta().id);
+                    assert!(all.contains("$ProgressPreference = 'SilentlyContinue'"));
+                    assert!(all.ends_with("Emit $out"));
+                }
+            }
+        }
+        assert!(n >= 3);
+    }
+
+    #[test]
     fn address_classes() {
         assert_eq!(classify("127.0.0.1".parse().unwrap()), AddrClass::Loopback);
         assert_eq!(

@@ -1,12 +1,170 @@
-//! `tenken scan`.
+//! `tenken scan`: runs the local probes (or replays a recording), shows a progress bar on
+//! stderr and a table of verdicts, and optionally writes the evidence bundle as JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use tenken_core::evidence::Bundle;
+use tenken_core::probe::checks;
+use tenken_core::probe::runner::{self, EventSink, Mode, ProbeEvent, ScanOptions};
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken scan`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// 証跡バンドルをJSONで保存する / write the evidence bundle (pretty JSON) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// 取得した生データを記録する / record every raw output into DIR
+    #[arg(long, value_name = "DIR", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// 記録した生データから再評価する（何も実行しない） / evaluate a recording, execute nothing
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+    /// この項目だけ点検する（複数可） / only run this probe id (repeatable)
+    #[arg(long = "probe", value_name = "ID")]
+    pub probes: Vec<String>,
+    /// 同時に実行する数 / probes running at the same time
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// 進捗バーを表示しない / no progress bar
+    #[arg(long)]
+    pub quiet: bool,
+    /// Network-check flags (off by default).
+    #[command(flatten)]
+    pub net: super::netargs::NetArgs,
+}
+
+/// Writes the bundle as pretty JSON. Its canonical form (`Bundle::canonical_json`) is what gets
+/// hashed and signed; signing hooks in here once available.
+pub fn write_bundle(path: &std::path::Path, bundle: &Bundle) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(bundle)?;
+    std::fs::write(path, text).with_context(|| format!("{}", path.display()))
+}
 
 /// Runs `tenken scan`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken scan: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let probes = checks::all();
+    let total = if args.probes.is_empty() {
+        probes.len()
+    } else {
+        args.probes.len()
+    };
+    let mode = match (&args.record, &args.replay) {
+        (_, Some(dir)) => Mode::Replay(dir.clone()),
+        (Some(dir), None) => Mode::Record(dir.clone()),
+        (None, None) => Mode::Live,
+    };
+    let opts = ScanOptions {
+        mode,
+        concurrency: args.concurrency.max(1),
+        only: args.probes.clone(),
+        ..ScanOptions::default()
+    };
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::new(u64::try_from(total).unwrap_or(0));
+        b.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b
+    };
+    let lang = ctx.lang;
+    let sink: EventSink = {
+        let bar = bar.clone();
+        Arc::new(move |ev| match ev {
+            ProbeEvent::Started { id } => bar.set_message(id),
+            ProbeEvent::Finished { id, verdict } => {
+                bar.inc(1);
+                bar.set_message(format!("{id}: {}", verdict.label(lang)));
+            }
+        })
+    };
+    let mut bundle = runner::scan_blocking(probes, opts, Some(sink))
+        .context(ctx.t("点検に失敗しました", "scan failed"))?;
+    bar.finish_and_clear();
+
+    let mut extra = super::netargs::collect(ctx, &args.net)?;
+    if !extra.is_empty() {
+        bundle.findings.append(&mut extra);
+        bundle.findings.sort_by(|a, b| a.probe_id.cmp(&b.probe_id));
+    }
+
+    print_table(ctx, &bundle);
+    if let Some(path) = &args.json {
+        write_bundle(path, &bundle)?;
+        eprintln!(
+            "{}: {}",
+            ctx.t("証跡バンドルを保存しました", "bundle written"),
+            path.display()
+        );
+    }
+    Ok(0)
+}
+
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    for _ in width(s)..w {
+        out.push(' ');
+    }
+    out
+}
+
+fn print_table(ctx: &Ctx, bundle: &Bundle) {
+    let lang = ctx.lang;
+    let host = &bundle.host;
+    println!(
+        "{}: {} ({} {}){}",
+        ctx.t("点検対象", "Host"),
+        host.hostname,
+        host.os_name,
+        host.os_version,
+        if bundle.replayed {
+            ctx.t(" [記録から再生]", " [replayed]")
+        } else {
+            ""
+        }
+    );
+    let vw = bundle
+        .findings
+        .iter()
+        .map(|f| width(f.verdict.label(lang)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let tw = bundle
+        .findings
+        .iter()
+        .map(|f| width(f.title.get(lang)))
+        .max()
+        .unwrap_or(10)
+        .min(48);
+    for f in &bundle.findings {
+        let mut summary = f.summary.get(lang).to_string();
+        if let Some(r) = f.reason {
+            if !summary.contains(r.text().get(lang)) {
+                summary = format!("{summary} ({})", r.text().get(lang));
+            }
+        }
+        println!(
+            "{}  {}  {}",
+            pad(f.verdict.label(lang), vw),
+            pad(f.title.get(lang), tw),
+            summary
+        );
+        let action = f.action.get(lang);
+        if !action.is_empty() {
+            println!("{}  {}  → {}", pad("", vw), pad("", tw), action);
+        }
+    }
 }

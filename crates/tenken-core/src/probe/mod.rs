@@ -12,7 +12,13 @@ use serde::{Deserialize, Serialize};
 use crate::Text;
 use crate::evidence::{Finding, HostFacts, ItemRef};
 
+pub mod checks;
+pub mod exec;
+pub mod host;
+pub mod native;
 pub mod parse;
+pub mod record;
+pub mod runner;
 
 /// Operating-system family a probe implementation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -9,9 +9,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::evidence::{Finding, HostFacts, ItemRef};
 use crate::Text;
+use crate::evidence::{Finding, HostFacts, ItemRef};
 
+pub mod checks;
+pub mod evidence_of;
 pub mod parse;
 
 /// Operating-system family a probe implementation is for.
@@ -81,7 +83,9 @@ impl Source {
     /// The stable key of this source.
     pub fn key(&self) -> &str {
         match self {
-            Source::Command { key, .. } | Source::File { key, .. } | Source::Native { key, .. } => key,
+            Source::Command { key, .. } | Source::File { key, .. } | Source::Native { key, .. } => {
+                key
+            }
         }
     }
 }

@@ -110,7 +110,7 @@ pub fn text<'a>(caps: &'a [Captured], key: &str) -> Result<&'a str, UnknownReaso
 }
 
 /// Like [`text`] but also accepts output found only on stderr (macOS tools answer there).
-pub fn text_or_stderr<'a>(caps: &'a [Captured], key: &str) -> Result<String, UnknownReason> {
+pub fn text_or_stderr(caps: &[Captured], key: &str) -> Result<String, UnknownReason> {
     let c = find(caps, key).ok_or(UnknownReason::Other)?;
     if let Some(e) = c.error {
         return Err(reason_of(e));

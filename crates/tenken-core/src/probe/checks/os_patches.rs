@@ -329,11 +329,11 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         Some(d) => {
             let extra = (!pending_security.is_empty()).then(|| {
                 Text::new(
-                    &format!(
+                    format!(
                         "未適用のセキュリティ更新が{}件あります。",
                         pending_security.len()
                     ),
-                    &format!("{} security updates are pending.", pending_security.len()),
+                    format!("{} security updates are pending.", pending_security.len()),
                 )
             });
             by_age(ctx, d, facts, extra)

@@ -281,7 +281,7 @@ fn proc_match(t: &Tool, name: &str) -> bool {
     let n = name.trim().to_ascii_lowercase();
     let n = n.rsplit(['/', '\\']).next().unwrap_or(&n);
     let n = n.strip_suffix(".exe").unwrap_or(n);
-    t.processes.iter().any(|p| *p == n)
+    t.processes.contains(&n)
 }
 
 fn verdict(hits: Vec<(&'static Tool, Hit)>, all_read: bool, first_err: UnknownReason) -> Outcome {

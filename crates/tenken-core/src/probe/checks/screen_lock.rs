@@ -157,10 +157,11 @@ fn windows(caps: &[Captured]) -> Outcome {
         return ok("コンピューターの非アクティブ制限", s).facts(facts);
     }
     let saver_secure = active.as_deref() == Some("1") && secure.as_deref() == Some("1");
-    if saver_secure && let Some(t) = timeout {
-        if (1..=MAX_IDLE_SECS).contains(&t) {
-            return ok("パスワード付きスクリーンセーバー", t).facts(facts);
-        }
+    if saver_secure
+        && let Some(t) = timeout
+        && (1..=MAX_IDLE_SECS).contains(&t)
+    {
+        return ok("パスワード付きスクリーンセーバー", t).facts(facts);
     }
     if let (Some((ac, _)), Some((lock_ac, _))) = (video, console)
         && lock_ac == 1

@@ -85,7 +85,7 @@ pub fn ps_date(v: &Value) -> Option<DateTime<Utc>> {
 }
 
 fn parse_date_str(s: &str) -> Option<DateTime<Utc>> {
-    let t = s.trim().trim_matches('\\').trim_matches('/');
+    let t = s.trim().trim_matches(|c| c == '\\' || c == '/');
     if let Some(inner) = t.strip_prefix("Date(").and_then(|r| r.strip_suffix(')')) {
         let digits: String = inner
             .chars()

@@ -244,6 +244,41 @@ fn host_probe_ids_are_unique_and_referenced() {
     }
 }
 
+#[test]
+fn powershell_scripts_follow_the_quoting_rules() {
+    // Scripts go after -Command as one argument: no double quotes (MSVC quoting), no
+    // -EncodedCommand / -ExecutionPolicy Bypass (EDR heuristics), well under 32,767 chars.
+    for probe in host_probes() {
+        for src in probe.plan(Os::Windows) {
+            if let Source::Command { program, args, .. } = &src {
+                if !program.ends_with("powershell.exe") {
+                    continue;
+                }
+                assert!(
+                    program.starts_with(r"C:\Windows\System32\"),
+                    "{}: absolute path",
+                    probe.meta().id
+                );
+                let script = args.last().unwrap();
+                assert!(
+                    !script.contains('"'),
+                    "{}: double quote in script",
+                    probe.meta().id
+                );
+                assert!(script.len() < 8000, "{}: script too long", probe.meta().id);
+                assert!(script.starts_with("$ErrorActionPreference='Stop'"));
+                assert!(script.ends_with("Emit $out"));
+                for a in args {
+                    assert!(
+                        !a.eq_ignore_ascii_case("-EncodedCommand")
+                            && !a.eq_ignore_ascii_case("-ExecutionPolicy")
+                    );
+                }
+            }
+        }
+    }
+}
+
 fn eval_all(os: Os, stdout: &str) {
     for probe in host_probes() {
         let caps: Vec<Captured> = probe

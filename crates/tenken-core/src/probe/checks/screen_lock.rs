@@ -75,6 +75,7 @@ fn plan(os: Os) -> Vec<Source> {
                 &["get", "org.gnome.desktop.screensaver", "lock-enabled"],
             ),
             cmd("default_target", "systemctl", &["get-default"]),
+            cmd("processes", "ps", &["-eo", "comm"]),
         ],
     }
 }
@@ -240,6 +241,48 @@ fn linux(caps: &[Captured]) -> Outcome {
     let idle = text(caps, "idle_delay");
     let lock = text(caps, "lock_enabled");
     let headless = target.as_deref() == Some("multi-user.target");
+    // gsettings answers with schema defaults (300 s, locked) when no desktop session is
+    // running, so its values only count while a GNOME shell is running.
+    let procs: Vec<String> = text(caps, "processes")
+        .map(|t| lines(t).map(str::to_string).collect())
+        .unwrap_or_default();
+    let gnome = procs
+        .iter()
+        .any(|p| p == "gnome-shell" || p.starts_with("gnome-session"));
+    let other_desktop = procs.iter().find(|p| {
+        [
+            "plasmashell",
+            "xfce4-session",
+            "cinnamon",
+            "mate-session",
+            "lxsession",
+            "sway",
+        ]
+        .contains(&p.as_str())
+    });
+    if !gnome {
+        if let Some(d) = other_desktop {
+            return Outcome::unknown(
+                UnknownReason::UnsupportedOs,
+                &format!("GNOME以外のデスクトップ（{d}）の画面ロック設定は自動確認できません"),
+                &format!("screen lock of the {d} desktop is not checked automatically"),
+            )
+            .facts(json!({"default_target": target, "desktop": d}));
+        }
+        if headless {
+            return Outcome::na(
+                "画面（デスクトップ）のないサーバーのため該当しません。",
+                "Server without a desktop: not applicable.",
+            )
+            .facts(json!({"default_target": target}));
+        }
+        return Outcome::unknown(
+            UnknownReason::Other,
+            "デスクトップ画面が動いていないため、画面ロックの設定を読めません",
+            "no desktop session is running, so the screen lock cannot be read",
+        )
+        .facts(json!({"default_target": target}));
+    }
     if idle.is_err() || lock.is_err() {
         if headless {
             return Outcome::na(

@@ -358,3 +358,27 @@ fn linux(caps: &[Captured]) -> Outcome {
         false,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn net_accounts_needs_the_full_table() {
+        assert_eq!(parse_net_accounts("Minimum password length: 8\n"), None);
+        assert_eq!(parse_net_accounts(""), None);
+        let nine = "a: 1\nb: 2\nc: 3\nd: 12\ne: 4\nf: Never\ng: 30\nh: 30\ni: WORKSTATION\n";
+        let p = parse_net_accounts(nine).unwrap();
+        assert_eq!((p.min_len, p.lockout), (Some(12), Some(0)));
+    }
+
+    #[test]
+    fn pwpolicy_length() {
+        assert_eq!(
+            pw_min_len("policyAttributePassword matches '.{10,}+'"),
+            Some(10)
+        );
+        assert_eq!(pw_min_len("policyAttributePassword matches '[0-9]'"), None);
+    }
+}

@@ -369,3 +369,35 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timer_last_run() {
+        let both = "Tue 2024-07-02 00:00:00 JST 9h left Mon 2024-06-30 00:00:03 JST 14h ago restic.timer restic.service";
+        assert_eq!(
+            timer_last(both)
+                .map(|d| d.date_naive().to_string())
+                .as_deref(),
+            Some("2024-06-30")
+        );
+        let only_last = "n/a n/a Mon 2024-06-30 00:00:03 JST 14h ago borg.timer borg.service";
+        assert_eq!(
+            timer_last(only_last)
+                .map(|d| d.date_naive().to_string())
+                .as_deref(),
+            Some("2024-06-30")
+        );
+        let never = "Tue 2024-07-02 00:00:00 JST 9h left n/a n/a borg.timer borg.service";
+        assert_eq!(timer_last(never), None);
+    }
+
+    #[test]
+    fn time_machine_path() {
+        assert!(tm_time("/Volumes/B/Backups.backupdb/Mac/2024-06-20-170012").is_some());
+        assert!(tm_time("/Volumes/x/2024-06-20-170012.backup/2024-06-20-170012.backup").is_some());
+        assert!(tm_time("No backups found").is_none());
+    }
+}

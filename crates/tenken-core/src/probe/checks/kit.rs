@@ -104,6 +104,10 @@ pub fn text<'a>(caps: &'a [Captured], key: &str) -> Result<&'a str, UnknownReaso
         if denied_text(&c.stderr) {
             return Err(UnknownReason::NeedsElevation);
         }
+        // The command failed without output (e.g. systemctl without systemd): not a parse issue.
+        if c.exit_code.is_some_and(|x| x != 0) && !c.stderr.trim().is_empty() {
+            return Err(UnknownReason::Other);
+        }
         return Err(UnknownReason::Unparsable);
     }
     Ok(&c.stdout)

@@ -352,3 +352,24 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         .facts(facts),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn installed_on_formats() {
+        let d = |s: &str| parse_installed_on(s).map(|d| d.date_naive().to_string());
+        assert_eq!(d("6/12/2024").as_deref(), Some("2024-06-12"));
+        assert_eq!(d("2024/06/12").as_deref(), Some("2024-06-12"));
+        assert_eq!(d("20240612").as_deref(), Some("2024-06-12"));
+        // FILETIME 0x01DABC... style (16 hex digits) seen on old systems.
+        assert_eq!(
+            d("01dabc5e8b7c0000").map(|s| s.starts_with("2024")),
+            Some(true)
+        );
+        assert_eq!(d(""), None);
+        assert_eq!(d("13/45/2024"), None);
+    }
+}

@@ -363,3 +363,35 @@ fn linux(caps: &[Captured]) -> Outcome {
     }
     not_on_wifi()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nmcli_escapes() {
+        assert_eq!(
+            nmcli_fields(r"yes:AP\:1\\x:WPA2"),
+            vec!["yes", r"AP:1\x", "WPA2"]
+        );
+        assert_eq!(nmcli_fields("no::"), vec!["no", "", ""]);
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(classify_tokens("WPA3"), Some(WifiClass::Strong));
+        assert_eq!(classify_tokens("WPA1 WPA2"), Some(WifiClass::Weak));
+        assert_eq!(
+            classify_tokens("wpa2_personal_mixed"),
+            Some(WifiClass::Weak)
+        );
+        assert_eq!(classify_tokens("WEP"), Some(WifiClass::Broken));
+        assert_eq!(
+            classify_tokens("WPA2 - パーソナル CCMP"),
+            Some(WifiClass::Strong)
+        );
+        assert_eq!(classify_tokens("???"), None);
+        assert_eq!(classify_winrt("RsnaPsk", "Tkip"), Some(WifiClass::Broken));
+        assert_eq!(classify_winrt("Ihv", "Ccmp"), None);
+    }
+}

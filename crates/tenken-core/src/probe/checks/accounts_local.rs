@@ -105,48 +105,72 @@ fn judge(f: Found, extra: serde_json::Value) -> Outcome {
             m.insert(k.clone(), v.clone());
         }
     }
-    let mut bad = Vec::new();
-    let mut weak = Vec::new();
+    // (Japanese, English) pairs.
+    let mut bad: Vec<(String, String)> = Vec::new();
+    let mut weak: Vec<(String, String)> = Vec::new();
     if f.guest_enabled {
-        bad.push("ゲストアカウントが有効".to_string());
+        bad.push((
+            "ゲストアカウントが有効".into(),
+            "guest account enabled".into(),
+        ));
     }
     if let Some(u) = &f.autologon {
-        bad.push(format!("自動ログオンが有効（{u}）"));
+        bad.push((
+            format!("自動ログオンが有効（{u}）"),
+            format!("automatic logon as {u}"),
+        ));
     }
     if !f.no_password.is_empty() {
-        bad.push(format!(
-            "パスワードなしで使えるアカウント: {}",
-            f.no_password.join(", ")
+        let l = f.no_password.join(", ");
+        bad.push((
+            format!("パスワードなしで使えるアカウント: {l}"),
+            format!("accounts without password: {l}"),
         ));
     }
     if f.builtin_admin_enabled {
-        weak.push("組み込みのAdministratorが有効".to_string());
+        weak.push((
+            "組み込みのAdministratorが有効".into(),
+            "built-in Administrator enabled".into(),
+        ));
     }
     if f.admins.len() > MAX_ADMINS {
-        weak.push(format!(
-            "管理者が{}人: {}",
-            f.admins.len(),
-            f.admins.join(", ")
+        let l = f.admins.join(", ");
+        weak.push((
+            format!("管理者が{}人: {l}", f.admins.len()),
+            format!("{} administrators: {l}", f.admins.len()),
         ));
     }
     if !f.unused.is_empty() {
-        weak.push(format!(
-            "{UNUSED_DAYS}日以上使われていないアカウント: {}",
-            f.unused.join(", ")
+        let l = f.unused.join(", ");
+        weak.push((
+            format!("{UNUSED_DAYS}日以上使われていないアカウント: {l}"),
+            format!("accounts unused for {UNUSED_DAYS}+ days: {l}"),
         ));
     }
+    let join = |v: &[(String, String)]| {
+        (
+            v.iter()
+                .map(|p| p.0.as_str())
+                .collect::<Vec<_>>()
+                .join("／"),
+            v.iter()
+                .map(|p| p.1.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    };
     let act = (
         "ゲストと自動ログオンを無効にし、使っていないアカウントは無効化・削除し、管理者は必要な人だけにしてください。",
         "Disable guest and auto-logon, disable or remove unused accounts, keep administrators to those who need it.",
     );
     if !bad.is_empty() {
-        let all = [bad, weak].concat().join("／");
-        Outcome::fail(&all, &format!("Account problems: {all}"))
+        let (ja, en) = join(&[bad, weak].concat());
+        Outcome::fail(&ja, &format!("Account problems: {en}"))
             .act(act.0, act.1)
             .facts(facts)
     } else if !weak.is_empty() {
-        let all = weak.join("／");
-        Outcome::warn(&all, &format!("Accounts to review: {all}"))
+        let (ja, en) = join(&weak);
+        Outcome::warn(&ja, &format!("Accounts to review: {en}"))
             .act(act.0, act.1)
             .facts(facts)
     } else {

@@ -295,9 +295,12 @@ fn verdict(hits: Vec<(&'static Tool, Hit)>, all_read: bool, first_err: UnknownRe
         let portable = h.process && !h.installed && h.service.is_empty();
         if t.always_fail || portable {
             fail.push(if portable {
-                format!("{}（持ち込み版）", t.name)
+                (
+                    format!("{}（持ち込み版）", t.name),
+                    format!("{} (portable)", t.name),
+                )
             } else {
-                t.name.to_string()
+                (t.name.to_string(), t.name.to_string())
             });
         }
     }
@@ -305,8 +308,14 @@ fn verdict(hits: Vec<(&'static Tool, Hit)>, all_read: bool, first_err: UnknownRe
     let facts = json!({"tools": list, "all_sources_read": all_read});
     if !fail.is_empty() {
         return Outcome::fail(
-            &format!("確認が必要な遠隔操作ソフトがあります: {}", fail.join(", ")),
-            &format!("Remote-access software needing investigation: {}", fail.join(", ")),
+            &format!(
+                "確認が必要な遠隔操作ソフトがあります: {}",
+                fail.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            &format!(
+                "Remote-access software needing investigation: {}",
+                fail.iter().map(|f| f.1.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         )
         .act(
             "誰がいつ入れたか確認してください。心当たりがなければ業者に連絡し、ネットワークから外してください。",

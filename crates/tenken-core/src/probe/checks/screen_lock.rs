@@ -93,13 +93,17 @@ pub fn powercfg_ac_dc(s: &str) -> Option<(i64, i64)> {
     Some((hex[hex.len() - 2], hex[hex.len() - 1]))
 }
 
-fn ok(how: &str, secs: i64) -> Outcome {
+fn ok(how: (&str, &str), secs: i64) -> Outcome {
     Outcome::pass(
         &format!(
-            "{}分以内に自動で画面がロックされます（{how}）。",
-            (secs + 59) / 60
+            "{}分以内に自動で画面がロックされます（{}）。",
+            (secs + 59) / 60,
+            how.0
         ),
-        &format!("The screen locks automatically within {secs} s ({how})."),
+        &format!(
+            "The screen locks automatically within {secs} s ({}).",
+            how.1
+        ),
     )
 }
 
@@ -155,20 +159,38 @@ fn windows(caps: &[Captured]) -> Outcome {
         "threshold_secs": MAX_IDLE_SECS,
     });
     if let Some(s) = inactivity.filter(|s| (1..=MAX_IDLE_SECS).contains(s)) {
-        return ok("コンピューターの非アクティブ制限", s).facts(facts);
+        return ok(
+            (
+                "コンピューターの非アクティブ制限",
+                "machine inactivity limit",
+            ),
+            s,
+        )
+        .facts(facts);
     }
     let saver_secure = active.as_deref() == Some("1") && secure.as_deref() == Some("1");
     if saver_secure
         && let Some(t) = timeout
         && (1..=MAX_IDLE_SECS).contains(&t)
     {
-        return ok("パスワード付きスクリーンセーバー", t).facts(facts);
+        return ok(
+            ("パスワード付きスクリーンセーバー", "secure screensaver"),
+            t,
+        )
+        .facts(facts);
     }
     if let (Some((ac, _)), Some((lock_ac, _))) = (video, console)
         && lock_ac == 1
         && (1..=MAX_IDLE_SECS).contains(&ac)
     {
-        return ok("画面オフ＋復帰時サインイン", ac).facts(facts);
+        return ok(
+            (
+                "画面オフ＋復帰時サインイン",
+                "display off + sign-in on wake",
+            ),
+            ac,
+        )
+        .facts(facts);
     }
     if saver_secure || inactivity.is_some_and(|s| s > MAX_IDLE_SECS) {
         return Outcome::warn(
@@ -218,7 +240,7 @@ fn macos(caps: &[Captured]) -> Outcome {
         return unk(UnknownReason::Unparsable).facts(facts);
     };
     match idle {
-        Some(i) if (1..=MAX_IDLE_SECS).contains(&i) && delay <= 5 => ok("スクリーンセーバー＋パスワード", i + delay).facts(facts),
+        Some(i) if (1..=MAX_IDLE_SECS).contains(&i) && delay <= 5 => ok(("スクリーンセーバー＋パスワード", "screensaver + password"), i + delay).facts(facts),
         Some(i) if i > 0 && delay <= 5 => Outcome::warn(
             "パスワードによるロックはありますが、スクリーンセーバーまでの時間が15分を超えています。",
             "Password lock is on but the screensaver starts after more than 15 minutes.",
@@ -307,7 +329,7 @@ fn linux(caps: &[Captured]) -> Outcome {
         json!({"idle_delay_secs": idle_secs, "lock_enabled": lock_on, "default_target": target});
     match (lock_on, idle_secs) {
         (Some(false), _) | (_, Some(0)) => no_lock().facts(facts),
-        (Some(true), Some(s)) if s <= MAX_IDLE_SECS => ok("GNOME", s).facts(facts),
+        (Some(true), Some(s)) if s <= MAX_IDLE_SECS => ok(("GNOME", "GNOME"), s).facts(facts),
         (Some(true), Some(_)) => Outcome::warn(
             "画面ロックはありますが、15分より長く放置しないとロックされません。",
             "The screen locks only after more than 15 minutes.",

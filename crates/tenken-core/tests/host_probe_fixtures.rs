@@ -151,6 +151,14 @@ fn run_case(probe: &dyn Probe, os: Os, dir: &Path) -> Result<(), String> {
     if f.evidence.len() != caps.len() {
         return Err("every capture must become evidence".into());
     }
+    for (e, c) in f.evidence.iter().zip(&caps) {
+        if e.raw != c.stdout || e.raw_sha256 != c.raw_sha256 || e.elevated != c.elevated {
+            return Err(format!(
+                "evidence for '{}' does not carry the raw output, hash and privilege",
+                c.source.key()
+            ));
+        }
+    }
     if f.verdict != case.verdict {
         return Err(format!(
             "verdict {:?} != expected {:?}; summary: {}",

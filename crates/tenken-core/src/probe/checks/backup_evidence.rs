@@ -94,6 +94,8 @@ fn plan(os: Os) -> Vec<Source> {
                 &["list-timers", "--all", "--no-pager", "--no-legend"],
             ),
             file("crontab", "/etc/crontab"),
+            file("timeshift", "/etc/timeshift/timeshift.json"),
+            file("rsnapshot", "/etc/rsnapshot.conf"),
         ],
     }
 }
@@ -354,6 +356,14 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
                 found.push(format!("cron: {w}"));
             }
         }
+    }
+    if text(caps, "timeshift").is_ok() {
+        found.push("timeshift (config)".into());
+    }
+    if let Ok(c) = text(caps, "rsnapshot")
+        && lines(c).any(|l| l.starts_with("snapshot_root"))
+    {
+        found.push("rsnapshot (config)".into());
     }
     let facts = json!({"backup_jobs": found});
     match last {

@@ -59,7 +59,7 @@ fn plan(os: Os) -> Vec<Source> {
     match os {
         Os::Windows => vec![ps(
             "ps",
-            r"$out.hotfixes=Try-Probe{,@(Get-CimInstance Win32_QuickFixEngineering -OperationTimeoutSec 30|ForEach-Object{[ordered]@{HotFixID=$_.HotFixID;Description=$_.Description;InstalledOnRaw=[string]$_.CimInstanceProperties['InstalledOn'].Value}})};$out.wuHistory=Try-Probe{$q=(New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher();$n=$q.GetTotalHistoryCount();,@($q.QueryHistory(0,[Math]::Min($n,200))|Where-Object{$_.Operation -eq 1}|ForEach-Object{[ordered]@{Date=([datetime]$_.Date).ToString('s');ResultCode=[int]$_.ResultCode;KB=[regex]::Match([string]$_.Title,'KB\d{6,8}').Value;Title=[string]$_.Title}})};$out.wuSettings=Try-Probe{[ordered]@{NotificationLevel=[int](New-Object -ComObject Microsoft.Update.AutoUpdate).Settings.NotificationLevel;NoAutoUpdatePolicy=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU' -ErrorAction SilentlyContinue).NoAutoUpdate;WUServer=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' -ErrorAction SilentlyContinue).WUServer}}",
+            r"$out.hotfixes=Try-Probe{,@(Get-CimInstance Win32_QuickFixEngineering -OperationTimeoutSec 30|ForEach-Object{[ordered]@{HotFixID=$_.HotFixID;Description=$_.Description;InstalledOnRaw=[string]$_.CimInstanceProperties['InstalledOn'].Value}})};$out.wuHistory=Try-Probe{$q=(New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher();$n=$q.GetTotalHistoryCount();,@($q.QueryHistory(0,[Math]::Min($n,200))|Where-Object{$_.Operation -eq 1}|ForEach-Object{[ordered]@{Date=([datetime]$_.Date).ToString('s');ResultCode=[int]$_.ResultCode;KB=[regex]::Match([string]$_.Title,'KB\d{6,8}').Value;Title=[string]$_.Title}})};$out.wuSettings=Try-Probe{[ordered]@{NotificationLevel=[int](New-Object -ComObject Microsoft.Update.AutoUpdate).Settings.NotificationLevel;NoAutoUpdatePolicy=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU' -ErrorAction SilentlyContinue).NoAutoUpdate;WUServer=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' -ErrorAction SilentlyContinue).WUServer;PauseUpdatesExpiryTime=[string](Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\WindowsUpdate\UX\Settings' -ErrorAction SilentlyContinue).PauseUpdatesExpiryTime;RebootRequired=(Test-Path 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')}}",
         )],
         Os::Macos => vec![
             cmd(
@@ -189,6 +189,13 @@ fn windows(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         .and_then(|s| as_str(s.get("WUServer")))
         .map(str::to_string);
     let auto_off = (level == Some(1) || no_auto == Some(1)) && wsus.is_none();
+    let paused_until = settings
+        .and_then(|s| s.get("PauseUpdatesExpiryTime"))
+        .and_then(ps_date)
+        .filter(|d| *d > ctx.now);
+    let reboot_pending = settings
+        .and_then(|s| s.get("RebootRequired"))
+        .and_then(Value::as_bool);
     let facts = json!({
         "date_source": source,
         "failed_installs_in_history": failed_recent,
@@ -197,6 +204,8 @@ fn windows(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         "no_auto_update_policy": no_auto,
         "wsus_server": wsus,
         "automatic_updates_off": auto_off,
+        "paused_until": paused_until.map(|d| d.to_rfc3339()),
+        "reboot_pending": reboot_pending,
     });
     let Some(last) = last else {
         let reason = section(&doc, "wuHistory")
@@ -209,12 +218,24 @@ fn windows(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         )
         .facts(facts);
     };
-    let extra = auto_off.then(|| {
-        Text::new(
+    let extra = if auto_off {
+        Some(Text::new(
             "自動更新がオフになっています。",
             "Automatic updates are switched off.",
-        )
-    });
+        ))
+    } else if paused_until.is_some() {
+        Some(Text::new(
+            "Windows Update が一時停止されています。",
+            "Windows Update is paused.",
+        ))
+    } else if reboot_pending == Some(true) {
+        Some(Text::new(
+            "更新を有効にするための再起動が済んでいません。",
+            "A restart is needed to finish installing updates.",
+        ))
+    } else {
+        None
+    };
     by_age(ctx, last, facts, extra)
 }
 

@@ -50,6 +50,17 @@ fn plan(os: Os) -> Vec<Source> {
             cmd("modprobe", "modprobe", &["--showconfig"]),
             file("modules", "/proc/modules"),
             cmd("usbguard", "systemctl", &["is-active", "usbguard"]),
+            cmd(
+                "modprobe_d",
+                "grep",
+                &[
+                    "-rhs",
+                    "usb.storage",
+                    "/etc/modprobe.d",
+                    "/usr/lib/modprobe.d",
+                    "/lib/modprobe.d",
+                ],
+            ),
         ],
     }
 }
@@ -125,9 +136,14 @@ fn linux(caps: &[Captured]) -> Outcome {
     if guard {
         return blocked().facts(json!({"usbguard": true, "module_loaded": loaded}));
     }
-    let cfg = match cfg {
-        Ok(t) => t,
-        Err(r) => return unk(r),
+    // Without kmod's `modprobe`, read the modprobe.d lines directly (grep exit 1 = no match, 2 = a directory is missing; -s hides it).
+    let grep = super::kit::find(caps, "modprobe_d")
+        .filter(|c| c.error.is_none() && matches!(c.exit_code, Some(0..=2)))
+        .map(|c| c.stdout.as_str());
+    let cfg = match (cfg, grep) {
+        (Ok(t), _) => t,
+        (Err(_), Some(g)) => g,
+        (Err(r), None) => return unk(r),
     };
     let disabled = lines(cfg).any(|l| {
         let l = l.replace('-', "_");

@@ -77,6 +77,7 @@ fn plan(os: Os) -> Vec<Source> {
                 ],
             ),
             file("wireless", "/proc/net/wireless"),
+            cmd("netdevs", "ls", &["-1", "/sys/class/net"]),
         ],
     }
 }
@@ -335,6 +336,9 @@ fn linux(caps: &[Captured]) -> Outcome {
         .unwrap_or(false)
         || super::kit::find(caps, "wireless")
             .is_some_and(|c| c.error.is_none() && lines(&c.stdout).count() <= 2);
+    // Wireless NICs are named wl* by udev (wlan0, wlp2s0); none at all = not on Wi-Fi.
+    let no_wl_nic = text(caps, "netdevs").is_ok_and(|t| !lines(t).any(|n| n.starts_with("wl")));
+    let no_radio = no_radio || no_wl_nic;
     let t = match text(caps, "nmcli") {
         Ok(t) => t,
         Err(r) => {

@@ -42,7 +42,7 @@ fn plan(os: Os) -> Vec<Source> {
     match os {
         Os::Windows => vec![ps(
             "ps",
-            r"$out.rdp=Try-Probe{$ts=Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server' -ErrorAction SilentlyContinue;$tcp=Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' -ErrorAction SilentlyContinue;$pol=Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services' -ErrorAction SilentlyContinue;$ra=Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Remote Assistance' -ErrorAction SilentlyContinue;[ordered]@{fDenyTSConnections=$ts.fDenyTSConnections;UserAuthentication=$tcp.UserAuthentication;SecurityLayer=$tcp.SecurityLayer;PortNumber=$tcp.PortNumber;PolicyDenyTSConnections=$pol.fDenyTSConnections;PolicyUserAuthentication=$pol.UserAuthentication;fAllowToGetHelp=$ra.fAllowToGetHelp;TermService=[string](Get-CimInstance Win32_Service -Filter 'Name=''TermService''' -OperationTimeoutSec 20).State}}",
+            r"$out.rdp=Try-Probe{$ts=Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server' -ErrorAction SilentlyContinue;$tcp=Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' -ErrorAction SilentlyContinue;$pol=Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services' -ErrorAction SilentlyContinue;$ra=Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Remote Assistance' -ErrorAction SilentlyContinue;[ordered]@{fDenyTSConnections=$ts.fDenyTSConnections;UserAuthentication=$tcp.UserAuthentication;SecurityLayer=$tcp.SecurityLayer;PortNumber=$tcp.PortNumber;PolicyDenyTSConnections=$pol.fDenyTSConnections;PolicyUserAuthentication=$pol.UserAuthentication;fAllowToGetHelp=$ra.fAllowToGetHelp;TermService=[string](Get-CimInstance Win32_Service -Filter 'Name=''TermService''' -OperationTimeoutSec 20).State;EditionID=(Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion').EditionID}}",
         )],
         Os::Macos => vec![cmd("netstat", "netstat", &["-an", "-p", "tcp"])],
         Os::Linux => vec![
@@ -85,7 +85,16 @@ fn windows(caps: &[Captured]) -> Outcome {
         "term_service": as_str(rdp.get("TermService")),
         "remote_assistance_allowed": as_i64(rdp.get("fAllowToGetHelp")).map(|v| v == 1),
         "policy_applied": rdp.get("PolicyDenyTSConnections").is_some_and(|v| !v.is_null()),
+        "edition": as_str(rdp.get("EditionID")),
     });
+    // Home editions (EditionID Core*) have no RDP host, whatever fDenyTSConnections says.
+    if as_str(rdp.get("EditionID")).is_some_and(|e| e.starts_with("Core")) {
+        return Outcome::pass(
+            "Home版のWindowsにはリモートデスクトップの受け入れ機能がありません。",
+            "Windows Home has no Remote Desktop host.",
+        )
+        .facts(facts);
+    }
     match (deny, nla) {
         (Some(1), _) => Outcome::pass(
             "リモートデスクトップは無効です。",

@@ -13,6 +13,7 @@ use crate::Text;
 use crate::evidence::{Finding, HostFacts, ItemRef};
 
 pub mod checks;
+pub mod evidence_of;
 pub mod exec;
 pub mod host;
 pub mod native;

@@ -3,7 +3,6 @@
 //!
 //! `tenken scan` calls [`collect`] (or [`collect_with`] to honour `--record`/`--replay`).
 // Until `scan.rs` (another branch) calls into this module, the binary does not use it.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -57,14 +56,10 @@ fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Runs the consented network checks and returns their findings (none when not enabled).
-/// Prints a readable summary to stderr (stdout stays free for `--json`).
-pub fn collect(ctx: &Ctx, args: &NetArgs) -> anyhow::Result<Vec<Finding>> {
-    collect_with(ctx, args, None, None)
-}
-
-/// Like [`collect`], additionally writing the observations to `record` (a directory), or,
-/// with `replay`, computing the findings from observations recorded there instead of the network.
+/// Runs the consented network checks and returns their findings (none when not enabled),
+/// printing a readable summary to stderr (stdout stays free for `--json`). With `record`, the
+/// observations are also written to that directory; with `replay`, the findings are computed from
+/// observations recorded there instead of the network.
 pub fn collect_with(
     ctx: &Ctx,
     args: &NetArgs,
@@ -135,7 +130,7 @@ mod tests {
         assert!(!a.enabled());
         assert_eq!(a.rate, 50);
         let dir = tempfile::tempdir().unwrap();
-        assert!(collect(&ctx(dir.path()), &a).unwrap().is_empty());
+        assert!(collect_with(&ctx(dir.path()), &a, None, None).unwrap().is_empty());
     }
 
     #[test]
@@ -143,7 +138,7 @@ mod tests {
         let a = parse(&["--lan", "8.8.8.0/24"]);
         assert!(a.enabled());
         let dir = tempfile::tempdir().unwrap();
-        let err = collect(&ctx(dir.path()), &a).unwrap_err().to_string();
+        let err = collect_with(&ctx(dir.path()), &a, None, None).unwrap_err().to_string();
         assert!(err.contains("プライベートアドレスではない"), "{err}");
         assert!(err.contains("8.8.8.1"), "{err}");
     }

@@ -90,7 +90,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         .context(ctx.t("点検に失敗しました", "scan failed"))?;
     bar.finish_and_clear();
 
-    let mut extra = super::netargs::collect(ctx, &args.net)?;
+    let mut extra = super::netargs::collect_with(
+        ctx,
+        &args.net,
+        args.record.as_deref(),
+        args.replay.as_deref(),
+    )?;
     if !extra.is_empty() {
         bundle.findings.append(&mut extra);
         bundle.findings.sort_by(|a, b| a.probe_id.cmp(&b.probe_id));

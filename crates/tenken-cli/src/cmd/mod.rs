@@ -2,12 +2,13 @@
 
 pub mod assessment;
 pub mod checklist;
+pub mod checklist_source;
 pub mod compare;
 pub mod history;
 pub mod import;
 pub mod key;
-pub mod netargs;
 pub mod ledger;
+pub mod netargs;
 pub mod report;
 pub mod scan;
 pub mod vendor;

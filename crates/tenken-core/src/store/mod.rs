@@ -69,14 +69,14 @@ pub enum StoreError {
     #[error(transparent)]
     Answer(#[from] AnswerError),
     /// One entry of a batch of answers broke a rule; nothing was written.
-    #[error("回答 {index} 件目 (item {item_id}) を保存できません。何も保存していません: {source}")]
+    #[error("回答 {index} 件目 (item {item_id}) を保存できません。何も保存していません: {reason}")]
     BatchEntry {
         /// 1-based position of the bad entry.
         index: usize,
         /// Its item id.
         item_id: String,
         /// What is wrong.
-        source: Box<StoreError>,
+        reason: Box<StoreError>,
     },
     /// The item exists but not on the assessment's sheet.
     #[error("項目 {item_id} はシート {sheet} にありません (item not on this sheet)")]
@@ -552,7 +552,7 @@ impl Store {
                     .ok_or_else(|| StoreError::Corrupt("answer not written".into()))
             })
             .map_err(|e| match e {
-                StoreError::BatchEntry { source, .. } => *source,
+                StoreError::BatchEntry { reason, .. } => *reason,
                 other => other,
             })
     }
@@ -576,7 +576,7 @@ impl Store {
             validate_answer(checklist, &a.sheet, ans).map_err(|e| StoreError::BatchEntry {
                 index: i + 1,
                 item_id: ans.item_id.clone(),
-                source: Box::new(e),
+                reason: Box::new(e),
             })?;
         }
         let now = Utc::now();

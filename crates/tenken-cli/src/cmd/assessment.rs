@@ -21,7 +21,7 @@ use crate::ctx::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
-    command: Sub,
+    command: Box<Sub>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,7 +119,7 @@ struct ExportArgs {
 /// Runs `tenken assessment`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let mut store = Store::open_default(ctx.data_dir.as_deref())?;
-    match args.command {
+    match *args.command {
         Sub::New(a) => new(ctx, &mut store, a),
         Sub::Show(a) => show(ctx, &store, a),
         Sub::Answer(a) => answer(ctx, &mut store, a),

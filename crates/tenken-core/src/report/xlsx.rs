@@ -281,7 +281,7 @@ fn write_sheet(
         let items: Vec<_> = section
             .items
             .iter()
-            .filter(|i| i.sheets.iter().any(|s| *s == a.sheet))
+            .filter(|i| i.sheets.contains(&a.sheet))
             .collect();
         if items.is_empty() {
             continue;

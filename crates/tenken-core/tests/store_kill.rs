@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tenken_core::assessment::{Answer, AnswerValue};
 use tenken_core::checklist::{Checklist, Scope};
@@ -141,28 +141,37 @@ fn sigkill_during_autosave_loses_no_committed_answer() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
         let reader = std::thread::spawn(move || {
-            let mut lines = Vec::new();
             for line in BufReader::new(stdout).lines() {
                 match line {
-                    Ok(l) => lines.push(l),
+                    Ok(l) => {
+                        if tx.send(l).is_err() {
+                            break;
+                        }
+                    }
                     Err(_) => break,
                 }
             }
-            lines
         });
-        // Kill somewhere between process start-up (migrations, first open) and a few hundred
-        // commits in.
-        let delay = Duration::from_millis(rng.next() % 150);
-        let start = Instant::now();
-        while start.elapsed() < delay {
-            std::thread::sleep(Duration::from_millis(1));
+        let mut lines = Vec::new();
+        if run % 2 == 0 {
+            // Even runs: wait for the first commit, then kill mid-stream.
+            let first = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("writer committed nothing within 60 s");
+            lines.push(first);
+            std::thread::sleep(Duration::from_millis(rng.next() % 60));
+        } else {
+            // Odd runs: kill anywhere from start-up (open, migrations) onwards.
+            std::thread::sleep(Duration::from_millis(rng.next() % 150));
         }
         // SIGKILL: no destructor, no flush, no chance to finish the transaction.
         child.kill().unwrap();
         let status = child.wait().unwrap();
         assert!(!status.success(), "writer ended on its own: {status:?}");
-        let lines = reader.join().unwrap();
+        reader.join().unwrap();
+        lines.extend(rx.try_iter());
         if !lines.is_empty() {
             killed_with_output += 1;
         }

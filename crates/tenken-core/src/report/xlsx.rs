@@ -190,6 +190,25 @@ fn sanitize_sheet_name(s: &str) -> String {
         .collect()
 }
 
+/// Estimated number of printed lines of `text` in a column `col_width` characters wide
+/// (East Asian wide characters count two).
+fn lines_needed(text: &str, col_width: f64) -> u32 {
+    let per_line = (col_width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|line| {
+            let w: f64 = line
+                .chars()
+                .map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 })
+                .sum();
+            (w / per_line).ceil().max(1.0) as u32
+        })
+        .sum::<u32>()
+        .max(1)
+}
+
+/// Height in points of one 10 pt text line.
+const LINE_HEIGHT: f64 = 13.5;
+
 fn date_cell(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.format("%Y/%m/%d").to_string())
         .unwrap_or_default()
@@ -299,6 +318,9 @@ fn write_sheet(
             let scopes = item.answer_scopes();
             let n = scopes.len() as u32;
             let text = item.text.get(lang);
+            // Rows do not grow by themselves in every reader: size them for the wrapped text.
+            let text_lines = lines_needed(text, widths[1]);
+            let per_row_min = f64::from(text_lines) * LINE_HEIGHT / f64::from(n);
             if n > 1 {
                 ws.merge_range(row, 0, row + n - 1, 0, &item.number, &f.center)?;
                 ws.merge_range(row, 1, row + n - 1, 1, text, &f.cell)?;
@@ -334,6 +356,13 @@ fn write_sheet(
                 ws.write_string_with_format(row, 6, &checked, &f.center)?;
                 ws.write_string_with_format(row, 7, &target, &f.center)?;
                 ws.write_string_with_format(row, 8, &note, &f.cell)?;
+                let note_lines = if note.is_empty() {
+                    1
+                } else {
+                    lines_needed(&note, widths[8])
+                };
+                let height = (f64::from(note_lines) * LINE_HEIGHT).max(per_row_min);
+                ws.set_row_height(row, height.max(LINE_HEIGHT + 1.5))?;
                 row += 1;
             }
         }

@@ -236,3 +236,78 @@ fn a_non_database_file_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("データベースとして読めません"), "{err}");
 }
+
+#[test]
+fn export_has_one_worksheet_per_sheet_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let new = |sheet: &str| {
+        ok(&tenken(
+            &data,
+            &[
+                "assessment",
+                "new",
+                "--checklist",
+                "test-r7",
+                "--year",
+                "2025",
+                "--sheet",
+                sheet,
+                "--name",
+                "さくら内科クリニック",
+                "--assessor",
+                "田中",
+                "--company",
+                "株式会社保守",
+            ],
+        ))
+    };
+    new("clinic");
+    new("vendor");
+    ok(&tenken(
+        &data,
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "2",
+            "1-1",
+            "--value",
+            "yes",
+        ],
+    ));
+    // 3-1 is not on the vendor sheet.
+    let out = tenken(
+        &data,
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "2",
+            "3-1",
+            "--value",
+            "yes",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("シート vendor"));
+    let x = dir.path().join("both.xlsx");
+    ok(&tenken(
+        &data,
+        &["assessment", "export", "1", "--xlsx", x.to_str().unwrap()],
+    ));
+    let mut wb: Xlsx<_> = open_workbook(&x).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["医療機関確認用", "事業者確認用"]);
+    let r = wb.worksheet_range("事業者確認用").unwrap();
+    assert!(
+        !r.rows()
+            .any(|row| row.first() == Some(&Data::String("3-①".into())))
+    );
+    let marked = r.rows().any(|row| {
+        row.first() == Some(&Data::String("1-①".into()))
+            && row.get(3) == Some(&Data::String("○".into()))
+    });
+    assert!(marked);
+    let who = r.get_value((2, 0)).unwrap().to_string();
+    assert_eq!(who, "確認者: 株式会社保守 田中");
+}

@@ -1,12 +1,544 @@
-//! `tenken assessment`.
+//! `tenken assessment`: create an assessment, answer items (one from flags or many from an
+//! answers file, all or nothing), show it as a table or JSON, export it as XLSX.
 
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use serde::Deserialize;
+use tenken_core::assessment::{
+    Answer, AnswerValue, Assessment, Assessor, ClinicProfile, fiscal_year_of,
+};
+use tenken_core::checklist::{Checklist, Scope};
+use tenken_core::report::xlsx;
+use tenken_core::store::{NewAssessment, Store, hash_file};
+
+use crate::cmd::checklist_source;
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken assessment`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Box<Sub>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// 新しい点検を作る (create an assessment)
+    New(NewArgs),
+    /// 点検の回答を表示する (show an assessment)
+    Show(ShowArgs),
+    /// 回答を保存する (save answers: one from flags, or many with --file)
+    Answer(AnswerArgs),
+    /// 記入済みチェックリストを出力する (export the filled checklist)
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct NewArgs {
+    /// チェックリストID (checklist id)
+    #[arg(long, default_value = checklist_source::DEFAULT_ID)]
+    checklist: String,
+    /// 年度（西暦, 4月始まり）(fiscal year; default: the current one)
+    #[arg(long)]
+    year: Option<u16>,
+    /// シート (sheet: clinic, pharmacy, vendor)
+    #[arg(long, default_value = "clinic")]
+    sheet: String,
+    /// 医療機関名 (clinic name)
+    #[arg(long)]
+    name: Option<String>,
+    /// 医療機関の情報ファイル (clinic profile, TOML)
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// 確認者 (assessor's name)
+    #[arg(long)]
+    assessor: Option<String>,
+    /// 確認者の会社 (assessor's company, for a vendor)
+    #[arg(long)]
+    company: Option<String>,
+    /// JSONで出力 (print JSON)
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ShowArgs {
+    /// 点検ID (assessment id; default: this fiscal year's, else the latest)
+    id: Option<i64>,
+    /// JSONで出力 (print JSON)
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct AnswerArgs {
+    /// 点検ID (assessment id; default: this fiscal year's, else the latest)
+    #[arg(long)]
+    assessment: Option<i64>,
+    /// 回答ファイル (answers file, .toml or .json: all or nothing)
+    #[arg(long, conflicts_with_all = ["item", "value"])]
+    file: Option<PathBuf>,
+    /// 項目ID (item id, e.g. 2-6)
+    #[arg(required_unless_present = "file")]
+    item: Option<String>,
+    /// 対象 (scope row: general, server, terminal, network)
+    #[arg(long)]
+    scope: Option<String>,
+    /// 回答 (yes, no, na, はい, いいえ, 該当なし)
+    #[arg(long, required_unless_present = "file")]
+    value: Option<String>,
+    /// 確認日 (check date, YYYY-MM-DD; default: today)
+    #[arg(long)]
+    checked: Option<String>,
+    /// 目標日 (target date, needed for いいえ)
+    #[arg(long)]
+    target: Option<String>,
+    /// 備考 (note)
+    #[arg(long)]
+    note: Option<String>,
+    /// 担当者 (responsible person)
+    #[arg(long)]
+    responsible: Option<String>,
+    /// 添付ファイル (attach a file: its name, size and SHA-256 are recorded)
+    #[arg(long)]
+    attach: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// 点検ID (assessment id; default: this fiscal year's, else the latest)
+    id: Option<i64>,
+    /// XLSXの出力先 (write the filled checklist as XLSX)
+    #[arg(long)]
+    xlsx: PathBuf,
+}
 
 /// Runs `tenken assessment`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken assessment: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    match *args.command {
+        Sub::New(a) => new(ctx, &mut store, a),
+        Sub::Show(a) => show(ctx, &store, a),
+        Sub::Answer(a) => answer(ctx, &mut store, a),
+        Sub::Export(a) => export(ctx, &store, a),
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The assessment to work on: the given id, this fiscal year's, or the latest.
+pub fn resolve(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<Assessment> {
+    if let Some(id) = id {
+        return Ok(store.get_assessment(id)?);
+    }
+    if let Some(a) = store.current_assessment(fiscal_year_of(today()))? {
+        return Ok(a);
+    }
+    store.latest_assessment()?.with_context(|| {
+        ctx.t(
+            "点検がまだありません。`tenken assessment new` で作成してください",
+            "no assessment yet: create one with `tenken assessment new`",
+        )
+        .to_string()
+    })
+}
+
+fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
+    let checklist = checklist_source::find(ctx, &a.checklist)?;
+    let mut profile = match &a.profile {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
+            let profile: ClinicProfile =
+                toml::from_str(&text).with_context(|| p.display().to_string())?;
+            profile
+        }
+        None => store.get_profile()?.unwrap_or_default(),
+    };
+    if let Some(name) = a.name {
+        profile.name = name;
+    }
+    if a.profile.is_some() || !profile.name.is_empty() {
+        store.set_profile(&profile)?;
+    }
+    let fiscal_year = a.year.unwrap_or_else(|| fiscal_year_of(today()));
+    let id = store.create_assessment(
+        &checklist,
+        &NewAssessment {
+            fiscal_year,
+            checklist_id: checklist.id.clone(),
+            sheet: a.sheet,
+            profile,
+            assessor: Assessor {
+                name: a.assessor.unwrap_or_default(),
+                company: a.company,
+            },
+        },
+    )?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&store.get_assessment(id)?)?
+        );
+    } else {
+        println!(
+            "{} {id} ({} {}, {})",
+            ctx.t("点検を作成しました: ID", "created assessment"),
+            xlsx::fiscal_year_label(fiscal_year, ctx.lang),
+            checklist.title.get(ctx.lang),
+            checklist.id
+        );
+    }
+    Ok(0)
+}
+
+/// Parses an answer value (yes/no/na, はい/いいえ/該当なし, ...).
+pub fn parse_value(s: &str) -> anyhow::Result<AnswerValue> {
+    Ok(match s.trim().to_lowercase().as_str() {
+        "yes" | "y" | "はい" => AnswerValue::Yes,
+        "no" | "n" | "いいえ" => AnswerValue::No,
+        "na" | "n/a" | "not_applicable" | "該当なし" => AnswerValue::NotApplicable,
+        "unanswered" | "未回答" => AnswerValue::Unanswered,
+        other => bail!("回答 '{other}' が分かりません (use yes, no, na / はい, いいえ, 該当なし)"),
+    })
+}
+
+/// Parses a scope row (general/server/terminal/network or the form's Japanese label).
+pub fn parse_scope(s: &str) -> anyhow::Result<Scope> {
+    Ok(match s.trim().to_lowercase().as_str() {
+        "general" | "全般" | "医療情報システム全般" => Scope::General,
+        "server" | "サーバ" | "サーバー" => Scope::Server,
+        "terminal" | "端末" | "端末pc" => Scope::Terminal,
+        "network" | "ネットワーク" | "ネットワーク機器" => Scope::Network,
+        other => bail!("対象 '{other}' が分かりません (use general, server, terminal, network)"),
+    })
+}
+
+fn parse_date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
+    let t = s.trim().replace('/', "-");
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d").with_context(|| {
+        format!("{what} '{s}' は YYYY-MM-DD で指定してください (date as YYYY-MM-DD)")
+    })
+}
+
+/// The scope row to use when none is given: the item's only row, else an error.
+fn default_scope(checklist: &Checklist, item: &str) -> anyhow::Result<Scope> {
+    let Some(it) = checklist.item(item) else {
+        // The store refuses unknown items with its own message.
+        return Ok(Scope::General);
+    };
+    let scopes = it.answer_scopes();
+    match scopes.as_slice() {
+        [only] => Ok(*only),
+        _ => bail!(
+            "項目 {item} は対象ごとに回答します。--scope で指定してください ({})",
+            scopes
+                .iter()
+                .map(|s| serde_json::to_string(s)
+                    .unwrap_or_default()
+                    .replace('"', ""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// One entry of an answers file (see `docs/answers-file.md`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAnswer {
+    item: String,
+    #[serde(default)]
+    scope: Option<String>,
+    value: String,
+    #[serde(default)]
+    checked: Option<DateInput>,
+    #[serde(default)]
+    target: Option<DateInput>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    responsible: Option<String>,
+    #[serde(default)]
+    attach: Vec<PathBuf>,
+}
+
+/// A date written as a string, or as a TOML date.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum DateInput {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateInput {
+    fn parse(&self, what: &str) -> anyhow::Result<NaiveDate> {
+        match self {
+            DateInput::Text(s) => parse_date(s, what),
+            DateInput::Toml(d) => parse_date(&d.to_string(), what),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    answers: Vec<FileAnswer>,
+}
+
+fn read_answers_file(path: &Path) -> anyhow::Result<Vec<FileAnswer>> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        // Either {"answers": [...]} or a bare array.
+        let v: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| path.display().to_string())?;
+        if v.is_array() {
+            Ok(serde_json::from_value(v).with_context(|| path.display().to_string())?)
+        } else {
+            let f: AnswersFile =
+                serde_json::from_value(v).with_context(|| path.display().to_string())?;
+            Ok(f.answers)
+        }
+    } else {
+        let f: AnswersFile = toml::from_str(&text).with_context(|| path.display().to_string())?;
+        Ok(f.answers)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_answer(
+    checklist: &Checklist,
+    item: &str,
+    scope: Option<&str>,
+    value: &str,
+    checked: Option<NaiveDate>,
+    target: Option<NaiveDate>,
+    note: Option<String>,
+    responsible: Option<String>,
+    attach: &[PathBuf],
+) -> anyhow::Result<Answer> {
+    let scope = match scope {
+        Some(s) => parse_scope(s)?,
+        None => default_scope(checklist, item)?,
+    };
+    let value = parse_value(value)?;
+    let attachments = attach
+        .iter()
+        .map(|p| hash_file(p).map_err(anyhow::Error::from))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Answer {
+        item_id: item.to_string(),
+        scope,
+        value,
+        checked_on: checked.or_else(|| Some(today())),
+        target_date: target,
+        note: note.unwrap_or_default(),
+        responsible: responsible.unwrap_or_default(),
+        attachments,
+        updated_at: None,
+    })
+}
+
+fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
+    let assessment = resolve(ctx, store, a.assessment)?;
+    let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
+    let answers = if let Some(file) = &a.file {
+        let base = file.parent().unwrap_or(Path::new("."));
+        let entries = read_answers_file(file)?;
+        let mut out = Vec::with_capacity(entries.len());
+        for (i, e) in entries.into_iter().enumerate() {
+            let attach: Vec<PathBuf> = e.attach.iter().map(|p| base.join(p)).collect();
+            let built = (|| {
+                let checked = e.checked.as_ref().map(|d| d.parse("確認日")).transpose()?;
+                let target = e.target.as_ref().map(|d| d.parse("目標日")).transpose()?;
+                build_answer(
+                    &checklist,
+                    &e.item,
+                    e.scope.as_deref(),
+                    &e.value,
+                    checked,
+                    target,
+                    e.note.clone(),
+                    e.responsible.clone(),
+                    &attach,
+                )
+            })()
+            .with_context(|| {
+                format!(
+                    "{} {} (item {}): {}",
+                    ctx.t("回答", "answer"),
+                    i + 1,
+                    e.item,
+                    ctx.t("何も保存していません", "nothing was saved")
+                )
+            })?;
+            out.push(built);
+        }
+        out
+    } else {
+        let (Some(item), Some(value)) = (a.item.as_deref(), a.value.as_deref()) else {
+            bail!("ITEM と --value が必要です (ITEM and --value are required)");
+        };
+        let checked = a
+            .checked
+            .as_deref()
+            .map(|d| parse_date(d, "確認日"))
+            .transpose()?;
+        let target = a
+            .target
+            .as_deref()
+            .map(|d| parse_date(d, "目標日"))
+            .transpose()?;
+        vec![build_answer(
+            &checklist,
+            item,
+            a.scope.as_deref(),
+            value,
+            checked,
+            target,
+            a.note,
+            a.responsible,
+            &a.attach,
+        )?]
+    };
+    let stored = store.set_answers(assessment.id, &checklist, &answers)?;
+    for s in &stored {
+        let number = checklist
+            .item(&s.item_id)
+            .map(|i| i.number.as_str())
+            .unwrap_or(&s.item_id);
+        println!(
+            "{} {number} [{}] {}",
+            ctx.t("保存しました:", "saved:"),
+            s.scope.label(ctx.lang),
+            s.value.label(ctx.lang)
+        );
+    }
+    Ok(0)
+}
+
+/// Display width: East Asian wide characters count 2.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) < 0x1100 { 1 } else { 2 })
+        .sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let mut out = String::new();
+    let mut cur = 0;
+    for c in s.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]));
+        if cur + cw > w {
+            break;
+        }
+        out.push(c);
+        cur += cw;
+    }
+    out.push_str(&" ".repeat(w.saturating_sub(cur)));
+    out
+}
+
+fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
+    let assessment = resolve(ctx, store, a.id)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&assessment)?);
+        return Ok(0);
+    }
+    let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
+    let sheet_title = checklist
+        .sheets
+        .iter()
+        .find(|s| s.id == assessment.sheet)
+        .map(|s| s.title.get(ctx.lang).to_string())
+        .unwrap_or_else(|| assessment.sheet.clone());
+    println!(
+        "{} {}  {}  {}（{}）",
+        ctx.t("点検", "Assessment"),
+        assessment.id,
+        xlsx::fiscal_year_label(assessment.fiscal_year, ctx.lang),
+        checklist.title.get(ctx.lang),
+        sheet_title
+    );
+    if !assessment.profile.name.is_empty() {
+        println!(
+            "{}: {}",
+            ctx.t("医療機関名", "Clinic"),
+            assessment.profile.name
+        );
+    }
+    println!();
+    let cols = [
+        (ctx.t("番号", "No."), 6),
+        (ctx.t("確認項目", "Item"), 40),
+        (ctx.t("対象", "Scope"), 20),
+        (ctx.t("回答", "Answer"), 10),
+        (ctx.t("確認日", "Checked"), 11),
+        (ctx.t("目標日", "Target"), 11),
+    ];
+    let header: Vec<String> = cols.iter().map(|(h, w)| pad(h, *w)).collect();
+    println!("{}", header.join(" ").trim_end());
+    println!(
+        "{}",
+        "-".repeat(cols.iter().map(|c| c.1 + 1).sum::<usize>())
+    );
+    let (mut answered, mut total) = (0, 0);
+    for item in checklist.sheet_items(&assessment.sheet) {
+        for scope in item.answer_scopes() {
+            total += 1;
+            let ans = assessment
+                .answers
+                .iter()
+                .find(|x| x.item_id == item.id && x.scope == scope);
+            let value = ans.map(|x| x.value).unwrap_or_default();
+            if value != AnswerValue::Unanswered {
+                answered += 1;
+            }
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let row = [
+                pad(&item.number, cols[0].1),
+                pad(item.text.get(ctx.lang), cols[1].1),
+                pad(scope.label(ctx.lang), cols[2].1),
+                pad(value.label(ctx.lang), cols[3].1),
+                pad(&date(ans.and_then(|x| x.checked_on)), cols[4].1),
+                pad(&date(ans.and_then(|x| x.target_date)), cols[5].1),
+            ];
+            println!("{}", row.join(" ").trim_end());
+        }
+    }
+    println!();
+    println!("{}: {answered} / {total}", ctx.t("回答済み", "Answered"));
+    Ok(0)
+}
+
+fn export(ctx: &Ctx, store: &Store, a: ExportArgs) -> anyhow::Result<u8> {
+    let assessment = resolve(ctx, store, a.id)?;
+    let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
+    // One worksheet per sheet answered: the other sheets' latest assessments of the same
+    // fiscal year and checklist come along.
+    let mut all = vec![assessment.clone()];
+    for other in store.list_assessments()? {
+        if other.fiscal_year == assessment.fiscal_year
+            && other.checklist_id == assessment.checklist_id
+            && other.id != assessment.id
+            && all.iter().all(|x| x.sheet != other.sheet)
+        {
+            all.push(store.get_assessment(other.id)?);
+        }
+    }
+    let refs: Vec<&Assessment> = all.iter().collect();
+    xlsx::export_xlsx(&checklist, &refs, ctx.lang, &a.xlsx)?;
+    println!(
+        "{} {}",
+        ctx.t("出力しました:", "written:"),
+        a.xlsx.display()
+    );
+    Ok(0)
 }

@@ -1,12 +1,61 @@
-//! `tenken history`.
+//! `tenken history`: assessments per fiscal year with their answer counts.
+
+use tenken_core::report::xlsx::fiscal_year_label;
+use tenken_core::store::Store;
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken history`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// JSONで出力 (print JSON)
+    #[arg(long)]
+    json: bool,
+}
 
 /// Runs `tenken history`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken history: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let store = Store::open_default(ctx.data_dir.as_deref())?;
+    let history = store.history()?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&history)?);
+        return Ok(0);
+    }
+    if history.is_empty() {
+        println!(
+            "{}",
+            ctx.t(
+                "点検はまだありません (`tenken assessment new` で作成)",
+                "no assessments yet (create one with `tenken assessment new`)"
+            )
+        );
+        return Ok(0);
+    }
+    let mut last_year = None;
+    for h in &history {
+        if last_year != Some(h.fiscal_year) {
+            println!("{}", fiscal_year_label(h.fiscal_year, ctx.lang));
+            last_year = Some(h.fiscal_year);
+        }
+        println!(
+            "  ID {}  {} / {}  {}  {} {}（{} {}, {} {}, {} {}）  {} {}",
+            h.id,
+            h.checklist_id,
+            h.sheet,
+            h.clinic_name,
+            ctx.t("回答", "answers"),
+            h.answers,
+            ctx.t("はい", "yes"),
+            h.yes,
+            ctx.t("いいえ", "no"),
+            h.no,
+            ctx.t("該当なし", "n/a"),
+            h.not_applicable,
+            ctx.t("更新", "updated"),
+            h.updated_at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(0)
 }

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod checklist;
+pub mod checklist_source;
 pub mod compare;
 pub mod history;
 pub mod import;

@@ -19,6 +19,11 @@ impl Ctx {
         Self { lang, data_dir }
     }
 
+    /// The data directory to use: the override, else the OS app-data directory.
+    pub fn data_path(&self) -> PathBuf {
+        tenken_core::store::data_dir(self.data_dir.as_deref())
+    }
+
     /// Picks the Japanese or English message.
     pub fn t<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(ja, en)

@@ -7,17 +7,22 @@ use std::process::{Command, Output};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
+/// Runs `tenken` on `data`, where the synthesised test checklist is installed as a user checklist
+/// (the way `tenken checklist import` installs one).
 fn tenken(data: &Path, args: &[&str]) -> Output {
+    let user = data.join("checklists");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tenken-core/tests/fixtures/store/test-checklist.toml"
+        ),
+        user.join("test-r7.toml"),
+    )
+    .unwrap();
     Command::new(env!("CARGO_BIN_EXE_tenken"))
         .args(args)
         .env("TENKEN_DATA_DIR", data)
-        .env(
-            "TENKEN_CHECKLIST_DIR",
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../tenken-core/tests/fixtures/store"
-            ),
-        )
         .env("TENKEN_LANG", "ja")
         .output()
         .unwrap()

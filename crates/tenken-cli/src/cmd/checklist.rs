@@ -47,9 +47,7 @@ enum Command {
 
 /// The data directory: `--data-dir` / `TENKEN_DATA_DIR`, else the OS app-data directory.
 fn data_dir(ctx: &Ctx) -> Option<PathBuf> {
-    ctx.data_dir.clone().or_else(|| {
-        directories::ProjectDirs::from("jp", "Tenken", "tenken").map(|d| d.data_dir().to_path_buf())
-    })
+    Some(ctx.data_path())
 }
 
 /// Runs `tenken checklist`.

@@ -50,10 +50,7 @@ impl NetArgs {
 
 /// The data directory holding `never-touch.txt`.
 fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
-    match &ctx.data_dir {
-        Some(d) => Ok(d.clone()),
-        None => net::scope::default_data_dir().context("no data directory; use --data-dir"),
-    }
+    Ok(ctx.data_path())
 }
 
 /// Runs the consented network checks and returns their findings (none when not enabled),

@@ -73,10 +73,6 @@ fn mask(prefix: u8) -> u32 {
     }
 }
 
-/// The default data directory (the OS app-data directory) when `--data-dir` is not given.
-pub fn default_data_dir() -> Option<std::path::PathBuf> {
-    directories::ProjectDirs::from("jp", "Tenken", "Tenken").map(|d| d.data_dir().to_path_buf())
-}
 
 /// True for addresses a LAN check may contact: RFC 1918 private ranges and loopback.
 /// Link-local, CGNAT (100.64/10), multicast and public addresses are refused.

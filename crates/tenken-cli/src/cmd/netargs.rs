@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use tenken_core::evidence::Finding;
 use tenken_core::net::{self, NeverTouch, RunOptions, Scope};
 

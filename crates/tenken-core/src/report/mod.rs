@@ -10,6 +10,7 @@ pub mod linebreak;
 mod pdf;
 mod render;
 pub mod sample;
+pub mod subset;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -266,7 +267,7 @@ mod tests {
         let (cl, a, b) = sample::input_parts();
         let mut input = ReportInput::new(cl, a, b, Lang::Ja, chrono::Utc::now());
         let files = embedded_files(&input).unwrap();
-        assert_eq!(files.len(), 3);
+        assert_eq!(files.len(), 4);
         assert_eq!(files[0].name, "assessment.json");
         let back: Assessment = serde_json::from_slice(&files[0].bytes).unwrap();
         assert_eq!(back, input.assessment);

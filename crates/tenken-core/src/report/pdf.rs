@@ -1,5 +1,6 @@
 //! PDF assembly: font embedding, document metadata, file attachments, serialization.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Timelike};
@@ -94,7 +95,10 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
         secure: true,
         image_optimization: None,
     };
+    let used = used_glyphs(&doc, &font);
     let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut Vec::new());
+    subset_fonts(&mut lo, &used)?;
+    clean_info(&mut lo);
     attach(&mut lo, &files)?;
     lo.compress();
     lo.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
@@ -102,6 +106,109 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     lo.save_to(&mut out)
         .map_err(|e| ReportError::Pdf(e.to_string()))?;
     Ok(out)
+}
+
+/// Glyph ids of every character shown on any page.
+fn used_glyphs(doc: &PdfDocument, font: &Font) -> BTreeSet<u16> {
+    let mut chars = BTreeSet::new();
+    for page in &doc.pages {
+        for op in &page.ops {
+            if let printpdf::Op::ShowText { items } = op {
+                for item in items {
+                    if let printpdf::TextItem::Text(t) = item {
+                        chars.extend(t.chars());
+                    }
+                }
+            }
+        }
+    }
+    chars
+        .into_iter()
+        .filter_map(|c| font.parsed.lookup_glyph_index(c as u32))
+        .collect()
+}
+
+/// Replaces each embedded TrueType program by a glyph-id-preserving subset and marks the
+/// font names with a subset tag (`XXXXXX+IPAexGothic`).
+fn subset_fonts(doc: &mut lopdf::Document, used: &BTreeSet<u16>) -> Result<(), ReportError> {
+    let tag: String = {
+        let h = crate::evidence::sha256_hex(
+            &used
+                .iter()
+                .flat_map(|g| g.to_be_bytes())
+                .collect::<Vec<_>>(),
+        );
+        h.bytes()
+            .take(6)
+            .map(|b| char::from(b'A' + b % 26))
+            .collect()
+    };
+    let base_name = format!("{tag}+IPAexGothic");
+    let ids: Vec<lopdf::ObjectId> = doc.objects.keys().copied().collect();
+    for id in ids {
+        let Ok(Object::Dictionary(d)) = doc.get_object(id) else {
+            continue;
+        };
+        let kind = d
+            .get(b"Type")
+            .ok()
+            .and_then(|t| t.as_name().ok())
+            .map(<[u8]>::to_vec);
+        let sub = d
+            .get(b"Subtype")
+            .ok()
+            .and_then(|t| t.as_name().ok())
+            .map(<[u8]>::to_vec);
+        let file = d.get(b"FontFile2").ok().and_then(|r| r.as_reference().ok());
+        let is_type0_or_cid = kind.as_deref() == Some(b"Font")
+            && matches!(sub.as_deref(), Some(b"Type0") | Some(b"CIDFontType2"));
+        if let Some(file_id) = file {
+            let stream = doc
+                .get_object_mut(file_id)
+                .and_then(Object::as_stream_mut)
+                .map_err(|e| ReportError::Pdf(format!("font stream: {e}")))?;
+            let full = if stream.dict.has(b"Filter") {
+                stream
+                    .decompressed_content()
+                    .map_err(|e| ReportError::Pdf(format!("font stream: {e}")))?
+            } else {
+                stream.content.clone()
+            };
+            let small = super::subset::subset_keep_ids(&full, used).ok_or(ReportError::Font)?;
+            let len = i64::try_from(small.len()).unwrap_or(i64::MAX);
+            stream.dict.remove(b"Filter");
+            stream.set_plain_content(small);
+            stream.dict.set("Length1", Object::Integer(len));
+            if let Ok(Object::Dictionary(d)) = doc.get_object_mut(id) {
+                d.set("FontName", Object::Name(base_name.clone().into_bytes()));
+            }
+        } else if is_type0_or_cid {
+            if let Ok(Object::Dictionary(d)) = doc.get_object_mut(id) {
+                d.set("BaseFont", Object::Name(base_name.clone().into_bytes()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Drops Info entries printpdf always writes that would be false claims or malformed:
+/// an empty `GTS_PDFXVersion` (viewers then report PDF/X), `Trapped` as a string, an empty
+/// `Identifier`.
+fn clean_info(doc: &mut lopdf::Document) {
+    let Ok(info_id) = doc.trailer.get(b"Info").and_then(Object::as_reference) else {
+        return;
+    };
+    if let Ok(Object::Dictionary(d)) = doc.get_object_mut(info_id) {
+        d.remove(b"GTS_PDFXVersion");
+        d.remove(b"Trapped");
+        if d.get(b"Identifier")
+            .ok()
+            .and_then(|v| v.as_str().ok())
+            .is_some_and(<[u8]>::is_empty)
+        {
+            d.remove(b"Identifier");
+        }
+    }
 }
 
 fn utf16(s: &str) -> Object {

@@ -279,7 +279,7 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
         Cell::new(c[3].to_string()),
         Cell::new(c[4].to_string()),
     ]);
-    let n = 58.0;
+    let n = 66.0;
     w.table(
         &[
             (l("区分", "Section"), CONTENT_W - 5.0 * n),
@@ -287,7 +287,7 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             (answers[1].label(lang), n),
             (answers[2].label(lang), n),
             (answers[3].label(lang), n),
-            (l("回答と矛盾", "Contradicted"), n),
+            (l("回答と矛盾", "Conflicts"), n),
         ],
         &rows,
         BODY,

@@ -1,5 +1,5 @@
 //! SYNTHESISED sample data for tests, the bench program and demos: a checklist with three
-//! sections and 20 items (some with scope rows), answers incl. いいえ with 目標日, and two host
+//! sections and 20 items (some with scope rows), answers incl. いいえ with 目標日, and three host
 //! bundles with findings incl. 未確認 ones and a contradiction (はい on updates vs an
 //! `os.patches` fail, last update 200 days ago). Wording paraphrases the MHLW form; it is NOT
 //! the official text and not real clinic data.
@@ -469,6 +469,105 @@ fn host_bundle(
             json!({"name": os, "build": build}),
         ),
     ];
+    // the rest of a typical scan: one finding per probe, a mix of verdicts
+    let extra: [(&str, &[&str], Verdict, serde_json::Value); 16] = [
+        (
+            "accounts.admin",
+            &["2-4", "2-5"],
+            Verdict::Warn,
+            json!({"admins": ["Administrator", "clinic"], "count": 2}),
+        ),
+        (
+            "accounts.guest",
+            &["2-5"],
+            Verdict::Pass,
+            json!({"guest_enabled": false}),
+        ),
+        (
+            "password.policy",
+            &["2-8"],
+            Verdict::Warn,
+            json!({"min_length": 6, "max_age_days": 0, "complexity": false}),
+        ),
+        (
+            "screen.lock",
+            &["2-8"],
+            Verdict::Pass,
+            json!({"timeout_s": 600, "password_on_resume": true}),
+        ),
+        ("disk.encryption", &["2-12"], Verdict::Unknown, json!({})),
+        (
+            "rdp.enabled",
+            &["2-7", "2-9"],
+            Verdict::Warn,
+            json!({"enabled": true, "nla": true}),
+        ),
+        (
+            "smb.v1",
+            &["2-9"],
+            Verdict::Pass,
+            json!({"smb1_enabled": false}),
+        ),
+        (
+            "remote.tools",
+            &["2-2"],
+            Verdict::Warn,
+            json!({"found": ["TeamViewer 15.51"], "services": ["TeamViewer"]}),
+        ),
+        (
+            "services.unneeded",
+            &["2-9"],
+            Verdict::Pass,
+            json!({"running": 112, "flagged": []}),
+        ),
+        (
+            "autorun.disabled",
+            &["2-12"],
+            Verdict::Pass,
+            json!({"NoDriveTypeAutoRun": 255}),
+        ),
+        (
+            "time.sync",
+            &["2-1"],
+            Verdict::Pass,
+            json!({"source": "time.windows.com", "offset_ms": 12}),
+        ),
+        ("audit.log", &["1-2"], Verdict::Unknown, json!({})),
+        (
+            "shares.open",
+            &["2-4"],
+            Verdict::Warn,
+            json!({"shares": [{"name": "karte$", "everyone": true}]}),
+        ),
+        (
+            "os.eol",
+            &[PATCH_ITEM],
+            Verdict::Pass,
+            json!({"supported_until": "2031-10-14"}),
+        ),
+        (
+            "antivirus.definitions",
+            &["2-10"],
+            Verdict::Pass,
+            json!({"signature_version": "1.421.1520.0", "age_days": 1}),
+        ),
+        (
+            "backup.offline",
+            &["3-2", "3-3"],
+            Verdict::Unknown,
+            json!({}),
+        ),
+    ];
+    for (probe, items, verdict, facts) in extra {
+        let mut f = finding(probe, verdict, items, facts);
+        f.evidence.push(evidence(
+            SourceKind::File,
+            &format!("C:\\ProgramData\\Tenken\\{probe}.txt"),
+            &format!("{probe}: recorded state\n"),
+            when,
+        ));
+        findings.push(f);
+    }
     // a finding naming another checklist is not mapped onto this one
     let mut other = finding("os.autorun", Verdict::Fail, &[], json!({}));
     other.checklist_refs = vec![ItemRef {
@@ -512,7 +611,8 @@ fn host_bundle(
     }
 }
 
-/// The two sample bundles (a server with overdue updates, a reception PC).
+/// The sample bundles: a server with overdue updates, a reception PC (firewall off) and an
+/// examination-room PC.
 pub fn bundles() -> Vec<Bundle> {
     vec![
         host_bundle(
@@ -530,6 +630,14 @@ pub fn bundles() -> Vec<Bundle> {
             "22631.4460",
             12,
             false,
+        ),
+        host_bundle(
+            "SHINSATSU-PC2",
+            "192.0.2.22",
+            "Windows 11 Pro",
+            "22631.4317",
+            41,
+            true,
         ),
     ]
 }

@@ -308,6 +308,9 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             w.text_at(MARGIN_X, y + 10.0, first, 8.5, ink());
         }
         let mut x = MARGIN_X + label_w;
+        if total > 0 {
+            w.rect(x, y + 1.0, bar_w, 12.0, None, Some(rgb(0xa0, 0xa8, 0xb0)));
+        }
         for (i, a) in answers.iter().enumerate() {
             if total == 0 || c[i] == 0 {
                 continue;
@@ -380,9 +383,9 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             (l("番号", "No."), 34.0),
             (
                 l("項目", "Item"),
-                CONTENT_W - 34.0 - 62.0 - 44.0 - 56.0 - 56.0 - 58.0,
+                CONTENT_W - 34.0 - 74.0 - 44.0 - 56.0 - 56.0 - 58.0,
             ),
-            (l("対象", "Scope"), 62.0),
+            (l("対象", "Scope"), 74.0),
             (l("回答", "Answer"), 44.0),
             (l("確認日", "Checked"), 56.0),
             (l("目標日", "Target"), 56.0),
@@ -1029,11 +1032,14 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
     let rows: Vec<Vec<Cell>> = files
         .iter()
         .map(|f| {
-            let mut hashes = format!("{}: {}", l("ファイル", "file"), f.sha256);
+            let mut hashes = format!("{}\n{}", l("ファイルそのもの：", "The file:"), f.sha256);
             if let Some(c) = &f.canonical_sha256 {
                 hashes.push_str(&format!(
-                    "\n{}: {c}",
-                    l("正規化JSON（JCS）", "canonical JSON (JCS)")
+                    "\n{}\n{c}",
+                    l(
+                        "正規化したJSON（JCS、署名の対象）：",
+                        "Canonical JSON (JCS, what is signed):"
+                    )
                 ));
             }
             vec![

@@ -39,10 +39,7 @@ fn components(glyph: &[u8]) -> Vec<u16> {
         return out;
     }
     let mut o = 10;
-    loop {
-        let (Some(flags), Some(gid)) = (u16_at(glyph, o), u16_at(glyph, o + 2)) else {
-            break;
-        };
+    while let (Some(flags), Some(gid)) = (u16_at(glyph, o), u16_at(glyph, o + 2)) {
         out.push(gid);
         o += 4;
         o += if flags & 0x0001 != 0 { 4 } else { 2 };
@@ -123,7 +120,7 @@ pub fn subset_keep_ids(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
 
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
     for (tag, data) in &tables {
-        if !KEEP.iter().any(|k| *k == tag) {
+        if !KEEP.contains(&tag) {
             continue;
         }
         let data = match tag {
@@ -134,7 +131,7 @@ pub fn subset_keep_ids(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
         };
         out_tables.push((*tag, data));
     }
-    out_tables.sort_by(|a, b| a.0.cmp(&b.0));
+    out_tables.sort_by_key(|a| a.0);
 
     let n = out_tables.len();
     let n16 = u16::try_from(n).ok()?;

@@ -173,6 +173,21 @@ fn japanese_report_passes_third_party_tools() {
         assert!(flat.contains(&f.sha256), "hash of {} not printed", f.name);
     }
 
+    // the appendix lists the SHA-256 of every raw output (printed in two halves)
+    for b in &input.bundles {
+        for f in &b.findings {
+            for e in &f.evidence {
+                let (h1, h2) = e.raw_sha256.split_at(32);
+                assert!(
+                    flat.contains(h1) && flat.contains(h2),
+                    "{} of {}",
+                    f.probe_id,
+                    b.host.hostname
+                );
+            }
+        }
+    }
+
     if let Ok(keep) = std::env::var("TENKEN_KEEP_REPORT") {
         std::fs::copy(&path, keep).unwrap();
     }

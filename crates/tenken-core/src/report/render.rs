@@ -866,7 +866,9 @@ fn source_text(f: &Finding, lang: Lang) -> String {
                 (SourceKind::Api, Lang::En) => "API",
                 (SourceKind::Network, Lang::En) => "network",
             };
-            let mut s = format!("[{kind}] {}\nSHA-256 {}", e.source, e.raw_sha256);
+            // the 64 hex digits in two halves, so a narrow column does not break them unevenly
+            let (h1, h2) = e.raw_sha256.split_at(e.raw_sha256.len().min(32));
+            let mut s = format!("[{kind}] {}\nSHA-256 {h1}\n{h2}", e.source);
             if e.truncated {
                 s.push_str(&format!(
                     " ({} bytes, {})",
@@ -932,6 +934,14 @@ fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
                 0.0,
             );
         }
+        // the host name is in the header so pages the table continues on still say which PC
+        let check_header = format!(
+            "{}{}{}{}",
+            l("確認内容", "Check"),
+            l("（", " ("),
+            h.hostname,
+            l("）", ")")
+        );
         let rows: Vec<Vec<Cell>> = b
             .findings
             .iter()
@@ -952,7 +962,7 @@ fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             .collect();
         w.table(
             &[
-                (l("確認内容", "Check"), 100.0),
+                (check_header.as_str(), 100.0),
                 (l("判定", "Verdict"), 70.0),
                 (l("事実", "Facts"), 130.0),
                 (

@@ -201,7 +201,6 @@ impl Checklist {
 
     /// Items on one sheet, in form order.
     pub fn sheet_items<'a>(&'a self, sheet: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
-        self.items()
-            .filter(move |i| i.sheets.iter().any(|s| s == sheet))
+        self.items().filter(move |i| i.sheets.iter().any(|s| s == sheet))
     }
 }

@@ -94,9 +94,10 @@ impl UnknownReason {
                 "時間内に応答がありませんでした",
                 "No answer within the time limit",
             ),
-            UnknownReason::Unparsable => {
-                Text::new("出力を読み取れませんでした", "The output could not be read")
-            }
+            UnknownReason::Unparsable => Text::new(
+                "出力を読み取れませんでした",
+                "The output could not be read",
+            ),
             UnknownReason::BlockedByOs => Text::new(
                 "OSにより読み取りが拒否されました",
                 "The operating system refused access",
@@ -263,8 +264,7 @@ impl Bundle {
     /// Canonical JSON (RFC 8785 / JCS) bytes of the bundle: the form that is hashed and signed.
     pub fn canonical_json(&self) -> Result<Vec<u8>, EvidenceError> {
         let value = serde_json::to_value(self)?;
-        serde_json_canonicalizer::to_vec(&value)
-            .map_err(|e| EvidenceError::Canonical(e.to_string()))
+        serde_json_canonicalizer::to_vec(&value).map_err(|e| EvidenceError::Canonical(e.to_string()))
     }
 
     /// SHA-256 (hex) of the canonical JSON.

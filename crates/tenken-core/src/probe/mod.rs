@@ -9,8 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::Text;
 use crate::evidence::{Finding, HostFacts, ItemRef};
+use crate::Text;
 
 pub mod parse;
 
@@ -81,9 +81,7 @@ impl Source {
     /// The stable key of this source.
     pub fn key(&self) -> &str {
         match self {
-            Source::Command { key, .. } | Source::File { key, .. } | Source::Native { key, .. } => {
-                key
-            }
+            Source::Command { key, .. } | Source::File { key, .. } | Source::Native { key, .. } => key,
         }
     }
 }

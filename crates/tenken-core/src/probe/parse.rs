@@ -77,9 +77,7 @@ pub fn ps_date(v: &Value) -> Option<DateTime<Utc>> {
             .get("value")
             .or_else(|| map.get("DateTime"))
             .and_then(ps_date),
-        Value::Number(n) => n
-            .as_i64()
-            .and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
+        Value::Number(n) => n.as_i64().and_then(|ms| Utc.timestamp_millis_opt(ms).single()),
         _ => None,
     }
 }
@@ -100,11 +98,7 @@ fn parse_date_str(s: &str) -> Option<DateTime<Utc>> {
         return Some(dt.with_timezone(&Utc));
     }
     // "2024-05-13T10:20:30" or "2024-05-13 10:20:30" without zone: treated as UTC.
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y/%m/%d %H:%M:%S",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S"] {
         if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s.trim(), fmt) {
             return Some(naive.and_utc());
         }
@@ -148,10 +142,7 @@ mod tests {
     #[test]
     fn one_element_and_null_and_array() {
         assert_eq!(ps_json_list("{\"a\":1}").map(|v| v.len()), Some(1));
-        assert_eq!(
-            ps_json_list("\u{feff}[{\"a\":1},{\"a\":2}]").map(|v| v.len()),
-            Some(2)
-        );
+        assert_eq!(ps_json_list("\u{feff}[{\"a\":1},{\"a\":2}]").map(|v| v.len()), Some(2));
         assert_eq!(ps_json_list("null").map(|v| v.len()), Some(0));
         assert_eq!(ps_json_list("   ").map(|v| v.len()), Some(0));
         assert!(ps_json_list("Get-MpComputerStatus : アクセスが拒否されました").is_none());
@@ -160,10 +151,7 @@ mod tests {
     #[test]
     fn clixml_noise_is_removed() {
         let s = "#< CLIXML\n<Objs Version=\"1.1.0.1\" xmlns=\"x\"><Obj S=\"progress\"></Obj></Objs>\n{\"Enabled\":true}\n";
-        assert_eq!(
-            ps_json(s).and_then(|v| v.get("Enabled").cloned()),
-            Some(Value::Bool(true))
-        );
+        assert_eq!(ps_json(s).and_then(|v| v.get("Enabled").cloned()), Some(Value::Bool(true)));
     }
 
     #[test]

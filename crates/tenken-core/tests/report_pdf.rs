@@ -101,6 +101,15 @@ fn japanese_report_passes_third_party_tools() {
     );
     assert!(info.contains("2025"), "creation date: {info}");
     assert!(info.contains("A4"), "{info}");
+    assert!(
+        info.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["PDF", "version:", "1.7"]),
+        "{info}"
+    );
+    assert!(
+        !info.contains("PDF/X"),
+        "no false conformance claim: {info}"
+    );
     let pages: usize = info
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))

@@ -101,6 +101,9 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     clean_info(&mut lo);
     attach(&mut lo, &files)?;
     lo.compress();
+    // PDF 1.7: the attachment keys (/AF, /AFRelationship) and the PAdES signature the signer
+    // appends are newer than the 1.3 header printpdf writes.
+    lo.version = "1.7".to_string();
     lo.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
     let mut out = Vec::new();
     lo.save_to(&mut out)

@@ -11,8 +11,9 @@ fn tenken() -> Command {
 fn report_from_answer_and_bundle_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let (_, asmt, bundles) = tenken_core::report::sample::input_parts();
+    let (cl, asmt, bundles) = tenken_core::report::sample::input_parts();
     std::fs::write(d.join("a.json"), serde_json::to_vec_pretty(&asmt).unwrap()).unwrap();
+    std::fs::write(d.join("c.json"), serde_json::to_vec(&cl).unwrap()).unwrap();
     std::fs::write(d.join("b.json"), serde_json::to_vec(&bundles[0]).unwrap()).unwrap();
     let out = tenken()
         .current_dir(d)
@@ -20,6 +21,8 @@ fn report_from_answer_and_bundle_files() {
             "report",
             "--answers",
             "a.json",
+            "--checklist-file",
+            "c.json",
             "--bundle",
             "b.json",
             "--out",
@@ -41,7 +44,22 @@ fn report_from_answer_and_bundle_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["a.json", "b.json", "r.pdf"]);
+    assert_eq!(names, ["a.json", "b.json", "c.json", "r.pdf"]);
+}
+
+#[test]
+fn no_checklist_is_an_error_not_a_substitute() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_, asmt, _) = tenken_core::report::sample::input_parts();
+    std::fs::write(d.join("a.json"), serde_json::to_vec(&asmt).unwrap()).unwrap();
+    let out = tenken()
+        .current_dir(d)
+        .args(["report", "--answers", "a.json", "--out", "r.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("r.pdf").exists());
 }
 
 #[test]

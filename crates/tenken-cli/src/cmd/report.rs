@@ -91,17 +91,14 @@ pub fn assemble_input(ctx: &Ctx, args: &Args) -> anyhow::Result<ReportInput> {
                 .checklist
                 .clone()
                 .unwrap_or_else(|| assessment.checklist_id.clone());
-            if id == report::sample::CHECKLIST_ID {
-                report::sample::checklist()
-            } else {
-                bail!(
-                    "{} ({id})",
-                    ctx.t(
-                        "内蔵チェックリストはまだ読み込めません。--checklist-file でJSONを指定してください",
-                        "built-in checklists are not wired yet; pass --checklist-file"
-                    )
-                );
-            }
+            // Never substitute the synthesised sample checklist for a real one.
+            bail!(
+                "{} ({id})",
+                ctx.t(
+                    "内蔵チェックリストはまだ読み込めません。--checklist-file でJSONを指定してください",
+                    "built-in checklists are not wired yet; pass --checklist-file"
+                )
+            );
         }
     };
     if let Some(id) = &args.checklist

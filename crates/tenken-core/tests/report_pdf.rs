@@ -235,3 +235,31 @@ fn mismatched_checklist_is_an_error() {
         Err(report::ReportError::ChecklistMismatch { .. })
     ));
 }
+
+#[test]
+fn year_over_year_section_appears_only_when_given() {
+    use tenken_core::assessment::AnswerValue;
+    use tenken_core::checklist::Scope;
+    use tenken_core::report::{YearOverYear, YearOverYearRow};
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = input(dir.path(), Lang::Ja);
+    let text_of = |input: &ReportInput, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, report::render_pdf(input).unwrap()).unwrap();
+        tool("pdftotext", &[path.to_str().unwrap(), "-"]).1
+    };
+    assert!(!text_of(&input, "a.pdf").contains("前年度との比較"));
+    input.year_over_year = Some(YearOverYear {
+        previous_fiscal_year: 2024,
+        previous_checklist_id: "mhlw-r6".into(),
+        rows: vec![YearOverYearRow {
+            item_id: "2-4".into(),
+            scope: Scope::Server,
+            previous: None,
+            current: AnswerValue::Yes,
+        }],
+    });
+    let txt = text_of(&input, "b.pdf");
+    assert!(txt.contains("前年度との比較"));
+    assert!(txt.contains("（新項目）"));
+}

@@ -1061,9 +1061,9 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
         .collect();
     w.table(
         &[
-            (l("ファイル名", "File"), 130.0),
-            (l("バイト数", "Bytes"), 50.0),
-            ("SHA-256", CONTENT_W - 180.0),
+            (l("ファイル名", "File"), 122.0),
+            (l("バイト数", "Bytes"), 40.0),
+            ("SHA-256", CONTENT_W - 162.0),
         ],
         &rows,
         8.0,

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::checklist::Scope;
 
+pub mod evidence_map;
+
 /// A vendor (事業者) the clinic works with.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Vendor {

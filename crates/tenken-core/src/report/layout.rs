@@ -1,0 +1,586 @@
+//! A small page-layout engine over printpdf's low-level `Op` API: A4 pages, wrapped
+//! paragraphs, tables that wrap cells and repeat their header row on every page, boxes, bars,
+//! and a header/footer with "page X / Y" added once the page count is known.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfFontHandle, Point, Pt, Rect, Rgb,
+    TextItem,
+};
+
+use super::linebreak::break_lines;
+
+/// A4 width in pt.
+pub const PAGE_W: f32 = 595.28;
+/// A4 height in pt.
+pub const PAGE_H: f32 = 841.89;
+/// Left/right margin in pt.
+pub const MARGIN_X: f32 = 50.0;
+/// Top of the content area, from the page top, in pt.
+pub const TOP: f32 = 62.0;
+/// Bottom of the content area, from the page top, in pt.
+pub const BOTTOM: f32 = PAGE_H - 58.0;
+/// Usable content width.
+pub const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+/// Body text size.
+pub const BODY: f32 = 9.5;
+/// Line height factor.
+pub const LEADING: f32 = 1.5;
+
+/// An RGB colour from 0-255 components.
+pub fn rgb(r: u8, g: u8, b: u8) -> Color {
+    Color::Rgb(Rgb {
+        r: f32::from(r) / 255.0,
+        g: f32::from(g) / 255.0,
+        b: f32::from(b) / 255.0,
+        icc_profile: None,
+    })
+}
+
+/// Text colour.
+pub fn ink() -> Color {
+    rgb(0x22, 0x22, 0x22)
+}
+/// Secondary text colour.
+pub fn muted() -> Color {
+    rgb(0x66, 0x66, 0x66)
+}
+/// Accent (headings, rules).
+pub fn accent() -> Color {
+    rgb(0x1f, 0x4e, 0x79)
+}
+
+/// The embedded font with its metrics.
+pub struct Font {
+    /// Parsed font (metrics and glyph map).
+    pub parsed: ParsedFont,
+    /// printpdf font id in the document.
+    pub id: FontId,
+}
+
+impl Font {
+    /// Advance width of `s` at `size` pt.
+    pub fn width(&self, s: &str, size: f32) -> f32 {
+        let upem = f32::from(self.parsed.units_per_em.max(1));
+        let units: f32 = s
+            .chars()
+            .map(|c| {
+                self.parsed
+                    .lookup_glyph_index(c as u32)
+                    .and_then(|g| self.parsed.get_glyph_width(g))
+                    .map_or(upem / 2.0, f32::from)
+            })
+            .sum();
+        units * size / upem
+    }
+
+    /// Wraps `s` to `width` at `size`.
+    pub fn wrap(&self, s: &str, width: f32, size: f32) -> Vec<String> {
+        break_lines(s, width, &|t: &str| self.width(t, size))
+    }
+}
+
+/// One table cell: text and an optional background.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Cell text (wrapped to the column).
+    pub text: String,
+    /// Background colour.
+    pub fill: Option<Color>,
+}
+
+impl Cell {
+    /// A plain cell.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            fill: None,
+        }
+    }
+    /// A cell with a background colour.
+    pub fn filled(text: impl Into<String>, fill: Color) -> Self {
+        Self {
+            text: text.into(),
+            fill: Some(fill),
+        }
+    }
+}
+
+/// Lays out pages of ops.
+pub struct Writer<'f> {
+    /// Font.
+    pub font: &'f Font,
+    pages: Vec<Vec<Op>>,
+    ops: Vec<Op>,
+    /// Current position from the page top.
+    pub y: f32,
+    header: String,
+    /// Number of times a table header row was drawn (for tests / diagnostics).
+    pub header_rows_drawn: usize,
+}
+
+impl<'f> Writer<'f> {
+    /// A writer with one empty page whose running header is `header`.
+    pub fn new(font: &'f Font, header: impl Into<String>) -> Self {
+        let mut w = Self {
+            font,
+            pages: Vec::new(),
+            ops: Vec::new(),
+            y: TOP,
+            header: header.into(),
+            header_rows_drawn: 0,
+        };
+        w.start_page();
+        w
+    }
+
+    fn start_page(&mut self) {
+        self.ops = Vec::new();
+        self.y = TOP;
+        let header = self.header.clone();
+        self.text_at(MARGIN_X, 36.0, &header, 7.5, muted());
+        self.hline(
+            MARGIN_X,
+            PAGE_W - MARGIN_X,
+            42.0,
+            0.5,
+            rgb(0xbb, 0xbb, 0xbb),
+        );
+    }
+
+    /// Ends the current page and starts a new one.
+    pub fn new_page(&mut self) {
+        let ops = std::mem::take(&mut self.ops);
+        self.pages.push(ops);
+        self.start_page();
+    }
+
+    /// Space left on the page.
+    pub fn remaining(&self) -> f32 {
+        BOTTOM - self.y
+    }
+
+    /// Starts a new page when less than `h` pt are left.
+    pub fn ensure(&mut self, h: f32) {
+        if self.y + h > BOTTOM && self.y > TOP + 0.1 {
+            self.new_page();
+        }
+    }
+
+    /// Vertical gap.
+    pub fn gap(&mut self, h: f32) {
+        self.y += h;
+    }
+
+    /// Draws one line of text with its baseline `y` pt below the page top.
+    pub fn text_at(&mut self, x: f32, y: f32, s: &str, size: f32, color: Color) {
+        if s.is_empty() {
+            return;
+        }
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(self.font.id.clone()),
+                size: Pt(size),
+            },
+            Op::SetFillColor { col: color },
+            Op::SetTextCursor {
+                pos: Point {
+                    x: Pt(x),
+                    y: Pt(PAGE_H - y),
+                },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(s.to_string())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Rectangle with its top-left corner `y` pt below the page top.
+    pub fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Color>,
+        stroke: Option<Color>,
+    ) {
+        let mode = match (&fill, &stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            (None, Some(_)) => PaintMode::Stroke,
+            (None, None) => return,
+        };
+        self.ops.push(Op::SaveGraphicsState);
+        if let Some(f) = fill {
+            self.ops.push(Op::SetFillColor { col: f });
+        }
+        if let Some(s) = stroke {
+            self.ops.push(Op::SetOutlineColor { col: s });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        }
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(PAGE_H - y - h),
+                width: Pt(w),
+                height: Pt(h),
+                mode: Some(mode),
+                winding_order: None,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// Horizontal rule.
+    pub fn hline(&mut self, x0: f32, x1: f32, y: f32, thickness: f32, color: Color) {
+        let p = |x: f32| LinePoint {
+            p: Point {
+                x: Pt(x),
+                y: Pt(PAGE_H - y),
+            },
+            bezier: false,
+        };
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetOutlineColor { col: color },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![p(x0), p(x1)],
+                    is_closed: false,
+                },
+            },
+            Op::RestoreGraphicsState,
+        ]);
+    }
+
+    /// A wrapped paragraph at `size`, indented by `indent`.
+    pub fn para(&mut self, s: &str, size: f32, color: Color, indent: f32) {
+        let lh = size * LEADING;
+        for line in self.font.wrap(s, CONTENT_W - indent, size) {
+            self.ensure(lh);
+            self.text_at(MARGIN_X + indent, self.y + size, &line, size, color.clone());
+            self.y += lh;
+        }
+    }
+
+    /// Body paragraph.
+    pub fn body(&mut self, s: &str) {
+        self.para(s, BODY, ink(), 0.0);
+    }
+
+    /// A heading: level 1 starts a new page and is large; level 2/3 keep with what follows.
+    pub fn heading(&mut self, s: &str, level: u8) {
+        let size = match level {
+            1 => 16.0,
+            2 => 12.5,
+            _ => 10.5,
+        };
+        if level == 1 && self.y > TOP + 0.1 {
+            self.new_page();
+        }
+        self.ensure(size * 2.0 + 40.0);
+        self.gap(if level == 1 { 0.0 } else { size * 0.6 });
+        let lh = size * 1.4;
+        for line in self.font.wrap(s, CONTENT_W, size) {
+            self.ensure(lh);
+            self.text_at(MARGIN_X, self.y + size, &line, size, accent());
+            self.y += lh;
+        }
+        if level <= 2 {
+            self.hline(
+                MARGIN_X,
+                PAGE_W - MARGIN_X,
+                self.y + 1.0,
+                if level == 1 { 1.2 } else { 0.6 },
+                accent(),
+            );
+            self.y += 6.0;
+        } else {
+            self.y += 2.0;
+        }
+    }
+
+    /// A boxed note (e.g. a contradiction), with a coloured border and background.
+    pub fn boxed(&mut self, title: &str, lines: &[String], border: Color, fill: Color) {
+        let size = BODY;
+        let lh = size * LEADING;
+        let pad = 6.0;
+        let mut wrapped = self.font.wrap(title, CONTENT_W - 2.0 * pad, size);
+        for l in lines {
+            wrapped.extend(
+                self.font
+                    .wrap(l, CONTENT_W - 2.0 * pad - 8.0, size)
+                    .into_iter()
+                    .map(|s| format!("  {s}")),
+            );
+        }
+        let h = wrapped.len() as f32 * lh + 2.0 * pad;
+        self.ensure(h.min(BOTTOM - TOP));
+        let top = self.y;
+        self.rect(
+            MARGIN_X,
+            top,
+            CONTENT_W,
+            h,
+            Some(fill),
+            Some(border.clone()),
+        );
+        self.rect(MARGIN_X, top, 3.0, h, Some(border), None);
+        let mut y = top + pad;
+        for l in &wrapped {
+            self.text_at(MARGIN_X + pad + 2.0, y + size, l, size, ink());
+            y += lh;
+        }
+        self.y = top + h + 6.0;
+    }
+
+    /// A table with `cols` (header text, width in pt) and `rows`. Cells wrap; a row that does
+    /// not fit moves to the next page (or is split across pages when taller than a page); the
+    /// header row is repeated at the top of every page the table spans.
+    pub fn table(&mut self, cols: &[(&str, f32)], rows: &[Vec<Cell>], size: f32) {
+        self.table_impl(cols, rows, size, true);
+    }
+
+    /// Like [`Writer::table`] but without a header row (key/value grids).
+    pub fn grid(&mut self, cols: &[(&str, f32)], rows: &[Vec<Cell>], size: f32) {
+        self.table_impl(cols, rows, size, false);
+    }
+
+    fn table_impl(
+        &mut self,
+        cols: &[(&str, f32)],
+        rows: &[Vec<Cell>],
+        size: f32,
+        with_header: bool,
+    ) {
+        let pad = 3.0;
+        let lh = size * 1.4;
+        let header: Vec<Cell> = cols
+            .iter()
+            .map(|(h, _)| Cell::filled(*h, rgb(0xe3, 0xea, 0xf2)))
+            .collect();
+        let wrap_row = |row: &[Cell]| -> Vec<Vec<String>> {
+            cols.iter()
+                .enumerate()
+                .map(|(i, (_, w))| {
+                    let text = row.get(i).map_or("", |c| c.text.as_str());
+                    self.font.wrap(text, w - 2.0 * pad, size)
+                })
+                .collect()
+        };
+        let head_lines = wrap_row(&header);
+        let head_h = if with_header {
+            head_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad
+        } else {
+            0.0
+        };
+        let first_h = rows
+            .first()
+            .map(|r| wrap_row(r).iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad)
+            .unwrap_or(0.0);
+        self.ensure(head_h + first_h.min(4.0 * lh + 2.0 * pad));
+        if with_header {
+            self.draw_row(cols, &header, &head_lines, 0, usize::MAX, size, pad);
+            self.header_rows_drawn += 1;
+        }
+        for row in rows {
+            let lines = wrap_row(row);
+            let n = lines.iter().map(Vec::len).max().unwrap_or(1);
+            let full_h = n as f32 * lh + 2.0 * pad;
+            let page_room = BOTTOM - TOP - head_h;
+            if full_h > self.remaining() && full_h <= page_room {
+                self.new_page();
+                if with_header {
+                    self.draw_row(cols, &header, &head_lines, 0, usize::MAX, size, pad);
+                    self.header_rows_drawn += 1;
+                }
+            }
+            let mut k = 0;
+            while k < n {
+                let fit = ((self.remaining() - 2.0 * pad) / lh).floor();
+                let fit = if fit < 1.0 { 0 } else { fit as usize };
+                if fit == 0 {
+                    self.new_page();
+                    if with_header {
+                        self.draw_row(cols, &header, &head_lines, 0, usize::MAX, size, pad);
+                        self.header_rows_drawn += 1;
+                    }
+                    continue;
+                }
+                let take = fit.min(n - k);
+                self.draw_row(cols, row, &lines, k, take, size, pad);
+                k += take;
+            }
+        }
+        self.y += 6.0;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draw_row(
+        &mut self,
+        cols: &[(&str, f32)],
+        row: &[Cell],
+        lines: &[Vec<String>],
+        from: usize,
+        count: usize,
+        size: f32,
+        pad: f32,
+    ) {
+        let lh = size * 1.4;
+        let n = lines
+            .iter()
+            .map(|l| l.len().saturating_sub(from).min(count))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let h = n as f32 * lh + 2.0 * pad;
+        let top = self.y;
+        let mut x = MARGIN_X;
+        for (i, (_, w)) in cols.iter().enumerate() {
+            let fill = row.get(i).and_then(|c| c.fill.clone());
+            self.rect(x, top, *w, h, fill, Some(rgb(0xa0, 0xa8, 0xb0)));
+            let mut y = top + pad;
+            if let Some(cell_lines) = lines.get(i) {
+                for l in cell_lines.iter().skip(from).take(count) {
+                    self.text_at(x + pad, y + size * 0.95, l, size, ink());
+                    y += lh;
+                }
+            }
+            x += w;
+        }
+        self.y = top + h;
+    }
+
+    /// Finishes: adds the footer ("Tenken — page X / Y") to every page and returns them.
+    pub fn finish(mut self, footer: &dyn Fn(usize, usize) -> String) -> Vec<Vec<Op>> {
+        let ops = std::mem::take(&mut self.ops);
+        self.pages.push(ops);
+        let total = self.pages.len();
+        let mut pages = std::mem::take(&mut self.pages);
+        for (i, page) in pages.iter_mut().enumerate() {
+            self.ops = std::mem::take(page);
+            let text = footer(i + 1, total);
+            let w = self.font.width(&text, 8.0);
+            self.hline(
+                MARGIN_X,
+                PAGE_W - MARGIN_X,
+                PAGE_H - 44.0,
+                0.5,
+                rgb(0xbb, 0xbb, 0xbb),
+            );
+            self.text_at(PAGE_W - MARGIN_X - w, PAGE_H - 32.0, &text, 8.0, muted());
+            *page = std::mem::take(&mut self.ops);
+        }
+        pages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn font() -> Font {
+        let parsed = ParsedFont::from_bytes(super::super::FONT_BYTES, 0, &mut Vec::new()).unwrap();
+        let id = printpdf::PdfDocument::new("t").add_font(&parsed);
+        Font { parsed, id }
+    }
+
+    fn texts(ops: &[Op]) -> Vec<String> {
+        ops.iter()
+            .filter_map(|o| match o {
+                Op::ShowText { items } => items.first().and_then(|i| match i {
+                    TextItem::Text(t) => Some(t.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn font_metrics_are_real() {
+        let f = font();
+        // full-width kana is about 1 em, ASCII about half
+        let kana = f.width("あ", 10.0);
+        let a = f.width("a", 10.0);
+        assert!((kana - 10.0).abs() < 0.5, "{kana}");
+        assert!(a > 3.0 && a < 7.0, "{a}");
+    }
+
+    #[test]
+    fn table_header_repeats_on_every_page_it_spans() {
+        let f = font();
+        let mut w = Writer::new(&f, "header");
+        let rows: Vec<Vec<Cell>> = (0..120)
+            .map(|i| {
+                vec![
+                    Cell::new(format!("行{i}")),
+                    Cell::new("セキュリティパッチを適用している。".repeat(1 + i % 3)),
+                ]
+            })
+            .collect();
+        w.table(
+            &[("見出しA", 80.0), ("見出しB", CONTENT_W - 80.0)],
+            &rows,
+            9.0,
+        );
+        let pages = w.finish(&|p, n| format!("{p} / {n}"));
+        assert!(
+            pages.len() >= 3,
+            "table should span pages, got {}",
+            pages.len()
+        );
+        for (i, p) in pages.iter().enumerate() {
+            let t = texts(p);
+            assert!(
+                t.iter().any(|s| s == "見出しA"),
+                "page {} lacks the header row",
+                i + 1
+            );
+            assert!(
+                t.iter()
+                    .any(|s| *s == format!("{} / {}", i + 1, pages.len())),
+                "page {} footer",
+                i + 1
+            );
+        }
+        // every row is drawn exactly once
+        let all: Vec<String> = pages.iter().flat_map(|p| texts(p)).collect();
+        for i in 0..120 {
+            assert_eq!(
+                all.iter().filter(|s| **s == format!("行{i}")).count(),
+                1,
+                "row {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn row_taller_than_a_page_is_split_not_lost() {
+        let f = font();
+        let mut w = Writer::new(&f, "h");
+        let long = (0..150)
+            .map(|i| format!("L{i}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        w.table(
+            &[("A", 100.0), ("B", CONTENT_W - 100.0)],
+            &[vec![Cell::new("x"), Cell::new(long)]],
+            9.0,
+        );
+        let pages = w.finish(&|p, n| format!("{p}/{n}"));
+        assert!(pages.len() >= 2);
+        let all: Vec<String> = pages.iter().flat_map(|p| texts(p)).collect();
+        for i in 0..150 {
+            assert!(all.contains(&format!("L{i}")), "line {i} lost");
+        }
+        assert!(
+            texts(&pages[1]).contains(&"A".to_string()),
+            "header repeated"
+        );
+    }
+}

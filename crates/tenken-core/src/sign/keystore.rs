@@ -432,3 +432,8 @@ impl KeyStore {
         self.load()?.certs_pem()
     }
 }
+
+/// The OS application-data directory used when no `--data-dir` is given.
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("jp", "Tenken", "tenken").map(|d| d.data_dir().to_path_buf())
+}

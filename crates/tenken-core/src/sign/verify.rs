@@ -521,3 +521,43 @@ fn verify_pdf(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
         bundle_sha256: None,
     }
 }
+
+/// Reads trusted certificates from PEM (one or more) or DER bytes.
+pub fn load_trust_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, super::SignError> {
+    use der::{Decode, Encode};
+    if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        let certs = x509_cert::Certificate::load_pem_chain(bytes)
+            .map_err(|e| super::SignError::Key(format!("trust certificate PEM: {e}")))?;
+        return certs
+            .iter()
+            .map(|c| c.to_der().map_err(super::SignError::from))
+            .collect();
+    }
+    let cert = x509_cert::Certificate::from_der(bytes)?;
+    Ok(vec![cert.to_der()?])
+}
+
+/// Renders a PDF date (`D:YYYYMMDDHHmmSS...`) as `YYYY-MM-DD HH:mm:SS` plus its zone, if it
+/// parses; otherwise returns it unchanged.
+pub fn display_pdf_date(s: &str) -> String {
+    let d = s.strip_prefix("D:").unwrap_or(s);
+    let digits: String = d.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() < 14 {
+        return s.to_string();
+    }
+    let zone = &d[14..];
+    let zone = match zone {
+        "" | "Z" => "UTC".to_string(),
+        z => z.replace('\'', ""),
+    };
+    format!(
+        "{}-{}-{} {}:{}:{} {}",
+        &digits[0..4],
+        &digits[4..6],
+        &digits[6..8],
+        &digits[8..10],
+        &digits[10..12],
+        &digits[12..14],
+        zone
+    )
+}

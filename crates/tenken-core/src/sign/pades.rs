@@ -179,7 +179,7 @@ fn resolve<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
 }
 
 /// Names (`/T`) of the existing form fields, including kids.
-fn field_names(doc: &Document, fields: &[Object]) -> BTreeSet<Vec<u8>> {
+fn field_names(doc: &Document, fields: &[Object]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let mut stack: Vec<(&Object, usize)> = fields.iter().map(|f| (f, 0)).collect();
     while let Some((f, depth)) = stack.pop() {
@@ -190,7 +190,7 @@ fn field_names(doc: &Document, fields: &[Object]) -> BTreeSet<Vec<u8>> {
             continue;
         };
         if let Ok(Object::String(t, _)) = d.get(b"T") {
-            names.insert(t.clone());
+            names.insert(super::verify::decode_text(t));
         }
         if let Ok(kids) = d.get(b"Kids")
             && let Some(Object::Array(k)) = resolve(doc, kids)
@@ -282,14 +282,14 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
     let names = field_names(&doc, &fields);
     let field_name = match &opts.field_name {
         Some(n) => {
-            if names.contains(n.as_bytes()) {
+            if names.contains(n) {
                 return Err(pdf_err(format!("a field named '{n}' already exists")));
             }
             n.clone()
         }
         None => (1..)
             .map(|i| format!("Signature{i}"))
-            .find(|n| !names.contains(n.as_bytes()))
+            .find(|n| !names.contains(n))
             .unwrap_or_else(|| "Signature".into()),
     };
     fields.push(Object::Reference(widget_id));

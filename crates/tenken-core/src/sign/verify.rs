@@ -202,7 +202,8 @@ pub(crate) fn report_from_check(
     }
 }
 
-fn decode_text(s: &[u8]) -> String {
+/// Decodes a PDF text string (UTF-16BE with BOM, else bytes as UTF-8/Latin text).
+pub(crate) fn decode_text(s: &[u8]) -> String {
     if s.starts_with(&[0xFE, 0xFF]) {
         let units: Vec<u16> = s[2..]
             .chunks_exact(2)

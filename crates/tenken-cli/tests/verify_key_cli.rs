@@ -44,7 +44,11 @@ fn tiny_pdf() -> Vec<u8> {
         out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -58,7 +62,11 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     let o = tenken(&data, &["key", "generate", "--name", "さくら診療所"]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert!(stdout(&o).contains("証明書フィンガープリント"));
-    assert_ne!(tenken(&data, &["key", "generate"]).status.code(), Some(0), "needs --force");
+    assert_ne!(
+        tenken(&data, &["key", "generate"]).status.code(),
+        Some(0),
+        "needs --force"
+    );
     let o = tenken(&data, &["key", "show", "--json"]);
     let info: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(info["source"], "self-signed");
@@ -76,20 +84,40 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     let o = tenken(&data, &["verify", pdf.to_str().unwrap()]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    for want in ["署名者: さくら診療所 (Tenken)", "署名日時: 20", "改ざん: なし", "その後の追記: なし", &fp] {
+    for want in [
+        "署名者: さくら診療所 (Tenken)",
+        "署名日時: 20",
+        "改ざん: なし",
+        "その後の追記: なし",
+        &fp,
+    ] {
         assert!(out.contains(want), "missing '{want}' in:\n{out}");
     }
-    let o = tenken(&data, &["verify", pdf.to_str().unwrap(), "--trust", cert.to_str().unwrap()]);
+    let o = tenken(
+        &data,
+        &[
+            "verify",
+            pdf.to_str().unwrap(),
+            "--trust",
+            cert.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("信頼する証明書で確認済み"));
-    let o = tenken(&data, &["--lang", "en", "verify", "--json", pdf.to_str().unwrap()]);
+    let o = tenken(
+        &data,
+        &["--lang", "en", "verify", "--json", pdf.to_str().unwrap()],
+    );
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["status"], "valid");
     assert_eq!(j["signatures"][0]["fingerprint_sha256"], fp.as_str());
 
     // Tampered: exit 1, 改ざん: あり.
     let mut bad = signed.clone();
-    let at = bad.windows(15).position(|w| w == b"Tenken CLI test").unwrap();
+    let at = bad
+        .windows(15)
+        .position(|w| w == b"Tenken CLI test")
+        .unwrap();
     bad[at] = b'X';
     let badp = dir.path().join("bad.pdf");
     std::fs::write(&badp, &bad).unwrap();
@@ -99,10 +127,20 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     // Unsigned: exit 1. Garbage: exit 2.
     let unsigned = dir.path().join("unsigned.pdf");
     std::fs::write(&unsigned, tiny_pdf()).unwrap();
-    assert_eq!(tenken(&data, &["verify", unsigned.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        tenken(&data, &["verify", unsigned.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
     let junk = dir.path().join("junk.bin");
     std::fs::write(&junk, b"\x00\x01garbage").unwrap();
-    assert_eq!(tenken(&data, &["verify", junk.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        tenken(&data, &["verify", junk.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -114,7 +152,10 @@ fn bundle_verify_and_p12_import_errors() {
     // Synthesised bundle.
     let bundle = Bundle {
         format: BUNDLE_FORMAT.into(),
-        host: HostFacts { hostname: "pc1".into(), ..Default::default() },
+        host: HostFacts {
+            hostname: "pc1".into(),
+            ..Default::default()
+        },
         started_at: "2026-11-23T10:00:00Z".parse().unwrap(),
         ended_at: "2026-11-23T10:01:00Z".parse().unwrap(),
         replayed: true,
@@ -129,9 +170,25 @@ fn bundle_verify_and_p12_import_errors() {
     // Detached form: bundle.json + bundle.json.p7s found automatically.
     let json = dir.path().join("pc1.json");
     signed.write_detached(&json).unwrap();
-    assert_eq!(tenken(&data, &["verify", json.to_str().unwrap()]).status.code(), Some(0));
-    std::fs::write(&json, String::from_utf8(std::fs::read(&json).unwrap()).unwrap().replace("pc1", "pc2")).unwrap();
-    assert_eq!(tenken(&data, &["verify", json.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        tenken(&data, &["verify", json.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        &json,
+        String::from_utf8(std::fs::read(&json).unwrap())
+            .unwrap()
+            .replace("pc1", "pc2"),
+    )
+    .unwrap();
+    assert_eq!(
+        tenken(&data, &["verify", json.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
 
     // Import: damaged file and wrong password leave the key as it was.
     let before = std::fs::read(store.dir().join("signing-key.pem")).unwrap();
@@ -140,11 +197,20 @@ fn bundle_verify_and_p12_import_errors() {
     let o = Command::new(env!("CARGO_BIN_EXE_tenken"))
         .arg("--data-dir")
         .arg(&data)
-        .args(["key", "import", p12.to_str().unwrap(), "--password-env", "TENKEN_TEST_PW"])
+        .args([
+            "key",
+            "import",
+            p12.to_str().unwrap(),
+            "--password-env",
+            "TENKEN_TEST_PW",
+        ])
         .env("TENKEN_TEST_PW", "x")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("鍵は変更していません"));
-    assert_eq!(std::fs::read(store.dir().join("signing-key.pem")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(store.dir().join("signing-key.pem")).unwrap(),
+        before
+    );
 }

@@ -9,7 +9,9 @@ mod common;
 use common::*;
 use tenken_core::sign::keystore::KeyStore;
 use tenken_core::sign::pades::{SignOptions, XrefKind, last_startxref, sign_pdf, xref_kind};
-use tenken_core::sign::verify::{AfterSigning, Status, VerifyOptions, verify_file, verify_file_with};
+use tenken_core::sign::verify::{
+    AfterSigning, Status, VerifyOptions, verify_file, verify_file_with,
+};
 use tenken_core::sign::{SigAlg, Signer};
 
 fn ja_opts() -> SignOptions {
@@ -22,7 +24,12 @@ fn ja_opts() -> SignOptions {
     }
 }
 
-fn assert_third_party_valid(dir: &std::path::Path, name: &str, pdf: &[u8], trust: &[&std::path::Path]) {
+fn assert_third_party_valid(
+    dir: &std::path::Path,
+    name: &str,
+    pdf: &[u8],
+    trust: &[&std::path::Path],
+) {
     let path = write(dir, name, pdf);
     let out = pdfsig(&path);
     assert!(out.contains("Signature is Valid."), "pdfsig: {out}");
@@ -39,18 +46,36 @@ fn classic_xref_pdf_signs_and_verifies_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let (signer, cert_pem) = self_signed(dir.path(), "テスト医院");
     let pdf = make_pdf(3, false);
-    assert_eq!(xref_kind(&pdf, last_startxref(&pdf).unwrap()), XrefKind::Table);
+    assert_eq!(
+        xref_kind(&pdf, last_startxref(&pdf).unwrap()),
+        XrefKind::Table
+    );
     let signed = sign_pdf(&pdf, &signer, &ja_opts()).unwrap();
-    assert!(signed.starts_with(&pdf), "incremental update must keep the original bytes");
-    assert_eq!(xref_kind(&signed, last_startxref(&signed).unwrap()), XrefKind::Table);
+    assert!(
+        signed.starts_with(&pdf),
+        "incremental update must keep the original bytes"
+    );
+    assert_eq!(
+        xref_kind(&signed, last_startxref(&signed).unwrap()),
+        XrefKind::Table
+    );
     assert_third_party_valid(dir.path(), "signed.pdf", &signed, &[&cert_pem]);
     let out = pdfsig(&write(dir.path(), "signed.pdf", &signed));
     assert!(out.contains("Total document signed"), "pdfsig: {out}");
     assert!(out.contains("ETSI.CAdES.detached"), "pdfsig: {out}");
     // Japanese /Reason and /Location are UTF-16BE with BOM (read back with lopdf).
-    assert_eq!(sig_dict_text(&signed, 0, b"Reason"), utf16be_bom("点検結果の証明"));
-    assert_eq!(sig_dict_text(&signed, 0, b"Location"), utf16be_bom("東京都"));
-    assert_eq!(sig_dict_text(&signed, 0, b"Name"), utf16be_bom("テスト医院 (Tenken)"));
+    assert_eq!(
+        sig_dict_text(&signed, 0, b"Reason"),
+        utf16be_bom("点検結果の証明")
+    );
+    assert_eq!(
+        sig_dict_text(&signed, 0, b"Location"),
+        utf16be_bom("東京都")
+    );
+    assert_eq!(
+        sig_dict_text(&signed, 0, b"Name"),
+        utf16be_bom("テスト医院 (Tenken)")
+    );
 
     let r = verify_file(&signed);
     assert_eq!(r.status, Status::Valid, "{r:?}");
@@ -65,19 +90,32 @@ fn classic_xref_pdf_signs_and_verifies_everywhere() {
         s.fingerprint_sha256.as_deref(),
         Some(tenken_core::sign::fingerprint(signer.certificate_der()).as_str())
     );
-    assert!(s.signing_time.as_deref().is_some_and(|t| t.starts_with("D:20")));
+    assert!(
+        s.signing_time
+            .as_deref()
+            .is_some_and(|t| t.starts_with("D:20"))
+    );
     assert_eq!(s.trusted, None);
 
     // With trust anchors: the own certificate is trusted, another one is not.
     let own = trust_of(&cert_pem);
-    let r = verify_file_with(&signed, &VerifyOptions { trusted: own, detached_signature: None });
+    let r = verify_file_with(
+        &signed,
+        &VerifyOptions {
+            trusted: own,
+            detached_signature: None,
+        },
+    );
     assert_eq!(r.status, Status::Valid);
     assert_eq!(r.signatures[0].trusted, Some(true));
     let other_dir = tempfile::tempdir().unwrap();
     let (_, other_pem) = self_signed(other_dir.path(), "他の医院");
     let r = verify_file_with(
         &signed,
-        &VerifyOptions { trusted: trust_of(&other_pem), detached_signature: None },
+        &VerifyOptions {
+            trusted: trust_of(&other_pem),
+            detached_signature: None,
+        },
     );
     assert_eq!(r.status, Status::Invalid);
     assert_eq!(r.signatures[0].trusted, Some(false));
@@ -88,19 +126,35 @@ fn xref_stream_pdf_signs_with_an_xref_stream() {
     let dir = tempfile::tempdir().unwrap();
     let (signer, cert_pem) = self_signed(dir.path(), "Stream Clinic");
     let pdf = make_pdf(2, true);
-    assert_eq!(xref_kind(&pdf, last_startxref(&pdf).unwrap()), XrefKind::Stream);
+    assert_eq!(
+        xref_kind(&pdf, last_startxref(&pdf).unwrap()),
+        XrefKind::Stream
+    );
     let signed = sign_pdf(&pdf, &signer, &ja_opts()).unwrap();
     assert!(signed.starts_with(&pdf));
-    assert_eq!(xref_kind(&signed, last_startxref(&signed).unwrap()), XrefKind::Stream);
+    assert_eq!(
+        xref_kind(&signed, last_startxref(&signed).unwrap()),
+        XrefKind::Stream
+    );
     assert_third_party_valid(dir.path(), "signed-stream.pdf", &signed, &[&cert_pem]);
     assert_eq!(verify_file(&signed).status, Status::Valid);
 
     // Also a file whose object streams qpdf generated.
     let src = write(dir.path(), "plain.pdf", &make_pdf(2, false));
     let conv = dir.path().join("qpdf-objstm.pdf");
-    run_ok("qpdf", &["--object-streams=generate", src.to_str().unwrap(), conv.to_str().unwrap()]);
+    run_ok(
+        "qpdf",
+        &[
+            "--object-streams=generate",
+            src.to_str().unwrap(),
+            conv.to_str().unwrap(),
+        ],
+    );
     let pdf = std::fs::read(&conv).unwrap();
-    assert_eq!(xref_kind(&pdf, last_startxref(&pdf).unwrap()), XrefKind::Stream);
+    assert_eq!(
+        xref_kind(&pdf, last_startxref(&pdf).unwrap()),
+        XrefKind::Stream
+    );
     let signed = sign_pdf(&pdf, &signer, &SignOptions::default()).unwrap();
     assert_third_party_valid(dir.path(), "signed-qpdf.pdf", &signed, &[&cert_pem]);
     assert_eq!(verify_file(&signed).status, Status::Valid);
@@ -117,10 +171,22 @@ fn flipped_bytes_in_signed_ranges_are_detected_by_all_verifiers() {
     let reason = find(&signed, b"/Reason <FEFF").unwrap() + 14;
     let xref_entry = rfind(&signed, b" 00000 n").unwrap() - 3;
     // (offset, also check with the external tools)
-    let flips = [(text, true), (m_date, true), (reason, false), (xref_entry, false), (9, false)];
+    let flips = [
+        (text, true),
+        (m_date, true),
+        (reason, false),
+        (xref_entry, false),
+        (9, false),
+    ];
     for (i, (at, external)) in flips.into_iter().enumerate() {
         let mut bad = signed.clone();
-        bad[at] = if bad[at] == b'1' { b'2' } else if bad[at].is_ascii_digit() { b'1' } else { bad[at] ^ 0x01 };
+        bad[at] = if bad[at] == b'1' {
+            b'2'
+        } else if bad[at].is_ascii_digit() {
+            b'1'
+        } else {
+            bad[at] ^ 0x01
+        };
         let r = verify_file(&bad);
         assert_ne!(r.status, Status::Valid, "flip at {at}: {r:?}");
         if at != xref_entry && at != 9 {
@@ -130,10 +196,19 @@ fn flipped_bytes_in_signed_ranges_are_detected_by_all_verifiers() {
         if external {
             let path = write(dir.path(), &format!("flip{i}.pdf"), &bad);
             let out = pdfsig(&path);
-            assert!(!out.contains("Signature is Valid."), "pdfsig flip at {at}: {out}");
+            assert!(
+                !out.contains("Signature is Valid."),
+                "pdfsig flip at {at}: {out}"
+            );
             let (_, out) = pyhanko_validate(&path, &[&cert_pem]);
-            assert!(!out.contains("INTACT:TRUSTED,UNTOUCHED"), "pyhanko flip at {at}: {out}");
-            assert!(out.contains("INVALID") || out.contains("Error"), "pyhanko flip at {at}: {out}");
+            assert!(
+                !out.contains("INTACT:TRUSTED,UNTOUCHED"),
+                "pyhanko flip at {at}: {out}"
+            );
+            assert!(
+                out.contains("INVALID") || out.contains("Error"),
+                "pyhanko flip at {at}: {out}"
+            );
         }
     }
 }
@@ -147,11 +222,23 @@ fn countersignature_keeps_the_first_signature_valid() {
     for stream in [false, true] {
         let pdf = make_pdf(2, stream);
         let once = sign_pdf(&pdf, &first, &ja_opts()).unwrap();
-        let twice = sign_pdf(&once, &second, &SignOptions { reason: Some("確認".into()), ..Default::default() }).unwrap();
+        let twice = sign_pdf(
+            &once,
+            &second,
+            &SignOptions {
+                reason: Some("確認".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(twice.starts_with(&once));
         let path = write(dir.path(), &format!("twice-{stream}.pdf"), &twice);
         let out = pdfsig(&path);
-        assert_eq!(out.matches("Signature is Valid.").count(), 2, "pdfsig: {out}");
+        assert_eq!(
+            out.matches("Signature is Valid.").count(),
+            2,
+            "pdfsig: {out}"
+        );
         let (ok, out) = qpdf_check(&path);
         assert!(ok, "qpdf: {out}");
         let (ok, out) = pyhanko_validate(&path, &[&first_pem, &second_pem]);
@@ -183,7 +270,10 @@ fn appended_modification_after_signing_is_reported() {
     let r = verify_file(&modified);
     assert_eq!(r.status, Status::Invalid, "{r:?}");
     let s = &r.signatures[0];
-    assert!(s.digest_ok && s.signature_ok, "the signed revision itself is intact");
+    assert!(
+        s.digest_ok && s.signature_ok,
+        "the signed revision itself is intact"
+    );
     assert_eq!(s.after_signing, AfterSigning::OtherModifications);
     assert!(!s.valid);
     // pdfsig agrees that the document is no longer what was signed.
@@ -195,7 +285,11 @@ fn appended_modification_after_signing_is_reported() {
     let extra = append_update(&twice, &[((9000, 0), "<</Junk true>>".to_string())]);
     let r = verify_file(&extra);
     assert_eq!(r.status, Status::Invalid);
-    assert!(r.signatures.iter().all(|s| s.after_signing == AfterSigning::OtherModifications));
+    assert!(
+        r.signatures
+            .iter()
+            .all(|s| s.after_signing == AfterSigning::OtherModifications)
+    );
 }
 
 #[test]
@@ -212,7 +306,13 @@ fn hostile_pdfs_give_clear_errors_without_panicking() {
         assert!(sign_pdf(junk, &signer, &SignOptions::default()).is_err());
     }
     // Truncated at many points.
-    for cut in [10, signed.len() / 3, signed.len() / 2, signed.len() - 200, signed.len() - 5] {
+    for cut in [
+        10,
+        signed.len() / 3,
+        signed.len() / 2,
+        signed.len() - 200,
+        signed.len() - 5,
+    ] {
         let r = verify_file(&signed[..cut]);
         assert_ne!(r.status, Status::Valid, "cut at {cut}");
     }
@@ -228,7 +328,13 @@ fn hostile_pdfs_give_clear_errors_without_panicking() {
     let r = verify_file(&bad);
     assert_ne!(r.status, Status::Valid);
     if r.status == Status::Invalid {
-        assert!(r.signatures[0].problems.iter().any(|p| p.contains("ByteRange")), "{r:?}");
+        assert!(
+            r.signatures[0]
+                .problems
+                .iter()
+                .any(|p| p.contains("ByteRange")),
+            "{r:?}"
+        );
     }
 
     // A signature dictionary with a huge /Contents.
@@ -243,8 +349,14 @@ fn hostile_pdfs_give_clear_errors_without_panicking() {
         "<</Type/Catalog/Pages {} 0 R/AcroForm <</Fields [9101 0 R]/SigFlags 3>>>>",
         pages_id(&base)
     );
-    let widget = format!("<</Type/Annot/Subtype/Widget/FT/Sig/T (Huge)/V 9100 0 R/Rect [0 0 0 0]/P {} 0 R>>", page.0);
-    let hostile = append_update(&base, &[(root, catalog), ((9100, 0), huge), ((9101, 0), widget)]);
+    let widget = format!(
+        "<</Type/Annot/Subtype/Widget/FT/Sig/T (Huge)/V 9100 0 R/Rect [0 0 0 0]/P {} 0 R>>",
+        page.0
+    );
+    let hostile = append_update(
+        &base,
+        &[(root, catalog), ((9100, 0), huge), ((9101, 0), widget)],
+    );
     let r = verify_file(&hostile);
     assert_eq!(r.status, Status::Invalid, "{:?}", r.message);
     assert!(!r.signatures[0].problems.is_empty());
@@ -262,16 +374,26 @@ fn unique_field_names_and_japanese_name() {
     let dir = tempfile::tempdir().unwrap();
     let (signer, _) = self_signed(dir.path(), "Names");
     let pdf = make_pdf(1, false);
-    let opts = SignOptions { field_name: Some("点検者署名".into()), name: Some("山田 太郎".into()), ..ja_opts() };
+    let opts = SignOptions {
+        field_name: Some("点検者署名".into()),
+        name: Some("山田 太郎".into()),
+        ..ja_opts()
+    };
     let once = sign_pdf(&pdf, &signer, &opts).unwrap();
-    assert!(sign_pdf(&once, &signer, &opts).is_err(), "a duplicate field name must be refused");
+    assert!(
+        sign_pdf(&once, &signer, &opts).is_err(),
+        "a duplicate field name must be refused"
+    );
     let twice = sign_pdf(&once, &signer, &SignOptions::default()).unwrap();
     let r = verify_file(&twice);
     assert_eq!(r.status, Status::Valid);
     let names: Vec<_> = r.signatures.iter().map(|s| s.field.as_str()).collect();
     assert_eq!(names, ["点検者署名", "Signature1"]);
     let out = pdfsig(&write(dir.path(), "names.pdf", &twice));
-    assert!(out.contains("Signature Field Name: 点検者署名"), "pdfsig: {out}");
+    assert!(
+        out.contains("Signature Field Name: 点検者署名"),
+        "pdfsig: {out}"
+    );
     assert_eq!(sig_dict_text(&twice, 0, b"Name"), utf16be_bom("山田 太郎"));
 }
 
@@ -283,18 +405,31 @@ fn store_signer_creates_key_on_first_use_and_refuses_loose_permissions() {
     let s1 = store.signer("初回医院").unwrap();
     assert!(store.exists());
     let s2 = store.signer("ignored").unwrap();
-    assert_eq!(s1.certificate_der(), s2.certificate_der(), "the same key is reused");
+    assert_eq!(
+        s1.certificate_der(),
+        s2.certificate_der(),
+        "the same key is reused"
+    );
     let info = store.info().unwrap();
     assert!(info.cert.subject.contains("初回医院"));
-    assert!(store.generate("x", false).is_err(), "generate without --force must refuse");
+    assert!(
+        store.generate("x", false).is_err(),
+        "generate without --force must refuse"
+    );
     let info2 = store.generate("新しい", true).unwrap();
     assert_ne!(info.cert.fingerprint_sha256, info2.cert.fingerprint_sha256);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let key = store.dir().join("signing-key.pem");
-        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::metadata(store.dir()).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(store.dir()).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = store.load().unwrap_err().to_string();
         assert!(err.contains("insecure permissions"), "{err}");

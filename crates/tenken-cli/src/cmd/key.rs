@@ -53,8 +53,16 @@ pub fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
 
 fn print_info(ctx: &Ctx, info: &KeyInfo) {
     let algo = info.cert.algorithm.map(|a| a.label()).unwrap_or("?");
-    println!("{}: {}", ctx.t("主体 (Subject)", "Subject"), info.cert.subject);
-    println!("{}: {}", ctx.t("発行者 (Issuer)", "Issuer"), info.cert.issuer);
+    println!(
+        "{}: {}",
+        ctx.t("主体 (Subject)", "Subject"),
+        info.cert.subject
+    );
+    println!(
+        "{}: {}",
+        ctx.t("発行者 (Issuer)", "Issuer"),
+        info.cert.issuer
+    );
     println!(
         "{}: {} – {}",
         ctx.t("有効期間", "Validity"),
@@ -63,11 +71,18 @@ fn print_info(ctx: &Ctx, info: &KeyInfo) {
     );
     println!(
         "{}: {}",
-        ctx.t("証明書フィンガープリント (SHA-256)", "Fingerprint (SHA-256)"),
+        ctx.t(
+            "証明書フィンガープリント (SHA-256)",
+            "Fingerprint (SHA-256)"
+        ),
         info.cert.fingerprint_sha256
     );
     println!("{}: {}", ctx.t("アルゴリズム", "Algorithm"), algo);
-    println!("{}: {}", ctx.t("種類", "Source"), info.source.label(ctx.lang));
+    println!(
+        "{}: {}",
+        ctx.t("種類", "Source"),
+        info.source.label(ctx.lang)
+    );
 }
 
 fn read_password(ctx: &Ctx, env: Option<&str>) -> anyhow::Result<String> {
@@ -75,12 +90,17 @@ fn read_password(ctx: &Ctx, env: Option<&str>) -> anyhow::Result<String> {
         return std::env::var(var).with_context(|| {
             format!(
                 "{} {var}",
-                ctx.t("環境変数が設定されていません:", "environment variable not set:")
+                ctx.t(
+                    "環境変数が設定されていません:",
+                    "environment variable not set:"
+                )
             )
         });
     }
-    rpassword::prompt_password(ctx.t("パスワード: ", "Password: "))
-        .context(ctx.t("パスワードを読めませんでした", "could not read the password"))
+    rpassword::prompt_password(ctx.t("パスワード: ", "Password: ")).context(ctx.t(
+        "パスワードを読めませんでした",
+        "could not read the password",
+    ))
 }
 
 /// Runs `tenken key`.
@@ -108,13 +128,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
         KeyCommand::Generate { force, name } => {
             let info = store.generate(&name, force)?;
-            println!("{}", ctx.t("新しい鍵と証明書を作成しました。", "Created a new key and certificate."));
+            println!(
+                "{}",
+                ctx.t(
+                    "新しい鍵と証明書を作成しました。",
+                    "Created a new key and certificate."
+                )
+            );
             print_info(ctx, &info);
             Ok(0)
         }
         KeyCommand::Import { file, password_env } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("{}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             let password = read_password(ctx, password_env.as_deref())?;
             let info = store.import_p12(&bytes, &password).with_context(|| {
                 ctx.t(
@@ -123,7 +148,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 )
                 .to_string()
             })?;
-            println!("{}", ctx.t("証明書を取り込みました。", "Imported the certificate."));
+            println!(
+                "{}",
+                ctx.t("証明書を取り込みました。", "Imported the certificate.")
+            );
             print_info(ctx, &info);
             Ok(0)
         }

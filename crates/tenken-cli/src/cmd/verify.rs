@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use tenken_core::sign::bundle::find_detached;
 use tenken_core::sign::verify::{
-    AfterSigning, FileKind, SignatureReport, Status, VerifyOptions, VerifyReport,
-    display_pdf_date, load_trust_certs, verify_file_with,
+    AfterSigning, FileKind, SignatureReport, Status, VerifyOptions, VerifyReport, display_pdf_date,
+    load_trust_certs, verify_file_with,
 };
 
 use crate::ctx::Ctx;
@@ -28,8 +28,17 @@ pub struct Args {
     signature: Option<PathBuf>,
 }
 
-fn yes_no(ctx: &Ctx, ok: bool, yes: (&'static str, &'static str), no: (&'static str, &'static str)) -> &'static str {
-    if ok { ctx.t(yes.0, yes.1) } else { ctx.t(no.0, no.1) }
+fn yes_no(
+    ctx: &Ctx,
+    ok: bool,
+    yes: (&'static str, &'static str),
+    no: (&'static str, &'static str),
+) -> &'static str {
+    if ok {
+        ctx.t(yes.0, yes.1)
+    } else {
+        ctx.t(no.0, no.1)
+    }
 }
 
 fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
@@ -52,20 +61,36 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
     }
     println!(
         "  {}: {}",
-        ctx.t("証明書フィンガープリント (SHA-256)", "Certificate fingerprint (SHA-256)"),
+        ctx.t(
+            "証明書フィンガープリント (SHA-256)",
+            "Certificate fingerprint (SHA-256)"
+        ),
         s.fingerprint_sha256.as_deref().unwrap_or(unknown)
     );
     let intact = s.digest_ok && s.signature_ok && s.signing_certificate_ok;
     println!(
         "  {}: {}",
         ctx.t("改ざん", "Tampering"),
-        yes_no(ctx, intact, ("なし", "none"), ("あり（署名が一致しません）", "YES (signature does not match)"))
+        yes_no(
+            ctx,
+            intact,
+            ("なし", "none"),
+            (
+                "あり（署名が一致しません）",
+                "YES (signature does not match)"
+            )
+        )
     );
     if s.after_signing != AfterSigning::NotApplicable {
         let after = match s.after_signing {
             AfterSigning::Nothing => ctx.t("なし", "none"),
-            AfterSigning::LaterSignatures => ctx.t("後からの署名のみ（問題なし）", "later signatures only (fine)"),
-            AfterSigning::OtherModifications => ctx.t("署名以外の変更あり", "OTHER CHANGES after signing"),
+            AfterSigning::LaterSignatures => ctx.t(
+                "後からの署名のみ（問題なし）",
+                "later signatures only (fine)",
+            ),
+            AfterSigning::OtherModifications => {
+                ctx.t("署名以外の変更あり", "OTHER CHANGES after signing")
+            }
             AfterSigning::NotApplicable => "",
         };
         println!("  {}: {}", ctx.t("その後の追記", "Appended later"), after);
@@ -73,7 +98,10 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
     let trust = match s.trusted {
         Some(true) => ctx.t("信頼する証明書で確認済み", "trusted"),
         Some(false) => ctx.t("信頼する証明書ではありません", "NOT trusted"),
-        None => ctx.t("未確認（--trust で証明書を指定してください）", "not checked (give --trust)"),
+        None => ctx.t(
+            "未確認（--trust で証明書を指定してください）",
+            "not checked (give --trust)",
+        ),
     };
     println!("  {}: {}", ctx.t("証明書の信頼", "Trust"), trust);
     for p in &s.problems {
@@ -90,7 +118,10 @@ fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {
     let kind = match r.kind {
         FileKind::Pdf => "PDF",
         FileKind::SignedBundle => ctx.t("署名付き証跡バンドル", "signed evidence bundle"),
-        FileKind::DetachedBundle => ctx.t("証跡バンドル（分離署名）", "evidence bundle (detached signature)"),
+        FileKind::DetachedBundle => ctx.t(
+            "証跡バンドル（分離署名）",
+            "evidence bundle (detached signature)",
+        ),
         FileKind::Unknown => ctx.t("不明な形式", "unknown format"),
     };
     println!("{}: {} ({kind})", ctx.t("ファイル", "File"), file.display());
@@ -122,8 +153,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     }
     let sig_path = args.signature.clone().or_else(|| find_detached(&args.file));
     if let Some(p) = &sig_path {
-        opts.detached_signature =
-            Some(std::fs::read(p).with_context(|| p.display().to_string())?);
+        opts.detached_signature = Some(std::fs::read(p).with_context(|| p.display().to_string())?);
     }
     let report = verify_file_with(&bytes, &opts);
     if args.json {

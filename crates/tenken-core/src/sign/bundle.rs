@@ -92,7 +92,8 @@ impl SignedBundle {
     /// The envelope as pretty JSON.
     pub fn to_json(&self) -> Result<Vec<u8>, SignError> {
         let content = self.canonical_json()?;
-        let bundle = serde_json::to_value(&self.bundle).map_err(|e| SignError::Bundle(e.to_string()))?;
+        let bundle =
+            serde_json::to_value(&self.bundle).map_err(|e| SignError::Bundle(e.to_string()))?;
         let signer = super::cms::verify_detached_digest(&self.signature, &Sha256::digest(&content))
             .ok()
             .and_then(|c| c.signer_cert);
@@ -112,7 +113,8 @@ impl SignedBundle {
         let (value, signature) = parse_envelope(bytes)?;
         let bundle: Bundle =
             serde_json::from_value(value).map_err(|e| SignError::Bundle(e.to_string()))?;
-        let signature = signature.ok_or_else(|| SignError::Bundle("the bundle is not signed".into()))?;
+        let signature =
+            signature.ok_or_else(|| SignError::Bundle("the bundle is not signed".into()))?;
         Ok(Self { bundle, signature })
     }
 
@@ -214,8 +216,16 @@ fn verdict(
         trusted: trusted.to_vec(),
         detached_signature: None,
     };
-    let signer = check.signer_cert.as_deref().and_then(common_name).unwrap_or_default();
-    let fp = check.signer_cert.as_deref().map(fingerprint).unwrap_or_default();
+    let signer = check
+        .signer_cert
+        .as_deref()
+        .and_then(common_name)
+        .unwrap_or_default();
+    let fp = check
+        .signer_cert
+        .as_deref()
+        .map(fingerprint)
+        .unwrap_or_default();
     let intact = check.digest_ok && check.signature_ok && check.signing_certificate_ok;
     let trusted_ok = trusted.is_empty()
         || check
@@ -252,7 +262,11 @@ pub fn verify_bundle(signed: &SignedBundle, trusted: &[Vec<u8>]) -> BundleVerdic
 }
 
 /// Verifies envelope bytes (or bundle JSON bytes with a `detached` signature).
-pub fn verify_bundle_json(bytes: &[u8], detached: Option<&[u8]>, trusted: &[Vec<u8>]) -> BundleVerdict {
+pub fn verify_bundle_json(
+    bytes: &[u8],
+    detached: Option<&[u8]>,
+    trusted: &[Vec<u8>],
+) -> BundleVerdict {
     verify_bundle_inner(bytes, detached, trusted).0
 }
 
@@ -260,7 +274,11 @@ fn verify_bundle_inner(
     bytes: &[u8],
     detached: Option<&[u8]>,
     trusted: &[Vec<u8>],
-) -> (BundleVerdict, Option<super::verify::SignatureReport>, Option<String>) {
+) -> (
+    BundleVerdict,
+    Option<super::verify::SignatureReport>,
+    Option<String>,
+) {
     let (value, sig) = match parse_envelope(bytes) {
         Ok(x) => x,
         Err(e) => {
@@ -315,7 +333,10 @@ pub(crate) fn verify_bundle_file(bytes: &[u8], opts: &VerifyOptions) -> VerifyRe
     let (v, report, hash) = verify_bundle_inner(bytes, detached, &opts.trusted);
     let (status, message) = match &v {
         BundleVerdict::Valid { .. } => (Status::Valid, None),
-        BundleVerdict::Unsigned => (Status::Invalid, Some("the bundle is not signed".to_string())),
+        BundleVerdict::Unsigned => (
+            Status::Invalid,
+            Some("the bundle is not signed".to_string()),
+        ),
         BundleVerdict::Tampered { reason } => (Status::Invalid, Some(reason.clone())),
         BundleVerdict::UntrustedSigner { .. } => (
             Status::Invalid,

@@ -40,8 +40,7 @@ pub const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.100
 /// rsaEncryption.
 pub const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// sha256WithRSAEncryption.
-pub const OID_RSA_SHA256: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+pub const OID_RSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 /// commonName.
 pub const OID_CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 /// organizationName.
@@ -254,7 +253,7 @@ pub struct CmsCheck {
     pub problems: Vec<String>,
 }
 
-fn find_attr<'a>(attrs: &'a SetOfVec<Attribute>, oid: ObjectIdentifier) -> Option<&'a Any> {
+fn find_attr(attrs: &SetOfVec<Attribute>, oid: ObjectIdentifier) -> Option<&Any> {
     attrs
         .iter()
         .find(|a| a.oid == oid)
@@ -263,7 +262,10 @@ fn find_attr<'a>(attrs: &'a SetOfVec<Attribute>, oid: ObjectIdentifier) -> Optio
 
 /// Checks a DER `ContentInfo(SignedData)` detached signature against the content's SHA-256.
 /// Returns an error only if the CMS cannot be parsed at all.
-pub fn verify_detached_digest(cms_der: &[u8], content_digest: &[u8]) -> Result<CmsCheck, SignError> {
+pub fn verify_detached_digest(
+    cms_der: &[u8],
+    content_digest: &[u8],
+) -> Result<CmsCheck, SignError> {
     // Reads the first TLV only: PDF /Contents are zero-padded after the DER.
     let mut reader = der::SliceReader::new(cms_der)?;
     let ci = ContentInfo::decode(&mut reader)?;
@@ -311,8 +313,10 @@ pub fn verify_detached_digest(cms_der: &[u8], content_digest: &[u8]) -> Result<C
         .filter_map(|c| c.to_der().ok())
         .collect();
     if si.digest_alg.oid != OID_SHA256 {
-        out.problems
-            .push(format!("unsupported digest algorithm {}", si.digest_alg.oid));
+        out.problems.push(format!(
+            "unsupported digest algorithm {}",
+            si.digest_alg.oid
+        ));
         out.signer_cert = Some(signer_der);
         return Ok(out);
     }
@@ -328,12 +332,17 @@ pub fn verify_detached_digest(cms_der: &[u8], content_digest: &[u8]) -> Result<C
             .push("message digest does not match the signed content".into()),
         None => out.problems.push("no message-digest attribute".into()),
     }
-    match find_attr(attrs, OID_SIGNING_CERT_V2).and_then(|v| v.decode_as::<SigningCertificateV2>().ok())
+    match find_attr(attrs, OID_SIGNING_CERT_V2)
+        .and_then(|v| v.decode_as::<SigningCertificateV2>().ok())
     {
         Some(sc) => {
             let first = sc.certs.first();
             let alg_ok = first
-                .map(|c| c.hash_algorithm.as_ref().is_none_or(|a| a.oid == OID_SHA256))
+                .map(|c| {
+                    c.hash_algorithm
+                        .as_ref()
+                        .is_none_or(|a| a.oid == OID_SHA256)
+                })
                 .unwrap_or(false);
             let hash_ok = first
                 .map(|c| c.cert_hash.as_bytes() == Sha256::digest(&signer_der).as_slice())
@@ -388,11 +397,14 @@ pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bo
                 return true;
             }
         }
-        let parent = chain.iter().filter_map(|c| Certificate::from_der(c).ok()).find(|c| {
-            c.tbs_certificate.subject == current.tbs_certificate.issuer
-                && c.tbs_certificate.subject != current.tbs_certificate.subject
-                && verify_raw(&c.tbs_certificate.subject_public_key_info, &tbs_der, sig)
-        });
+        let parent = chain
+            .iter()
+            .filter_map(|c| Certificate::from_der(c).ok())
+            .find(|c| {
+                c.tbs_certificate.subject == current.tbs_certificate.issuer
+                    && c.tbs_certificate.subject != current.tbs_certificate.subject
+                    && verify_raw(&c.tbs_certificate.subject_public_key_info, &tbs_der, sig)
+            });
         match parent {
             Some(p) => current = p,
             None => return false,

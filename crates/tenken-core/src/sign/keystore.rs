@@ -350,8 +350,8 @@ impl KeyStore {
         let (_, key_der) = pkcs8::SecretDocument::from_pem(&key_pem)
             .map_err(|e| SignError::Key(format!("{}: {e}", key_path.display())))?;
         let cert_path = self.dir.join(CERT_FILE);
-        let cert_pem = fs::read(&cert_path)
-            .map_err(|e| SignError::io(cert_path.display().to_string(), e))?;
+        let cert_pem =
+            fs::read(&cert_path).map_err(|e| SignError::io(cert_path.display().to_string(), e))?;
         let certs = Certificate::load_pem_chain(&cert_pem)
             .map_err(|e| SignError::Key(format!("{}: {e}", cert_path.display())))?;
         let certs = certs

@@ -342,12 +342,14 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
     up.end_obj();
 
     // Signature dictionary with placeholders.
-    let cert_len = signer.certificate_der().len() + signer.chain().iter().map(Vec::len).sum::<usize>();
+    let cert_len =
+        signer.certificate_der().len() + signer.chain().iter().map(Vec::len).sum::<usize>();
     let contents_len = (cert_len + 4096).max(8192);
     let time = opts.time.unwrap_or_else(Utc::now);
     up.begin_obj(sig_id);
-    up.buf
-        .extend_from_slice(b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange ");
+    up.buf.extend_from_slice(
+        b"<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached/ByteRange ",
+    );
     let br_pos = up.buf.len();
     up.buf.extend_from_slice(BYTE_RANGE_PLACEHOLDER.as_bytes());
     up.buf.extend_from_slice(b"/Contents ");
@@ -431,10 +433,7 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
             trailer.set("Type", Object::Name(b"XRef".to_vec()));
             trailer.set("Size", Object::Integer(i64::from(next_size)));
             trailer.set("Index", Object::Array(index));
-            trailer.set(
-                "W",
-                Object::Array(vec![1.into(), 4.into(), 2.into()]),
-            );
+            trailer.set("W", Object::Array(vec![1.into(), 4.into(), 2.into()]));
             trailer.set("Length", Object::Integer(data.len() as i64));
             up.begin_obj(xref_id);
             write_dict(&mut up.buf, &trailer)?;

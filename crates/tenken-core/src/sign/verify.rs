@@ -333,7 +333,11 @@ fn name_is(o: &Object, key: &[u8], value: &[u8]) -> bool {
 
 /// Whether every object changed between `before` and `after` belongs to adding signatures.
 fn only_signature_changes(before: &Document, after: &Document) -> Result<(), String> {
-    let root = after.trailer.get(b"Root").and_then(Object::as_reference).ok();
+    let root = after
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .ok();
     let acro_ref: Option<ObjectId> = root
         .and_then(|r| after.get_dictionary(r).ok())
         .and_then(|c| c.get(b"AcroForm").ok())
@@ -472,11 +476,7 @@ fn verify_pdf(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
     // What was appended after each signature.
     let last_end = ends.iter().flatten().copied().max().unwrap_or(0);
     let tail_clean = only_whitespace(&bytes[last_end.min(len)..]);
-    let last_doc = if tail_clean {
-        Some(&doc)
-    } else {
-        None
-    };
+    let last_doc = if tail_clean { Some(&doc) } else { None };
     let mut cache: Vec<(usize, Result<(), String>)> = Vec::new();
     for (r, end) in reports.iter_mut().zip(&ends) {
         let Some(end) = *end else { continue };

@@ -440,3 +440,128 @@ fn store_signer_creates_key_on_first_use_and_refuses_loose_permissions() {
         assert!(store.load().is_ok());
     }
 }
+
+/// Synthesised printpdf 0.12 document (what the report module produces), a few text pages.
+fn printpdf_document(pages: usize) -> Vec<u8> {
+    use printpdf::*;
+    let mut doc = PdfDocument::new("Tenken signing test");
+    let mut out = Vec::new();
+    for i in 1..=pages {
+        let ops = vec![
+            Op::StartTextSection,
+            Op::SetTextCursor {
+                pos: Point::new(Mm(20.0), Mm(270.0)),
+            },
+            Op::SetFont {
+                font: PdfFontHandle::Builtin(BuiltinFont::Helvetica),
+                size: Pt(14.0),
+            },
+            Op::SetLineHeight { lh: Pt(18.0) },
+            Op::ShowText {
+                items: vec![TextItem::Text(format!(
+                    "Evidence report page {i} of {pages}"
+                ))],
+            },
+            Op::AddLineBreak,
+            Op::ShowText {
+                items: vec![TextItem::Text("Checklist item 1: OK".to_string())],
+            },
+            Op::EndTextSection,
+        ];
+        out.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+    }
+    let mut warnings = Vec::new();
+    doc.with_pages(out)
+        .save(&PdfSaveOptions::default(), &mut warnings)
+}
+
+#[test]
+fn printpdf_document_signs_and_countersigns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (signer, cert_pem) = self_signed(dir.path(), "レポート医院");
+    let pdf = printpdf_document(3);
+    let path = write(dir.path(), "unsigned.pdf", &pdf);
+    let (ok, out) = qpdf_check(&path);
+    assert!(ok, "the synthesised input itself must be clean: {out}");
+    let signed = sign_pdf(&pdf, &signer, &ja_opts()).unwrap();
+    assert!(signed.starts_with(&pdf));
+    assert_eq!(
+        xref_kind(&signed, last_startxref(&signed).unwrap()),
+        xref_kind(&pdf, last_startxref(&pdf).unwrap()),
+        "the update must use the original's xref kind"
+    );
+    assert_third_party_valid(dir.path(), "printpdf-signed.pdf", &signed, &[&cert_pem]);
+    assert_eq!(verify_file(&signed).status, Status::Valid);
+    let twice = sign_pdf(&signed, &signer, &SignOptions::default()).unwrap();
+    let out = pdfsig(&write(dir.path(), "printpdf-twice.pdf", &twice));
+    assert_eq!(
+        out.matches("Signature is Valid.").count(),
+        2,
+        "pdfsig: {out}"
+    );
+    let r = verify_file(&twice);
+    assert_eq!(r.status, Status::Valid);
+    assert_eq!(r.signatures[0].after_signing, AfterSigning::LaterSignatures);
+}
+
+#[test]
+fn random_damage_never_panics_and_never_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (signer, _) = self_signed(dir.path(), "Fuzz");
+    let signed = sign_pdf(&make_pdf(2, true), &signer, &SignOptions::default()).unwrap();
+    // Deterministic pseudo-random damage (xorshift), 1500 variants.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..1500 {
+        let mut bad = signed.clone();
+        let at = (next() as usize) % bad.len();
+        let op = next() % 3;
+        match op {
+            0 => bad[at] ^= 1 << (next() % 8),
+            1 => bad.truncate(at),
+            _ => bad
+                .splice(at..at, (0..(next() % 64)).map(|_| next() as u8))
+                .for_each(drop),
+        }
+        if bad == signed {
+            continue;
+        }
+        let r = verify_file(&bad);
+        // Damage confined to the /Contents padding zeros is not covered by the digest and
+        // may keep the signature valid; anything else must not verify.
+        let sig = find(&signed, b"/Contents <").unwrap() + 11;
+        let pad_end = sig + (find(&signed[sig..], b">").unwrap());
+        let cms_hex_end = sig
+            + signed[sig..pad_end]
+                .iter()
+                .rposition(|b| *b != b'0')
+                .unwrap()
+            + 1;
+        let in_padding = bad.len() == signed.len() && at >= cms_hex_end && at < pad_end;
+        // Changing the case of a hex digit in /Contents leaves the decoded CMS identical.
+        let same_hex = bad.len() == signed.len()
+            && at >= sig
+            && at < pad_end
+            && bad[at].is_ascii_hexdigit()
+            && bad[at].eq_ignore_ascii_case(&signed[at]);
+        let in_padding = in_padding || same_hex;
+        if !in_padding {
+            assert_ne!(
+                r.status,
+                Status::Valid,
+                "damage {op} at {at} (len {} -> {}) verified as valid: {:?}",
+                signed.len(),
+                bad.len(),
+                String::from_utf8_lossy(
+                    &signed[at.saturating_sub(40)..(at + 40).min(signed.len())]
+                )
+            );
+        }
+        let _ = sign_pdf(&bad, &signer, &SignOptions::default());
+    }
+}

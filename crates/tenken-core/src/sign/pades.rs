@@ -207,7 +207,10 @@ pub(crate) fn load(pdf: &[u8]) -> Result<Document, SignError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(pdf_err("not a PDF file (no %PDF- header)"));
     }
-    let doc = Document::load_mem(pdf).map_err(|e| pdf_err(format!("cannot read the PDF: {e}")))?;
+    // A parser panic on hostile input must become an error, not a crash.
+    let loaded = std::panic::catch_unwind(|| Document::load_mem(pdf))
+        .map_err(|_| pdf_err("cannot read the PDF: the parser failed on malformed data"))?;
+    let doc = loaded.map_err(|e| pdf_err(format!("cannot read the PDF: {e}")))?;
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(pdf_err("encrypted PDFs are not supported"));
     }

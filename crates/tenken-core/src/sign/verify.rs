@@ -486,8 +486,11 @@ fn verify_pdf(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
             let res = match cache.iter().find(|(e, _)| *e == end) {
                 Some((_, res)) => res.clone(),
                 None => {
-                    let res = Document::load_mem(&bytes[..end])
-                        .map_err(|e| format!("the signed revision cannot be read: {e}"))
+                    let res = std::panic::catch_unwind(|| Document::load_mem(&bytes[..end]))
+                        .map_err(|_| "the signed revision cannot be read".to_string())
+                        .and_then(|r| {
+                            r.map_err(|e| format!("the signed revision cannot be read: {e}"))
+                        })
                         .and_then(|before| only_signature_changes(&before, last));
                     cache.push((end, res.clone()));
                     res

@@ -1,82 +1,116 @@
-//! `tenken report` end to end: input files in, PDF out, written atomically.
+//! `tenken report` end to end: the README's main job on a fresh data directory, answers files,
+//! extra bundles, XLSX, atomic writes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
-fn tenken() -> Command {
+fn tenken(data: &Path, cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tenken"))
+        .current_dir(cwd)
+        .env("TENKEN_DATA_DIR", data)
+        .env("TENKEN_LANG", "ja")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
-#[test]
-fn report_from_answer_and_bundle_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let (cl, asmt, bundles) = tenken_core::report::sample::input_parts();
-    std::fs::write(d.join("a.json"), serde_json::to_vec_pretty(&asmt).unwrap()).unwrap();
-    std::fs::write(d.join("c.json"), serde_json::to_vec(&cl).unwrap()).unwrap();
-    std::fs::write(d.join("b.json"), serde_json::to_vec(&bundles[0]).unwrap()).unwrap();
-    let out = tenken()
-        .current_dir(d)
-        .args([
-            "report",
-            "--answers",
-            "a.json",
-            "--checklist-file",
-            "c.json",
-            "--bundle",
-            "b.json",
-            "--out",
-            "r.pdf",
-        ])
-        .output()
-        .unwrap();
+fn ok(out: &Output) -> String {
     assert!(
         out.status.success(),
-        "{}",
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let pdf = std::fs::read(d.join("r.pdf")).unwrap();
-    assert!(pdf.starts_with(b"%PDF-"));
-    assert!(pdf.ends_with(b"%%EOF") || pdf.ends_with(b"%%EOF\n"));
-    // only the report and the inputs: no temporary file left behind
-    let mut names: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["a.json", "b.json", "c.json", "r.pdf"]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
-fn no_checklist_is_an_error_not_a_substitute() {
+fn default_report_scans_this_pc_and_signs() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let (_, asmt, _) = tenken_core::report::sample::input_parts();
-    std::fs::write(d.join("a.json"), serde_json::to_vec(&asmt).unwrap()).unwrap();
-    let out = tenken()
-        .current_dir(d)
-        .args(["report", "--answers", "a.json", "--out", "r.pdf"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(!d.join("r.pdf").exists());
+    let data = dir.path().join("data");
+    let out = tenken(&data, dir.path(), &["report"]);
+    let stdout = ok(&out);
+    assert!(stdout.contains("署名付き報告書を作成しました"), "{stdout}");
+    let pdf = dir.path().join("tenken-report.pdf");
+    assert!(pdf.exists());
+
+    // The signature verifies with our own verifier...
+    let v = tenken(&data, dir.path(), &["verify", "tenken-report.pdf", "--json"]);
+    assert_eq!(v.status.code(), Some(0), "{}", String::from_utf8_lossy(&v.stdout));
+    // ...and the text is the latest official checklist's, with this PC's evidence in it.
+    let text = pdftotext(&pdf);
+    assert!(text.contains("医療情報システム安全管理責任者"), "checklist wording missing");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    assert!(text.contains(host.trim()), "host {host} missing from the report");
+
+    // The assessment and the signed bundle were kept: a second run replaces the bundle.
+    let h = ok(&tenken(&data, dir.path(), &["history", "--json"]));
+    let h: serde_json::Value = serde_json::from_str(&h).unwrap();
+    assert_eq!(h.as_array().unwrap().len(), 1);
+    assert_eq!(h[0]["checklist_id"], "mhlw-r7");
 }
 
 #[test]
-fn bad_input_fails_and_keeps_the_previous_report() {
+fn answers_file_and_xlsx_without_scanning() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("r.pdf"), b"previous good report").unwrap();
-    std::fs::write(d.join("bad.json"), b"{ not json").unwrap();
-    let out = tenken()
-        .current_dir(d)
-        .args(["report", "--answers", "bad.json", "--out", "r.pdf"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json"));
-    assert_eq!(
-        std::fs::read(d.join("r.pdf")).unwrap(),
-        b"previous good report"
+    let data = d.join("data");
+    std::fs::write(
+        d.join("answers.toml"),
+        "[[answers]]\nitem = \"1-1\"\nvalue = \"はい\"\nchecked = \"2025-06-02\"\n\n\
+         [[answers]]\nitem = \"2-10\"\nvalue = \"いいえ\"\ntarget = \"2027-03-31\"\nnote = \"二要素認証は次期更新で導入\"\n",
+    )
+    .unwrap();
+    let out = tenken(
+        &data,
+        d,
+        &[
+            "report", "--no-scan", "--answers", "answers.toml", "--xlsx", "c.xlsx", "--out",
+            "r.pdf",
+        ],
     );
+    ok(&out);
+    let text = pdftotext(&d.join("r.pdf"));
+    assert!(text.contains("2027"), "target date missing from the report");
+    assert!(d.join("c.xlsx").metadata().unwrap().len() > 1000);
+    let show = ok(&tenken(&data, d, &["assessment", "show", "--json"]));
+    assert!(show.contains("二要素認証は次期更新で導入"));
+}
+
+#[test]
+fn bad_answers_change_nothing_and_keep_the_previous_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = d.join("data");
+    std::fs::write(d.join("r.pdf"), b"previous good report").unwrap();
+    // いいえ without 目標日 is refused.
+    std::fs::write(
+        d.join("bad.toml"),
+        "[[answers]]\nitem = \"1-1\"\nvalue = \"はい\"\n\n[[answers]]\nitem = \"2-6\"\nvalue = \"いいえ\"\n",
+    )
+    .unwrap();
+    let out = tenken(
+        &data,
+        d,
+        &["report", "--no-scan", "--answers", "bad.toml", "--out", "r.pdf"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(d.join("r.pdf")).unwrap(), b"previous good report");
+    let show = ok(&tenken(&data, d, &["assessment", "show", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    let answered = v["answers"]
+        .as_array()
+        .map(|a| a.iter().filter(|x| x["value"] != "unanswered").count())
+        .unwrap_or(0);
+    assert_eq!(answered, 0, "a refused answers file must save nothing: {show}");
 }

@@ -13,6 +13,7 @@ pub mod probe;
 pub mod report;
 pub mod sign;
 pub mod store;
+pub mod workflow;
 
 pub use i18n::{Lang, Text};
 

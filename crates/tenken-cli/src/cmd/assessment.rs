@@ -346,42 +346,52 @@ fn build_answer(
     })
 }
 
+/// Reads an answers file (TOML or JSON, see docs/answers-file.md) into answers for `checklist`;
+/// the first bad entry fails the whole file, naming it.
+pub fn answers_from_file(
+    ctx: &Ctx,
+    checklist: &Checklist,
+    file: &Path,
+) -> anyhow::Result<Vec<Answer>> {
+    let base = file.parent().unwrap_or(Path::new("."));
+    let entries = read_answers_file(file)?;
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, e) in entries.into_iter().enumerate() {
+            let attach: Vec<PathBuf> = e.attach.iter().map(|p| base.join(p)).collect();
+        let built = (|| {
+            let checked = e.checked.as_ref().map(|d| d.parse("確認日")).transpose()?;
+            let target = e.target.as_ref().map(|d| d.parse("目標日")).transpose()?;
+            build_answer(
+                checklist,
+                &e.item,
+                e.scope.as_deref(),
+                &e.value,
+                checked,
+                target,
+                e.note.clone(),
+                e.responsible.clone(),
+                &attach,
+            )
+        })()
+        .with_context(|| {
+            format!(
+                "{} {} (item {}): {}",
+                ctx.t("回答", "answer"),
+                i + 1,
+                e.item,
+                ctx.t("何も保存していません", "nothing was saved")
+            )
+        })?;
+        out.push(built);
+    }
+    Ok(out)
+}
+
 fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
     let assessment = resolve(ctx, store, a.assessment)?;
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
     let answers = if let Some(file) = &a.file {
-        let base = file.parent().unwrap_or(Path::new("."));
-        let entries = read_answers_file(file)?;
-        let mut out = Vec::with_capacity(entries.len());
-        for (i, e) in entries.into_iter().enumerate() {
-            let attach: Vec<PathBuf> = e.attach.iter().map(|p| base.join(p)).collect();
-            let built = (|| {
-                let checked = e.checked.as_ref().map(|d| d.parse("確認日")).transpose()?;
-                let target = e.target.as_ref().map(|d| d.parse("目標日")).transpose()?;
-                build_answer(
-                    &checklist,
-                    &e.item,
-                    e.scope.as_deref(),
-                    &e.value,
-                    checked,
-                    target,
-                    e.note.clone(),
-                    e.responsible.clone(),
-                    &attach,
-                )
-            })()
-            .with_context(|| {
-                format!(
-                    "{} {} (item {}): {}",
-                    ctx.t("回答", "answer"),
-                    i + 1,
-                    e.item,
-                    ctx.t("何も保存していません", "nothing was saved")
-                )
-            })?;
-            out.push(built);
-        }
-        out
+        answers_from_file(ctx, &checklist, file)?
     } else {
         let (Some(item), Some(value)) = (a.item.as_deref(), a.value.as_deref()) else {
             bail!("ITEM と --value が必要です (ITEM and --value are required)");

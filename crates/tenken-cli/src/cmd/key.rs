@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use tenken_core::sign::keystore::{KeyInfo, KeyStore, default_data_dir};
+use tenken_core::sign::keystore::{KeyInfo, KeyStore};
 
 use crate::ctx::Ctx;
 
@@ -45,10 +45,7 @@ enum KeyCommand {
 
 /// The data directory: `--data-dir` or the OS default.
 pub fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
-    match &ctx.data_dir {
-        Some(d) => Ok(d.clone()),
-        None => default_data_dir().context("no application data directory; use --data-dir"),
-    }
+    Ok(ctx.data_path())
 }
 
 fn print_info(ctx: &Ctx, info: &KeyInfo) {

@@ -1,16 +1,16 @@
-//! `tenken report`: builds the Japanese PDF evidence report (unsigned; signing follows).
-//!
-//! For now the input is assembled from files (`--answers` assessment JSON, `--bundle` JSON,
-//! `--checklist-file` checklist JSON); [`assemble_input`] is the one place to rewire to the
-//! store and the built-in checklists at merge time.
+//! `tenken report`: the main job. Scans this PC (local probes only, nothing is sent to the
+//! network), keeps the signed evidence bundle with this fiscal year's assessment (created with the
+//! latest official checklist when there is none), and writes the signed PDF report atomically.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use tenken_core::assessment::Assessment;
-use tenken_core::checklist::Checklist;
+use anyhow::Context;
 use tenken_core::evidence::Bundle;
-use tenken_core::report::{self, RawJson, ReportInput, SignerInfo};
+use tenken_core::report;
+use tenken_core::sign::bundle::SignedBundle;
+use tenken_core::sign::keystore::KeyStore;
+use tenken_core::store::{NewAssessment, Store};
+use tenken_core::workflow;
 
 use crate::ctx::Ctx;
 
@@ -20,134 +20,164 @@ pub struct Args {
     /// 出力するPDF / output PDF file
     #[arg(long, short, default_value = "tenken-report.pdf")]
     pub out: PathBuf,
-    /// 保存済みの点検ID / stored assessment id (needs the store)
+    /// 点検ID（省略時は今年度の点検） / assessment id (default: this fiscal year's)
     #[arg(long)]
     pub assessment: Option<i64>,
-    /// 証跡バンドル（JSON、複数可） / evidence bundle JSON (repeatable)
-    #[arg(long = "bundle")]
+    /// 他のPCの証跡バンドルも含める（複数可） / also include these bundle files (repeatable)
+    #[arg(long = "bundle", value_name = "FILE")]
     pub bundles: Vec<PathBuf>,
-    /// 回答（点検JSON） / assessment JSON file with the answers
-    #[arg(long)]
+    /// 回答ファイル（TOML/JSON）を先に保存する / save the answers in this file first
+    #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// チェックリストID / checklist id (built-in; defaults to the assessment's)
+    /// 新しく点検を作るときのチェックリストID / checklist id when a new assessment is created
     #[arg(long)]
     pub checklist: Option<String>,
-    /// チェックリスト（JSONファイル） / checklist as a JSON file
-    #[arg(long)]
-    pub checklist_file: Option<PathBuf>,
-    /// チェックリストのExcel出力 / also write the checklist answers as XLSX
-    #[arg(long)]
+    /// チェックリストをExcelでも出力する / also write the filled checklist as XLSX
+    #[arg(long, value_name = "FILE")]
     pub xlsx: Option<PathBuf>,
-    /// 署名者名（表紙に記載） / signer name printed on the cover
+    /// このPCを点検しない（保存済みの証跡だけで作成） / do not scan this PC (use stored evidence)
     #[arg(long)]
-    pub signer: Option<String>,
-    /// 試験用のサンプルデータで作成する / render the built-in synthesised sample
+    pub no_scan: bool,
+    /// 試験用のサンプルデータで作成する（署名なし） / render the synthesised sample (unsigned)
     #[arg(long, hide = true)]
     pub sample: bool,
 }
 
-fn read(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// Builds the report input from the arguments (files today; the store at merge time).
-pub fn assemble_input(ctx: &Ctx, args: &Args) -> anyhow::Result<ReportInput> {
+/// Runs `tenken report`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let now = chrono::Utc::now();
     if args.sample {
         let (cl, a, b) = report::sample::input_parts();
-        let mut input = ReportInput::new(cl, a, b, ctx.lang, now);
-        input.signer = args.signer.clone().map(|name| SignerInfo {
-            name,
-            ..Default::default()
-        });
-        return Ok(input);
+        let input = report::ReportInput::new(cl, a, b, ctx.lang, now);
+        let pdf = report::render_pdf(&input).context("report generation failed")?;
+        workflow::write_file(&args.out, &pdf)?;
+        return Ok(0);
     }
-    if args.assessment.is_some() {
-        bail!(
-            "{}",
-            ctx.t(
-                "--assessment（保存済みの点検）はまだ使えません。--answers で点検JSONを指定してください",
-                "--assessment (stored assessments) is not available yet; pass the assessment JSON with --answers"
-            )
-        );
-    }
-    let Some(answers) = &args.answers else {
-        bail!(
-            "{}",
-            ctx.t(
-                "--answers で点検JSONを指定してください",
-                "pass the assessment JSON with --answers"
-            )
-        );
-    };
-    let assessment_bytes = read(answers)?;
-    let assessment: Assessment = serde_json::from_slice(&assessment_bytes)
-        .with_context(|| format!("{} is not an assessment JSON", answers.display()))?;
-    let checklist: Checklist = match &args.checklist_file {
-        Some(p) => serde_json::from_slice(&read(p)?)
-            .with_context(|| format!("{} is not a checklist JSON", p.display()))?,
-        None => {
-            let id = args
-                .checklist
-                .clone()
-                .unwrap_or_else(|| assessment.checklist_id.clone());
-            // Never substitute the synthesised sample checklist for a real one.
-            bail!(
-                "{} ({id})",
-                ctx.t(
-                    "内蔵チェックリストはまだ読み込めません。--checklist-file でJSONを指定してください",
-                    "built-in checklists are not wired yet; pass --checklist-file"
-                )
-            );
-        }
-    };
-    if let Some(id) = &args.checklist
-        && *id != checklist.id
-    {
-        bail!(
-            "checklist '{}' given, but the file holds '{}'",
-            id,
-            checklist.id
-        );
-    }
-    let mut bundles = Vec::new();
-    let mut raw = Vec::new();
-    for p in &args.bundles {
-        let bytes = read(p)?;
-        let b = Bundle::from_json(&bytes)
-            .with_context(|| format!("{}: not a Tenken bundle", p.display()))?;
-        bundles.push(b);
-        raw.push(Some(bytes));
-    }
-    let mut input = ReportInput::new(checklist, assessment, bundles, ctx.lang, now);
-    input.raw_json = RawJson {
-        assessment: Some(assessment_bytes),
-        bundles: raw,
-    };
-    input.signer = args.signer.clone().map(|name| SignerInfo {
-        name,
-        ..Default::default()
-    });
-    Ok(input)
-}
+    let data_dir = ctx.data_path();
+    let mut store = Store::open_default(Some(&data_dir))?;
+    let keys = KeyStore::open(&data_dir);
+    let today = chrono::Local::now().date_naive();
 
-/// Runs `tenken report`.
-pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    if args.xlsx.is_some() {
-        bail!(
+    // 1. The assessment: given, this fiscal year's, or a new one.
+    let assessment = match (args.assessment, &args.checklist) {
+        (Some(id), _) => store.get_assessment(id)?,
+        (None, Some(checklist_id)) => {
+            let fy = tenken_core::assessment::fiscal_year_of(today);
+            match store
+                .list_assessments()?
+                .into_iter()
+                .find(|a| a.fiscal_year == fy && &a.checklist_id == checklist_id)
+            {
+                Some(a) => a,
+                None => {
+                    let checklist = super::checklist_source::find(ctx, checklist_id)?;
+                    let id = store.create_assessment(
+                        &checklist,
+                        &NewAssessment {
+                            fiscal_year: fy,
+                            checklist_id: checklist.id.clone(),
+                            sheet: "clinic".into(),
+                            profile: store.get_profile()?.unwrap_or_default(),
+                            assessor: Default::default(),
+                        },
+                    )?;
+                    store.get_assessment(id)?
+                }
+            }
+        }
+        (None, None) => workflow::ensure_assessment(&mut store, &data_dir, today)?,
+    };
+
+    // 2. Answers from a file, all or nothing, before anything else is written.
+    if let Some(file) = &args.answers {
+        let checklist = super::checklist_source::find(ctx, &assessment.checklist_id)?;
+        let answers = super::assessment::answers_from_file(ctx, &checklist, file)?;
+        store.set_answers(assessment.id, &checklist, &answers)?;
+    }
+
+    // 3. Extra bundle files: read them all before keeping any.
+    let mut extra = Vec::new();
+    for path in &args.bundles {
+        let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+        let bundle = match SignedBundle::from_json(&bytes) {
+            Ok(signed) => signed.bundle,
+            Err(_) => Bundle::from_json(&bytes).with_context(|| {
+                format!(
+                    "{}: {}",
+                    path.display(),
+                    ctx.t("証跡バンドルではありません", "not a Tenken bundle")
+                )
+            })?,
+        };
+        extra.push(bundle);
+    }
+
+    // 4. This PC, signed and kept with the assessment.
+    let subject = if assessment.profile.name.is_empty() {
+        "Tenken".to_string()
+    } else {
+        assessment.profile.name.clone()
+    };
+    if !args.no_scan {
+        eprintln!(
             "{}",
-            ctx.t("--xlsx はまだ使えません", "--xlsx is not available yet")
+            ctx.t(
+                "このPCを点検しています（読み取りのみ・ネットワークには送信しません）…",
+                "Checking this PC (read-only, nothing is sent to the network)…"
+            )
+        );
+        let bundle = super::scan::local_bundle(ctx)?;
+        workflow::keep_signed_bundle(&mut store, &keys, assessment.id, &bundle, &subject)?;
+    }
+    for bundle in &extra {
+        workflow::keep_signed_bundle(&mut store, &keys, assessment.id, bundle, &subject)?;
+    }
+
+    // 5. The signed report, then the XLSX.
+    let signed = workflow::signed_report(&store, &keys, &data_dir, assessment.id, ctx.lang, now)?;
+    workflow::write_file(&args.out, &signed.pdf)?;
+    store.add_report(Some(assessment.id), &args.out)?;
+    if let Some(xlsx) = &args.xlsx {
+        let checklist = super::checklist_source::find(ctx, &assessment.checklist_id)?;
+        let current = store.get_assessment(assessment.id)?;
+        report::xlsx::export_xlsx(&checklist, &[&current], ctx.lang, xlsx)
+            .with_context(|| xlsx.display().to_string())?;
+    }
+    if signed.bundles == 0 {
+        eprintln!(
+            "{}",
+            ctx.t(
+                "注意: 自動点検の証跡がありません。回答だけの報告書です。",
+                "Note: no automatic-check evidence; the report holds the answers only."
+            )
         );
     }
-    let input = assemble_input(ctx, &args)?;
-    let pdf = report::render_pdf(&input).context("report generation failed")?;
-    report::write_atomic(&args.out, &pdf)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!(
-        "{} {} ({} bytes)",
-        ctx.t("報告書を作成しました:", "Report written:"),
-        args.out.display(),
-        pdf.len()
+        "{} {}",
+        ctx.t("署名付き報告書を作成しました:", "Signed report written:"),
+        args.out.display()
+    );
+    println!(
+        "  {} {} / {} {}",
+        ctx.t("署名者:", "signer:"),
+        signed.signer,
+        ctx.t("証明書フィンガープリント(SHA-256):", "certificate SHA-256:"),
+        signed.fingerprint
+    );
+    println!(
+        "  {} {} / {} {}",
+        ctx.t("点検ID:", "assessment:"),
+        assessment.id,
+        ctx.t("証跡バンドル:", "evidence bundles:"),
+        signed.bundles
+    );
+    if let Some(xlsx) = &args.xlsx {
+        println!("  XLSX: {}", xlsx.display());
+    }
+    println!(
+        "  {} tenken verify {}",
+        ctx.t("検証:", "verify with:"),
+        args.out.display()
     );
     Ok(0)
 }

@@ -12,6 +12,10 @@ use tenken_core::probe::runner::{self, EventSink, Mode, ProbeEvent, ScanOptions}
 
 use crate::ctx::Ctx;
 
+/// Probes collecting at the same time by default (bounded so the scan never disturbs the
+/// 電子カルテ on the same PC).
+const DEFAULT_CONCURRENCY: usize = 4;
+
 /// Arguments of `tenken scan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,7 +32,7 @@ pub struct Args {
     #[arg(long = "probe", value_name = "ID")]
     pub probes: Vec<String>,
     /// 同時に実行する数 / probes running at the same time
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// 進捗バーを表示しない / no progress bar
     #[arg(long)]
@@ -47,6 +51,38 @@ pub fn write_bundle(path: &std::path::Path, bundle: &Bundle) -> anyhow::Result<(
 
 /// Runs `tenken scan`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let bundle = collect(ctx, &args)?;
+    print_table(ctx, &bundle);
+    if let Some(path) = &args.json {
+        write_bundle(path, &bundle)?;
+        eprintln!(
+            "{}: {}",
+            ctx.t("証跡バンドルを保存しました", "bundle written"),
+            path.display()
+        );
+    }
+    Ok(0)
+}
+
+/// Scans this PC with every local probe (no network), with a progress bar on stderr: what
+/// `tenken report` does before writing the report.
+pub fn local_bundle(ctx: &Ctx) -> anyhow::Result<Bundle> {
+    collect(
+        ctx,
+        &Args {
+            json: None,
+            record: None,
+            replay: None,
+            probes: Vec::new(),
+            concurrency: DEFAULT_CONCURRENCY,
+            quiet: false,
+            net: super::netargs::NetArgs::default(),
+        },
+    )
+}
+
+/// Runs the probes (and the consented network checks) as `args` say and returns the bundle.
+fn collect(ctx: &Ctx, args: &Args) -> anyhow::Result<Bundle> {
     let probes = checks::all();
     let total = if args.probes.is_empty() {
         probes.len()
@@ -100,17 +136,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         bundle.findings.append(&mut extra);
         bundle.findings.sort_by(|a, b| a.probe_id.cmp(&b.probe_id));
     }
-
-    print_table(ctx, &bundle);
-    if let Some(path) = &args.json {
-        write_bundle(path, &bundle)?;
-        eprintln!(
-            "{}: {}",
-            ctx.t("証跡バンドルを保存しました", "bundle written"),
-            path.display()
-        );
-    }
-    Ok(0)
+    Ok(bundle)
 }
 
 fn width(s: &str) -> usize {

@@ -433,7 +433,3 @@ impl KeyStore {
     }
 }
 
-/// The OS application-data directory used when no `--data-dir` is given.
-pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("jp", "Tenken", "tenken").map(|d| d.data_dir().to_path_buf())
-}

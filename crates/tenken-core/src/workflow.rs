@@ -1,0 +1,208 @@
+//! The yearly self-check end to end, shared by the CLI and the desktop app: find or create this
+//! fiscal year's assessment, keep this PC's signed evidence bundle with it, and produce the signed
+//! PDF report (and the XLSX checklist).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Local, Utc};
+
+use crate::assessment::{Assessment, Assessor, fiscal_year_of};
+use crate::checklist::{self, Checklist, ChecklistError};
+use crate::evidence::Bundle;
+use crate::report::{self, RawJson, ReportError, ReportInput, SignerInfo};
+use crate::sign::bundle::{SignedBundle, sign_bundle};
+use crate::sign::keystore::KeyStore;
+use crate::sign::pades::{SignOptions, sign_pdf};
+use crate::sign::SignError;
+use crate::store::{NewAssessment, Store, StoreError};
+use crate::Lang;
+
+/// Errors of the workflow (each names the step that failed).
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    /// Store problem.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Checklist problem.
+    #[error(transparent)]
+    Checklist(#[from] ChecklistError),
+    /// Report layout problem.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// Key or signature problem.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    /// No official checklist is available at all.
+    #[error("公式チェックリストが見つかりません (no official checklist available)")]
+    NoChecklist,
+    /// A stored bundle could not be read.
+    #[error("保存された証跡バンドルを読めません (stored bundle {0} is unreadable): {1}")]
+    BadBundle(i64, String),
+    /// Writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// This fiscal year's assessment of the clinic sheet; created with the latest official checklist
+/// (and the stored clinic profile) when there is none yet.
+pub fn ensure_assessment(
+    store: &mut Store,
+    data_dir: &Path,
+    today: chrono::NaiveDate,
+) -> Result<Assessment, WorkflowError> {
+    let fy = fiscal_year_of(today);
+    if let Some(a) = store
+        .list_assessments()?
+        .into_iter()
+        .filter(|a| a.fiscal_year == fy && a.sheet != "vendor")
+        .max_by_key(|a| a.updated_at)
+    {
+        return Ok(a);
+    }
+    let all = checklist::all(Some(data_dir))?;
+    let latest = checklist::latest_official(&all).ok_or(WorkflowError::NoChecklist)?;
+    let profile = store.get_profile()?.unwrap_or_default();
+    let id = store.create_assessment(
+        latest,
+        &NewAssessment {
+            fiscal_year: fy,
+            checklist_id: latest.id.clone(),
+            sheet: "clinic".to_string(),
+            profile,
+            assessor: Assessor::default(),
+        },
+    )?;
+    Ok(store.get_assessment(id)?)
+}
+
+/// Signs `bundle` with this installation's key and keeps it with the assessment, replacing
+/// the earlier bundle of the same host (which stays in the history as superseded).
+pub fn keep_signed_bundle(
+    store: &mut Store,
+    keys: &KeyStore,
+    assessment_id: i64,
+    bundle: &Bundle,
+    subject_hint: &str,
+) -> Result<SignedBundle, WorkflowError> {
+    let signer = keys.signer(subject_hint)?;
+    let signed = sign_bundle(bundle, signer.as_ref())?;
+    let json = String::from_utf8_lossy(&signed.to_json()?).into_owned();
+    store.add_bundle(
+        Some(assessment_id),
+        &bundle.host.hostname,
+        &json,
+        Some(&signed.signature),
+        true,
+    )?;
+    Ok(signed)
+}
+
+/// The current (not superseded) bundles of an assessment, with the exact bytes to embed.
+pub fn current_bundles(
+    store: &Store,
+    assessment_id: i64,
+) -> Result<Vec<(Bundle, Vec<u8>)>, WorkflowError> {
+    let mut out = Vec::new();
+    for stored in store.bundles(Some(assessment_id))? {
+        if stored.superseded {
+            continue;
+        }
+        let bytes = stored.bundle_json.into_bytes();
+        let bundle = match SignedBundle::from_json(&bytes) {
+            Ok(signed) => signed.bundle,
+            Err(_) => Bundle::from_json(&bytes)
+                .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?,
+        };
+        out.push((bundle, bytes));
+    }
+    Ok(out)
+}
+
+/// What [`signed_report`] produced.
+#[derive(Debug, Clone)]
+pub struct SignedReport {
+    /// The signed PDF.
+    pub pdf: Vec<u8>,
+    /// The signer's certificate fingerprint (SHA-256, hex).
+    pub fingerprint: String,
+    /// The signer's subject.
+    pub signer: String,
+    /// Number of evidence bundles in the report.
+    pub bundles: usize,
+}
+
+/// Renders the report of an assessment with its current bundles and signs it (PAdES) with this
+/// installation's key, created on first use with the clinic's name as subject.
+pub fn signed_report(
+    store: &Store,
+    keys: &KeyStore,
+    data_dir: &Path,
+    assessment_id: i64,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<SignedReport, WorkflowError> {
+    let assessment = store.get_assessment(assessment_id)?;
+    let checklist: Checklist = checklist::find(&assessment.checklist_id, Some(data_dir))?;
+    let subject = if assessment.profile.name.is_empty() {
+        "Tenken".to_string()
+    } else {
+        assessment.profile.name.clone()
+    };
+    let signer = keys.signer(&subject)?;
+    let info = keys.info()?;
+    let bundles = current_bundles(store, assessment_id)?;
+    let assessment_json =
+        serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
+    let (bundles, raw): (Vec<Bundle>, Vec<Option<Vec<u8>>>) =
+        bundles.into_iter().map(|(b, bytes)| (b, Some(bytes))).unzip();
+    let count = bundles.len();
+    let mut input = ReportInput::new(checklist, assessment.clone(), bundles, lang, now);
+    input.assessment_date = Some(now.with_timezone(&Local).date_naive());
+    input.raw_json = RawJson {
+        assessment: Some(assessment_json),
+        bundles: raw,
+    };
+    input.signer = Some(SignerInfo {
+        name: info.cert.subject.clone(),
+        organization: assessment.assessor.company.clone(),
+        cert_sha256: Some(info.cert.fingerprint_sha256.clone()),
+    });
+    let pdf = report::render_pdf(&input)?;
+    let signed = sign_pdf(
+        &pdf,
+        signer.as_ref(),
+        &SignOptions {
+            reason: Some(
+                lang.pick(
+                    "医療機関におけるサイバーセキュリティ対策チェックリストの点検結果",
+                    "Cybersecurity checklist self-assessment result",
+                )
+                .to_string(),
+            ),
+            location: (!assessment.profile.address.is_empty())
+                .then(|| assessment.profile.address.clone()),
+            name: None,
+            field_name: None,
+            time: Some(now),
+        },
+    )?;
+    Ok(SignedReport {
+        pdf: signed,
+        fingerprint: info.cert.fingerprint_sha256,
+        signer: info.cert.subject,
+        bundles: count,
+    })
+}
+
+/// Writes `bytes` to `path` atomically (a half-written file never replaces a good one).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
+    report::write_atomic(path, bytes).map_err(|source| WorkflowError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}

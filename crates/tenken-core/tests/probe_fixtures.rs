@@ -124,6 +124,9 @@ fn every_fixture_gives_its_expected_verdict() {
         let osdir = fixtures_root().join(os.as_str());
         for probe in std::fs::read_dir(&osdir).unwrap() {
             let probe = probe.unwrap().path();
+            if !probe.is_dir() {
+                continue; // README.md and other notes beside the probe folders
+            }
             let probe_id = probe.file_name().unwrap().to_string_lossy().to_string();
             for case in std::fs::read_dir(&probe).unwrap() {
                 let case = case.unwrap().path();

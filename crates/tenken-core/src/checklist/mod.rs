@@ -217,6 +217,17 @@ impl Checklist {
         self.items().find(|i| i.id == id)
     }
 
+    /// A copy holding only the items of one sheet (sections left empty are dropped).
+    pub fn for_sheet(&self, sheet: &str) -> Checklist {
+        let mut out = self.clone();
+        for section in &mut out.sections {
+            section.items.retain(|i| i.sheets.iter().any(|s| s == sheet));
+        }
+        out.sections.retain(|s| !s.items.is_empty());
+        out.sheets.retain(|s| s.id == sheet);
+        out
+    }
+
     /// Items on one sheet, in form order.
     pub fn sheet_items<'a>(&'a self, sheet: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
         self.items()

@@ -718,6 +718,17 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    #[test]
+    fn network_refs_name_real_checklist_items() {
+        let all = crate::checklist::builtin().unwrap();
+        for id in [ID_REACH, ID_EXPOSURE, ID_UPNP, ID_DOUBLE_NAT, ID_LAN] {
+            for r in refs(id) {
+                let cl = all.iter().find(|c| c.id == r.checklist).unwrap();
+                assert!(cl.item(&r.item).is_some(), "{id}: {} not in {}", r.item, r.checklist);
+            }
+        }
+    }
+
     fn port(addr: Ipv4Addr, port: u16, state: PortState) -> PortObs {
         PortObs {
             addr,

@@ -51,6 +51,17 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
             checklist: input.checklist.id.clone(),
         });
     }
+    // The report covers the sheet that was answered (医療機関確認用, 薬局確認用 or 事業者確認用).
+    let sheet_only;
+    let input = if input.checklist.sheets.len() > 1 {
+        sheet_only = ReportInput {
+            checklist: input.checklist.for_sheet(&input.assessment.sheet),
+            ..input.clone()
+        };
+        &sheet_only
+    } else {
+        input
+    };
     let files = embedded_files(input)?;
     let lang = input.lang;
     let title = format!(
@@ -59,7 +70,11 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
             "サイバーセキュリティ対策 点検報告書",
             "Cybersecurity self-assessment report"
         ),
-        input.assessment.profile.name
+        if input.assessment.profile.name.is_empty() {
+            lang.pick("医療機関名 未設定", "clinic name not set")
+        } else {
+            &input.assessment.profile.name
+        }
     );
     let mut doc = PdfDocument::new(&title);
     let parsed = parsed_font()?;

@@ -45,13 +45,28 @@ fn default_report_scans_this_pc_and_signs() {
     assert!(pdf.exists());
 
     // The signature verifies with our own verifier...
-    let v = tenken(&data, dir.path(), &["verify", "tenken-report.pdf", "--json"]);
-    assert_eq!(v.status.code(), Some(0), "{}", String::from_utf8_lossy(&v.stdout));
+    let v = tenken(
+        &data,
+        dir.path(),
+        &["verify", "tenken-report.pdf", "--json"],
+    );
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
     // ...and the text is the latest official checklist's, with this PC's evidence in it.
     let text = pdftotext(&pdf);
-    assert!(text.contains("医療情報システム安全管理責任者"), "checklist wording missing");
+    assert!(
+        text.contains("医療情報システム安全管理責任者"),
+        "checklist wording missing"
+    );
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
-    assert!(text.contains(host.trim()), "host {host} missing from the report");
+    assert!(
+        text.contains(host.trim()),
+        "host {host} missing from the report"
+    );
 
     // The assessment and the signed bundle were kept: a second run replaces the bundle.
     let h = ok(&tenken(&data, dir.path(), &["history", "--json"]));
@@ -75,7 +90,13 @@ fn answers_file_and_xlsx_without_scanning() {
         &data,
         d,
         &[
-            "report", "--no-scan", "--answers", "answers.toml", "--xlsx", "c.xlsx", "--out",
+            "report",
+            "--no-scan",
+            "--answers",
+            "answers.toml",
+            "--xlsx",
+            "c.xlsx",
+            "--out",
             "r.pdf",
         ],
     );
@@ -102,15 +123,28 @@ fn bad_answers_change_nothing_and_keep_the_previous_report() {
     let out = tenken(
         &data,
         d,
-        &["report", "--no-scan", "--answers", "bad.toml", "--out", "r.pdf"],
+        &[
+            "report",
+            "--no-scan",
+            "--answers",
+            "bad.toml",
+            "--out",
+            "r.pdf",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(std::fs::read(d.join("r.pdf")).unwrap(), b"previous good report");
+    assert_eq!(
+        std::fs::read(d.join("r.pdf")).unwrap(),
+        b"previous good report"
+    );
     let show = ok(&tenken(&data, d, &["assessment", "show", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&show).unwrap();
     let answered = v["answers"]
         .as_array()
         .map(|a| a.iter().filter(|x| x["value"] != "unanswered").count())
         .unwrap_or(0);
-    assert_eq!(answered, 0, "a refused answers file must save nothing: {show}");
+    assert_eq!(
+        answered, 0,
+        "a refused answers file must save nothing: {show}"
+    );
 }

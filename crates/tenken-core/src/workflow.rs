@@ -6,16 +6,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, Utc};
 
+use crate::Lang;
 use crate::assessment::{Assessment, Assessor, fiscal_year_of};
 use crate::checklist::{self, Checklist, ChecklistError};
 use crate::evidence::Bundle;
 use crate::report::{self, RawJson, ReportError, ReportInput, SignerInfo};
+use crate::sign::SignError;
 use crate::sign::bundle::{SignedBundle, sign_bundle};
 use crate::sign::keystore::KeyStore;
 use crate::sign::pades::{SignOptions, sign_pdf};
-use crate::sign::SignError;
 use crate::store::{NewAssessment, Store, StoreError};
-use crate::Lang;
 
 /// Errors of the workflow (each names the step that failed).
 #[derive(Debug, thiserror::Error)]
@@ -156,10 +156,11 @@ pub fn signed_report(
     let signer = keys.signer(&subject)?;
     let info = keys.info()?;
     let bundles = current_bundles(store, assessment_id)?;
-    let assessment_json =
-        serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
-    let (bundles, raw): (Vec<Bundle>, Vec<Option<Vec<u8>>>) =
-        bundles.into_iter().map(|(b, bytes)| (b, Some(bytes))).unzip();
+    let assessment_json = serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
+    let (bundles, raw): (Vec<Bundle>, Vec<Option<Vec<u8>>>) = bundles
+        .into_iter()
+        .map(|(b, bytes)| (b, Some(bytes)))
+        .unzip();
     let count = bundles.len();
     let mut input = ReportInput::new(checklist, assessment.clone(), bundles, lang, now);
     input.assessment_date = Some(now.with_timezone(&Local).date_naive());

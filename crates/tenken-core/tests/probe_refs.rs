@@ -11,10 +11,9 @@ fn probe_checklist_refs_name_real_items() {
     let mut checked = 0;
     for probe in checks::all() {
         for r in &probe.meta().checklist_refs {
-            let cl = all
-                .iter()
-                .find(|c| c.id == r.checklist)
-                .unwrap_or_else(|| panic!("{}: unknown checklist {}", probe.meta().id, r.checklist));
+            let cl = all.iter().find(|c| c.id == r.checklist).unwrap_or_else(|| {
+                panic!("{}: unknown checklist {}", probe.meta().id, r.checklist)
+            });
             assert!(
                 cl.item(&r.item).is_some(),
                 "{}: item {} not in {}",
@@ -25,5 +24,8 @@ fn probe_checklist_refs_name_real_items() {
             checked += 1;
         }
     }
-    assert!(checked >= 18, "probes should reference checklist items ({checked})");
+    assert!(
+        checked >= 18,
+        "probes should reference checklist items ({checked})"
+    );
 }

@@ -357,7 +357,7 @@ pub fn answers_from_file(
     let entries = read_answers_file(file)?;
     let mut out = Vec::with_capacity(entries.len());
     for (i, e) in entries.into_iter().enumerate() {
-            let attach: Vec<PathBuf> = e.attach.iter().map(|p| base.join(p)).collect();
+        let attach: Vec<PathBuf> = e.attach.iter().map(|p| base.join(p)).collect();
         let built = (|| {
             let checked = e.checked.as_ref().map(|d| d.parse("確認日")).transpose()?;
             let target = e.target.as_ref().map(|d| d.parse("目標日")).transpose()?;

@@ -221,7 +221,9 @@ impl Checklist {
     pub fn for_sheet(&self, sheet: &str) -> Checklist {
         let mut out = self.clone();
         for section in &mut out.sections {
-            section.items.retain(|i| i.sheets.iter().any(|s| s == sheet));
+            section
+                .items
+                .retain(|i| i.sheets.iter().any(|s| s == sheet));
         }
         out.sections.retain(|s| !s.items.is_empty());
         out.sheets.retain(|s| s.id == sheet);

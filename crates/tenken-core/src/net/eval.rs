@@ -724,7 +724,12 @@ mod tests {
         for id in [ID_REACH, ID_EXPOSURE, ID_UPNP, ID_DOUBLE_NAT, ID_LAN] {
             for r in refs(id) {
                 let cl = all.iter().find(|c| c.id == r.checklist).unwrap();
-                assert!(cl.item(&r.item).is_some(), "{id}: {} not in {}", r.item, r.checklist);
+                assert!(
+                    cl.item(&r.item).is_some(),
+                    "{id}: {} not in {}",
+                    r.item,
+                    r.checklist
+                );
             }
         }
     }

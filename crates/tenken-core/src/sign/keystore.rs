@@ -432,4 +432,3 @@ impl KeyStore {
         self.load()?.certs_pem()
     }
 }
-

@@ -1,12 +1,163 @@
-//! `tenken key`.
+//! `tenken key`: show, generate or import the signing key and certificate.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use tenken_core::sign::keystore::{KeyInfo, KeyStore, default_data_dir};
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken key`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: KeyCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum KeyCommand {
+    /// 署名用証明書を表示する (show the signing certificate)
+    Show {
+        /// JSON で出力 / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 自己署名の鍵と証明書を作成する (create a self-signed key and certificate)
+    Generate {
+        /// 既存の鍵を置き換える / replace an existing key
+        #[arg(long)]
+        force: bool,
+        /// 証明書に入れる名前（医療機関名）/ name in the certificate (clinic name)
+        #[arg(long, default_value = "Tenken")]
+        name: String,
+    },
+    /// 事業者の証明書（PKCS#12: .p12/.pfx）を取り込む (import a PKCS#12 certificate)
+    Import {
+        /// .p12 / .pfx ファイル
+        file: PathBuf,
+        /// パスワードを読む環境変数 / environment variable holding the password
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// 証明書を PEM で出力する（verify --trust 用）(print the certificate as PEM)
+    Cert,
+}
+
+/// The data directory: `--data-dir` or the OS default.
+pub fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    match &ctx.data_dir {
+        Some(d) => Ok(d.clone()),
+        None => default_data_dir().context("no application data directory; use --data-dir"),
+    }
+}
+
+fn print_info(ctx: &Ctx, info: &KeyInfo) {
+    let algo = info.cert.algorithm.map(|a| a.label()).unwrap_or("?");
+    println!(
+        "{}: {}",
+        ctx.t("主体 (Subject)", "Subject"),
+        info.cert.subject
+    );
+    println!(
+        "{}: {}",
+        ctx.t("発行者 (Issuer)", "Issuer"),
+        info.cert.issuer
+    );
+    println!(
+        "{}: {} – {}",
+        ctx.t("有効期間", "Validity"),
+        info.cert.not_before,
+        info.cert.not_after
+    );
+    println!(
+        "{}: {}",
+        ctx.t(
+            "証明書フィンガープリント (SHA-256)",
+            "Fingerprint (SHA-256)"
+        ),
+        info.cert.fingerprint_sha256
+    );
+    println!("{}: {}", ctx.t("アルゴリズム", "Algorithm"), algo);
+    println!(
+        "{}: {}",
+        ctx.t("種類", "Source"),
+        info.source.label(ctx.lang)
+    );
+}
+
+fn read_password(ctx: &Ctx, env: Option<&str>) -> anyhow::Result<String> {
+    if let Some(var) = env {
+        return std::env::var(var).with_context(|| {
+            format!(
+                "{} {var}",
+                ctx.t(
+                    "環境変数が設定されていません:",
+                    "environment variable not set:"
+                )
+            )
+        });
+    }
+    rpassword::prompt_password(ctx.t("パスワード: ", "Password: ")).context(ctx.t(
+        "パスワードを読めませんでした",
+        "could not read the password",
+    ))
+}
 
 /// Runs `tenken key`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken key: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let store = KeyStore::open(&data_dir(ctx)?);
+    match args.command {
+        KeyCommand::Show { json } => {
+            if !store.exists() {
+                eprintln!(
+                    "{}",
+                    ctx.t(
+                        "署名用の鍵はまだありません（`tenken key generate` で作成、または最初の署名時に自動作成）",
+                        "no signing key yet (create one with `tenken key generate`, or it is created on first signing)"
+                    )
+                );
+                return Ok(1);
+            }
+            let info = store.info()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&info)?);
+            } else {
+                print_info(ctx, &info);
+            }
+            Ok(0)
+        }
+        KeyCommand::Generate { force, name } => {
+            let info = store.generate(&name, force)?;
+            println!(
+                "{}",
+                ctx.t(
+                    "新しい鍵と証明書を作成しました。",
+                    "Created a new key and certificate."
+                )
+            );
+            print_info(ctx, &info);
+            Ok(0)
+        }
+        KeyCommand::Import { file, password_env } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            let password = read_password(ctx, password_env.as_deref())?;
+            let info = store.import_p12(&bytes, &password).with_context(|| {
+                ctx.t(
+                    "取り込めませんでした（パスワード違いかファイルの破損）。鍵は変更していません",
+                    "import failed (wrong password or damaged file); the key was not changed",
+                )
+                .to_string()
+            })?;
+            println!(
+                "{}",
+                ctx.t("証明書を取り込みました。", "Imported the certificate.")
+            );
+            print_info(ctx, &info);
+            Ok(0)
+        }
+        KeyCommand::Cert => {
+            print!("{}", store.certificate_pem()?);
+            Ok(0)
+        }
+    }
 }

@@ -1,12 +1,165 @@
-//! `tenken verify`.
+//! `tenken verify`: checks the signatures of a report PDF or an evidence bundle.
+//! Exit code 0 = valid, 1 = invalid (unsigned, tampered, modified, untrusted), 2 = could not check.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use tenken_core::sign::bundle::find_detached;
+use tenken_core::sign::verify::{
+    AfterSigning, FileKind, SignatureReport, Status, VerifyOptions, VerifyReport, display_pdf_date,
+    load_trust_certs, verify_file_with,
+};
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken verify`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// 検証するファイル（PDF、署名付きバンドル .json）/ file to verify (PDF or bundle JSON)
+    file: PathBuf,
+    /// JSON で出力 / print JSON
+    #[arg(long)]
+    json: bool,
+    /// 信頼する証明書（PEM/DER、複数可）/ trusted certificate(s) (PEM or DER, repeatable)
+    #[arg(long)]
+    trust: Vec<PathBuf>,
+    /// バンドルの分離署名ファイル（既定: FILE.p7s / FILE.sig）/ detached signature of a bundle
+    #[arg(long)]
+    signature: Option<PathBuf>,
+}
+
+fn yes_no(
+    ctx: &Ctx,
+    ok: bool,
+    yes: (&'static str, &'static str),
+    no: (&'static str, &'static str),
+) -> &'static str {
+    if ok {
+        ctx.t(yes.0, yes.1)
+    } else {
+        ctx.t(no.0, no.1)
+    }
+}
+
+fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
+    println!("{} {}: {}", ctx.t("署名", "Signature"), i + 1, s.field);
+    let unknown = ctx.t("（不明）", "(unknown)");
+    println!(
+        "  {}: {}",
+        ctx.t("署名者", "Signer"),
+        s.signer.as_deref().unwrap_or(unknown)
+    );
+    if let Some(subject) = &s.signer_subject {
+        println!("  {}: {}", ctx.t("証明書の主体", "Subject"), subject);
+    }
+    if let Some(t) = &s.signing_time {
+        println!(
+            "  {}: {}",
+            ctx.t("署名日時", "Signing time"),
+            display_pdf_date(t)
+        );
+    }
+    println!(
+        "  {}: {}",
+        ctx.t(
+            "証明書フィンガープリント (SHA-256)",
+            "Certificate fingerprint (SHA-256)"
+        ),
+        s.fingerprint_sha256.as_deref().unwrap_or(unknown)
+    );
+    let intact = s.digest_ok && s.signature_ok && s.signing_certificate_ok;
+    println!(
+        "  {}: {}",
+        ctx.t("改ざん", "Tampering"),
+        yes_no(
+            ctx,
+            intact,
+            ("なし", "none"),
+            (
+                "あり（署名が一致しません）",
+                "YES (signature does not match)"
+            )
+        )
+    );
+    if s.after_signing != AfterSigning::NotApplicable {
+        let after = match s.after_signing {
+            AfterSigning::Nothing => ctx.t("なし", "none"),
+            AfterSigning::LaterSignatures => ctx.t(
+                "後からの署名のみ（問題なし）",
+                "later signatures only (fine)",
+            ),
+            AfterSigning::OtherModifications => {
+                ctx.t("署名以外の変更あり", "OTHER CHANGES after signing")
+            }
+            AfterSigning::NotApplicable => "",
+        };
+        println!("  {}: {}", ctx.t("その後の追記", "Appended later"), after);
+    }
+    let trust = match s.trusted {
+        Some(true) => ctx.t("信頼する証明書で確認済み", "trusted"),
+        Some(false) => ctx.t("信頼する証明書ではありません", "NOT trusted"),
+        None => ctx.t(
+            "未確認（--trust で証明書を指定してください）",
+            "not checked (give --trust)",
+        ),
+    };
+    println!("  {}: {}", ctx.t("証明書の信頼", "Trust"), trust);
+    for p in &s.problems {
+        println!("  {}: {}", ctx.t("問題", "Problem"), p);
+    }
+    println!(
+        "  {}: {}",
+        ctx.t("判定", "Verdict"),
+        yes_no(ctx, s.valid, ("有効", "valid"), ("無効", "INVALID"))
+    );
+}
+
+fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {
+    let kind = match r.kind {
+        FileKind::Pdf => "PDF",
+        FileKind::SignedBundle => ctx.t("署名付き証跡バンドル", "signed evidence bundle"),
+        FileKind::DetachedBundle => ctx.t(
+            "証跡バンドル（分離署名）",
+            "evidence bundle (detached signature)",
+        ),
+        FileKind::Unknown => ctx.t("不明な形式", "unknown format"),
+    };
+    println!("{}: {} ({kind})", ctx.t("ファイル", "File"), file.display());
+    if let Some(h) = &r.bundle_sha256 {
+        println!("{}: {h}", ctx.t("バンドルの SHA-256", "Bundle SHA-256"));
+    }
+    for (i, s) in r.signatures.iter().enumerate() {
+        print_signature(ctx, i, s);
+    }
+    if let Some(m) = &r.message {
+        println!("{}: {m}", ctx.t("理由", "Reason"));
+    }
+    let overall = match r.status {
+        Status::Valid => ctx.t("有効（改ざんなし）", "VALID"),
+        Status::Invalid => ctx.t("無効", "INVALID"),
+        Status::CouldNotCheck => ctx.t("確認できませんでした", "COULD NOT CHECK"),
+    };
+    println!("{}: {overall}", ctx.t("結果", "Result"));
+}
 
 /// Runs `tenken verify`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken verify: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let mut opts = VerifyOptions::default();
+    for t in &args.trust {
+        let b = std::fs::read(t).with_context(|| t.display().to_string())?;
+        opts.trusted
+            .extend(load_trust_certs(&b).with_context(|| t.display().to_string())?);
+    }
+    let sig_path = args.signature.clone().or_else(|| find_detached(&args.file));
+    if let Some(p) = &sig_path {
+        opts.detached_signature = Some(std::fs::read(p).with_context(|| p.display().to_string())?);
+    }
+    let report = verify_file_with(&bytes, &opts);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(ctx, &args.file, &report);
+    }
+    Ok(report.status.exit_code())
 }

@@ -1,0 +1,216 @@
+//! `tenken key` and `tenken verify` end to end: exit codes 0/1/2 and the Japanese output.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tenken_core::evidence::{BUNDLE_FORMAT, Bundle, HostFacts};
+use tenken_core::sign::bundle::sign_bundle;
+use tenken_core::sign::keystore::KeyStore;
+use tenken_core::sign::pades::{SignOptions, sign_pdf};
+
+fn tenken(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tenken"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("TENKEN_LANG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Synthesised one-page PDF with a classic xref table (offsets computed here).
+fn tiny_pdf() -> Vec<u8> {
+    let objs = [
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+        "<</Length 44>>\nstream\nBT /F1 24 Tf 72 700 Td (Tenken CLI test) Tj ET\nendstream",
+        "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ];
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offs = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offs.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes());
+    for o in offs {
+        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn key_generate_show_cert_and_verify_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // No key yet.
+    assert_eq!(tenken(&data, &["key", "show"]).status.code(), Some(1));
+    let o = tenken(&data, &["key", "generate", "--name", "さくら診療所"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(stdout(&o).contains("証明書フィンガープリント"));
+    assert_ne!(
+        tenken(&data, &["key", "generate"]).status.code(),
+        Some(0),
+        "needs --force"
+    );
+    let o = tenken(&data, &["key", "show", "--json"]);
+    let info: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(info["source"], "self-signed");
+    assert_eq!(info["algorithm"], "ecdsa-p256-sha256");
+    assert!(info["subject"].as_str().unwrap().contains("さくら診療所"));
+    let fp = info["fingerprint_sha256"].as_str().unwrap().to_string();
+    let cert = dir.path().join("cert.pem");
+    std::fs::write(&cert, tenken(&data, &["key", "cert"]).stdout).unwrap();
+
+    let signer = KeyStore::open(&data).load().unwrap();
+    let signed = sign_pdf(&tiny_pdf(), &signer, &SignOptions::default()).unwrap();
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(&pdf, &signed).unwrap();
+
+    let o = tenken(&data, &["verify", pdf.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    for want in [
+        "署名者: さくら診療所 (Tenken)",
+        "署名日時: 20",
+        "改ざん: なし",
+        "その後の追記: なし",
+        &fp,
+    ] {
+        assert!(out.contains(want), "missing '{want}' in:\n{out}");
+    }
+    let o = tenken(
+        &data,
+        &[
+            "verify",
+            pdf.to_str().unwrap(),
+            "--trust",
+            cert.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("信頼する証明書で確認済み"));
+    let o = tenken(
+        &data,
+        &["--lang", "en", "verify", "--json", pdf.to_str().unwrap()],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["status"], "valid");
+    assert_eq!(j["signatures"][0]["fingerprint_sha256"], fp.as_str());
+
+    // Tampered: exit 1, 改ざん: あり.
+    let mut bad = signed.clone();
+    let at = bad
+        .windows(15)
+        .position(|w| w == b"Tenken CLI test")
+        .unwrap();
+    bad[at] = b'X';
+    let badp = dir.path().join("bad.pdf");
+    std::fs::write(&badp, &bad).unwrap();
+    let o = tenken(&data, &["verify", badp.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("改ざん: あり"), "{}", stdout(&o));
+    // Unsigned: exit 1. Garbage: exit 2.
+    let unsigned = dir.path().join("unsigned.pdf");
+    std::fs::write(&unsigned, tiny_pdf()).unwrap();
+    assert_eq!(
+        tenken(&data, &["verify", unsigned.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    let junk = dir.path().join("junk.bin");
+    std::fs::write(&junk, b"\x00\x01garbage").unwrap();
+    assert_eq!(
+        tenken(&data, &["verify", junk.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn bundle_verify_and_p12_import_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = KeyStore::open(&data);
+    let signer = store.signer("Clinic").unwrap();
+    // Synthesised bundle.
+    let bundle = Bundle {
+        format: BUNDLE_FORMAT.into(),
+        host: HostFacts {
+            hostname: "pc1".into(),
+            ..Default::default()
+        },
+        started_at: "2026-11-23T10:00:00Z".parse().unwrap(),
+        ended_at: "2026-11-23T10:01:00Z".parse().unwrap(),
+        replayed: true,
+        findings: Vec::new(),
+    };
+    let signed = sign_bundle(&bundle, signer.as_ref()).unwrap();
+    let env = dir.path().join("pc1.signed.json");
+    signed.write(&env).unwrap();
+    let o = tenken(&data, &["verify", env.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("署名付き証跡バンドル"));
+    // Detached form: bundle.json + bundle.json.p7s found automatically.
+    let json = dir.path().join("pc1.json");
+    signed.write_detached(&json).unwrap();
+    assert_eq!(
+        tenken(&data, &["verify", json.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(
+        &json,
+        String::from_utf8(std::fs::read(&json).unwrap())
+            .unwrap()
+            .replace("pc1", "pc2"),
+    )
+    .unwrap();
+    assert_eq!(
+        tenken(&data, &["verify", json.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    // Import: damaged file and wrong password leave the key as it was.
+    let before = std::fs::read(store.dir().join("signing-key.pem")).unwrap();
+    let p12 = dir.path().join("bad.p12");
+    std::fs::write(&p12, b"not pkcs12").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tenken"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "key",
+            "import",
+            p12.to_str().unwrap(),
+            "--password-env",
+            "TENKEN_TEST_PW",
+        ])
+        .env("TENKEN_TEST_PW", "x")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("鍵は変更していません"));
+    assert_eq!(
+        std::fs::read(store.dir().join("signing-key.pem")).unwrap(),
+        before
+    );
+}

@@ -1,0 +1,564 @@
+//! Verification of signed PDFs and signed evidence bundles.
+//!
+//! For a PDF every signature field is checked: the digest over its `/ByteRange`, the CMS
+//! signature, the ESS signing-certificate-v2 attribute, whether it covers its whole revision,
+//! and what was appended after it (later signature revisions only, or other modifications).
+
+use lopdf::{Document, Object, ObjectId};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::cms::{CmsCheck, is_trusted, verify_detached_digest};
+use super::{SigAlg, cert_info, common_name, pades};
+
+/// What kind of file was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// A PDF.
+    Pdf,
+    /// A signed-bundle envelope (`{"format": "tenken-signed-bundle/1", ...}`).
+    SignedBundle,
+    /// A bundle JSON with a detached `.p7s`/`.sig` signature.
+    DetachedBundle,
+    /// Neither.
+    Unknown,
+}
+
+/// Overall outcome; maps to the CLI exit code 0 / 1 / 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Every signature is intact (and trusted, if trust anchors were given).
+    Valid,
+    /// Unsigned, tampered, modified after signing, or signed by an untrusted signer.
+    Invalid,
+    /// The file could not be read well enough to decide.
+    CouldNotCheck,
+}
+
+impl Status {
+    /// CLI exit code: 0 valid, 1 invalid, 2 could not check.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::Valid => 0,
+            Status::Invalid => 1,
+            Status::CouldNotCheck => 2,
+        }
+    }
+}
+
+/// What was appended to the file after a signature's revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AfterSigning {
+    /// Nothing: the signature covers the whole file.
+    Nothing,
+    /// Only later signatures (countersignatures) were added.
+    LaterSignatures,
+    /// Other changes were appended after signing.
+    OtherModifications,
+    /// Not applicable (detached signatures).
+    NotApplicable,
+}
+
+/// The check of one signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    /// Signature field name (PDF) or "bundle".
+    pub field: String,
+    /// Signer's common name.
+    pub signer: Option<String>,
+    /// Signer's subject DN.
+    pub signer_subject: Option<String>,
+    /// Signer's issuer DN.
+    pub signer_issuer: Option<String>,
+    /// Claimed signing time (`/M`), as written.
+    pub signing_time: Option<String>,
+    /// SHA-256 fingerprint of the signer's certificate.
+    pub fingerprint_sha256: Option<String>,
+    /// Key algorithm of the signer's certificate.
+    pub algorithm: Option<SigAlg>,
+    /// The signed content's digest matches.
+    pub digest_ok: bool,
+    /// The CMS signature verifies.
+    pub signature_ok: bool,
+    /// The signing-certificate-v2 attribute names the signer's certificate.
+    pub signing_certificate_ok: bool,
+    /// The signed ranges cover the whole revision the signature belongs to.
+    pub covers_revision: bool,
+    /// What was appended afterwards.
+    pub after_signing: AfterSigning,
+    /// Whether the signer chains to a given trust anchor (None: no anchors given).
+    pub trusted: Option<bool>,
+    /// Overall verdict for this signature.
+    pub valid: bool,
+    /// Problems found (English).
+    pub problems: Vec<String>,
+}
+
+/// The result of verifying a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// What was checked.
+    pub kind: FileKind,
+    /// Overall outcome.
+    pub status: Status,
+    /// One entry per signature.
+    pub signatures: Vec<SignatureReport>,
+    /// Why the file is invalid or could not be checked, when it is not about one signature.
+    pub message: Option<String>,
+    /// SHA-256 (hex) of the signed bundle's canonical JSON, for bundles.
+    pub bundle_sha256: Option<String>,
+}
+
+/// Options of verification.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Trusted certificates (DER); when non-empty, signers must chain to one of them.
+    pub trusted: Vec<Vec<u8>>,
+    /// A detached CMS signature (DER) for a bundle JSON.
+    pub detached_signature: Option<Vec<u8>>,
+}
+
+/// Largest `/Contents` accepted (bytes of hex).
+const MAX_CONTENTS_HEX: usize = 4 * 1024 * 1024;
+
+impl VerifyReport {
+    fn could_not_check(kind: FileKind, msg: impl Into<String>) -> Self {
+        Self {
+            kind,
+            status: Status::CouldNotCheck,
+            signatures: Vec::new(),
+            message: Some(msg.into()),
+            bundle_sha256: None,
+        }
+    }
+    fn invalid(kind: FileKind, msg: impl Into<String>) -> Self {
+        Self {
+            kind,
+            status: Status::Invalid,
+            signatures: Vec::new(),
+            message: Some(msg.into()),
+            bundle_sha256: None,
+        }
+    }
+}
+
+/// Verifies a PDF or signed-bundle file without trust anchors.
+pub fn verify_file(bytes: &[u8]) -> VerifyReport {
+    verify_file_with(bytes, &VerifyOptions::default())
+}
+
+/// Verifies a PDF, a signed-bundle envelope, or a bundle JSON with a detached signature.
+pub fn verify_file_with(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return verify_pdf(bytes, opts);
+    }
+    let trimmed = head.iter().find(|b| !b.is_ascii_whitespace());
+    if trimmed == Some(&b'{') {
+        return super::bundle::verify_bundle_file(bytes, opts);
+    }
+    VerifyReport::could_not_check(FileKind::Unknown, "neither a PDF nor a JSON bundle")
+}
+
+/// Builds the report of one CMS check.
+pub(crate) fn report_from_check(
+    field: String,
+    check: CmsCheck,
+    opts: &VerifyOptions,
+) -> SignatureReport {
+    let info = check.signer_cert.as_deref().and_then(|c| cert_info(c).ok());
+    let trusted = match (&check.signer_cert, opts.trusted.is_empty()) {
+        (_, true) => None,
+        (Some(c), false) => Some(is_trusted(c, &check.other_certs, &opts.trusted)),
+        (None, false) => Some(false),
+    };
+    let mut problems = check.problems;
+    if trusted == Some(false) {
+        problems.push("the signer's certificate is not trusted".into());
+    }
+    let valid = check.digest_ok
+        && check.signature_ok
+        && check.signing_certificate_ok
+        && trusted != Some(false);
+    SignatureReport {
+        field,
+        signer: check.signer_cert.as_deref().and_then(common_name),
+        signer_subject: info.as_ref().map(|i| i.subject.clone()),
+        signer_issuer: info.as_ref().map(|i| i.issuer.clone()),
+        signing_time: None,
+        fingerprint_sha256: info.as_ref().map(|i| i.fingerprint_sha256.clone()),
+        algorithm: info.as_ref().and_then(|i| i.algorithm),
+        digest_ok: check.digest_ok,
+        signature_ok: check.signature_ok,
+        signing_certificate_ok: check.signing_certificate_ok,
+        covers_revision: true,
+        after_signing: AfterSigning::NotApplicable,
+        trusted,
+        valid,
+        problems,
+    }
+}
+
+/// Decodes a PDF text string (UTF-16BE with BOM, else bytes as UTF-8/Latin text).
+pub(crate) fn decode_text(s: &[u8]) -> String {
+    if s.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = s[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(s).into_owned()
+    }
+}
+
+struct SigField {
+    name: String,
+    byte_range: Option<Vec<i64>>,
+    time: Option<String>,
+}
+
+fn resolve<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).ok(),
+        other => Some(other),
+    }
+}
+
+fn signature_fields(doc: &Document) -> Vec<SigField> {
+    let mut out = Vec::new();
+    let Some(fields) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .and_then(|a| resolve(doc, a))
+        .and_then(|a| a.as_dict().ok())
+        .and_then(|a| a.get(b"Fields").ok())
+        .and_then(|f| resolve(doc, f))
+        .and_then(|f| f.as_array().ok())
+    else {
+        return out;
+    };
+    let mut stack: Vec<(&Object, String, usize)> =
+        fields.iter().map(|f| (f, String::new(), 0)).collect();
+    while let Some((f, parent, depth)) = stack.pop() {
+        if depth > 32 || out.len() > 1000 {
+            break;
+        }
+        let Some(Object::Dictionary(d)) = resolve(doc, f) else {
+            continue;
+        };
+        let own = match d.get(b"T") {
+            Ok(Object::String(t, _)) => decode_text(t),
+            _ => String::new(),
+        };
+        let name = match (parent.is_empty(), own.is_empty()) {
+            (true, _) => own,
+            (false, true) => parent.clone(),
+            (false, false) => format!("{parent}.{own}"),
+        };
+        if let Ok(kids) = d.get(b"Kids")
+            && let Some(Object::Array(k)) = resolve(doc, kids)
+        {
+            stack.extend(k.iter().map(|x| (x, name.clone(), depth + 1)));
+        }
+        let is_sig = matches!(d.get(b"FT"), Ok(Object::Name(n)) if n == b"Sig");
+        if !is_sig {
+            continue;
+        }
+        let Some(Object::Dictionary(v)) = d.get(b"V").ok().and_then(|v| resolve(doc, v)) else {
+            continue; // unsigned signature field
+        };
+        let byte_range = match v.get(b"ByteRange").ok().and_then(|b| resolve(doc, b)) {
+            Some(Object::Array(a)) => a.iter().map(|x| x.as_i64().ok()).collect(),
+            _ => None,
+        };
+        let time = match v.get(b"M") {
+            Ok(Object::String(s, _)) => Some(decode_text(s)),
+            _ => None,
+        };
+        out.push(SigField {
+            name,
+            byte_range,
+            time,
+        });
+    }
+    out.reverse();
+    out
+}
+
+/// Validated `/ByteRange` offsets: (gap start, gap end, covered end).
+fn check_byte_range(br: &[i64], len: usize) -> Result<(usize, usize, usize), String> {
+    let [a, b, c, d] = br else {
+        return Err("/ByteRange does not have four numbers".into());
+    };
+    let conv = |x: i64| usize::try_from(x).map_err(|_| "negative /ByteRange value".to_string());
+    let (a, b, c, d) = (conv(*a)?, conv(*b)?, conv(*c)?, conv(*d)?);
+    if a != 0 {
+        return Err("/ByteRange does not start at 0".into());
+    }
+    let end = c.checked_add(d).ok_or("/ByteRange overflows")?;
+    if b < 1 || c <= b + 1 || end > len {
+        return Err("/ByteRange points outside the file".into());
+    }
+    Ok((b, c, end))
+}
+
+fn only_whitespace(b: &[u8]) -> bool {
+    b.iter().all(|c| c.is_ascii_whitespace() || *c == 0)
+}
+
+fn dict_without<'a>(o: &'a Object, keys: &[&[u8]]) -> Option<Vec<(&'a [u8], &'a Object)>> {
+    let d = o.as_dict().ok()?;
+    let mut v: Vec<(&[u8], &Object)> = d
+        .iter()
+        .filter(|(k, _)| !keys.contains(&k.as_slice()))
+        .map(|(k, v)| (k.as_slice(), v))
+        .collect();
+    v.sort_by(|x, y| x.0.cmp(y.0));
+    Some(v)
+}
+
+fn name_is(o: &Object, key: &[u8], value: &[u8]) -> bool {
+    let d = match o {
+        Object::Dictionary(d) => d,
+        Object::Stream(s) => &s.dict,
+        _ => return false,
+    };
+    matches!(d.get(key), Ok(Object::Name(n)) if n == value)
+}
+
+/// Whether every object changed between `before` and `after` belongs to adding signatures.
+fn only_signature_changes(before: &Document, after: &Document) -> Result<(), String> {
+    let root = after
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .ok();
+    let acro_ref: Option<ObjectId> = root
+        .and_then(|r| after.get_dictionary(r).ok())
+        .and_then(|c| c.get(b"AcroForm").ok())
+        .and_then(|a| a.as_reference().ok());
+    for (id, obj) in &after.objects {
+        let old = before.objects.get(id);
+        if old == Some(obj) {
+            continue;
+        }
+        if name_is(obj, b"Type", b"XRef") || name_is(obj, b"Type", b"ObjStm") {
+            continue;
+        }
+        if old.is_none() && (name_is(obj, b"Type", b"Sig") || name_is(obj, b"FT", b"Sig")) {
+            continue;
+        }
+        let Some(old) = old else {
+            return Err(format!("object {} {} was added", id.0, id.1));
+        };
+        let allowed: &[&[u8]] = if Some(*id) == root {
+            &[b"AcroForm"]
+        } else if Some(*id) == acro_ref {
+            &[b"Fields", b"SigFlags"]
+        } else if name_is(obj, b"Type", b"Page") {
+            &[b"Annots"]
+        } else {
+            &[]
+        };
+        if allowed.is_empty() || dict_without(old, allowed) != dict_without(obj, allowed) {
+            return Err(format!("object {} {} was changed", id.0, id.1));
+        }
+    }
+    Ok(())
+}
+
+fn verify_pdf(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
+    let doc = match pades::load(bytes) {
+        Ok(d) => d,
+        Err(e) => return VerifyReport::could_not_check(FileKind::Pdf, e.to_string()),
+    };
+    let fields = signature_fields(&doc);
+    if fields.is_empty() {
+        return VerifyReport::invalid(FileKind::Pdf, "the PDF has no signature");
+    }
+    let len = bytes.len();
+    let mut reports = Vec::new();
+    let mut ends = Vec::new();
+    for f in fields {
+        let mut r = SignatureReport {
+            field: f.name.clone(),
+            signer: None,
+            signer_subject: None,
+            signer_issuer: None,
+            signing_time: f.time.clone(),
+            fingerprint_sha256: None,
+            algorithm: None,
+            digest_ok: false,
+            signature_ok: false,
+            signing_certificate_ok: false,
+            covers_revision: false,
+            after_signing: AfterSigning::OtherModifications,
+            trusted: None,
+            valid: false,
+            problems: Vec::new(),
+        };
+        let range = f
+            .byte_range
+            .as_deref()
+            .ok_or_else(|| "no readable /ByteRange".to_string())
+            .and_then(|br| check_byte_range(br, len));
+        let (b, c, end) = match range {
+            Ok(x) => x,
+            Err(e) => {
+                r.problems.push(e);
+                reports.push(r);
+                ends.push(None);
+                continue;
+            }
+        };
+        if bytes[b] != b'<' || bytes[c - 1] != b'>' {
+            r.problems
+                .push("/ByteRange gap is not exactly the /Contents string".into());
+            reports.push(r);
+            ends.push(None);
+            continue;
+        }
+        let gap = &bytes[b + 1..c - 1];
+        if gap.len() > MAX_CONTENTS_HEX {
+            r.problems.push(format!(
+                "/Contents is too large ({} bytes of hex)",
+                gap.len()
+            ));
+            reports.push(r);
+            ends.push(None);
+            continue;
+        }
+        let hex_digits: Vec<u8> = gap
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        let cms_der = match hex::decode(&hex_digits) {
+            Ok(d) => d,
+            Err(_) => {
+                r.problems.push("/Contents is not a hex string".into());
+                reports.push(r);
+                ends.push(None);
+                continue;
+            }
+        };
+        let mut h = Sha256::new();
+        h.update(&bytes[..b]);
+        h.update(&bytes[c..end]);
+        let digest = h.finalize();
+        let check = match verify_detached_digest(&cms_der, &digest) {
+            Ok(c) => c,
+            Err(e) => {
+                r.problems.push(format!("unreadable CMS signature: {e}"));
+                reports.push(r);
+                ends.push(None);
+                continue;
+            }
+        };
+        let mut full = report_from_check(f.name.clone(), check, opts);
+        full.signing_time = f.time.clone();
+        // A revision ends with %%EOF (plus an optional end-of-line).
+        let before_end = &bytes[end.saturating_sub(8)..end];
+        full.covers_revision = before_end.windows(5).any(|w| w == b"%%EOF");
+        if !full.covers_revision {
+            full.problems
+                .push("the signature does not cover its whole revision".into());
+        }
+        reports.push(full);
+        ends.push(Some(end));
+    }
+
+    // What was appended after each signature.
+    let last_end = ends.iter().flatten().copied().max().unwrap_or(0);
+    let tail_clean = only_whitespace(&bytes[last_end.min(len)..]);
+    let last_doc = if tail_clean { Some(&doc) } else { None };
+    let mut cache: Vec<(usize, Result<(), String>)> = Vec::new();
+    for (r, end) in reports.iter_mut().zip(&ends) {
+        let Some(end) = *end else { continue };
+        r.after_signing = if only_whitespace(&bytes[end..]) {
+            AfterSigning::Nothing
+        } else if let Some(last) = last_doc {
+            let res = match cache.iter().find(|(e, _)| *e == end) {
+                Some((_, res)) => res.clone(),
+                None => {
+                    let res = Document::load_mem(&bytes[..end])
+                        .map_err(|e| format!("the signed revision cannot be read: {e}"))
+                        .and_then(|before| only_signature_changes(&before, last));
+                    cache.push((end, res.clone()));
+                    res
+                }
+            };
+            match res {
+                Ok(()) => AfterSigning::LaterSignatures,
+                Err(e) => {
+                    r.problems.push(format!("modified after signing: {e}"));
+                    AfterSigning::OtherModifications
+                }
+            }
+        } else {
+            r.problems
+                .push("changes were appended after the last signature".into());
+            AfterSigning::OtherModifications
+        };
+        if r.after_signing == AfterSigning::OtherModifications || !r.covers_revision {
+            r.valid = false;
+        }
+    }
+    let status = if reports.iter().all(|r| r.valid) {
+        Status::Valid
+    } else {
+        Status::Invalid
+    };
+    VerifyReport {
+        kind: FileKind::Pdf,
+        status,
+        signatures: reports,
+        message: None,
+        bundle_sha256: None,
+    }
+}
+
+/// Reads trusted certificates from PEM (one or more) or DER bytes.
+pub fn load_trust_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, super::SignError> {
+    use der::{Decode, Encode};
+    if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        let certs = x509_cert::Certificate::load_pem_chain(bytes)
+            .map_err(|e| super::SignError::Key(format!("trust certificate PEM: {e}")))?;
+        return certs
+            .iter()
+            .map(|c| c.to_der().map_err(super::SignError::from))
+            .collect();
+    }
+    let cert = x509_cert::Certificate::from_der(bytes)?;
+    Ok(vec![cert.to_der()?])
+}
+
+/// Renders a PDF date (`D:YYYYMMDDHHmmSS...`) as `YYYY-MM-DD HH:mm:SS` plus its zone, if it
+/// parses; otherwise returns it unchanged.
+pub fn display_pdf_date(s: &str) -> String {
+    let d = s.strip_prefix("D:").unwrap_or(s);
+    let digits: String = d.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() < 14 {
+        return s.to_string();
+    }
+    let zone = &d[14..];
+    let zone = match zone {
+        "" | "Z" => "UTC".to_string(),
+        z => z.replace('\'', ""),
+    };
+    format!(
+        "{}-{}-{} {}:{}:{} {}",
+        &digits[0..4],
+        &digits[4..6],
+        &digits[6..8],
+        &digits[8..10],
+        &digits[10..12],
+        &digits[12..14],
+        zone
+    )
+}

@@ -9,6 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tenken_core::evidence::Bundle;
 use tenken_core::probe::checks;
 use tenken_core::probe::runner::{self, EventSink, Mode, ProbeEvent, ScanOptions};
+use tenken_core::sign::bundle::{detached_path, sign_bundle};
+use tenken_core::sign::keystore::KeyStore;
 
 use crate::ctx::Ctx;
 
@@ -38,11 +40,27 @@ pub struct Args {
     pub net: super::netargs::NetArgs,
 }
 
-/// Writes the bundle as pretty JSON. Its canonical form (`Bundle::canonical_json`) is what gets
-/// hashed and signed; signing hooks in here once available.
-pub fn write_bundle(path: &std::path::Path, bundle: &Bundle) -> anyhow::Result<()> {
+/// Writes the bundle as pretty JSON to `path` and signs it with this installation's key (from
+/// `--data-dir` / `TENKEN_DATA_DIR`, created on first use): the detached CMS signature over the
+/// bundle's canonical JSON goes to `<path>.p7s`. `tenken import` and `tenken verify` read both.
+/// Returns the signer's name.
+pub fn write_bundle(ctx: &Ctx, path: &std::path::Path, bundle: &Bundle) -> anyhow::Result<String> {
     let text = serde_json::to_string_pretty(bundle)?;
-    std::fs::write(path, text).with_context(|| format!("{}", path.display()))
+    std::fs::write(path, text).with_context(|| format!("{}", path.display()))?;
+    let data = ctx.data_path();
+    let hint = tenken_core::store::Store::open_default(Some(&data))
+        .ok()
+        .and_then(|s| s.get_profile().ok().flatten())
+        .map(|p| p.name)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Tenken".to_string());
+    let signer = KeyStore::open(&data)
+        .signer(&hint)
+        .context(ctx.t("署名用の鍵を使えません", "cannot use the signing key"))?;
+    let signed = sign_bundle(bundle, signer.as_ref())?;
+    let p7s = detached_path(path);
+    std::fs::write(&p7s, &signed.signature).with_context(|| format!("{}", p7s.display()))?;
+    Ok(tenken_core::sign::common_name(signer.certificate_der()).unwrap_or_default())
 }
 
 /// Runs `tenken scan`.
@@ -103,11 +121,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
 
     print_table(ctx, &bundle);
     if let Some(path) = &args.json {
-        write_bundle(path, &bundle)?;
+        let signer = write_bundle(ctx, path, &bundle)?;
         eprintln!(
-            "{}: {}",
+            "{}: {} ({}: {signer}, {})",
             ctx.t("証跡バンドルを保存しました", "bundle written"),
-            path.display()
+            path.display(),
+            ctx.t("署名", "signed by"),
+            detached_path(path).display()
         );
     }
     Ok(0)

@@ -164,8 +164,8 @@ fn find_answer<'a>(a: &'a Assessment, item: &str, scope: Scope) -> Option<&'a An
 /// built-ins and the store's data directory.
 pub fn compare(store: &Store, fy1: u16, fy2: u16) -> Result<Comparison, CompareError> {
     let dir = store.path().parent().map(std::path::Path::to_path_buf);
-    let lists = checklist::all(dir.as_deref())
-        .map_err(|e| CompareError::NoChecklist(e.to_string()))?;
+    let lists =
+        checklist::all(dir.as_deref()).map_err(|e| CompareError::NoChecklist(e.to_string()))?;
     compare_with(store, fy1, fy2, &lists, chrono::Local::now().date_naive())
 }
 

@@ -249,8 +249,7 @@ fn list_text(l: &Option<Vec<String>>, lang: Lang) -> String {
 }
 
 fn opt_text(o: &Option<String>, lang: Lang) -> String {
-    o.clone()
-        .unwrap_or_else(|| unknown_label(lang).to_string())
+    o.clone().unwrap_or_else(|| unknown_label(lang).to_string())
 }
 
 /// Column headers of [`Ledger::table`].

@@ -200,11 +200,9 @@ impl Store {
     pub fn host_role(&self, host: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT role FROM host_roles WHERE host = ?1",
-                [host],
-                |r| r.get(0),
-            )
+            .query_row("SELECT role FROM host_roles WHERE host = ?1", [host], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -230,11 +228,11 @@ impl Store {
                 Utc::now()
             ],
         )?;
-        Ok(self.conn.query_row(
-            "SELECT id FROM devices WHERE name = ?1",
-            [&d.name],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM devices WHERE name = ?1", [&d.name], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Removes a manual device by name; returns whether one existed.
@@ -306,7 +304,15 @@ impl Store {
             "SELECT id, vendor, fiscal_year, assessment_id, status, signer, updated_at
              FROM vendor_sheets WHERE ?1 IS NULL OR fiscal_year = ?1 ORDER BY vendor, fiscal_year",
         )?;
-        let rows: Vec<(i64, String, u16, Option<i64>, String, Option<String>, DateTime<Utc>)> = st
+        let rows: Vec<(
+            i64,
+            String,
+            u16,
+            Option<i64>,
+            String,
+            Option<String>,
+            DateTime<Utc>,
+        )> = st
             .query_map([fiscal_year], |r| {
                 Ok((
                     r.get(0)?,

@@ -158,8 +158,9 @@ pub fn verify_answers(
             "format is not {SIGNED_ANSWERS_FORMAT}"
         )));
     }
-    let answers: VendorAnswers = serde_json::from_value(v.get("answers").cloned().unwrap_or_default())
-        .map_err(|e| VendorError::Malformed(e.to_string()))?;
+    let answers: VendorAnswers =
+        serde_json::from_value(v.get("answers").cloned().unwrap_or_default())
+            .map_err(|e| VendorError::Malformed(e.to_string()))?;
     let sig = v
         .get("signature")
         .and_then(serde_json::Value::as_str)

@@ -30,7 +30,9 @@ fn pem(der_bytes: &[u8]) -> String {
 pub fn add(data_dir: &Path, bytes: &[u8]) -> Result<Vec<CertInfo>, SignError> {
     let certs = load_trust_certs(bytes)?;
     if certs.is_empty() {
-        return Err(SignError::Key("証明書がありません (no certificate found)".into()));
+        return Err(SignError::Key(
+            "証明書がありません (no certificate found)".into(),
+        ));
     }
     let d = dir(data_dir);
     std::fs::create_dir_all(&d).map_err(|e| SignError::io(d.display().to_string(), e))?;
@@ -54,9 +56,10 @@ pub fn trusted(data_dir: &Path) -> Vec<Vec<u8>> {
     let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        match std::fs::read(&p).map_err(|e| e.to_string()).and_then(|b| {
-            load_trust_certs(&b).map_err(|e| e.to_string())
-        }) {
+        match std::fs::read(&p)
+            .map_err(|e| e.to_string())
+            .and_then(|b| load_trust_certs(&b).map_err(|e| e.to_string()))
+        {
             Ok(mut c) => out.append(&mut c),
             Err(e) => tracing::warn!("{}: {e}", p.display()),
         }

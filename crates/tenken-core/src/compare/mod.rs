@@ -191,7 +191,13 @@ pub fn compare_with(
     let mut changes = Vec::new();
     let mut targets = Vec::new();
     for ans in &a1.answers {
-        let mapped = mapping::map_item(c1, c2, &ans.item_id).unwrap_or_default();
+        // Only counterparts on the later assessment's sheet (R7 also maps 1-1 to the pharmacy
+        // sheet's pharmacy-1-1, which a clinic does not answer).
+        let mapped: Vec<_> = mapping::map_item(c1, c2, &ans.item_id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| i.sheets.iter().any(|s| *s == a2.sheet))
+            .collect();
         let laters: Vec<Option<&Answer>> = mapped
             .iter()
             .map(|it| find_answer(&a2, &it.id, ans.scope))

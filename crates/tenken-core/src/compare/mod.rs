@@ -196,7 +196,7 @@ pub fn compare_with(
         let mapped: Vec<_> = mapping::map_item(c1, c2, &ans.item_id)
             .unwrap_or_default()
             .into_iter()
-            .filter(|i| i.sheets.iter().any(|s| *s == a2.sheet))
+            .filter(|i| i.sheets.contains(&a2.sheet))
             .collect();
         let laters: Vec<Option<&Answer>> = mapped
             .iter()
@@ -244,7 +244,7 @@ pub fn compare_with(
     } else {
         mapping::new_items(c1, c2)
             .into_iter()
-            .filter(|i| i.sheets.iter().any(|s| *s == a2.sheet))
+            .filter(|i| i.sheets.contains(&a2.sheet))
             .map(|i| NewItem {
                 id: i.id.clone(),
                 number: i.number.clone(),

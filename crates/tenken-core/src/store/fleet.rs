@@ -142,6 +142,17 @@ pub struct VendorSheet {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Raw columns of a `vendor_sheets` row.
+type SheetRow = (
+    i64,
+    String,
+    u16,
+    Option<i64>,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+);
+
 impl Store {
     /// Records an imported bundle with the outcome of its signature check; when `supersede`,
     /// earlier bundles of the same host in the assessment are flagged superseded (kept as
@@ -304,15 +315,7 @@ impl Store {
             "SELECT id, vendor, fiscal_year, assessment_id, status, signer, updated_at
              FROM vendor_sheets WHERE ?1 IS NULL OR fiscal_year = ?1 ORDER BY vendor, fiscal_year",
         )?;
-        let rows: Vec<(
-            i64,
-            String,
-            u16,
-            Option<i64>,
-            String,
-            Option<String>,
-            DateTime<Utc>,
-        )> = st
+        let rows: Vec<SheetRow> = st
             .query_map([fiscal_year], |r| {
                 Ok((
                     r.get(0)?,

@@ -495,3 +495,91 @@ fn r6_to_r7_comparison() {
         "{text}"
     );
 }
+
+/// Synthesised one-page PDF with a classic xref table.
+fn tiny_pdf() -> Vec<u8> {
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ];
+    let mut out = String::from("%PDF-1.7\n");
+    let mut offs = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offs.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objs.len() + 1
+    ));
+    for o in offs {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objs.len() + 1
+    ));
+    out.into_bytes()
+}
+
+#[test]
+fn vendor_countersigns_a_signed_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clinic = tmp.path().join("clinic");
+    let vendor = tmp.path().join("vendor");
+    ok(&tenken(
+        &clinic,
+        &["key", "generate", "--name", "テスト診療所"],
+    ));
+    ok(&tenken(
+        &vendor,
+        &["key", "generate", "--name", "ABCシステム"],
+    ));
+    let a = tmp.path().join("a.pdf");
+    std::fs::write(&a, tiny_pdf()).unwrap();
+    let b = tmp.path().join("b.pdf");
+    let c = tmp.path().join("c.pdf");
+    ok(&tenken(
+        &clinic,
+        &[
+            "countersign",
+            a.to_str().unwrap(),
+            "--out",
+            b.to_str().unwrap(),
+        ],
+    ));
+    ok(&tenken(
+        &vendor,
+        &[
+            "countersign",
+            b.to_str().unwrap(),
+            "--out",
+            c.to_str().unwrap(),
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&ok(&tenken(
+        &vendor,
+        &["verify", "--json", c.to_str().unwrap()],
+    )))
+    .unwrap();
+    assert_eq!(v["status"], "valid", "{v}");
+    let sigs = v["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 2);
+    assert!(sigs[0]["signer"].as_str().unwrap().contains("テスト診療所"));
+    assert!(sigs[1]["signer"].as_str().unwrap().contains("ABCシステム"));
+    assert!(sigs.iter().all(|s| s["valid"] == true));
+    // Without a key there is nothing to countersign with.
+    let none = tmp.path().join("nokey");
+    let o = tenken(
+        &none,
+        &[
+            "countersign",
+            b.to_str().unwrap(),
+            "--out",
+            c.to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success());
+}

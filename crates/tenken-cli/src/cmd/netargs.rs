@@ -127,11 +127,7 @@ mod tests {
         assert!(!a.enabled());
         assert_eq!(a.rate, 50);
         let dir = tempfile::tempdir().unwrap();
-        assert!(
-            collect_with(&ctx(dir.path()), &a, None, None)
-                .unwrap()
-                .is_empty()
-        );
+        assert!(collect_with(&ctx(dir.path()), &a, None, None).unwrap().is_empty());
     }
 
     #[test]
@@ -139,9 +135,7 @@ mod tests {
         let a = parse(&["--lan", "8.8.8.0/24"]);
         assert!(a.enabled());
         let dir = tempfile::tempdir().unwrap();
-        let err = collect_with(&ctx(dir.path()), &a, None, None)
-            .unwrap_err()
-            .to_string();
+        let err = collect_with(&ctx(dir.path()), &a, None, None).unwrap_err().to_string();
         assert!(err.contains("プライベートアドレスではない"), "{err}");
         assert!(err.contains("8.8.8.1"), "{err}");
     }

@@ -73,6 +73,7 @@ fn mask(prefix: u8) -> u32 {
     }
 }
 
+
 /// True for addresses a LAN check may contact: RFC 1918 private ranges and loopback.
 /// Link-local, CGNAT (100.64/10), multicast and public addresses are refused.
 pub fn is_scannable(ip: Ipv4Addr) -> bool {

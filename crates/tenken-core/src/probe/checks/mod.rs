@@ -6,19 +6,19 @@ use super::{CaptureError, Captured, Probe, ProbeMeta};
 use crate::Text;
 use crate::evidence::{Finding, ItemRef, UnknownReason, Verdict};
 
-pub mod accounts_local;
-pub mod accounts_policy;
 pub mod antivirus;
-pub mod backup_evidence;
-pub mod disk_encryption;
 pub mod firewall;
 pub mod gateway;
+pub mod peers;
+pub mod ports;
+pub mod accounts_local;
+pub mod accounts_policy;
+pub mod backup_evidence;
+pub mod disk_encryption;
 pub mod kit;
 pub mod log_retention;
 pub mod os_patches;
 pub mod os_support;
-pub mod peers;
-pub mod ports;
 pub mod remote_rdp;
 pub mod remote_tools;
 pub mod screen_lock;
@@ -119,14 +119,7 @@ pub fn finding(
 
 /// An unknown finding with `reason`, summary = reason text + `detail`.
 pub fn unknown(meta: &ProbeMeta, reason: UnknownReason, facts: serde_json::Value) -> Finding {
-    finding(
-        meta,
-        Verdict::Unknown,
-        Some(reason),
-        reason.text(),
-        Text::default(),
-        facts,
-    )
+    finding(meta, Verdict::Unknown, Some(reason), reason.text(), Text::default(), facts)
 }
 
 /// Network class of an address.
@@ -192,13 +185,7 @@ mod tests {
         let n = ids.len();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        for id in [
-            "ports.listening",
-            "net.peers",
-            "firewall.host",
-            "antivirus.status",
-            "net.gateway",
-        ] {
+        for id in ["ports.listening", "net.peers", "firewall.host", "antivirus.status", "net.gateway"] {
             assert!(by_id(id).is_some(), "{id} not registered");
         }
     }
@@ -206,16 +193,10 @@ mod tests {
     #[test]
     fn address_classes() {
         assert_eq!(classify("127.0.0.1".parse().unwrap()), AddrClass::Loopback);
-        assert_eq!(
-            classify("::ffff:10.1.2.3".parse().unwrap()),
-            AddrClass::Private
-        );
+        assert_eq!(classify("::ffff:10.1.2.3".parse().unwrap()), AddrClass::Private);
         assert_eq!(classify("100.100.1.1".parse().unwrap()), AddrClass::Private);
         assert_eq!(classify("8.8.8.8".parse().unwrap()), AddrClass::Public);
         assert_eq!(classify("::".parse().unwrap()), AddrClass::Unspecified);
-        assert_eq!(
-            parse_ip("127.0.0.53%lo"),
-            Some("127.0.0.53".parse().unwrap())
-        );
+        assert_eq!(parse_ip("127.0.0.53%lo"), Some("127.0.0.53".parse().unwrap()));
     }
 }

@@ -174,6 +174,9 @@ fn three_signed_bundles_make_one_ledger() {
     let en = ok(&tenken(&data, &["--lang", "en", "ledger", "--csv"]));
     assert!(en.contains("kind,name,role,OS"), "{en}");
 
+    let hist = ok(&tenken(&data, &["history"]));
+    assert!(hist.contains("点検したPC 3（署名確認済み 3）"), "{hist}");
+
     ok(&tenken(&data, &["ledger", "remove-device", "VPNルータ"]));
     assert!(ledger_json(&data)["devices"].as_array().unwrap().is_empty());
 }
@@ -408,6 +411,28 @@ fn vendor_answers_signed_with_pkcs12() {
             .any(|a| a["item_id"] == "vendor-2-1" && a["value"] == "no"),
         "{shown}"
     );
+
+    // A hand-entered change is not covered by the vendor's signature.
+    ok(&tenken(
+        &clinic,
+        &[
+            "vendor",
+            "answer",
+            "ABCシステム",
+            "vendor-1-1",
+            "--value",
+            "na",
+        ],
+    ));
+    let st: serde_json::Value =
+        serde_json::from_str(&ok(&tenken(&clinic, &["vendor", "status", "--json"]))).unwrap();
+    let abc = st
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["vendor"] == "ABCシステム")
+        .unwrap();
+    assert_eq!(abc["status"], "answered");
 }
 
 #[test]

@@ -210,19 +210,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 note,
             )?;
             store.set_answer(aid, &cl, ans)?;
-            let signed = store
+            // A hand-entered answer is not covered by any vendor signature: the sheet is
+            // "answered" from now on, even if it was imported signed before.
+            let was_signed = store
                 .vendor_sheets(Some(fy))?
                 .iter()
                 .any(|s| s.vendor == vendor && s.status == VendorStatus::Signed);
-            if !signed {
-                store.set_vendor_sheet(
-                    &vendor,
-                    fy,
-                    Some(aid),
-                    VendorStatus::Answered,
-                    None,
-                    None,
-                )?;
+            store.set_vendor_sheet(&vendor, fy, Some(aid), VendorStatus::Answered, None, None)?;
+            if was_signed {
+                eprintln!(
+                    "{}",
+                    ctx.t(
+                        "注意: 手入力の回答は事業者の署名の対象外のため、状態を「回答あり」に戻しました",
+                        "note: a hand-entered answer is not covered by the vendor's signature; status is now answered"
+                    )
+                );
             }
             println!("{vendor} {item}: {value}");
             Ok(0)

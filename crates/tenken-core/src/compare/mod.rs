@@ -300,3 +300,128 @@ pub fn compare_with(
         findings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::store::{BundleTrust, NewAssessment};
+
+    fn answer(item: &str, scope: Scope, value: AnswerValue, target: Option<&str>) -> Answer {
+        Answer {
+            item_id: item.into(),
+            scope,
+            value,
+            checked_on: None,
+            target_date: target.map(|t| t.parse().unwrap()),
+            note: String::new(),
+            responsible: String::new(),
+            attachments: Vec::new(),
+            updated_at: None,
+        }
+    }
+
+    /// Synthesised bundle of host `host` with one firewall finding.
+    fn bundle(host: &str, verdict: &str) -> String {
+        serde_json::json!({"format": "tenken-bundle/1",
+            "host": {"hostname": host, "os_family": "windows", "os_name": "Windows 11 Pro",
+                     "os_version": "23H2", "ips": [], "macs": [], "user": "", "elevated": true,
+                     "tool_version": "0.1.0"},
+            "started_at": "2025-06-01T00:00:00Z", "ended_at": "2025-06-01T00:01:00Z",
+            "findings": [{"probe_id": "firewall.host", "title": {"ja": "", "en": ""},
+                "verdict": verdict, "summary": {"ja": "", "en": ""},
+                "action": {"ja": "", "en": ""}, "facts": {}, "checklist_refs": [],
+                "evidence": []}]})
+        .to_string()
+    }
+
+    #[test]
+    fn r6_to_r7_changes_targets_new_items_and_hosts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.sqlite3")).unwrap();
+        let lists = checklist::builtin().unwrap();
+        let r6 = lists.iter().find(|c| c.id == "mhlw-r6").unwrap();
+        let r7 = lists.iter().find(|c| c.id == "mhlw-r7").unwrap();
+        let mk = |store: &mut Store, c: &Checklist, fy| {
+            store
+                .create_assessment(
+                    c,
+                    &NewAssessment {
+                        fiscal_year: fy,
+                        checklist_id: c.id.clone(),
+                        sheet: "clinic".into(),
+                        profile: Default::default(),
+                        assessor: Default::default(),
+                    },
+                )
+                .unwrap()
+        };
+        let a1 = mk(&mut store, r6, 2024);
+        let a2 = mk(&mut store, r7, 2025);
+        // R6 2-6 (server) became R7 2-11: はい → いいえ is a regression on the mapped item.
+        store
+            .set_answer(a1, r6, answer("2-6", Scope::Server, AnswerValue::Yes, None))
+            .unwrap();
+        store
+            .set_answer(
+                a2,
+                r7,
+                answer("2-11", Scope::Server, AnswerValue::No, Some("2026-03-31")),
+            )
+            .unwrap();
+        // 1-1: いいえ with a passed 目標日, still unanswered → overdue.
+        store
+            .set_answer(
+                a1,
+                r6,
+                answer("1-1", Scope::General, AnswerValue::No, Some("2025-03-31")),
+            )
+            .unwrap();
+        // 0: いいえ with a future 目標日 → pending.
+        store
+            .set_answer(
+                a1,
+                r6,
+                answer("0", Scope::General, AnswerValue::No, Some("2099-03-31")),
+            )
+            .unwrap();
+        for (aid, v) in [(a1, "pass"), (a2, "fail")] {
+            store
+                .add_bundle_checked(
+                    Some(aid),
+                    "UKETSUKE",
+                    &bundle("UKETSUKE", v),
+                    None,
+                    true,
+                    BundleTrust::Verified,
+                    None,
+                )
+                .unwrap();
+        }
+        let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let c = compare_with(&store, 2024, 2025, &lists, today).unwrap();
+
+        let reg = c.changes.iter().find(|x| x.item_before == "2-6").unwrap();
+        assert_eq!(reg.item_after, "2-11");
+        assert_eq!(reg.direction, Direction::Regressed);
+        let t = |item: &str| c.targets.iter().find(|t| t.item == item).unwrap().state;
+        assert_eq!(t("1-1"), TargetState::Overdue);
+        assert_eq!(t("0"), TargetState::Pending);
+        let new: Vec<&str> = c.new_items.iter().map(|i| i.id.as_str()).collect();
+        assert!(new.contains(&"2-7") && !new.contains(&"2-11"), "{new:?}");
+        assert_eq!(
+            c.findings,
+            vec![FindingChange {
+                host: "UKETSUKE".into(),
+                probe_id: "firewall.host".into(),
+                before: Verdict::Pass,
+                after: Verdict::Fail,
+            }]
+        );
+        assert!(matches!(
+            compare_with(&store, 2024, 2023, &lists, today),
+            Err(CompareError::NoAssessment(2023))
+        ));
+    }
+}

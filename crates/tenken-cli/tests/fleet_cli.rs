@@ -122,6 +122,18 @@ fn three_signed_bundles_make_one_ledger() {
     assert_eq!(l["hosts"].as_array().unwrap().len(), 3, "{l}");
     let win = host(&l, "SYNTH-WINDOWS");
     assert_eq!(win["os"], "Windows 11 Pro");
+    // IPs and MACs come from the net.gateway interfaces when the host facts have none.
+    assert_eq!(
+        win["ips"],
+        serde_json::json!(["192.168.1.34", "192.168.10.21"])
+    );
+    assert!(
+        win["macs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "3C-52-82-11-22-33")
+    );
     assert_eq!(win["trust"], "verified");
     assert_eq!(win["antivirus"]["verdict"], "pass");
     assert_eq!(win["firewall"]["verdict"], "pass");

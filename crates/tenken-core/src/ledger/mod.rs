@@ -166,6 +166,35 @@ fn remote_tools(b: &Bundle) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// IPv4 addresses (without prefix length) or MACs of the non-virtual interfaces seen by
+/// `net.gateway`, used when the host facts carry none.
+fn gateway_list(b: &Bundle, key: &str) -> Vec<String> {
+    let Some(ifs) = finding(b, "net.gateway")
+        .and_then(|f| f.facts.get("interfaces"))
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in ifs {
+        if i.get("virtual_if").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        match i.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => out.push(s.clone()),
+            Some(Value::Array(a)) => out.extend(
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| s.split('/').next().unwrap_or(s).to_string()),
+            ),
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Builds the ledger row of one bundle (role left empty).
 pub fn host_row(b: &Bundle) -> HostRow {
     let support = facts(b, "os.support");
@@ -186,8 +215,16 @@ pub fn host_row(b: &Bundle) -> HostRow {
         role: None,
         os: b.host.os_name.clone(),
         os_build,
-        ips: b.host.ips.clone(),
-        macs: b.host.macs.clone(),
+        ips: if b.host.ips.is_empty() {
+            gateway_list(b, "ipv4")
+        } else {
+            b.host.ips.clone()
+        },
+        macs: if b.host.macs.is_empty() {
+            gateway_list(b, "mac")
+        } else {
+            b.host.macs.clone()
+        },
         last_patch,
         end_of_support: support.and_then(|f| str_of(f.get("end_of_support"))),
         antivirus: cell(b, "antivirus.status"),

@@ -51,6 +51,8 @@ enum Command {
     History(cmd::history::Args),
     /// 年度の比較 (compare two fiscal years)
     Compare(cmd::compare::Args),
+    /// 事業者が報告書PDFに副署名する (vendor countersigns a report PDF)
+    Countersign(cmd::countersign::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Vendor(a) => cmd::vendor::run(&ctx, a),
         Command::History(a) => cmd::history::run(&ctx, a),
         Command::Compare(a) => cmd::compare::run(&ctx, a),
+        Command::Countersign(a) => cmd::countersign::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

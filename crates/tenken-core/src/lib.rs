@@ -6,13 +6,16 @@
 
 pub mod assessment;
 pub mod checklist;
+pub mod compare;
 pub mod evidence;
 pub mod i18n;
+pub mod ledger;
 pub mod net;
 pub mod probe;
 pub mod report;
 pub mod sign;
 pub mod store;
+pub mod vendor;
 pub mod workflow;
 
 pub use i18n::{Lang, Text};

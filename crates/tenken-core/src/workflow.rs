@@ -15,7 +15,7 @@ use crate::sign::SignError;
 use crate::sign::bundle::{SignedBundle, sign_bundle};
 use crate::sign::keystore::KeyStore;
 use crate::sign::pades::{SignOptions, sign_pdf};
-use crate::store::{NewAssessment, Store, StoreError};
+use crate::store::{BundleTrust, NewAssessment, Store, StoreError};
 
 /// Errors of the workflow (each names the step that failed).
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +80,10 @@ pub fn ensure_assessment(
     Ok(store.get_assessment(id)?)
 }
 
-/// Signs `bundle` with this installation's key and keeps it with the assessment, replacing
-/// the earlier bundle of the same host (which stays in the history as superseded).
+/// Signs `bundle` with this installation's key and keeps it with the assessment (as verified,
+/// since this installation signed it), replacing the earlier bundle of the same host (which stays
+/// in the history as superseded). Stored like an imported bundle: the bundle JSON plus the
+/// detached CMS signature over its canonical form.
 pub fn keep_signed_bundle(
     store: &mut Store,
     keys: &KeyStore,
@@ -91,13 +93,16 @@ pub fn keep_signed_bundle(
 ) -> Result<SignedBundle, WorkflowError> {
     let signer = keys.signer(subject_hint)?;
     let signed = sign_bundle(bundle, signer.as_ref())?;
-    let json = String::from_utf8_lossy(&signed.to_json()?).into_owned();
-    store.add_bundle(
+    let json = serde_json::to_string(bundle).map_err(ReportError::Json)?;
+    let subject = keys.info()?.cert.subject;
+    store.add_bundle_checked(
         Some(assessment_id),
         &bundle.host.hostname,
         &json,
         Some(&signed.signature),
         true,
+        BundleTrust::Verified,
+        Some(&subject),
     )?;
     Ok(signed)
 }
@@ -113,11 +118,8 @@ pub fn current_bundles(
             continue;
         }
         let bytes = stored.bundle_json.into_bytes();
-        let bundle = match SignedBundle::from_json(&bytes) {
-            Ok(signed) => signed.bundle,
-            Err(_) => Bundle::from_json(&bytes)
-                .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?,
-        };
+        let bundle = Bundle::from_json(&bytes)
+            .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?;
         out.push((bundle, bytes));
     }
     Ok(out)

@@ -1,7 +1,8 @@
-//! `tenken history`: assessments per fiscal year with their answer counts.
+//! `tenken history`: assessments per fiscal year with their answer counts, the PCs whose
+//! evidence they hold and, for vendor sheets, the vendor and its status.
 
 use tenken_core::report::xlsx::fiscal_year_label;
-use tenken_core::store::Store;
+use tenken_core::store::{BundleTrust, Store};
 
 use crate::ctx::Ctx;
 
@@ -31,6 +32,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
         return Ok(0);
     }
+    let vendor_sheets = store.vendor_sheets(None)?;
     let mut last_year = None;
     for h in &history {
         if last_year != Some(h.fiscal_year) {
@@ -56,6 +58,35 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 .with_timezone(&chrono::Local)
                 .format("%Y-%m-%d %H:%M")
         );
+        // Issue 8: hosts whose evidence is in this assessment, and the vendor sheet state.
+        let current: Vec<_> = store
+            .bundles(Some(h.id))?
+            .into_iter()
+            .filter(|b| !b.superseded)
+            .collect();
+        if !current.is_empty() {
+            let verified = current
+                .iter()
+                .filter(|b| b.verification == BundleTrust::Verified)
+                .count();
+            println!(
+                "      {} {}（{} {}）",
+                ctx.t("点検したPC", "hosts scanned"),
+                current.len(),
+                BundleTrust::Verified.label(ctx.lang),
+                verified
+            );
+        }
+        if h.sheet == "vendor" {
+            if let Some(v) = vendor_sheets.iter().find(|v| v.assessment_id == Some(h.id)) {
+                println!(
+                    "      {}: {} — {}",
+                    ctx.t("事業者", "vendor"),
+                    v.vendor,
+                    v.status.label(ctx.lang)
+                );
+            }
+        }
     }
     Ok(0)
 }

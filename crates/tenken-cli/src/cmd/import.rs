@@ -1,12 +1,75 @@
-//! `tenken import`.
+//! `tenken import`: adds evidence bundles from other PCs to the current assessment after
+//! verifying their signatures (this installation's own key or `tenken key trust`).
+
+use std::path::PathBuf;
+
+use tenken_core::ledger::import::import_file;
+use tenken_core::store::{BundleTrust, Store};
+use tenken_core::vendor::trust;
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken import`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// 証跡ファイル（tenken scan --json で作成）/ bundle files written by `tenken scan --json`
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// 取り込む点検ID (assessment id; default: this fiscal year's clinic assessment)
+    #[arg(long)]
+    assessment: Option<i64>,
+    /// 署名のない・信頼されていない証跡も取り込む（報告書に「署名未確認」と表示）/ accept unsigned or
+    /// untrusted bundles, marked as unverified (tampered bundles are always refused)
+    #[arg(long)]
+    accept_unverified: bool,
+}
+
+/// The clinic assessment to work on: the given id, this fiscal year's, or the latest.
+pub fn clinic_assessment(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<i64> {
+    if let Some(id) = id {
+        return Ok(store.get_assessment(id)?.id);
+    }
+    let fy = tenken_core::assessment::fiscal_year_of(chrono::Local::now().date_naive());
+    if let Some(a) = tenken_core::compare::year_assessment(store, fy)? {
+        return Ok(a.id);
+    }
+    Ok(super::assessment::resolve(ctx, store, None)?.id)
+}
 
 /// Runs `tenken import`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken import: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    let aid = clinic_assessment(ctx, &store, args.assessment)?;
+    let anchors = trust::anchors(&ctx.data_path());
+    let mut failed = 0u8;
+    for f in &args.files {
+        match import_file(&mut store, aid, f, &anchors, args.accept_unverified) {
+            Ok(i) => {
+                let trust = match i.trust {
+                    BundleTrust::Verified => format!(
+                        "{} ({})",
+                        i.trust.label(ctx.lang),
+                        i.signer.clone().unwrap_or_default()
+                    ),
+                    _ => i.trust.label(ctx.lang).to_string(),
+                };
+                println!(
+                    "{}: {} → {} {aid} [{trust}]{}",
+                    ctx.t("取り込みました", "imported"),
+                    i.host,
+                    ctx.t("点検", "assessment"),
+                    if i.replaced > 0 {
+                        ctx.t("（前回の証跡を置き換え）", " (replaces the earlier bundle)")
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", ctx.t("取り込めません", "refused"));
+                failed = 1;
+            }
+        }
+    }
+    Ok(failed)
 }

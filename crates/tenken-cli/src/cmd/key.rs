@@ -41,6 +41,17 @@ enum KeyCommand {
     },
     /// 証明書を PEM で出力する（verify --trust 用）(print the certificate as PEM)
     Cert,
+    /// 他のPC・事業者の証明書を信頼済みに登録する (trust another installation's or vendor's certificate)
+    Trust {
+        /// 証明書ファイル（PEM または DER）/ certificate file (PEM or DER)
+        file: PathBuf,
+    },
+    /// 信頼済みの証明書の一覧 (list trusted certificates)
+    Trusted {
+        /// JSON で出力 / print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The data directory: `--data-dir` or the OS default.
@@ -154,6 +165,38 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
         KeyCommand::Cert => {
             print!("{}", store.certificate_pem()?);
+            Ok(0)
+        }
+        KeyCommand::Trust { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
+            let added = tenken_core::vendor::trust::add(&data_dir(ctx)?, &bytes)?;
+            for c in added {
+                println!(
+                    "{}: {} ({})",
+                    ctx.t("信頼済みに登録しました", "now trusted"),
+                    c.subject,
+                    c.fingerprint_sha256
+                );
+            }
+            Ok(0)
+        }
+        KeyCommand::Trusted { json } => {
+            let list = tenken_core::vendor::trust::list(&data_dir(ctx)?);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                println!(
+                    "{}",
+                    ctx.t("信頼済みの証明書はありません", "no trusted certificates")
+                );
+            } else {
+                for c in list {
+                    println!(
+                        "{}  {}  ({} – {})",
+                        c.fingerprint_sha256, c.subject, c.not_before, c.not_after
+                    );
+                }
+            }
             Ok(0)
         }
     }

@@ -4,6 +4,7 @@ pub mod assessment;
 pub mod checklist;
 pub mod checklist_source;
 pub mod compare;
+pub mod countersign;
 pub mod history;
 pub mod import;
 pub mod key;

@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use tenken_core::evidence::Bundle;
 use tenken_core::report;
-use tenken_core::sign::bundle::SignedBundle;
 use tenken_core::sign::keystore::KeyStore;
 use tenken_core::store::{NewAssessment, Store};
 use tenken_core::workflow;
@@ -23,7 +21,8 @@ pub struct Args {
     /// 点検ID（省略時は今年度の点検） / assessment id (default: this fiscal year's)
     #[arg(long)]
     pub assessment: Option<i64>,
-    /// 他のPCの証跡バンドルも含める（複数可） / also include these bundle files (repeatable)
+    /// 他のPCの署名付き証跡バンドルを取り込んで含める（複数可） / import and include these signed
+    /// bundle files (repeatable; verified like `tenken import`)
     #[arg(long = "bundle", value_name = "FILE")]
     pub bundles: Vec<PathBuf>,
     /// 回答ファイル（TOML/JSON）を先に保存する / save the answers in this file first
@@ -95,23 +94,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         store.set_answers(assessment.id, &checklist, &answers)?;
     }
 
-    // 3. Extra bundle files: read them all before keeping any.
-    let mut extra = Vec::new();
-    for path in &args.bundles {
-        let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
-        let bundle = match SignedBundle::from_json(&bytes) {
-            Ok(signed) => signed.bundle,
-            Err(_) => Bundle::from_json(&bytes).with_context(|| {
-                format!(
-                    "{}: {}",
-                    path.display(),
-                    ctx.t("証跡バンドルではありません", "not a Tenken bundle")
-                )
-            })?,
-        };
-        extra.push(bundle);
-    }
-
     // 4. This PC, signed and kept with the assessment.
     let subject = if assessment.profile.name.is_empty() {
         "Tenken".to_string()
@@ -129,8 +111,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         let bundle = super::scan::local_bundle(ctx)?;
         workflow::keep_signed_bundle(&mut store, &keys, assessment.id, &bundle, &subject)?;
     }
-    for bundle in &extra {
-        workflow::keep_signed_bundle(&mut store, &keys, assessment.id, bundle, &subject)?;
+    // Other PCs' bundles: imported like `tenken import` (signature verified against this
+    // installation's key and the trusted certificates; anything else is refused).
+    let anchors = tenken_core::vendor::trust::anchors(&data_dir);
+    for path in &args.bundles {
+        let imported =
+            tenken_core::ledger::import::import_file(&mut store, assessment.id, path, &anchors, false)
+                .with_context(|| path.display().to_string())?;
+        eprintln!(
+            "{} {} ({})",
+            ctx.t("取り込みました:", "imported:"),
+            path.display(),
+            imported.host
+        );
     }
 
     // 5. The signed report, then the XLSX.

@@ -9,6 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tenken_core::evidence::Bundle;
 use tenken_core::probe::checks;
 use tenken_core::probe::runner::{self, EventSink, Mode, ProbeEvent, ScanOptions};
+use tenken_core::sign::bundle::{detached_path, sign_bundle};
+use tenken_core::sign::keystore::KeyStore;
 
 use crate::ctx::Ctx;
 
@@ -42,11 +44,39 @@ pub struct Args {
     pub net: super::netargs::NetArgs,
 }
 
-/// Writes the bundle as pretty JSON. Its canonical form (`Bundle::canonical_json`) is what gets
-/// hashed and signed; signing hooks in here once available.
-pub fn write_bundle(path: &std::path::Path, bundle: &Bundle) -> anyhow::Result<()> {
+/// Writes the bundle as pretty JSON to `path` and signs it with this installation's key (from
+/// `--data-dir` / `TENKEN_DATA_DIR`, created on first use): the detached CMS signature over the
+/// bundle's canonical JSON goes to `<path>.p7s`. `tenken import` and `tenken verify` read both.
+/// Returns the signer's name, or the reason signing failed (the bundle is written anyway, and
+/// `tenken import` will refuse it unless `--accept-unverified`).
+pub fn write_bundle(
+    ctx: &Ctx,
+    path: &std::path::Path,
+    bundle: &Bundle,
+) -> anyhow::Result<Result<String, String>> {
     let text = serde_json::to_string_pretty(bundle)?;
-    std::fs::write(path, text).with_context(|| format!("{}", path.display()))
+    std::fs::write(path, text).with_context(|| format!("{}", path.display()))?;
+    let p7s = detached_path(path);
+    // A stale signature from an earlier scan must not sit next to the new bundle.
+    let _ = std::fs::remove_file(&p7s);
+    let data = ctx.data_path();
+    let hint = tenken_core::store::Store::open_default(Some(&data))
+        .ok()
+        .and_then(|s| s.get_profile().ok().flatten())
+        .map(|p| p.name)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Tenken".to_string());
+    let signed = KeyStore::open(&data).signer(&hint).and_then(|signer| {
+        let name = tenken_core::sign::common_name(signer.certificate_der()).unwrap_or_default();
+        sign_bundle(bundle, signer.as_ref()).map(|s| (s, name))
+    });
+    match signed {
+        Ok((s, name)) => {
+            std::fs::write(&p7s, &s.signature).with_context(|| format!("{}", p7s.display()))?;
+            Ok(Ok(name))
+        }
+        Err(e) => Ok(Err(e.to_string())),
+    }
 }
 
 /// Runs `tenken scan`.
@@ -54,12 +84,27 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let bundle = collect(ctx, &args)?;
     print_table(ctx, &bundle);
     if let Some(path) = &args.json {
-        write_bundle(path, &bundle)?;
-        eprintln!(
-            "{}: {}",
-            ctx.t("証跡バンドルを保存しました", "bundle written"),
-            path.display()
-        );
+        match write_bundle(ctx, path, &bundle)? {
+            Ok(signer) => eprintln!(
+                "{}: {} ({}: {signer}, {})",
+                ctx.t("証跡バンドルを保存しました", "bundle written"),
+                path.display(),
+                ctx.t("署名", "signed by"),
+                detached_path(path).display()
+            ),
+            Err(why) => eprintln!(
+                "{}: {}\n{}: {why}",
+                ctx.t(
+                    "証跡バンドルを保存しました（署名なし）",
+                    "bundle written UNSIGNED"
+                ),
+                path.display(),
+                ctx.t(
+                    "署名できませんでした（--data-dir に書き込める場所を指定してください）",
+                    "could not sign (give a writable --data-dir)"
+                )
+            ),
+        }
     }
     Ok(0)
 }

@@ -1,12 +1,368 @@
-//! `tenken vendor`.
+//! `tenken vendor`: 事業者確認用 sheets per vendor — answers entered from the returned paper,
+//! or a request file answered and signed by the vendor in their own Tenken, verified on import.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use tenken_core::assessment::{Answer, AnswerValue, Assessor, fiscal_year_of};
+use tenken_core::checklist::Checklist;
+use tenken_core::sign::keystore::KeyStore;
+use tenken_core::store::{NewAssessment, Store, VendorStatus};
+use tenken_core::vendor::{self, Request, VendorAnswers, trust};
 
 use crate::ctx::Ctx;
 
 /// Arguments of `tenken vendor`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// 紙で返ってきた回答を入力する (enter a vendor's answer from the returned paper)
+    Answer {
+        /// 事業者名 / vendor name
+        vendor: String,
+        /// 項目ID / item id
+        item: String,
+        /// 回答 / answer: yes, no, na (はい, いいえ, 該当なし)
+        #[arg(long)]
+        value: String,
+        /// 対象 / scope row (default: the item's first)
+        #[arg(long)]
+        scope: Option<String>,
+        /// 目標日 (YYYY-MM-DD, いいえ の場合は必須) / target date, required for no
+        #[arg(long)]
+        target_date: Option<String>,
+        /// 備考 / note
+        #[arg(long, default_value = "")]
+        note: String,
+        /// 年度 / fiscal year (default: this one)
+        #[arg(long)]
+        year: Option<u16>,
+    },
+    /// 事業者に渡す回答依頼ファイルを作る (write the request file for a vendor)
+    ExportRequest {
+        /// 事業者名 / vendor name
+        vendor: String,
+        /// 出力先 / output file
+        #[arg(long)]
+        out: PathBuf,
+        /// 年度 / fiscal year (default: this one)
+        #[arg(long)]
+        year: Option<u16>,
+    },
+    /// 【事業者用】依頼に回答し、自社の証明書で署名する (vendor mode: answer a request and sign)
+    SignAnswers {
+        /// 回答依頼ファイル / request file
+        request: PathBuf,
+        /// 回答 ITEM=VALUE（複数可）/ answers ITEM=yes|no|na (repeatable)
+        #[arg(long = "set", value_name = "ITEM=VALUE")]
+        set: Vec<String>,
+        /// いいえ の目標日 ITEM=YYYY-MM-DD（複数可）/ target dates for no answers
+        #[arg(long = "target", value_name = "ITEM=DATE")]
+        target: Vec<String>,
+        /// 出力先 / output file
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 事業者の署名付き回答を検証して取り込む (verify and import signed vendor answers)
+    Import {
+        /// 署名付き回答ファイル / signed answers file
+        file: PathBuf,
+        /// 信頼されていない署名でも取り込む（「回答あり」扱い）/ accept an untrusted signer
+        #[arg(long)]
+        accept_unverified: bool,
+    },
+    /// 事業者ごとの状況 (status per vendor)
+    Status {
+        /// JSONで出力 (print JSON)
+        #[arg(long)]
+        json: bool,
+        /// 年度 / fiscal year (default: all)
+        #[arg(long)]
+        year: Option<u16>,
+    },
+}
+
+fn this_year() -> u16 {
+    fiscal_year_of(chrono::Local::now().date_naive())
+}
+
+/// The checklist of the year's clinic assessment (or the newest built-in with a vendor sheet).
+fn year_checklist(ctx: &Ctx, store: &Store, fy: u16) -> anyhow::Result<Checklist> {
+    if let Some(a) = tenken_core::compare::year_assessment(store, fy)? {
+        return super::checklist_source::find(ctx, &a.checklist_id);
+    }
+    let lists = tenken_core::checklist::all(Some(&ctx.data_path()))?;
+    lists
+        .into_iter()
+        .filter(|c| c.sheets.iter().any(|s| s.id == "vendor"))
+        .max_by_key(|c| c.fiscal_year)
+        .context("no checklist with a vendor sheet")
+}
+
+/// The vendor's assessment (sheet `vendor`) of the year, created on first use.
+fn vendor_assessment(
+    ctx: &Ctx,
+    store: &mut Store,
+    vendor: &str,
+    fy: u16,
+    checklist: &Checklist,
+) -> anyhow::Result<i64> {
+    if let Some(id) = store
+        .vendor_sheets(Some(fy))?
+        .into_iter()
+        .find(|s| s.vendor == vendor)
+        .and_then(|s| s.assessment_id)
+    {
+        return Ok(id);
+    }
+    let profile = store.get_profile()?.unwrap_or_default();
+    if !profile.vendors.is_empty() && !profile.vendors.iter().any(|v| v.name == vendor) {
+        eprintln!(
+            "{}: {vendor}",
+            ctx.t(
+                "注意: 医療機関情報の事業者一覧にない名前です",
+                "note: not in the clinic profile's vendor list"
+            )
+        );
+    }
+    let id = store.create_assessment(
+        checklist,
+        &NewAssessment {
+            fiscal_year: fy,
+            checklist_id: checklist.id.clone(),
+            sheet: "vendor".into(),
+            profile,
+            assessor: Assessor {
+                name: String::new(),
+                company: Some(vendor.to_string()),
+            },
+        },
+    )?;
+    store.set_vendor_sheet(vendor, fy, Some(id), VendorStatus::Requested, None, None)?;
+    Ok(id)
+}
+
+fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .with_context(|| format!("'{s}': YYYY-MM-DD で指定してください (date as YYYY-MM-DD)"))
+}
+
+fn answer_for(
+    checklist: &Checklist,
+    item: &str,
+    value: AnswerValue,
+    scope: Option<&str>,
+    target: Option<NaiveDate>,
+    note: String,
+) -> anyhow::Result<Answer> {
+    let it = checklist
+        .item(item)
+        .with_context(|| format!("項目 {item} はありません (no such item)"))?;
+    let scope = match scope {
+        Some(s) => super::assessment::parse_scope(s)?,
+        None => *it
+            .answer_scopes()
+            .first()
+            .context("item without scope rows")?,
+    };
+    Ok(Answer {
+        item_id: item.to_string(),
+        scope,
+        value,
+        checked_on: Some(chrono::Local::now().date_naive()),
+        target_date: target,
+        note,
+        responsible: String::new(),
+        attachments: Vec::new(),
+        updated_at: None,
+    })
+}
 
 /// Runs `tenken vendor`.
-pub fn run(_ctx: &Ctx, _args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("tenken vendor: not implemented yet")
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    match args.command {
+        Sub::Answer {
+            vendor,
+            item,
+            value,
+            scope,
+            target_date,
+            note,
+            year,
+        } => {
+            let fy = year.unwrap_or_else(this_year);
+            let cl = year_checklist(ctx, &store, fy)?;
+            let aid = vendor_assessment(ctx, &mut store, &vendor, fy, &cl)?;
+            let target = target_date.as_deref().map(parse_date).transpose()?;
+            let ans = answer_for(
+                &cl,
+                &item,
+                super::assessment::parse_value(&value)?,
+                scope.as_deref(),
+                target,
+                note,
+            )?;
+            store.set_answer(aid, &cl, ans)?;
+            // A hand-entered answer is not covered by any vendor signature: the sheet is
+            // "answered" from now on, even if it was imported signed before.
+            let was_signed = store
+                .vendor_sheets(Some(fy))?
+                .iter()
+                .any(|s| s.vendor == vendor && s.status == VendorStatus::Signed);
+            store.set_vendor_sheet(&vendor, fy, Some(aid), VendorStatus::Answered, None, None)?;
+            if was_signed {
+                eprintln!(
+                    "{}",
+                    ctx.t(
+                        "注意: 手入力の回答は事業者の署名の対象外のため、状態を「回答あり」に戻しました",
+                        "note: a hand-entered answer is not covered by the vendor's signature; status is now answered"
+                    )
+                );
+            }
+            println!("{vendor} {item}: {value}");
+            Ok(0)
+        }
+        Sub::ExportRequest { vendor, out, year } => {
+            let fy = year.unwrap_or_else(this_year);
+            let cl = year_checklist(ctx, &store, fy)?;
+            let aid = vendor_assessment(ctx, &mut store, &vendor, fy, &cl)?;
+            let clinic = store.get_profile()?.map(|p| p.name).unwrap_or_default();
+            let req = vendor::request(&cl, &clinic, &vendor, fy);
+            std::fs::write(&out, serde_json::to_vec_pretty(&req)?)
+                .with_context(|| out.display().to_string())?;
+            let _ = aid;
+            println!(
+                "{}: {} ({} {})",
+                ctx.t("回答依頼を書き出しました", "request written"),
+                out.display(),
+                req.items.len(),
+                ctx.t("項目", "items")
+            );
+            Ok(0)
+        }
+        Sub::SignAnswers {
+            request,
+            set,
+            target,
+            out,
+        } => {
+            let bytes = std::fs::read(&request).with_context(|| request.display().to_string())?;
+            let req: Request = serde_json::from_slice(&bytes).with_context(|| {
+                format!("{}: 回答依頼ファイルではありません", request.display())
+            })?;
+            if req.format != vendor::REQUEST_FORMAT {
+                bail!("{}: not a {}", request.display(), vendor::REQUEST_FORMAT);
+            }
+            let cl = super::checklist_source::find(ctx, &req.checklist_id)?;
+            let mut targets = std::collections::HashMap::new();
+            for t in &target {
+                let (k, v) = t.split_once('=').context("--target ITEM=YYYY-MM-DD")?;
+                targets.insert(k.to_string(), parse_date(v)?);
+            }
+            let mut answers = Vec::new();
+            for s in &set {
+                let (k, v) = s.split_once('=').context("--set ITEM=VALUE")?;
+                if !req.items.iter().any(|i| i.id == k) {
+                    bail!("項目 {k} は依頼にありません (item not in the request)");
+                }
+                let a = answer_for(
+                    &cl,
+                    k,
+                    super::assessment::parse_value(v)?,
+                    None,
+                    targets.get(k).copied(),
+                    String::new(),
+                )?;
+                a.validate()?;
+                answers.push(a);
+            }
+            let va = VendorAnswers {
+                clinic: req.clinic,
+                vendor: req.vendor,
+                fiscal_year: req.fiscal_year,
+                checklist_id: req.checklist_id,
+                answers,
+            };
+            let signer = KeyStore::open(&ctx.data_path()).load().context(ctx.t(
+                "署名用の鍵がありません（tenken key import で自社の証明書を取り込んでください）",
+                "no signing key (import your company certificate with tenken key import)",
+            ))?;
+            let env = vendor::sign_answers(&va, &signer)?;
+            std::fs::write(&out, env).with_context(|| out.display().to_string())?;
+            println!(
+                "{}: {}",
+                ctx.t("署名付き回答を書き出しました", "signed answers written"),
+                out.display()
+            );
+            Ok(0)
+        }
+        Sub::Import {
+            file,
+            accept_unverified,
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
+            let anchors = trust::anchors(&ctx.data_path());
+            let (v, trusted) = vendor::verify_answers(&bytes, &anchors, accept_unverified)?;
+            let cl = super::checklist_source::find(ctx, &v.answers.checklist_id)?;
+            let fy = v.answers.fiscal_year;
+            let aid = vendor_assessment(ctx, &mut store, &v.answers.vendor, fy, &cl)?;
+            store.set_answers(aid, &cl, &v.answers.answers)?;
+            let status = if trusted {
+                VendorStatus::Signed
+            } else {
+                VendorStatus::Answered
+            };
+            store.set_vendor_sheet(
+                &v.answers.vendor,
+                fy,
+                Some(aid),
+                status,
+                Some(&v.signer),
+                Some(&v.signature),
+            )?;
+            println!(
+                "{}: {} ({} {}, {}: {})",
+                ctx.t("事業者の回答を取り込みました", "vendor answers imported"),
+                v.answers.vendor,
+                v.answers.answers.len(),
+                ctx.t("件", "answers"),
+                status.label(ctx.lang),
+                v.signer
+            );
+            Ok(0)
+        }
+        Sub::Status { json, year } => {
+            let sheets = store.vendor_sheets(year)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sheets)?);
+                return Ok(0);
+            }
+            let profile = store.get_profile()?.unwrap_or_default();
+            for v in &profile.vendors {
+                if !sheets.iter().any(|s| s.vendor == v.name) {
+                    println!("{}  {}", v.name, ctx.t("未依頼", "not requested"));
+                }
+            }
+            for s in &sheets {
+                println!(
+                    "{}  {}  {}{}",
+                    s.fiscal_year,
+                    s.vendor,
+                    s.status.label(ctx.lang),
+                    s.signer
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(0)
+        }
+    }
 }

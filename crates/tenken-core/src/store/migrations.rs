@@ -65,4 +65,39 @@ CREATE TABLE reports (
     created_at     TEXT NOT NULL
 );
 "#,
+    // 2: many PCs, vendors and years (issue 8): bundle verification, device ledger, vendor sheets.
+    r#"
+ALTER TABLE bundles ADD COLUMN verification TEXT NOT NULL DEFAULT 'unchecked'
+    CHECK (verification IN ('unchecked', 'verified', 'unverified'));
+ALTER TABLE bundles ADD COLUMN signer TEXT;
+CREATE TABLE host_roles (
+    host        TEXT PRIMARY KEY,
+    role        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE devices (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    name        TEXT NOT NULL UNIQUE,
+    model       TEXT NOT NULL DEFAULT '',
+    firmware    TEXT NOT NULL DEFAULT '',
+    location    TEXT NOT NULL DEFAULT '',
+    managed_by  TEXT NOT NULL DEFAULT 'clinic',
+    partner     TEXT NOT NULL DEFAULT '',
+    method      TEXT NOT NULL DEFAULT '',
+    ports       TEXT NOT NULL DEFAULT '',
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE vendor_sheets (
+    id             INTEGER PRIMARY KEY,
+    vendor         TEXT NOT NULL,
+    fiscal_year    INTEGER NOT NULL,
+    assessment_id  INTEGER REFERENCES assessments (id) ON DELETE CASCADE,
+    status         TEXT NOT NULL CHECK (status IN ('requested', 'answered', 'signed')),
+    signer         TEXT,
+    signature      BLOB,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (vendor, fiscal_year)
+);
+"#,
 ];

@@ -10,7 +10,10 @@
 //! [`Store::set_answers`] applies many answers all-or-nothing. Invalid answers are refused
 //! before anything is written.
 
+mod fleet;
 mod migrations;
+
+pub use fleet::{BundleTrust, Device, VendorSheet, VendorStatus};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -188,6 +191,10 @@ pub struct StoredBundle {
     pub imported_at: DateTime<Utc>,
     /// True when a newer bundle of the same host replaced it.
     pub superseded: bool,
+    /// How its signature was checked on import (`verified`, `unverified`, `unchecked`).
+    pub verification: BundleTrust,
+    /// Signer's name, when the signature was checked.
+    pub signer: Option<String>,
 }
 
 /// A report that was written (for the report history).
@@ -723,8 +730,8 @@ impl Store {
     /// Bundles of an assessment (or those not tied to one, for `None`), oldest first.
     pub fn bundles(&self, assessment_id: Option<i64>) -> Result<Vec<StoredBundle>> {
         let mut st = self.conn.prepare(
-            "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, superseded
-             FROM bundles WHERE assessment_id IS ?1 ORDER BY id",
+            "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, superseded,
+             verification, signer FROM bundles WHERE assessment_id IS ?1 ORDER BY id",
         )?;
         let rows = st
             .query_map([assessment_id], |r| {
@@ -737,6 +744,8 @@ impl Store {
                     signature: r.get(5)?,
                     imported_at: r.get(6)?,
                     superseded: r.get(7)?,
+                    verification: BundleTrust::from_db(&r.get::<_, String>(8)?),
+                    signer: r.get(9)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

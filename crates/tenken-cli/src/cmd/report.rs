@@ -115,9 +115,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     // installation's key and the trusted certificates; anything else is refused).
     let anchors = tenken_core::vendor::trust::anchors(&data_dir);
     for path in &args.bundles {
-        let imported =
-            tenken_core::ledger::import::import_file(&mut store, assessment.id, path, &anchors, false)
-                .with_context(|| path.display().to_string())?;
+        let imported = tenken_core::ledger::import::import_file(
+            &mut store,
+            assessment.id,
+            path,
+            &anchors,
+            false,
+        )
+        .with_context(|| path.display().to_string())?;
         eprintln!(
             "{} {} ({})",
             ctx.t("取り込みました:", "imported:"),

@@ -1,0 +1,1 @@
+export type AnswerValueDto = "yes" | "no" | "not_applicable" | "unanswered";

@@ -1,0 +1,1 @@
+export type AttachmentDto = { name: string, size: number, sha256: string, };

@@ -1,0 +1,1 @@
+export type CommandError = { code: string, ja: string, en: string, };

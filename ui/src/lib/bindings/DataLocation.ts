@@ -1,0 +1,1 @@
+export type DataLocation = { dir: string, state_file: string, };

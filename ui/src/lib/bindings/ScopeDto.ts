@@ -1,0 +1,1 @@
+export type ScopeDto = "general" | "server" | "terminal" | "network";

@@ -1,0 +1,1 @@
+export type SettingsDto = { lang: string, text_scale: number, never_touch: Array<string>, };

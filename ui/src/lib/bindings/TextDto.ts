@@ -1,0 +1,1 @@
+export type TextDto = { ja: string, en: string, };

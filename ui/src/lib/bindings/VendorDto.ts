@@ -1,0 +1,1 @@
+export type VendorDto = { name: string, contact: string, };

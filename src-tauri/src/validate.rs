@@ -32,8 +32,7 @@ pub fn date(field_ja: &str, field_en: &str, s: &str) -> Result<NaiveDate, Comman
 pub fn id(s: &str) -> Result<(), CommandError> {
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
@@ -105,7 +104,10 @@ pub fn answer(a: &AnswerDto) -> Result<(), CommandError> {
     }
     short("担当者", "Responsible", &a.responsible)?;
     if a.note.chars().count() > MAX_NOTE {
-        return Err(CommandError::invalid("メモが長すぎます", "Note is too long"));
+        return Err(CommandError::invalid(
+            "メモが長すぎます",
+            "Note is too long",
+        ));
     }
     for f in &a.attachments {
         short("ファイル名", "File name", &f.name)?;
@@ -122,7 +124,10 @@ pub fn answer(a: &AnswerDto) -> Result<(), CommandError> {
 /// Validates settings.
 pub fn settings(s: &SettingsDto) -> Result<(), CommandError> {
     if s.lang != "ja" && s.lang != "en" {
-        return Err(CommandError::invalid("言語は ja か en です", "Language must be ja or en"));
+        return Err(CommandError::invalid(
+            "言語は ja か en です",
+            "Language must be ja or en",
+        ));
     }
     if !(100..=200).contains(&s.text_scale) {
         return Err(CommandError::invalid(
@@ -131,7 +136,10 @@ pub fn settings(s: &SettingsDto) -> Result<(), CommandError> {
         ));
     }
     if s.never_touch.len() > MAX_LIST {
-        return Err(CommandError::invalid("項目が多すぎます", "Too many entries"));
+        return Err(CommandError::invalid(
+            "項目が多すぎます",
+            "Too many entries",
+        ));
     }
     for h in &s.never_touch {
         short("除外先", "Never-touch entry", h)?;

@@ -21,7 +21,10 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
         fiscal_year: c.fiscal_year,
         kind: kind(c.kind).into(),
         item_count: u32::try_from(c.items().count()).unwrap_or(u32::MAX),
-        source: format!("{}「{}」{}", c.source.publisher, c.source.title, c.source.date),
+        source: format!(
+            "{}「{}」{}",
+            c.source.publisher, c.source.title, c.source.date
+        ),
     }
 }
 
@@ -68,9 +71,6 @@ pub fn get_checklist(id: String) -> CmdResult<ChecklistView> {
         .find(|c| c.id == id)
         .map(view)
         .ok_or_else(|| {
-            CommandError::not_found(
-                "そのチェックリストは見つかりません",
-                "No such checklist",
-            )
+            CommandError::not_found("そのチェックリストは見つかりません", "No such checklist")
         })
 }

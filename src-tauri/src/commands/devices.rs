@@ -16,7 +16,10 @@ pub fn list_devices() -> CmdResult<Vec<serde_json::Value>> {
 #[tauri::command]
 pub async fn import_bundle(path: String) -> CmdResult<()> {
     if path.is_empty() {
-        return Err(CommandError::invalid("ファイルを選んでください", "Choose a file"));
+        return Err(CommandError::invalid(
+            "ファイルを選んでください",
+            "Choose a file",
+        ));
     }
     Err(CommandError::not_ready("証跡の取り込み", "Bundle import"))
 }

@@ -8,14 +8,21 @@ use crate::validate;
 /// TEMPORARY SEAM: wired to `tenken_core::net` by the lead after merging.
 #[tauri::command]
 pub fn network_plan() -> CmdResult<Vec<String>> {
-    Err(CommandError::not_ready("ネットワーク確認", "The network check"))
+    Err(CommandError::not_ready(
+        "ネットワーク確認",
+        "The network check",
+    ))
 }
 
 /// Runs the network check after the user consented to `targets` (exactly the plan shown).
 ///
 /// TEMPORARY SEAM.
 #[tauri::command]
-pub async fn start_network_check(task: String, consent: bool, targets: Vec<String>) -> CmdResult<()> {
+pub async fn start_network_check(
+    task: String,
+    consent: bool,
+    targets: Vec<String>,
+) -> CmdResult<()> {
     validate::id(&task)?;
     if !consent || targets.is_empty() {
         return Err(CommandError::invalid(
@@ -23,5 +30,8 @@ pub async fn start_network_check(task: String, consent: bool, targets: Vec<Strin
             "Consent to the listed targets first",
         ));
     }
-    Err(CommandError::not_ready("ネットワーク確認", "The network check"))
+    Err(CommandError::not_ready(
+        "ネットワーク確認",
+        "The network check",
+    ))
 }

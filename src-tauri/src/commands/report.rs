@@ -7,11 +7,18 @@ use crate::validate;
 ///
 /// TEMPORARY SEAM: wired to `tenken_core::report` + `tenken_core::sign` by the lead after merging.
 #[tauri::command]
-pub async fn generate_report(task: String, checklist_id: String, dir: String) -> CmdResult<Vec<String>> {
+pub async fn generate_report(
+    task: String,
+    checklist_id: String,
+    dir: String,
+) -> CmdResult<Vec<String>> {
     validate::id(&task)?;
     validate::id(&checklist_id)?;
     if dir.is_empty() {
-        return Err(CommandError::invalid("保存先を選んでください", "Choose where to save"));
+        return Err(CommandError::invalid(
+            "保存先を選んでください",
+            "Choose where to save",
+        ));
     }
     Err(CommandError::not_ready("報告書の作成", "Report generation"))
 }
@@ -22,7 +29,13 @@ pub async fn generate_report(task: String, checklist_id: String, dir: String) ->
 #[tauri::command]
 pub async fn verify_report(path: String) -> CmdResult<String> {
     if path.is_empty() {
-        return Err(CommandError::invalid("ファイルを選んでください", "Choose a file"));
+        return Err(CommandError::invalid(
+            "ファイルを選んでください",
+            "Choose a file",
+        ));
     }
-    Err(CommandError::not_ready("署名の確認", "Signature verification"))
+    Err(CommandError::not_ready(
+        "署名の確認",
+        "Signature verification",
+    ))
 }

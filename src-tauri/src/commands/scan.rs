@@ -2,9 +2,9 @@
 //! and can be cancelled with `cancel_task`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use tauri::State;
 
@@ -30,7 +30,9 @@ impl Tasks {
     /// Asks a task to stop; false when no such task runs.
     pub fn cancel(&self, task: &str) -> CmdResult<bool> {
         let m = self.0.lock().map_err(|_| CommandError::io("task lock"))?;
-        Ok(m.get(task).map(|f| f.store(true, Ordering::SeqCst)).is_some())
+        Ok(m.get(task)
+            .map(|f| f.store(true, Ordering::SeqCst))
+            .is_some())
     }
 
     /// Forgets a finished task.
@@ -49,7 +51,10 @@ pub async fn start_scan(tasks: State<'_, Tasks>, task: String) -> CmdResult<()> 
     validate::id(&task)?;
     let _flag = tasks.start(&task)?;
     tasks.finish(&task);
-    Err(CommandError::not_ready("自動チェック", "The automatic check"))
+    Err(CommandError::not_ready(
+        "自動チェック",
+        "The automatic check",
+    ))
 }
 
 /// Cancels a running task (automatic check, network check, report).

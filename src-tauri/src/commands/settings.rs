@@ -44,7 +44,10 @@ pub fn certificate_info() -> CmdResult<Option<String>> {
 /// TEMPORARY SEAM.
 #[tauri::command]
 pub async fn generate_certificate() -> CmdResult<String> {
-    Err(CommandError::not_ready("証明書の作成", "Certificate generation"))
+    Err(CommandError::not_ready(
+        "証明書の作成",
+        "Certificate generation",
+    ))
 }
 
 /// Imports a .p12 certificate.
@@ -53,7 +56,13 @@ pub async fn generate_certificate() -> CmdResult<String> {
 #[tauri::command]
 pub async fn import_certificate(path: String, password: String) -> CmdResult<String> {
     if path.is_empty() || password.len() > 1024 {
-        return Err(CommandError::invalid("ファイルを選んでください", "Choose a file"));
+        return Err(CommandError::invalid(
+            "ファイルを選んでください",
+            "Choose a file",
+        ));
     }
-    Err(CommandError::not_ready("証明書の取り込み", "Certificate import"))
+    Err(CommandError::not_ready(
+        "証明書の取り込み",
+        "Certificate import",
+    ))
 }

@@ -8,7 +8,13 @@ use crate::dto::{CmdResult, CommandError};
 #[tauri::command]
 pub async fn export_vendor_sheet(path: String) -> CmdResult<()> {
     if path.is_empty() {
-        return Err(CommandError::invalid("保存先を選んでください", "Choose where to save"));
+        return Err(CommandError::invalid(
+            "保存先を選んでください",
+            "Choose where to save",
+        ));
     }
-    Err(CommandError::not_ready("事業者確認用シート", "The vendor sheet"))
+    Err(CommandError::not_ready(
+        "事業者確認用シート",
+        "The vendor sheet",
+    ))
 }

@@ -116,3 +116,60 @@ mod bindings {
         );
     }
 }
+
+#[cfg(test)]
+mod security_config {
+    //! Guards on the security configuration: strict CSP without remote sources, least-privilege
+    //! capabilities (no shell, no generic file system), every command behind an explicit permission.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    fn json(path: &str) -> serde_json::Value {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn csp_is_strict_and_local() {
+        let conf = json("tauri.conf.json");
+        let csp = conf["app"]["security"]["csp"].as_object().unwrap();
+        assert_eq!(csp["default-src"], "'self'");
+        assert_eq!(csp["style-src"], "'self'");
+        assert_eq!(csp["script-src"], "'self'");
+        for (k, v) in csp {
+            let v = v.as_str().unwrap();
+            assert!(!v.contains("unsafe-"), "{k} allows unsafe: {v}");
+            assert!(!v.contains("https:") && !v.contains('*'), "{k} allows remote: {v}");
+            for token in v.split_whitespace() {
+                if let Some(host) = token.strip_prefix("http://") {
+                    assert_eq!(host, "ipc.localhost", "{k} allows a remote host");
+                }
+            }
+        }
+        assert_eq!(conf["app"]["withGlobalTauri"], false);
+    }
+
+    #[test]
+    fn capabilities_are_least_privilege() {
+        let cap = json("capabilities/main-window.json");
+        let perms: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        for p in &perms {
+            assert!(
+                !p.starts_with("shell:") && !p.starts_with("fs:") && !p.ends_with(":default"),
+                "too broad: {p}"
+            );
+        }
+        assert!(perms.contains(&"allow-app-commands"));
+        let set = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("permissions/app.toml"),
+        )
+        .unwrap();
+        let build = include_str!("../build.rs");
+        let n = build.lines().filter(|l| l.trim_start().starts_with("\"")).count();
+        assert_eq!(set.matches("\"allow-").count(), n, "permission set and COMMANDS differ");
+    }
+}

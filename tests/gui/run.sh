@@ -23,5 +23,5 @@ command -v tauri-driver >/dev/null || { echo "tauri-driver missing: cargo instal
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
 # custom-protocol: the binary serves ui/dist instead of loading the dev-server URL.
 timeout -k 10 3000 cargo build -p tenken-app --features custom-protocol
-timeout -k 10 600 cargo test -p tenken-app
+timeout -k 10 600 cargo test -p tenken-app --features custom-protocol
 timeout -k 10 300 xvfb-run -a node --test tests/gui/app.e2e.mjs

@@ -138,7 +138,10 @@ mod security_config {
         for (k, v) in csp {
             let v = v.as_str().unwrap();
             assert!(!v.contains("unsafe-"), "{k} allows unsafe: {v}");
-            assert!(!v.contains("https:") && !v.contains('*'), "{k} allows remote: {v}");
+            assert!(
+                !v.contains("https:") && !v.contains('*'),
+                "{k} allows remote: {v}"
+            );
             for token in v.split_whitespace() {
                 if let Some(host) = token.strip_prefix("http://") {
                     assert_eq!(host, "ipc.localhost", "{k} allows a remote host");
@@ -169,7 +172,14 @@ mod security_config {
         )
         .unwrap();
         let build = include_str!("../build.rs");
-        let n = build.lines().filter(|l| l.trim_start().starts_with("\"")).count();
-        assert_eq!(set.matches("\"allow-").count(), n, "permission set and COMMANDS differ");
+        let n = build
+            .lines()
+            .filter(|l| l.trim_start().starts_with("\""))
+            .count();
+        assert_eq!(
+            set.matches("  \"allow-").count(),
+            n,
+            "permission set and COMMANDS differ"
+        );
     }
 }

@@ -158,7 +158,7 @@ test('restart: profile and answers are still there', async () => {
   await (await browser.$('[data-nav=checklist]')).click();
   await (await $t('table-view')).click();
   const table = await (await $t('answers-table')).getText();
-  assert.match(table, /いいえ\s+2027-03-31/);
+  assert.match(table, /いいえ\s*2027-03-31/);
   assert.match(table, /該当なし/);
   await shot('05-table-after-restart');
   const state = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8'));

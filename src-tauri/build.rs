@@ -1,0 +1,37 @@
+//! Tauri build script: generates the context (config, capabilities, icons) and the permission
+//! manifest for the app's own commands (each command needs an explicit `allow-*` permission).
+
+const COMMANDS: &[&str] = &[
+    "list_checklists",
+    "get_checklist",
+    "get_profile",
+    "save_profile",
+    "get_answers",
+    "save_answer",
+    "hash_attachment",
+    "start_scan",
+    "cancel_task",
+    "network_plan",
+    "start_network_check",
+    "list_devices",
+    "import_bundle",
+    "export_vendor_sheet",
+    "generate_report",
+    "verify_report",
+    "history",
+    "get_settings",
+    "save_settings",
+    "data_location",
+    "certificate_info",
+    "generate_certificate",
+    "import_certificate",
+];
+
+fn main() {
+    let attrs = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attrs) {
+        println!("cargo:warning=tauri build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,76 @@
+//! Checklist versions and their items.
+
+use tenken_core::checklist::{Checklist, ChecklistKind, ProvenanceTag};
+
+use crate::dto::{ChecklistSummary, ChecklistView, CmdResult, CommandError, ItemView};
+use crate::validate;
+
+fn kind(k: ChecklistKind) -> &'static str {
+    match k {
+        ChecklistKind::Official => "official",
+        ChecklistKind::Recommended => "recommended",
+        ChecklistKind::Imported => "imported",
+    }
+}
+
+/// Summary of one checklist.
+pub fn summary(c: &Checklist) -> ChecklistSummary {
+    ChecklistSummary {
+        id: c.id.clone(),
+        title: (&c.title).into(),
+        fiscal_year: c.fiscal_year,
+        kind: kind(c.kind).into(),
+        item_count: u32::try_from(c.items().count()).unwrap_or(u32::MAX),
+        source: format!(
+            "{}「{}」{}",
+            c.source.publisher, c.source.title, c.source.date
+        ),
+    }
+}
+
+/// Flattened view of one checklist.
+pub fn view(c: &Checklist) -> ChecklistView {
+    let items = c
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.items.iter().map(move |i| ItemView {
+                id: i.id.clone(),
+                number: i.number.clone(),
+                section: (&s.title).into(),
+                text: (&i.text).into(),
+                scopes: i.answer_scopes().into_iter().map(Into::into).collect(),
+                deadline: i.deadline.as_ref().map(Into::into),
+                why: (&i.guidance.why).into(),
+                done_when: (&i.guidance.done_when).into(),
+                who: (&i.guidance.who).into(),
+                reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
+            })
+        })
+        .collect();
+    ChecklistView {
+        summary: summary(c),
+        items,
+    }
+}
+
+/// Lists the checklist versions the engine knows, newest first.
+#[tauri::command]
+pub fn list_checklists() -> CmdResult<Vec<ChecklistSummary>> {
+    let mut out: Vec<_> = crate::engine::checklists().iter().map(summary).collect();
+    out.sort_by(|a, b| b.fiscal_year.cmp(&a.fiscal_year).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// One checklist with all items and guidance.
+#[tauri::command]
+pub fn get_checklist(id: String) -> CmdResult<ChecklistView> {
+    validate::id(&id)?;
+    crate::engine::checklists()
+        .iter()
+        .find(|c| c.id == id)
+        .map(view)
+        .ok_or_else(|| {
+            CommandError::not_found("そのチェックリストは見つかりません", "No such checklist")
+        })
+}

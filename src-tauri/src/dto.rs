@@ -1,0 +1,298 @@
+//! Types that cross into the UI. TypeScript declarations are generated from these with ts-rs into
+//! `ui/src/lib/bindings/`; a test fails when the committed files are stale.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Bilingual text (Japanese first).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct TextDto {
+    /// Japanese wording.
+    pub ja: String,
+    /// English wording (may be empty: the UI falls back to Japanese).
+    pub en: String,
+}
+
+impl From<&tenken_core::Text> for TextDto {
+    fn from(t: &tenken_core::Text) -> Self {
+        Self {
+            ja: t.ja.clone(),
+            en: t.en.clone(),
+        }
+    }
+}
+
+/// One checklist version in the list shown on the first screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChecklistSummary {
+    /// Stable id (e.g. `mhlw-r7`).
+    pub id: String,
+    /// Title.
+    pub title: TextDto,
+    /// Fiscal year (西暦).
+    pub fiscal_year: u16,
+    /// `official`, `recommended` or `imported`.
+    pub kind: String,
+    /// Number of items.
+    pub item_count: u32,
+    /// 出典 line (publisher, title, date).
+    pub source: String,
+}
+
+/// Scope row of an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeDto {
+    /// 医療情報システム全般.
+    General,
+    /// サーバ.
+    Server,
+    /// 端末PC.
+    Terminal,
+    /// ネットワーク機器.
+    Network,
+}
+
+impl From<tenken_core::checklist::Scope> for ScopeDto {
+    fn from(s: tenken_core::checklist::Scope) -> Self {
+        use tenken_core::checklist::Scope;
+        match s {
+            Scope::General => Self::General,
+            Scope::Server => Self::Server,
+            Scope::Terminal => Self::Terminal,
+            Scope::Network => Self::Network,
+        }
+    }
+}
+
+impl From<ScopeDto> for tenken_core::checklist::Scope {
+    fn from(s: ScopeDto) -> Self {
+        match s {
+            ScopeDto::General => Self::General,
+            ScopeDto::Server => Self::Server,
+            ScopeDto::Terminal => Self::Terminal,
+            ScopeDto::Network => Self::Network,
+        }
+    }
+}
+
+/// One item with its guidance, as the checklist screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemView {
+    /// Stable id within the checklist.
+    pub id: String,
+    /// Number as printed.
+    pub number: String,
+    /// Section title.
+    pub section: TextDto,
+    /// Wording.
+    pub text: TextDto,
+    /// Scope rows to answer.
+    pub scopes: Vec<ScopeDto>,
+    /// Deadline text, when the form marks one.
+    pub deadline: Option<TextDto>,
+    /// Why it matters.
+    pub why: TextDto,
+    /// What counts as done.
+    pub done_when: TextDto,
+    /// Who usually does it.
+    pub who: TextDto,
+    /// True when the wording is Tenken's reconstruction, not the official text.
+    pub reconstructed: bool,
+}
+
+/// A checklist with its items, flattened for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChecklistView {
+    /// Summary (id, title, year, source).
+    pub summary: ChecklistSummary,
+    /// Items in form order.
+    pub items: Vec<ItemView>,
+}
+
+/// A vendor (事業者).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct VendorDto {
+    /// Company name.
+    pub name: String,
+    /// Contact.
+    pub contact: String,
+}
+
+/// The clinic profile entered on first launch.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct ProfileDto {
+    /// 医療機関名 (required).
+    pub name: String,
+    /// 所在地.
+    pub address: String,
+    /// 管理者 (院長).
+    pub administrator: String,
+    /// 医療情報システム安全管理責任者.
+    pub security_officer: String,
+    /// Systems in use.
+    pub systems: Vec<String>,
+    /// Vendors.
+    pub vendors: Vec<VendorDto>,
+}
+
+/// はい / いいえ / 該当なし / 未回答.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerValueDto {
+    /// はい.
+    Yes,
+    /// いいえ.
+    No,
+    /// 該当なし.
+    NotApplicable,
+    /// 未回答.
+    #[default]
+    Unanswered,
+}
+
+impl From<AnswerValueDto> for tenken_core::assessment::AnswerValue {
+    fn from(v: AnswerValueDto) -> Self {
+        match v {
+            AnswerValueDto::Yes => Self::Yes,
+            AnswerValueDto::No => Self::No,
+            AnswerValueDto::NotApplicable => Self::NotApplicable,
+            AnswerValueDto::Unanswered => Self::Unanswered,
+        }
+    }
+}
+
+/// A file attached to an answer, recorded by name, size and SHA-256 (the file itself is not copied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AttachmentDto {
+    /// File name.
+    pub name: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// SHA-256 (hex).
+    pub sha256: String,
+}
+
+/// One answer (item x scope row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AnswerDto {
+    /// Item id.
+    pub item_id: String,
+    /// Scope row.
+    pub scope: ScopeDto,
+    /// Value.
+    pub value: AnswerValueDto,
+    /// 確認日 (YYYY-MM-DD).
+    pub checked_on: Option<String>,
+    /// 目標日 (YYYY-MM-DD), required for いいえ.
+    pub target_date: Option<String>,
+    /// Notes.
+    pub note: String,
+    /// Responsible person.
+    pub responsible: String,
+    /// Attached files.
+    pub attachments: Vec<AttachmentDto>,
+    /// Last change (RFC 3339), set by the app.
+    pub updated_at: Option<String>,
+}
+
+/// User settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SettingsDto {
+    /// `ja` or `en`.
+    pub lang: String,
+    /// Text size in percent (100-200).
+    pub text_scale: u16,
+    /// Never-touch list: hosts/addresses the network check must never contact.
+    pub never_touch: Vec<String>,
+}
+
+impl Default for SettingsDto {
+    fn default() -> Self {
+        Self {
+            lang: "ja".into(),
+            text_scale: 100,
+            never_touch: Vec::new(),
+        }
+    }
+}
+
+/// Where the app keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DataLocation {
+    /// Directory path.
+    pub dir: String,
+    /// State file path.
+    pub state_file: String,
+}
+
+/// A progress event of a long task (automatic check, network check, report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProgressEvent {
+    /// Task id given by the UI.
+    pub task: String,
+    /// Step id (probe id, host, phase).
+    pub step: String,
+    /// `running`, `done`, `unknown`, `failed`, `cancelled`.
+    pub state: String,
+    /// Steps done so far.
+    pub done: u32,
+    /// Total steps.
+    pub total: u32,
+    /// Plain explanation.
+    pub message: TextDto,
+}
+
+/// Error returned by every command: a plain message in both languages plus a machine code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{ja} ({en})")]
+pub struct CommandError {
+    /// Machine code (`invalid_input`, `not_ready`, `io`, `not_found`, `cancelled`).
+    pub code: String,
+    /// Japanese message.
+    pub ja: String,
+    /// English message.
+    pub en: String,
+}
+
+impl CommandError {
+    /// Invalid input from the UI.
+    pub fn invalid(ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            code: "invalid_input".into(),
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+
+    /// Part of the engine not wired yet (temporary seam).
+    pub fn not_ready(what_ja: &str, what_en: &str) -> Self {
+        Self {
+            code: "not_ready".into(),
+            ja: format!("{what_ja}は準備中です"),
+            en: format!("{what_en} is not available yet"),
+        }
+    }
+
+    /// File or storage error.
+    pub fn io(e: impl std::fmt::Display) -> Self {
+        Self {
+            code: "io".into(),
+            ja: format!("ファイルの読み書きに失敗しました: {e}"),
+            en: format!("Could not read or write a file: {e}"),
+        }
+    }
+
+    /// Something asked for does not exist.
+    pub fn not_found(ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            code: "not_found".into(),
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// Result type of every command.
+pub type CmdResult<T> = Result<T, CommandError>;

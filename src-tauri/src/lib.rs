@@ -1,0 +1,185 @@
+//! Tenken (点検) desktop app: a Tauri 2 shell over `tenken_core`. The UI lives in `ui/`.
+
+pub mod commands;
+pub mod dto;
+mod engine;
+pub mod state;
+pub mod validate;
+
+use tauri::Manager;
+
+/// Every command the UI may call (also listed in `build.rs` for the permission manifest).
+macro_rules! app_commands {
+    () => {
+        tauri::generate_handler![
+            commands::checklist::list_checklists,
+            commands::checklist::get_checklist,
+            commands::profile::get_profile,
+            commands::profile::save_profile,
+            commands::answers::get_answers,
+            commands::answers::save_answer,
+            commands::answers::hash_attachment,
+            commands::scan::start_scan,
+            commands::scan::cancel_task,
+            commands::network::network_plan,
+            commands::network::start_network_check,
+            commands::devices::list_devices,
+            commands::devices::import_bundle,
+            commands::vendor::export_vendor_sheet,
+            commands::report::generate_report,
+            commands::report::verify_report,
+            commands::history::history,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::settings::data_location,
+            commands::settings::certificate_info,
+            commands::settings::generate_certificate,
+            commands::settings::import_certificate,
+        ]
+    };
+}
+
+/// Starts the app. `TENKEN_DATA_DIR` overrides the data directory (used by the GUI tests).
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(commands::scan::Tasks::default())
+        .setup(|app| {
+            let dir = match std::env::var_os("TENKEN_DATA_DIR") {
+                Some(d) => std::path::PathBuf::from(d),
+                None => app.path().app_data_dir()?,
+            };
+            let state = state::AppState::open(&dir).map_err(|e| e.to_string())?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(app_commands!())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Tenken を起動できませんでした (could not start): {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod bindings {
+    //! The TypeScript bindings in `ui/src/lib/bindings/` must match the Rust types.
+    //! Regenerate with `TENKEN_UPDATE_BINDINGS=1 cargo test -p tenken-app bindings`.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::path::{Path, PathBuf};
+
+    use ts_rs::TS;
+
+    use crate::dto::*;
+
+    fn export(dir: &Path) {
+        ChecklistSummary::export_all_to(dir).unwrap();
+        ChecklistView::export_all_to(dir).unwrap();
+        ProfileDto::export_all_to(dir).unwrap();
+        AnswerDto::export_all_to(dir).unwrap();
+        SettingsDto::export_all_to(dir).unwrap();
+        DataLocation::export_all_to(dir).unwrap();
+        ProgressEvent::export_all_to(dir).unwrap();
+        CommandError::export_all_to(dir).unwrap();
+    }
+
+    fn files(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn bindings_are_up_to_date() {
+        let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
+        if std::env::var_os("TENKEN_UPDATE_BINDINGS").is_some() {
+            let _ = std::fs::remove_dir_all(&committed);
+            std::fs::create_dir_all(&committed).unwrap();
+            export(&committed);
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        export(tmp.path());
+        assert_eq!(
+            files(tmp.path()),
+            files(&committed),
+            "ui/src/lib/bindings is stale: run TENKEN_UPDATE_BINDINGS=1 cargo test -p tenken-app bindings"
+        );
+    }
+}
+
+#[cfg(test)]
+mod security_config {
+    //! Guards on the security configuration: strict CSP without remote sources, least-privilege
+    //! capabilities (no shell, no generic file system), every command behind an explicit permission.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    fn json(path: &str) -> serde_json::Value {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn csp_is_strict_and_local() {
+        let conf = json("tauri.conf.json");
+        let csp = conf["app"]["security"]["csp"].as_object().unwrap();
+        assert_eq!(csp["default-src"], "'self'");
+        assert_eq!(csp["style-src"], "'self'");
+        assert_eq!(csp["script-src"], "'self'");
+        for (k, v) in csp {
+            let v = v.as_str().unwrap();
+            assert!(!v.contains("unsafe-"), "{k} allows unsafe: {v}");
+            assert!(
+                !v.contains("https:") && !v.contains('*'),
+                "{k} allows remote: {v}"
+            );
+            for token in v.split_whitespace() {
+                if let Some(host) = token.strip_prefix("http://") {
+                    assert_eq!(host, "ipc.localhost", "{k} allows a remote host");
+                }
+            }
+        }
+        assert_eq!(conf["app"]["withGlobalTauri"], false);
+    }
+
+    #[test]
+    fn capabilities_are_least_privilege() {
+        let cap = json("capabilities/main-window.json");
+        let perms: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        for p in &perms {
+            assert!(
+                !p.starts_with("shell:") && !p.starts_with("fs:") && !p.ends_with(":default"),
+                "too broad: {p}"
+            );
+        }
+        assert!(perms.contains(&"allow-app-commands"));
+        let set = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("permissions/app.toml"),
+        )
+        .unwrap();
+        let build = include_str!("../build.rs");
+        let n = build
+            .lines()
+            .filter(|l| l.trim_start().starts_with("\""))
+            .count();
+        assert_eq!(
+            set.matches("  \"allow-").count(),
+            n,
+            "permission set and COMMANDS differ"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Validation of everything the UI sends. The UI validates too, but Rust is the authority.
+
+use chrono::NaiveDate;
+
+use crate::dto::{AnswerDto, CommandError, ProfileDto, SettingsDto};
+
+const MAX_SHORT: usize = 200;
+const MAX_NOTE: usize = 4000;
+const MAX_LIST: usize = 100;
+
+fn short(field_ja: &str, field_en: &str, s: &str) -> Result<(), CommandError> {
+    if s.chars().count() > MAX_SHORT || s.chars().any(|c| c.is_control()) {
+        return Err(CommandError::invalid(
+            format!("{field_ja}が長すぎるか、使えない文字を含みます"),
+            format!("{field_en} is too long or contains control characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn date(field_ja: &str, field_en: &str, s: &str) -> Result<NaiveDate, CommandError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        CommandError::invalid(
+            format!("{field_ja}の日付が正しくありません（例: 2026-04-01）"),
+            format!("{field_en} is not a valid date (e.g. 2026-04-01)"),
+        )
+    })
+}
+
+/// Validates a checklist or item id (ASCII letters, digits, `-`, `_`, `.`).
+pub fn id(s: &str) -> Result<(), CommandError> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(CommandError::invalid(
+            "識別子が正しくありません",
+            "Invalid identifier",
+        ))
+    }
+}
+
+/// Validates the clinic profile: name required, sane lengths.
+pub fn profile(p: &ProfileDto) -> Result<(), CommandError> {
+    if p.name.trim().is_empty() {
+        return Err(CommandError::invalid(
+            "医療機関名を入力してください",
+            "Enter the clinic's name",
+        ));
+    }
+    short("医療機関名", "Clinic name", &p.name)?;
+    short("所在地", "Address", &p.address)?;
+    short("管理者", "Administrator", &p.administrator)?;
+    short("安全管理責任者", "Security officer", &p.security_officer)?;
+    if p.systems.len() > MAX_LIST || p.vendors.len() > MAX_LIST {
+        return Err(CommandError::invalid(
+            "項目が多すぎます",
+            "Too many entries",
+        ));
+    }
+    for s in &p.systems {
+        short("システム名", "System name", s)?;
+    }
+    for v in &p.vendors {
+        short("事業者名", "Vendor name", &v.name)?;
+        short("連絡先", "Contact", &v.contact)?;
+    }
+    Ok(())
+}
+
+/// Validates an answer: ids, dates, いいえ needs 目標日 (via the engine's rule), lengths.
+pub fn answer(a: &AnswerDto) -> Result<(), CommandError> {
+    id(&a.item_id)?;
+    let checked_on = a
+        .checked_on
+        .as_deref()
+        .map(|d| date("確認日", "Check date", d))
+        .transpose()?;
+    let target_date = a
+        .target_date
+        .as_deref()
+        .map(|d| date("目標日", "Target date", d))
+        .transpose()?;
+    let core = tenken_core::assessment::Answer {
+        item_id: a.item_id.clone(),
+        scope: a.scope.into(),
+        value: a.value.into(),
+        checked_on,
+        target_date,
+        note: a.note.clone(),
+        responsible: a.responsible.clone(),
+        attachments: Vec::new(),
+        updated_at: None,
+    };
+    if core.validate().is_err() {
+        return Err(CommandError::invalid(
+            "「いいえ」の場合は目標日を入れてください",
+            "A No answer needs a target date",
+        ));
+    }
+    short("担当者", "Responsible", &a.responsible)?;
+    if a.note.chars().count() > MAX_NOTE {
+        return Err(CommandError::invalid(
+            "メモが長すぎます",
+            "Note is too long",
+        ));
+    }
+    for f in &a.attachments {
+        short("ファイル名", "File name", &f.name)?;
+        if f.sha256.len() != 64 || !f.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(CommandError::invalid(
+                "添付ファイルの記録が正しくありません",
+                "Invalid attachment record",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Validates settings.
+pub fn settings(s: &SettingsDto) -> Result<(), CommandError> {
+    if s.lang != "ja" && s.lang != "en" {
+        return Err(CommandError::invalid(
+            "言語は ja か en です",
+            "Language must be ja or en",
+        ));
+    }
+    if !(100..=200).contains(&s.text_scale) {
+        return Err(CommandError::invalid(
+            "文字の大きさは100%〜200%です",
+            "Text size must be 100-200%",
+        ));
+    }
+    if s.never_touch.len() > MAX_LIST {
+        return Err(CommandError::invalid(
+            "項目が多すぎます",
+            "Too many entries",
+        ));
+    }
+    for h in &s.never_touch {
+        short("除外先", "Never-touch entry", h)?;
+        if h.trim().is_empty() || h.contains(char::is_whitespace) {
+            return Err(CommandError::invalid(
+                "除外先に空白は使えません",
+                "Never-touch entries cannot contain spaces",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::dto::{AnswerValueDto, ScopeDto};
+
+    fn ans(value: AnswerValueDto, target: Option<&str>) -> AnswerDto {
+        AnswerDto {
+            item_id: "2-6".into(),
+            scope: ScopeDto::Server,
+            value,
+            checked_on: Some("2026-11-23".into()),
+            target_date: target.map(Into::into),
+            note: String::new(),
+            responsible: String::new(),
+            attachments: Vec::new(),
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn no_needs_target_date() {
+        assert_eq!(
+            answer(&ans(AnswerValueDto::No, None)).unwrap_err().code,
+            "invalid_input"
+        );
+        answer(&ans(AnswerValueDto::No, Some("2027-03-31"))).unwrap();
+        answer(&ans(AnswerValueDto::Yes, None)).unwrap();
+    }
+
+    #[test]
+    fn rejects_bad_dates_ids_and_hashes() {
+        assert!(answer(&ans(AnswerValueDto::No, Some("2027-02-30"))).is_err());
+        let mut a = ans(AnswerValueDto::Yes, None);
+        a.item_id = "../etc".into();
+        assert!(answer(&a).is_err());
+        let mut a = ans(AnswerValueDto::Yes, None);
+        a.attachments.push(crate::dto::AttachmentDto {
+            name: "x.pdf".into(),
+            size: 1,
+            sha256: "zz".into(),
+        });
+        assert!(answer(&a).is_err());
+    }
+
+    #[test]
+    fn profile_needs_name_and_settings_are_bounded() {
+        assert!(profile(&ProfileDto::default()).is_err());
+        profile(&ProfileDto {
+            name: "さくら内科".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut s = SettingsDto::default();
+        settings(&s).unwrap();
+        s.lang = "fr".into();
+        assert!(settings(&s).is_err());
+        s.lang = "en".into();
+        s.text_scale = 500;
+        assert!(settings(&s).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+// Fast screen tests: the built UI served by `vite preview`, Chromium via playwright-core, the Rust
+// side replaced by mockIPC (e2e/mock-ipc.ts). Screenshots go to ../target/gui-shots/mock-*.png.
+// Run: npm run build && node --test e2e/screens.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const root = new URL('..', import.meta.url).pathname;
+const shots = process.env.GUI_SHOTS ?? new URL('../../target/gui-shots/', import.meta.url).pathname;
+const PORT = 4173;
+let server;
+let browser;
+let page;
+
+async function waitForServer(url, ms = 30000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not start at ${url}`);
+}
+
+async function shot(name) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.screenshot({ path: `${shots}mock-${name}.png`, fullPage: true });
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const bundle = await build({
+    entryPoints: [`${root}e2e/mock-ipc.ts`], bundle: true, write: false, format: 'iife', target: 'es2022',
+  });
+  server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
+  await waitForServer(`http://127.0.0.1:${PORT}/`);
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1100, height: 760 }, locale: 'ja-JP' });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.errors = errors;
+  await page.addInitScript({ content: bundle.outputFiles[0].text });
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+});
+
+after(async () => {
+  await browser?.close();
+  if (server?.pid) {
+    try { process.kill(-server.pid); } catch { /* already gone */ }
+  }
+});
+
+test('first launch asks for the clinic profile, then shows home', async () => {
+  await page.getByTestId('profile-form').waitFor();
+  await shot('01-profile');
+  await page.getByTestId('profile-save').click();
+  assert.match(await page.getByRole('alert').innerText(), /医療機関名を入力してください/);
+  await page.locator('input[name=name]').fill('さくら内科クリニック');
+  await page.locator('input[name=administrator]').fill('山田 太郎');
+  await page.getByTestId('profile-save').click();
+  await page.getByTestId('home-progress').waitFor();
+  assert.equal(await page.getByTestId('clinic-name').innerText(), 'さくら内科クリニック');
+  assert.match(await page.getByTestId('home-progress').innerText(), /3 行中 0 行に回答済み/);
+  await shot('02-home-empty');
+});
+
+test('answering: いいえ needs 目標日; answers show in the table and on home', async () => {
+  await page.locator('[data-nav=checklist]').click();
+  const item = page.getByTestId('item');
+  await item.waitFor();
+  assert.equal(await item.getAttribute('data-item-id'), 'demo-1');
+  await page.getByLabel('はい').check();
+  await page.getByTestId('answer-save').click();
+  await page.getByRole('status').waitFor();
+  await page.getByTestId('next-item').click();
+  await page.locator('[data-item-id=demo-2]').waitFor();
+  const server = page.locator('fieldset[data-scope=server]');
+  await server.getByLabel('いいえ').check();
+  await page.locator('fieldset[data-scope=terminal]').getByLabel('該当なし').check();
+  await page.getByTestId('answer-save').click();
+  assert.match(await page.getByRole('alert').innerText(), /目標日を入れてください/);
+  await shot('03-checklist-no-needs-target');
+  await server.getByTestId('target-date').fill('2027-03-31');
+  await page.getByTestId('answer-save').click();
+  await page.getByRole('status').waitFor();
+  await shot('04-checklist-saved');
+  await page.getByTestId('table-view').click();
+  const table = await page.getByTestId('answers-table').innerText();
+  assert.match(table, /いいえ\s+2027-03-31/);
+  assert.match(table, /該当なし/);
+  await shot('05-table');
+  await page.locator('[data-nav=home]').click();
+  assert.match(await page.getByTestId('home-progress').innerText(), /3 行中 3 行に回答済み/);
+  assert.match(await page.getByTestId('home-planned').innerText(), /2027-03-31/);
+  await shot('06-home-answered');
+});
+
+test('unfinished engine parts say so plainly; history draws a chart', async () => {
+  await page.locator('[data-nav=scan]').click();
+  await page.getByTestId('scan-start').click();
+  assert.match(await page.getByTestId('scan-error').innerText(), /準備中/);
+  await shot('07-scan');
+  await page.locator('[data-nav=network]').click();
+  await page.getByRole('button', { name: '接続する相手を表示する' }).click();
+  await page.getByRole('dialog').waitFor();
+  await shot('08-network-consent');
+  await page.locator('[data-nav=history]').click();
+  assert.equal(await page.locator('svg.chart rect').count(), 12);
+  await shot('09-history');
+  for (const s of ['devices', 'vendor', 'report']) {
+    await page.locator(`[data-nav=${s}]`).click();
+    await shot(`10-${s}`);
+  }
+});
+
+test('settings switch the whole UI to English', async () => {
+  await page.locator('[data-nav=settings]').click();
+  await page.getByTestId('lang').selectOption('en');
+  await page.getByTestId('settings-save').click();
+  await page.getByRole('status').waitFor();
+  assert.equal(await page.locator('[data-nav=home]').innerText(), 'Home');
+  await shot('11-settings-en');
+  await page.locator('[data-nav=checklist]').click();
+  await shot('12-checklist-en');
+  assert.deepEqual(page.errors, []);
+});

@@ -4,7 +4,7 @@ use crate::evidence::{Evidence, RAW_LIMIT, SourceKind};
 use crate::probe::{CaptureError, Captured, Source};
 
 /// Mark appended to raw output that was cut at [`RAW_LIMIT`].
-pub const TRUNCATION_MARK: &str = "\n…[truncated by Tenken]";
+pub const TRUNCATION_MARK: &str = "\n[…truncated by Tenken…]";
 
 /// Cuts `s` to at most `limit` bytes on a character boundary; returns the text and whether it was cut.
 pub fn bounded(s: &str, limit: usize) -> (String, bool) {
@@ -38,7 +38,7 @@ pub fn describe(source: &Source) -> (SourceKind, String) {
             (SourceKind::Command, line)
         }
         Source::File { path, .. } => (SourceKind::File, path.clone()),
-        Source::Native { collector, .. } => (SourceKind::Api, collector.clone()),
+        Source::Native { collector, .. } => (SourceKind::Api, format!("tenken:{collector}")),
     }
 }
 

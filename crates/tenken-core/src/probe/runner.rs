@@ -12,9 +12,7 @@ use super::exec::{self, CancelToken};
 use super::record::{self, RecordError, RecordedHost};
 use super::{CaptureError, Captured, EvalContext, Os, Probe, Source};
 use crate::Text;
-use crate::evidence::{
-    BUNDLE_FORMAT, Bundle, Evidence, Finding, RAW_LIMIT, SourceKind, UnknownReason, Verdict,
-};
+use crate::evidence::{BUNDLE_FORMAT, Bundle, Finding, UnknownReason, Verdict};
 
 /// Progress of a scan, for the CLI progress bar and the GUI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,75 +87,7 @@ pub enum ScanError {
     UnknownProbe(String),
 }
 
-/// The command line / path / API name an evidence record shows for a source.
-pub fn source_label(source: &Source) -> (SourceKind, String) {
-    match source {
-        Source::Command { program, args, .. } => {
-            let mut s = program.clone();
-            for a in args {
-                s.push(' ');
-                if a.contains(' ') {
-                    s.push('\'');
-                    s.push_str(a);
-                    s.push('\'');
-                } else {
-                    s.push_str(a);
-                }
-            }
-            (SourceKind::Command, s)
-        }
-        Source::File { path, .. } => (SourceKind::File, path.clone()),
-        Source::Native { collector, .. } => (SourceKind::Api, format!("tenken:{collector}")),
-    }
-}
-
-/// Cuts `s` to at most `limit` bytes on a char boundary.
-fn bounded(s: &str, limit: usize) -> (String, bool) {
-    if s.len() <= limit {
-        return (s.to_string(), false);
-    }
-    let mut end = limit;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    (format!("{}\n[…truncated by Tenken…]", &s[..end]), true)
-}
-
-/// Builds the evidence record of one capture (raw bounded at [`RAW_LIMIT`], hash of the full raw).
-pub fn evidence_from(c: &Captured) -> Evidence {
-    let (kind, source) = source_label(&c.source);
-    let (raw, truncated) = bounded(&c.stdout, RAW_LIMIT);
-    let stderr = if c.stderr.trim().is_empty() {
-        None
-    } else {
-        Some(bounded(&c.stderr, RAW_LIMIT / 4).0)
-    };
-    let error = c.error.map(|e| {
-        let name = serde_json::to_value(e)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        match &c.error_detail {
-            Some(d) if !d.is_empty() => format!("{name}: {d}"),
-            _ => name,
-        }
-    });
-    Evidence {
-        kind,
-        source,
-        raw,
-        truncated,
-        raw_len: c.raw_len,
-        raw_sha256: c.raw_sha256.clone(),
-        encoding: c.encoding.clone(),
-        stderr,
-        started_at: c.started_at,
-        ended_at: c.ended_at,
-        exit_code: c.exit_code,
-        elevated: c.elevated,
-        error,
-    }
-}
+pub use super::evidence_of::{describe as source_label, evidence_from};
 
 /// An unknown finding for `probe` with `reason` and a detail text.
 pub fn unknown_finding(probe: &dyn Probe, reason: UnknownReason, detail: Text) -> Finding {

@@ -707,24 +707,15 @@ impl Store {
         signature: Option<&[u8]>,
         supersede: bool,
     ) -> Result<i64> {
-        let sha = hex::encode(Sha256::digest(bundle_json.as_bytes()));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if supersede {
-            tx.execute(
-                "UPDATE bundles SET superseded = 1 WHERE host = ?1 AND assessment_id IS ?2",
-                params![host, assessment_id],
-            )?;
-        }
-        tx.execute(
-            "INSERT INTO bundles (assessment_id, host, bundle_json, sha256, signature, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![assessment_id, host, bundle_json, sha, signature, Utc::now()],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(id)
+        self.add_bundle_checked(
+            assessment_id,
+            host,
+            bundle_json,
+            signature,
+            supersede,
+            BundleTrust::Unchecked,
+            None,
+        )
     }
 
     /// Bundles of an assessment (or those not tied to one, for `None`), oldest first.

@@ -68,6 +68,44 @@ fn default_report_scans_this_pc_and_signs() {
         "host {host} missing from the report"
     );
 
+    // Third-party tools agree: the structure is sound, the signature valid and covering the whole
+    // document, and the embedded bundle is the one this PC produced.
+    let qpdf = Command::new("qpdf")
+        .args(["--check", pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        qpdf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&qpdf.stdout)
+    );
+    let sig = Command::new("pdfsig").arg(&pdf).output().unwrap();
+    let sig = String::from_utf8_lossy(&sig.stdout).into_owned();
+    assert!(sig.contains("Signature is Valid."), "{sig}");
+    assert!(sig.contains("Total document signed"), "{sig}");
+    let att = dir.path().join("att");
+    std::fs::create_dir_all(&att).unwrap();
+    let det = Command::new("pdfdetach")
+        .args([
+            "-saveall",
+            "-o",
+            att.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(det.status.success());
+    let mut bundles = 0;
+    for e in std::fs::read_dir(&att).unwrap() {
+        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        if let Ok(b) = tenken_core::evidence::Bundle::from_json(&bytes) {
+            assert_eq!(b.host.hostname, host.trim());
+            assert!(b.findings.len() >= 18, "every local probe has a finding");
+            bundles += 1;
+        }
+    }
+    assert_eq!(bundles, 1, "this PC's bundle is embedded");
+
     // The assessment and the signed bundle were kept: a second run replaces the bundle.
     let h = ok(&tenken(&data, dir.path(), &["history", "--json"]));
     let h: serde_json::Value = serde_json::from_str(&h).unwrap();

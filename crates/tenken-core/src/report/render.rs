@@ -1239,3 +1239,90 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
         8.0,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use serde_json::json;
+
+    // Facts as recorded by the probes in a real Linux bundle from the development VM (Debian 12,
+    // 2026-11-23; the pending-update list shortened to three names).
+    fn real_linux() -> [Value; 4] {
+        [
+            json!({"days_since_last_update": 0, "fail_after_days": 120,
+                "last_update": "2026-11-23T20:18:30+00:00",
+                "pending_security_updates": ["apt-transport-https", "apt", "ca-certificates"],
+                "tool": "apt", "warn_after_days": 60}),
+            json!({"clamav_daily": null, "clamd": null, "freshclam": null, "mdatp_realtime": null}),
+            json!({"elevated": true, "firewalld_running": null, "iptables_filters_input": false,
+                "nft_filters_input": false, "ufw_conf_enabled": null, "ufw_status": null,
+                "units": {"firewalld": false, "nftables": false, "ufw": false}}),
+            json!({"exposed_count": 1, "listeners": [{"addr": "0.0.0.0", "exes": [],
+                "exposure": "all_interfaces", "pids": [], "port": 2024, "processes": [],
+                "proto": "tcp", "service": null, "severity": null}], "pids_complete": true,
+                "risky_count": 0, "sockets_complete": true}),
+        ]
+    }
+
+    #[test]
+    fn ledger_facts_of_a_real_linux_bundle() {
+        let [patches, av, fw, ports] = real_linux();
+        let p = patch_detail(&patches, Lang::Ja).unwrap();
+        let local = chrono::DateTime::parse_from_rfc3339("2026-11-23T20:18:30+00:00")
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .date_naive()
+            .to_string();
+        assert_eq!(p, format!("{local}、未適用の更新 3件"));
+        assert_eq!(antivirus_detail(&av), None);
+        assert_eq!(firewall_detail(&fw), None);
+        assert_eq!(ports_detail(&ports, Lang::Ja).as_deref(), Some("なし"));
+    }
+
+    #[test]
+    fn ledger_facts_name_what_was_found() {
+        // Synthesised variants of the probes' facts (shapes from probe/checks/*.rs).
+        let av = json!({"clamav_daily": {"version": "27000", "built": "2026-11-22"},
+            "clamd": "active", "freshclam": "active", "mdatp_realtime": null});
+        assert_eq!(antivirus_detail(&av).as_deref(), Some("ClamAV"));
+        let win = json!({"security_center": [["ESET Endpoint", {"state": 1, "outdated": false,
+            "microsoft": false}], ["Windows Defender", {"state": 0, "outdated": false,
+            "microsoft": true}]], "defender": {"mode": "Passive"}, "third_party_services": []});
+        assert_eq!(antivirus_detail(&win).as_deref(), Some("ESET Endpoint"));
+        let fw = json!({"ufw_status": {"active": true, "default_incoming": "deny"},
+            "firewalld_running": null, "nft_filters_input": true, "iptables_filters_input": false});
+        assert_eq!(firewall_detail(&fw).as_deref(), Some("ufw, nftables"));
+        let ports = json!({"listeners": [
+            {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
+            {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
+            {"port": 23, "proto": "tcp", "exposure": "loopback", "service": "Telnet", "severity": "fail"},
+            {"port": 135, "proto": "tcp", "exposure": "address", "service": "MS-RPC", "severity": "info"}
+        ], "risky_count": 1});
+        assert_eq!(
+            ports_detail(&ports, Lang::Ja).as_deref(),
+            Some("22/tcp SSH")
+        );
+        assert_eq!(patch_detail(&json!({"tool": "apt"}), Lang::En), None);
+    }
+
+    #[test]
+    fn signer_is_common_name_and_organisation() {
+        let s = SignerInfo {
+            name: "CN=vm,O=Tenken 自己署名".into(),
+            organization: None,
+            cert_sha256: None,
+        };
+        assert_eq!(signer_label(&s), "vm（Tenken 自己署名）");
+        let s = SignerInfo {
+            name: "CN=さくら医院,O=さくら医院".into(),
+            organization: None,
+            cert_sha256: None,
+        };
+        assert_eq!(signer_label(&s), "さくら医院");
+        assert_eq!(
+            crate::sign::dn_value(r"CN=A\, B,O=C", "CN").as_deref(),
+            Some("A, B")
+        );
+    }
+}

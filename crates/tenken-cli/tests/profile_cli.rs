@@ -230,3 +230,28 @@ fn a_new_installation_with_a_clinic_name_signs_as_the_clinic() {
     let title = info.lines().find_map(|l| l.strip_prefix("Title:")).unwrap();
     assert!(!title.trim().ends_with('—'), "{title}");
 }
+
+#[test]
+fn chart_labels_of_long_section_titles_are_not_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cwd = dir.path();
+    ok(&tenken(&data, cwd, &["--lang", "en", "report", "--no-scan"]));
+    let all = pdftotext(&cwd.join("tenken-report.pdf"), None);
+    let chart = all
+        .split("Answers per section (chart)")
+        .nth(1)
+        .unwrap()
+        .split("Answers per item")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for title in [
+        "0 Whether a medical information system is used",
+        "2 Managing and operating the medical information systems",
+    ] {
+        assert!(chart.contains(title), "missing {title:?} in chart: {chart}");
+    }
+}

@@ -236,7 +236,11 @@ fn chart_labels_of_long_section_titles_are_not_cut() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let cwd = dir.path();
-    ok(&tenken(&data, cwd, &["--lang", "en", "report", "--no-scan"]));
+    ok(&tenken(
+        &data,
+        cwd,
+        &["--lang", "en", "report", "--no-scan"],
+    ));
     let all = pdftotext(&cwd.join("tenken-report.pdf"), None);
     let chart = all
         .split("Answers per section (chart)")

@@ -774,9 +774,12 @@ fn ledger(w: &mut Writer<'_>, input: &ReportInput) {
         });
         let av = ledger_cell(find(b, "antivirus.status"), lang, |f| {
             antivirus_detail(&f.facts)
+                .or_else(|| Some(l("製品が見つかりません", "no product found").into()))
         });
         let fw = ledger_cell(find(b, "firewall.host"), lang, |f| {
-            firewall_detail(&f.facts)
+            firewall_detail(&f.facts).or_else(|| {
+                (f.verdict == Verdict::Fail).then(|| l("有効なものなし", "none active").into())
+            })
         });
         let ports = ledger_cell(find(b, "ports.listening"), lang, |f| {
             ports_detail(&f.facts, lang)

@@ -47,6 +47,8 @@ enum Command {
     Ledger(cmd::ledger::Args),
     /// 事業者確認用シート (vendor sheets)
     Vendor(cmd::vendor::Args),
+    /// 医療機関の情報（名称・所在地・責任者・システム・事業者） (clinic profile)
+    Profile(cmd::profile::Args),
     /// 過去の点検の一覧 (assessment history)
     History(cmd::history::Args),
     /// 年度の比較 (compare two fiscal years)
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Import(a) => cmd::import::run(&ctx, a),
         Command::Ledger(a) => cmd::ledger::run(&ctx, a),
         Command::Vendor(a) => cmd::vendor::run(&ctx, a),
+        Command::Profile(a) => cmd::profile::run(&ctx, a),
         Command::History(a) => cmd::history::run(&ctx, a),
         Command::Compare(a) => cmd::compare::run(&ctx, a),
         Command::Countersign(a) => cmd::countersign::run(&ctx, a),

@@ -85,7 +85,7 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     for want in [
-        "署名者: さくら診療所 (Tenken)",
+        "署名者: さくら診療所",
         "署名日時: 20",
         "改ざん: なし",
         "その後の追記: なし",

@@ -150,12 +150,8 @@ pub fn signed_report(
 ) -> Result<SignedReport, WorkflowError> {
     let assessment = store.get_assessment(assessment_id)?;
     let checklist: Checklist = checklist::find(&assessment.checklist_id, Some(data_dir))?;
-    let subject = if assessment.profile.name.is_empty() {
-        "Tenken".to_string()
-    } else {
-        assessment.profile.name.clone()
-    };
-    let signer = keys.signer(&subject)?;
+    // An existing key is kept even when the clinic name changed later: its subject is shown.
+    let signer = keys.signer(assessment.profile.name.trim())?;
     let info = keys.info()?;
     let bundles = current_bundles(store, assessment_id)?;
     let assessment_json = serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
@@ -172,7 +168,7 @@ pub fn signed_report(
     };
     input.signer = Some(SignerInfo {
         name: info.cert.subject.clone(),
-        organization: assessment.assessor.company.clone(),
+        organization: crate::sign::dn_value(&info.cert.subject, "O"),
         cert_sha256: Some(info.cert.fingerprint_sha256.clone()),
     });
     let pdf = report::render_pdf(&input)?;

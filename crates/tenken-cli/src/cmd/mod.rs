@@ -10,6 +10,7 @@ pub mod import;
 pub mod key;
 pub mod ledger;
 pub mod netargs;
+pub mod profile;
 pub mod report;
 pub mod scan;
 pub mod vendor;

@@ -158,7 +158,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     println!(
         "  {} {} / {} {}",
         ctx.t("署名者:", "signer:"),
-        signed.signer,
+        tenken_core::sign::dn_display(&signed.signer),
         ctx.t("証明書フィンガープリント(SHA-256):", "certificate SHA-256:"),
         signed.fingerprint
     );

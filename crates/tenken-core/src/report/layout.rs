@@ -86,6 +86,8 @@ pub struct Cell {
     pub text: String,
     /// Background colour.
     pub fill: Option<Color>,
+    /// Text colour (default: ink).
+    pub color: Option<Color>,
 }
 
 impl Cell {
@@ -94,6 +96,15 @@ impl Cell {
         Self {
             text: text.into(),
             fill: None,
+            color: None,
+        }
+    }
+    /// A cell with grey text (placeholders such as 「未設定」).
+    pub fn muted(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            fill: None,
+            color: Some(muted()),
         }
     }
     /// A cell with a background colour.
@@ -101,6 +112,7 @@ impl Cell {
         Self {
             text: text.into(),
             fill: Some(fill),
+            color: None,
         }
     }
 }
@@ -441,11 +453,12 @@ impl<'f> Writer<'f> {
         let mut x = MARGIN_X;
         for (i, (_, w)) in cols.iter().enumerate() {
             let fill = row.get(i).and_then(|c| c.fill.clone());
+            let color = row.get(i).and_then(|c| c.color.clone()).unwrap_or_else(ink);
             self.rect(x, top, *w, h, fill, Some(rgb(0xa0, 0xa8, 0xb0)));
             let mut y = top + pad;
             if let Some(cell_lines) = lines.get(i) {
                 for l in cell_lines.iter().skip(from).take(count) {
-                    self.text_at(x + pad, y + size * 0.95, l, size, ink());
+                    self.text_at(x + pad, y + size * 0.95, l, size, color.clone());
                     y += lh;
                 }
             }

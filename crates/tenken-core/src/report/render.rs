@@ -7,7 +7,7 @@ use printpdf::{Color, Op};
 use serde_json::Value;
 
 use super::layout::{BODY, CONTENT_W, Cell, Font, MARGIN_X, Writer, accent, ink, muted, rgb};
-use super::{EmbeddedJson, ReportError, ReportInput};
+use super::{EmbeddedJson, ReportError, ReportInput, SignerInfo};
 use crate::Lang;
 use crate::assessment::AnswerValue;
 use crate::assessment::evidence_map::{
@@ -75,12 +75,20 @@ pub(super) fn render_pages(
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let map = map_evidence(&input.checklist, &input.assessment, &input.bundles);
-    let header = format!(
-        "{} — {} — {}",
-        l("点検報告書", "Assessment report"),
-        input.assessment.profile.name,
-        fy_label(input.assessment.fiscal_year, lang)
-    );
+    let name = input.assessment.profile.name.trim();
+    let header = if name.is_empty() {
+        format!(
+            "{} — {}",
+            l("点検報告書", "Assessment report"),
+            fy_label(input.assessment.fiscal_year, lang)
+        )
+    } else {
+        format!(
+            "{} — {name} — {}",
+            l("点検報告書", "Assessment report"),
+            fy_label(input.assessment.fiscal_year, lang)
+        )
+    };
     let mut w = Writer::new(font, header);
     cover(&mut w, input, files);
     summary(&mut w, input, &map);
@@ -101,11 +109,41 @@ pub(super) fn render_pages(
 }
 
 fn kv_table(w: &mut Writer<'_>, rows: Vec<(&str, String)>) {
+    kv_cells(
+        w,
+        rows.into_iter().map(|(k, v)| (k, Cell::new(v))).collect(),
+    );
+}
+
+fn kv_cells(w: &mut Writer<'_>, rows: Vec<(&str, Cell)>) {
     let rows: Vec<Vec<Cell>> = rows
         .into_iter()
-        .map(|(k, v)| vec![Cell::filled(k, rgb(0xf2, 0xf4, 0xf7)), Cell::new(v)])
+        .map(|(k, v)| vec![Cell::filled(k, rgb(0xf2, 0xf4, 0xf7)), v])
         .collect();
     w.grid(&[("", 130.0), ("", CONTENT_W - 130.0)], &rows, BODY);
+}
+
+/// A profile value, or 「未設定」 in grey when it is empty (never a blank cell).
+fn or_unset(value: &str, lang: Lang) -> Cell {
+    if value.trim().is_empty() {
+        Cell::muted(lang.pick("未設定", "Not set"))
+    } else {
+        Cell::new(value.trim())
+    }
+}
+
+/// The signer as shown: the certificate's common name plus organisation.
+fn signer_label(s: &SignerInfo) -> String {
+    let cn = crate::sign::dn_value(&s.name, "CN").unwrap_or_else(|| s.name.clone());
+    let org = s
+        .organization
+        .clone()
+        .filter(|o| !o.is_empty())
+        .or_else(|| crate::sign::dn_value(&s.name, "O"));
+    match org {
+        Some(o) if o != cn => format!("{cn}（{o}）"),
+        _ => cn,
+    }
 }
 
 fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
@@ -134,17 +172,23 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
         0.0,
     );
     w.gap(6.0);
-    w.para(&a.profile.name, 18.0, ink(), 0.0);
+    if a.profile.name.trim().is_empty() {
+        w.para(
+            l("医療機関名 未設定", "Clinic name not set"),
+            18.0,
+            muted(),
+            0.0,
+        );
+    } else {
+        w.para(&a.profile.name, 18.0, ink(), 0.0);
+    }
     w.gap(24.0);
     let assessor = match &a.assessor.company {
         Some(c) if !c.is_empty() => format!("{}（{c}）", a.assessor.name),
         _ => a.assessor.name.clone(),
     };
     let signer = match &input.signer {
-        Some(s) => match &s.organization {
-            Some(o) if !o.is_empty() => format!("{}（{o}）", s.name),
-            _ => s.name.clone(),
-        },
+        Some(s) => signer_label(s),
         None => l(
             "（署名者未設定：この報告書にはまだ電子署名がありません）",
             "(no signer yet: this report is not signed)",
@@ -163,54 +207,58 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
         source.push_str(u);
     }
     let bundles = input.bundles.len();
-    kv_table(
+    kv_cells(
         w,
         vec![
-            (l("医療機関名", "Institution"), a.profile.name.clone()),
-            (l("所在地", "Address"), a.profile.address.clone()),
+            (
+                l("医療機関名", "Institution"),
+                or_unset(&a.profile.name, lang),
+            ),
+            (l("所在地", "Address"), or_unset(&a.profile.address, lang)),
             (
                 l("管理者", "Administrator"),
-                a.profile.administrator.clone(),
+                or_unset(&a.profile.administrator, lang),
             ),
             (
                 l("医療情報システム安全管理責任者", "Security officer"),
-                a.profile.security_officer.clone(),
+                or_unset(&a.profile.security_officer, lang),
             ),
-            (l("対象年度", "Fiscal year"), fy_label(a.fiscal_year, lang)),
+            (
+                l("対象年度", "Fiscal year"),
+                Cell::new(fy_label(a.fiscal_year, lang)),
+            ),
             (
                 l("点検日", "Assessment date"),
-                date.format("%Y-%m-%d").to_string(),
+                Cell::new(date.format("%Y-%m-%d").to_string()),
             ),
             (
                 l("チェックリスト", "Checklist"),
-                format!("{}（{}）", cl.title.get(lang), cl.id),
+                Cell::new(format!("{}（{}）", cl.title.get(lang), cl.id)),
             ),
-            (l("出典", "Source"), source),
-            (
-                l("利用条件・編集について", "Licence and editing"),
-                cl.source.license_note.clone(),
-            ),
-            (l("点検者", "Assessor"), assessor),
-            (l("署名者", "Signer"), signer),
+            (l("出典", "Source"), Cell::new(source)),
+            (l("点検者", "Assessor"), or_unset(&assessor, lang)),
+            (l("署名者", "Signer"), Cell::new(signer)),
             (
                 l("自動確認したPC", "Hosts checked"),
-                format!("{bundles} {}", l("台", "host(s)")),
+                Cell::new(format!("{bundles} {}", l("台", "host(s)"))),
             ),
             (
                 l("添付ファイル", "Attached files"),
-                files
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                Cell::new(
+                    files
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             ),
             (
                 l("作成日時", "Generated"),
-                input.generated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                Cell::new(input.generated_at.format("%Y-%m-%d %H:%M UTC").to_string()),
             ),
             (
                 l("作成ツール", "Tool"),
-                format!("Tenken {}", crate::VERSION),
+                Cell::new(format!("Tenken {}", crate::VERSION)),
             ),
         ],
     );
@@ -221,6 +269,16 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             "This report combines the checklist answers with evidence collected automatically from the PCs. \"Unverified\" means the check could not be made and is never counted as a pass. Where an answer and the evidence disagree, the item is marked \"Contradicts answer\" (the answer itself is not changed).",
         ),
         BODY,
+        muted(),
+        0.0,
+    );
+    w.gap(4.0);
+    w.para(
+        l(
+            "チェックリストの利用条件・編集についての注記は、付録B「この報告書の確かめ方」にあります。",
+            "The checklist's licence and editing note is in Appendix B (how to verify this report).",
+        ),
+        7.5,
         muted(),
         0.0,
     );
@@ -301,11 +359,13 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
     let bar_w = CONTENT_W - label_w - 10.0;
     for (label, c) in &chart {
         let total: usize = c[..4].iter().sum();
-        w.ensure(22.0);
-        let y = w.y;
+        // The whole section title, wrapped: a cut label would hide which section a bar is.
         let lines = w.font.wrap(label, label_w - 4.0, 8.5);
-        if let Some(first) = lines.first() {
-            w.text_at(MARGIN_X, y + 10.0, first, 8.5, ink());
+        let label_h = lines.len().max(1) as f32 * 10.5;
+        w.ensure(label_h.max(14.0) + 8.0);
+        let y = w.y;
+        for (k, line) in lines.iter().enumerate() {
+            w.text_at(MARGIN_X, y + 10.0 + k as f32 * 10.5, line, 8.5, ink());
         }
         let mut x = MARGIN_X + label_w;
         if total > 0 {
@@ -323,7 +383,7 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             }
             x += seg;
         }
-        w.gap(18.0);
+        w.gap((label_h + 7.5).max(18.0));
     }
     // legend
     w.ensure(16.0);
@@ -369,12 +429,14 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             Cell {
                 text: r.answer.label(lang).into(),
                 fill,
+                color: None,
             },
             Cell::new(date_or_dash(ans.and_then(|a| a.checked_on))),
             Cell::new(date_or_dash(ans.and_then(|a| a.target_date))),
             Cell {
                 text: r.status.label(lang).into(),
                 fill: status_fill(r.status),
+                color: None,
             },
         ]);
     }
@@ -492,6 +554,7 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
                     findings.join("\n")
                 },
                 fill: status_fill(r.status),
+                color: None,
             },
         ]);
     }
@@ -541,6 +604,117 @@ fn fact_str(v: Option<&Value>) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// Ledger 「最終更新」: the date of the last update (facts `last_update`, RFC 3339) and the
+/// number of pending security updates (`pending_security_updates`), as `probe/checks/os_patches.rs`
+/// records them.
+fn patch_detail(facts: &Value, lang: Lang) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(last) = facts.get("last_update").and_then(Value::as_str) {
+        let date = chrono::DateTime::parse_from_rfc3339(last)
+            .map(|d| d.with_timezone(&chrono::Local).date_naive().to_string())
+            .unwrap_or_else(|_| last.chars().take(10).collect());
+        parts.push(date);
+    }
+    if let Some(p) = facts
+        .get("pending_security_updates")
+        .and_then(Value::as_array)
+    {
+        if !p.is_empty() {
+            parts.push(match lang {
+                Lang::Ja => format!("未適用の更新 {}件", p.len()),
+                Lang::En => format!("{} pending updates", p.len()),
+            });
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(lang.pick("、", ", ")))
+}
+
+/// Ledger 「ウイルス対策」: the product found (`probe/checks/antivirus.rs`): Security Center
+/// products that are on, Defender, XProtect, ClamAV or Defender for Endpoint.
+fn antivirus_detail(facts: &Value) -> Option<String> {
+    let mut names: Vec<String> = Vec::new();
+    if let Some(list) = facts.get("security_center").and_then(Value::as_array) {
+        for p in list {
+            let on = p
+                .get(1)
+                .and_then(|s| s.get("state"))
+                .and_then(Value::as_u64)
+                == Some(1);
+            if let (true, Some(n)) = (on, p.get(0).and_then(Value::as_str)) {
+                names.push(n.to_string());
+            }
+        }
+    }
+    if names.is_empty() && facts.get("defender").is_some_and(|d| !d.is_null()) {
+        names.push("Microsoft Defender".into());
+    }
+    if facts.get("xprotect_version").is_some_and(|v| !v.is_null()) {
+        names.push("XProtect".into());
+    }
+    if facts.get("clamav_daily").is_some_and(|v| !v.is_null())
+        || facts.get("clamd").is_some_and(|v| !v.is_null())
+    {
+        names.push("ClamAV".into());
+    }
+    if facts.get("mdatp_realtime").is_some_and(|v| !v.is_null()) {
+        names.push("Defender for Endpoint".into());
+    }
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// Ledger 「ファイアウォール」: which firewall is active (`probe/checks/firewall.rs` facts).
+fn firewall_detail(facts: &Value) -> Option<String> {
+    let is_true = |v: Option<&Value>| v.and_then(Value::as_bool) == Some(true);
+    let mut on = Vec::new();
+    if is_true(facts.get("ufw_status").and_then(|u| u.get("active"))) {
+        on.push("ufw");
+    }
+    if is_true(facts.get("firewalld_running")) {
+        on.push("firewalld");
+    }
+    if is_true(facts.get("nft_filters_input")) {
+        on.push("nftables");
+    }
+    if is_true(facts.get("iptables_filters_input")) {
+        on.push("iptables");
+    }
+    (!on.is_empty()).then(|| on.join(", "))
+}
+
+/// Ledger 「危険な待受ポート」: listeners reachable from the network whose severity is warn or
+/// fail (`probe/checks/ports.rs` facts `listeners`), as `port/service`; 「なし」 when none.
+fn ports_detail(facts: &Value, lang: Lang) -> Option<String> {
+    let listeners = facts.get("listeners")?.as_array()?;
+    let risky: Vec<String> = listeners
+        .iter()
+        .filter(|l| l.get("exposure").and_then(Value::as_str) != Some("loopback"))
+        .filter(|l| {
+            matches!(
+                l.get("severity").and_then(Value::as_str),
+                Some("warn" | "fail")
+            )
+        })
+        .map(|l| {
+            let port = fact_str(l.get("port")).unwrap_or_default();
+            let proto = fact_str(l.get("proto")).unwrap_or_default();
+            match fact_str(l.get("service")) {
+                Some(s) => format!("{port}/{proto} {s}"),
+                None => format!("{port}/{proto}"),
+            }
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let risky: Vec<String> = risky
+        .into_iter()
+        .filter(|r| seen.insert(r.clone()))
+        .collect();
+    Some(if risky.is_empty() {
+        lang.pick("なし", "none").to_string()
+    } else {
+        risky.join(", ")
+    })
 }
 
 fn find<'b>(b: &'b Bundle, probe: &str) -> Option<&'b Finding> {
@@ -596,30 +770,19 @@ fn ledger(w: &mut Writer<'_>, input: &ReportInput) {
             format!("{} {} ({})", h.os_name, h.os_version, h.os_build)
         };
         let patches = ledger_cell(find(b, "os.patches"), lang, |f| {
-            fact_str(f.facts.get("last_update"))
+            patch_detail(&f.facts, lang)
         });
         let av = ledger_cell(find(b, "antivirus.status"), lang, |f| {
-            fact_str(f.facts.get("product"))
+            antivirus_detail(&f.facts)
+                .or_else(|| Some(l("製品が見つかりません", "no product found").into()))
         });
-        let fw = ledger_cell(find(b, "firewall.host"), lang, |_| None);
+        let fw = ledger_cell(find(b, "firewall.host"), lang, |f| {
+            firewall_detail(&f.facts).or_else(|| {
+                (f.verdict == Verdict::Fail).then(|| l("有効なものなし", "none active").into())
+            })
+        });
         let ports = ledger_cell(find(b, "ports.listening"), lang, |f| {
-            let risky = f.facts.get("risky")?.as_array()?;
-            if risky.is_empty() {
-                return Some(l("なし", "none").into());
-            }
-            Some(
-                risky
-                    .iter()
-                    .map(
-                        |r| match (fact_str(r.get("port")), fact_str(r.get("service"))) {
-                            (Some(p), Some(s)) => format!("{p}/{s}"),
-                            (Some(p), None) => p,
-                            _ => r.to_string(),
-                        },
-                    )
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
+            ports_detail(&f.facts, lang)
         });
         rows.push(vec![
             Cell::new(h.hostname.clone()),
@@ -1017,10 +1180,11 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
         vec![
             (
                 l("署名者", "Signer"),
-                signer.map_or_else(
-                    || l("（未設定）", "(not set)").to_string(),
-                    |s| s.name.clone(),
-                ),
+                signer.map_or_else(|| l("（未設定）", "(not set)").to_string(), signer_label),
+            ),
+            (
+                l("証明書のサブジェクト", "Certificate subject"),
+                signer.map_or_else(|| "—".to_string(), |s| s.name.clone()),
             ),
             (
                 l(
@@ -1035,6 +1199,15 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
             ),
         ],
     );
+    w.heading(
+        l(
+            "チェックリストの出典・利用条件",
+            "Checklist source and licence",
+        ),
+        3,
+    );
+    w.para(&input.checklist.source.license_note, 7.5, muted(), 0.0);
+    w.gap(4.0);
     w.heading(
         l("添付ファイルの SHA-256", "SHA-256 of the attached files"),
         3,
@@ -1068,4 +1241,91 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
         &rows,
         8.0,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use serde_json::json;
+
+    // Facts as recorded by the probes in a real Linux bundle from the development VM (Debian 12,
+    // 2026-11-23; the pending-update list shortened to three names).
+    fn real_linux() -> [Value; 4] {
+        [
+            json!({"days_since_last_update": 0, "fail_after_days": 120,
+                "last_update": "2026-11-23T20:18:30+00:00",
+                "pending_security_updates": ["apt-transport-https", "apt", "ca-certificates"],
+                "tool": "apt", "warn_after_days": 60}),
+            json!({"clamav_daily": null, "clamd": null, "freshclam": null, "mdatp_realtime": null}),
+            json!({"elevated": true, "firewalld_running": null, "iptables_filters_input": false,
+                "nft_filters_input": false, "ufw_conf_enabled": null, "ufw_status": null,
+                "units": {"firewalld": false, "nftables": false, "ufw": false}}),
+            json!({"exposed_count": 1, "listeners": [{"addr": "0.0.0.0", "exes": [],
+                "exposure": "all_interfaces", "pids": [], "port": 2024, "processes": [],
+                "proto": "tcp", "service": null, "severity": null}], "pids_complete": true,
+                "risky_count": 0, "sockets_complete": true}),
+        ]
+    }
+
+    #[test]
+    fn ledger_facts_of_a_real_linux_bundle() {
+        let [patches, av, fw, ports] = real_linux();
+        let p = patch_detail(&patches, Lang::Ja).unwrap();
+        let local = chrono::DateTime::parse_from_rfc3339("2026-11-23T20:18:30+00:00")
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .date_naive()
+            .to_string();
+        assert_eq!(p, format!("{local}、未適用の更新 3件"));
+        assert_eq!(antivirus_detail(&av), None);
+        assert_eq!(firewall_detail(&fw), None);
+        assert_eq!(ports_detail(&ports, Lang::Ja).as_deref(), Some("なし"));
+    }
+
+    #[test]
+    fn ledger_facts_name_what_was_found() {
+        // Synthesised variants of the probes' facts (shapes from probe/checks/*.rs).
+        let av = json!({"clamav_daily": {"version": "27000", "built": "2026-11-22"},
+            "clamd": "active", "freshclam": "active", "mdatp_realtime": null});
+        assert_eq!(antivirus_detail(&av).as_deref(), Some("ClamAV"));
+        let win = json!({"security_center": [["ESET Endpoint", {"state": 1, "outdated": false,
+            "microsoft": false}], ["Windows Defender", {"state": 0, "outdated": false,
+            "microsoft": true}]], "defender": {"mode": "Passive"}, "third_party_services": []});
+        assert_eq!(antivirus_detail(&win).as_deref(), Some("ESET Endpoint"));
+        let fw = json!({"ufw_status": {"active": true, "default_incoming": "deny"},
+            "firewalld_running": null, "nft_filters_input": true, "iptables_filters_input": false});
+        assert_eq!(firewall_detail(&fw).as_deref(), Some("ufw, nftables"));
+        let ports = json!({"listeners": [
+            {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
+            {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
+            {"port": 23, "proto": "tcp", "exposure": "loopback", "service": "Telnet", "severity": "fail"},
+            {"port": 135, "proto": "tcp", "exposure": "address", "service": "MS-RPC", "severity": "info"}
+        ], "risky_count": 1});
+        assert_eq!(
+            ports_detail(&ports, Lang::Ja).as_deref(),
+            Some("22/tcp SSH")
+        );
+        assert_eq!(patch_detail(&json!({"tool": "apt"}), Lang::En), None);
+    }
+
+    #[test]
+    fn signer_is_common_name_and_organisation() {
+        let s = SignerInfo {
+            name: "CN=vm,O=Tenken 自己署名".into(),
+            organization: None,
+            cert_sha256: None,
+        };
+        assert_eq!(signer_label(&s), "vm（Tenken 自己署名）");
+        let s = SignerInfo {
+            name: "CN=さくら医院,O=さくら医院".into(),
+            organization: None,
+            cert_sha256: None,
+        };
+        assert_eq!(signer_label(&s), "さくら医院");
+        assert_eq!(
+            crate::sign::dn_value(r"CN=A\, B,O=C", "CN").as_deref(),
+            Some("A, B")
+        );
+    }
 }

@@ -209,11 +209,22 @@ fn dn(common_name: &str, organization: Option<&str>) -> Result<Name, SignError> 
     Ok(RdnSequence(rdns))
 }
 
+/// Subject (CN, O) of a self-signed certificate: the clinic name for both when known, else
+/// this PC's host name and 「Tenken 自己署名」.
+pub fn self_signed_subject(subject_hint: &str) -> (String, String) {
+    let name = subject_hint.trim();
+    if !name.is_empty() && name != "Tenken" {
+        return (name.to_string(), name.to_string());
+    }
+    let host = sysinfo::System::host_name().unwrap_or_default();
+    let host = host.trim();
+    let cn = if host.is_empty() { "Tenken" } else { host };
+    (cn.to_string(), "Tenken 自己署名".to_string())
+}
+
 /// Creates a self-signed ECDSA P-256 certificate (10 years, digitalSignature + nonRepudiation).
 pub fn generate_self_signed(subject_hint: &str) -> Result<LocalSigner, SignError> {
-    let name = subject_hint.trim();
-    let name = if name.is_empty() { "Tenken" } else { name };
-    let cn = format!("{name} (Tenken)");
+    let (cn, org) = self_signed_subject(subject_hint);
     let key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
     let spki_der = {
         use p256::pkcs8::EncodePublicKey;
@@ -228,7 +239,7 @@ pub fn generate_self_signed(subject_hint: &str) -> Result<LocalSigner, SignError
     serial[0] |= 0x01;
     let serial = SerialNumber::new(&serial)?;
     let validity = Validity::from_now(Duration::from_secs(10 * 365 * 24 * 3600 + 3 * 24 * 3600))?;
-    let subject = dn(&cn, Some(name))?;
+    let subject = dn(&cn, Some(&org))?;
     let mut builder = CertificateBuilder::new(
         Profile::Manual { issuer: None },
         serial,

@@ -128,6 +128,42 @@ pub struct CertInfo {
     pub serial: String,
 }
 
+/// The first value of attribute `attr` (e.g. `CN`, `O`) in an RFC 4514 distinguished name such
+/// as `CN=Clinic,O=Org`; handles backslash escapes. `None` when absent or empty.
+pub fn dn_value(dn: &str, attr: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut chars = dn.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            ',' | '+' => parts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts.iter().find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case(attr) && !v.trim().is_empty()).then(|| v.trim().to_string())
+    })
+}
+
+/// A subject as people read it: the common name plus organisation, e.g. 「さくら医院（Tenken 自己署名）」;
+/// the raw DN when it has no CN.
+pub fn dn_display(dn: &str) -> String {
+    let Some(cn) = dn_value(dn, "CN") else {
+        return dn.to_string();
+    };
+    match dn_value(dn, "O") {
+        Some(o) if o != cn => format!("{cn}（{o}）"),
+        _ => cn,
+    }
+}
+
 /// SHA-256 fingerprint of DER bytes as uppercase hex pairs joined by colons.
 pub fn fingerprint(der_bytes: &[u8]) -> String {
     Sha256::digest(der_bytes)

@@ -422,6 +422,22 @@ impl Store {
             .transpose()
     }
 
+    /// Copies `profile` into every assessment of `fiscal_year` (the year's open assessments),
+    /// so the next report shows it; returns how many were updated. Earlier years keep theirs.
+    pub fn apply_profile_to_fiscal_year(
+        &mut self,
+        fiscal_year: u16,
+        profile: &ClinicProfile,
+    ) -> Result<usize> {
+        let json =
+            serde_json::to_string(profile).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let n = self.conn.execute(
+            "UPDATE assessments SET profile_json = ?1, updated_at = ?2 WHERE fiscal_year = ?3",
+            params![json, Utc::now(), fiscal_year],
+        )?;
+        Ok(n)
+    }
+
     // ------------------------------------------------------------ assessments
 
     /// Creates an assessment for `checklist` (whose id must match `new.checklist_id`).

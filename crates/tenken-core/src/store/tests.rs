@@ -470,3 +470,31 @@ fn data_dir_override_wins() {
     assert_eq!(data_dir(None), default_data_dir());
     assert!(default_data_dir().ends_with("tenken") || default_data_dir().ends_with("tenken-data"));
 }
+
+#[test]
+fn new_profile_reaches_only_that_fiscal_years_assessments() {
+    let (_d, mut store) = new_store();
+    let cl = test_checklist();
+    let this_year = new_assessment(&mut store, &cl);
+    let mut earlier = NewAssessment {
+        fiscal_year: 2024,
+        checklist_id: cl.id.clone(),
+        sheet: "clinic".into(),
+        profile: profile(),
+        assessor: Assessor::default(),
+    };
+    earlier.profile.name = "旧名称クリニック".into();
+    let last_year = store.create_assessment(&cl, &earlier).unwrap();
+
+    let mut p = profile();
+    p.name = "新名称クリニック".into();
+    p.administrator = String::new();
+    assert_eq!(store.apply_profile_to_fiscal_year(2025, &p).unwrap(), 1);
+    let a = store.get_assessment(this_year).unwrap();
+    assert_eq!(a.profile, p);
+    assert_eq!(
+        store.get_assessment(last_year).unwrap().profile.name,
+        "旧名称クリニック"
+    );
+    assert_eq!(store.apply_profile_to_fiscal_year(2030, &p).unwrap(), 0);
+}

@@ -1,0 +1,246 @@
+//! `tenken profile`: show, set or import the clinic profile (医療機関名, 所在地, 管理者,
+//! 安全管理責任者, systems, vendors). A change is copied into this fiscal year's assessments so
+//! the next report shows it; earlier years keep the profile they were made with.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use tenken_core::assessment::{ClinicProfile, Vendor, fiscal_year_of};
+use tenken_core::store::Store;
+
+use crate::ctx::Ctx;
+
+/// Arguments of `tenken profile`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: ProfileCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum ProfileCommand {
+    /// 医療機関の情報を表示する (show the clinic profile)
+    Show {
+        /// JSONで出力 (print JSON)
+        #[arg(long)]
+        json: bool,
+    },
+    /// 医療機関の情報を設定する（指定した項目だけ変更） (set fields; others are kept)
+    Set(SetArgs),
+    /// TOMLファイルから取り込む（全体を置き換え） (import a profile.toml, replacing the profile)
+    Import {
+        /// profile.toml
+        file: PathBuf,
+    },
+}
+
+/// Fields of `tenken profile set`; only the given ones change.
+#[derive(Debug, clap::Args)]
+struct SetArgs {
+    /// 医療機関名 (clinic name)
+    #[arg(long)]
+    name: Option<String>,
+    /// 所在地 (address)
+    #[arg(long)]
+    address: Option<String>,
+    /// 管理者・院長 (administrator)
+    #[arg(long)]
+    administrator: Option<String>,
+    /// 医療情報システム安全管理責任者 (security officer)
+    #[arg(long)]
+    security_officer: Option<String>,
+    /// 利用しているシステム（繰り返し可、指定すると一覧を置き換え） (system in use; repeatable, replaces the list)
+    #[arg(long = "system")]
+    systems: Vec<String>,
+    /// 事業者 "名称,連絡先,システム"（繰り返し可、一覧を置き換え） (vendor "name,contact,systems"; repeatable, replaces the list)
+    #[arg(long = "vendor")]
+    vendors: Vec<String>,
+}
+
+/// Parses `名称,連絡先,システム` (full-width commas too; several systems separated by `/` or `;`).
+fn parse_vendor(spec: &str) -> anyhow::Result<Vendor> {
+    let normalized = spec.replace(['，', '、'], ",");
+    let mut parts = normalized.splitn(3, ',').map(str::trim);
+    let name = parts.next().unwrap_or_default().to_string();
+    if name.is_empty() {
+        bail!("vendor {spec:?}: 名称 (name) is empty; expected \"名称,連絡先,システム\"");
+    }
+    let contact = parts.next().unwrap_or_default().to_string();
+    let systems = parts
+        .next()
+        .unwrap_or_default()
+        .split(['/', ';', '／'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    Ok(Vendor {
+        name,
+        contact,
+        systems,
+    })
+}
+
+fn unset(ctx: &Ctx, value: &str) -> String {
+    if value.trim().is_empty() {
+        ctx.t("未設定", "not set").to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+fn print_profile(ctx: &Ctx, p: &ClinicProfile) {
+    println!("{}: {}", ctx.t("医療機関名", "Clinic"), unset(ctx, &p.name));
+    println!("{}: {}", ctx.t("所在地", "Address"), unset(ctx, &p.address));
+    println!(
+        "{}: {}",
+        ctx.t("管理者", "Administrator"),
+        unset(ctx, &p.administrator)
+    );
+    println!(
+        "{}: {}",
+        ctx.t("医療情報システム安全管理責任者", "Security officer"),
+        unset(ctx, &p.security_officer)
+    );
+    println!(
+        "{}: {}",
+        ctx.t("利用システム", "Systems"),
+        unset(ctx, &p.systems.join(ctx.t("、", ", ")))
+    );
+    if p.vendors.is_empty() {
+        println!("{}: {}", ctx.t("事業者", "Vendors"), unset(ctx, ""));
+    } else {
+        println!("{}:", ctx.t("事業者", "Vendors"));
+        for v in &p.vendors {
+            println!(
+                "  - {} / {} / {}",
+                v.name,
+                unset(ctx, &v.contact),
+                unset(ctx, &v.systems.join(ctx.t("、", ", ")))
+            );
+        }
+    }
+}
+
+/// Saves the profile and copies it into this fiscal year's assessments; reports what changed.
+fn save(ctx: &Ctx, store: &mut Store, profile: &ClinicProfile) -> anyhow::Result<()> {
+    store.set_profile(profile)?;
+    let fy = fiscal_year_of(chrono::Local::now().date_naive());
+    let n = store.apply_profile_to_fiscal_year(fy, profile)?;
+    println!(
+        "{}",
+        ctx.t("医療機関の情報を保存しました", "clinic profile saved")
+    );
+    if n > 0 {
+        println!(
+            "{} ({n})",
+            ctx.t(
+                "今年度の点検にも反映しました",
+                "applied to this fiscal year's assessments"
+            )
+        );
+    }
+    Ok(())
+}
+
+/// Runs `tenken profile`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
+    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    match args.command {
+        ProfileCommand::Show { json } => {
+            let profile = store.get_profile()?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&profile.unwrap_or_default())?
+                );
+            } else {
+                match profile {
+                    Some(p) => print_profile(ctx, &p),
+                    None => {
+                        println!(
+                            "{}",
+                            ctx.t(
+                                "医療機関の情報はまだ設定されていません (`tenken profile set --name ...`)",
+                                "no clinic profile yet (`tenken profile set --name ...`)"
+                            )
+                        );
+                        print_profile(ctx, &ClinicProfile::default());
+                    }
+                }
+            }
+            Ok(0)
+        }
+        ProfileCommand::Set(set) => {
+            let mut profile = store.get_profile()?.unwrap_or_default();
+            let vendors = set
+                .vendors
+                .iter()
+                .map(|v| parse_vendor(v))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut changed = false;
+            for (field, value) in [
+                (&mut profile.name, set.name),
+                (&mut profile.address, set.address),
+                (&mut profile.administrator, set.administrator),
+                (&mut profile.security_officer, set.security_officer),
+            ] {
+                if let Some(v) = value {
+                    *field = v.trim().to_string();
+                    changed = true;
+                }
+            }
+            if !set.systems.is_empty() {
+                profile.systems = set
+                    .systems
+                    .iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                changed = true;
+            }
+            if !vendors.is_empty() {
+                profile.vendors = vendors;
+                changed = true;
+            }
+            if !changed {
+                bail!(
+                    "{}",
+                    ctx.t(
+                        "変更する項目を指定してください（例: --name 医療機関名）",
+                        "nothing to set (e.g. --name \"Clinic name\")"
+                    )
+                );
+            }
+            save(ctx, &mut store, &profile)?;
+            print_profile(ctx, &profile);
+            Ok(0)
+        }
+        ProfileCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let profile: ClinicProfile = toml::from_str(&text)
+                .with_context(|| format!("{}: not a clinic profile", file.display()))?;
+            save(ctx, &mut store, &profile)?;
+            print_profile(ctx, &profile);
+            Ok(0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn vendor_spec_parses_name_contact_and_systems() {
+        let v = parse_vendor("ABCメディカル，03-1234-5678，電子カルテ/レセコン").unwrap();
+        assert_eq!(v.name, "ABCメディカル");
+        assert_eq!(v.contact, "03-1234-5678");
+        assert_eq!(v.systems, vec!["電子カルテ", "レセコン"]);
+        let v = parse_vendor("XYZ").unwrap();
+        assert_eq!((v.contact.as_str(), v.systems.len()), ("", 0));
+        assert!(parse_vendor(" ,03").is_err());
+    }
+}

@@ -388,7 +388,12 @@ pub fn answers_from_file(
 }
 
 fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
-    let assessment = resolve(ctx, store, a.assessment)?;
+    // Without an id, answers go to this fiscal year's assessment, created on first use with the
+    // latest official checklist (what `tenken report` also does).
+    let assessment = match a.assessment {
+        Some(id) => store.get_assessment(id)?,
+        None => tenken_core::workflow::ensure_assessment(store, &ctx.data_path(), today())?,
+    };
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
     let answers = if let Some(file) = &a.file {
         answers_from_file(ctx, &checklist, file)?

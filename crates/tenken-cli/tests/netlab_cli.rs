@@ -1,0 +1,144 @@
+//! `tenken scan --network --lan …` as a user runs it, inside the namespace lab of
+//! `tests/netlab/lab.sh` (clinic LAN, double-NAT router with an HTTP login page and Telnet, LAN
+//! hosts with SMB/RDP/DICOM/HL7, a firewalled host, a never-touch host). Needs root: CI runs as
+//! root and sets TENKEN_NETLAB_REQUIRED=1, so a skip there is a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tenken_core::evidence::{Bundle, Verdict};
+
+fn lab_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/netlab/lab.sh")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Tears the lab down when dropped, also when an assertion fails.
+struct Lab {
+    prefix: String,
+    state: tempfile::TempDir,
+}
+
+impl Lab {
+    fn up() -> Lab {
+        let prefix = format!("tc{}", std::process::id() % 100_000);
+        let lab = Lab {
+            prefix,
+            state: tempfile::tempdir().unwrap(),
+        };
+        let out = Command::new("bash")
+            .arg(lab_script())
+            .args(["up", &lab.prefix])
+            .arg(lab.state.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "lab up failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        lab
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(lab_script())
+            .args(["down", &self.prefix])
+            .arg(self.state.path())
+            .output();
+    }
+}
+
+#[test]
+fn scan_with_network_consent_inside_the_lab() {
+    if !is_root() {
+        assert!(
+            std::env::var("TENKEN_NETLAB_REQUIRED").is_err(),
+            "TENKEN_NETLAB_REQUIRED is set but the network lab needs root"
+        );
+        eprintln!(
+            "\n!!!!!!!! NETWORK LAB CLI TEST SKIPPED: needs root (network namespaces) !!!!!!!!\n"
+        );
+        return;
+    }
+    let lab = Lab::up();
+    let work = tempfile::tempdir().unwrap();
+    let json = work.path().join("lab.tenken.json");
+    let out = Command::new("ip")
+        .args(["netns", "exec", &format!("{}-clinic", lab.prefix)])
+        .arg(env!("CARGO_BIN_EXE_tenken"))
+        .arg("--data-dir")
+        .arg(work.path().join("data"))
+        .args([
+            "scan",
+            "--quiet",
+            "--network",
+            "--lan",
+            "192.168.77.21-23",
+            "--lan",
+            "192.168.77.24",
+            "--never-touch",
+            "192.168.77.24",
+            "--json",
+        ])
+        .arg(&json)
+        .env("TENKEN_LANG", "ja")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    // A readable Japanese result for the network part.
+    let text = format!("{stdout}{stderr}");
+    for expected in ["不適合", "要改善", "192.168.77.21", "192.168.77.1"] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+
+    // The same findings are in the bundle.
+    let bundle = Bundle::from_json(&std::fs::read(&json).unwrap()).unwrap();
+    let find = |id: &'static str| bundle.findings.iter().filter(move |f| f.probe_id == id);
+    let exposure = find("net.router.exposure")
+        .next()
+        .expect("router exposure finding");
+    assert_eq!(
+        exposure.verdict,
+        Verdict::Fail,
+        "Telnet open on the router is 不適合"
+    );
+    assert_eq!(
+        find("net.upnp").next().expect("UPnP finding").verdict,
+        Verdict::Warn
+    );
+    let lan: Vec<_> = find("lan.ports").collect();
+    let host = |ip: &str| {
+        lan.iter()
+            .find(|f| serde_json::to_string(&f.facts).unwrap().contains(ip))
+            .unwrap_or_else(|| panic!("no lan.ports finding for {ip}"))
+    };
+    assert_eq!(host("192.168.77.21").verdict, Verdict::Warn);
+    assert_eq!(host("192.168.77.22").verdict, Verdict::Warn);
+    // The never-touch host is reported as not contacted, never as checked.
+    assert_eq!(host("192.168.77.24").verdict, Verdict::NotApplicable);
+    // Every contacted address and port is recorded as network evidence.
+    assert!(
+        lan.iter()
+            .flat_map(|f| &f.evidence)
+            .any(|e| e.source.contains("192.168.77.21:445"))
+    );
+    assert!(
+        !lan.iter()
+            .flat_map(|f| &f.evidence)
+            .any(|e| e.source.contains("192.168.77.24:"))
+    );
+}

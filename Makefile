@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 OUT ?= tenken-report.pdf
-TENKEN := target/release/tenken
+TENKEN := $(or $(CARGO_TARGET_DIR),target)/release/tenken
 
 .PHONY: help deps deps-cli cli report test test-rust test-ui lint app app-build gui-test bench notices clean
 

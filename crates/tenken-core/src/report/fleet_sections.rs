@@ -50,7 +50,13 @@ impl VendorSheetSummary {
         let mut answered = 0;
         let mut no_items = Vec::new();
         if let Some(a) = answers {
-            total = a.answers.len();
+            // rows of the vendor sheet (one per item and scope), at least the stored answers
+            let rows: usize = checklist.map_or(0, |c| {
+                c.sheet_items("vendor")
+                    .map(|i| i.answer_scopes().len())
+                    .sum()
+            });
+            total = rows.max(a.answers.len());
             for ans in &a.answers {
                 if ans.value != AnswerValue::Unanswered {
                     answered += 1;
@@ -90,7 +96,10 @@ fn unknown_cell(lang: Lang) -> Cell {
 fn check_cell(c: &Option<CheckCell>, lang: Lang) -> Cell {
     match c {
         Some(c) => Cell::filled(
-            format!("{}（{}）", c.verdict.label(lang), c.summary.get(lang)),
+            match lang {
+                Lang::Ja => format!("{}（{}）", c.verdict.label(lang), c.summary.get(lang)),
+                Lang::En => format!("{} ({})", c.verdict.label(lang), c.summary.get(lang)),
+            },
             verdict_fill(c.verdict),
         ),
         None => unknown_cell(lang),
@@ -158,10 +167,12 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
     w.gap(4.0);
     w.heading(
         &format!(
-            "{}（{}{}）",
+            "{}{}{}{}{}",
             l("3-1. 自動確認したPC", "3-1. Hosts checked"),
+            l("（", " ("),
             ledger.hosts.len(),
-            l("台", " hosts")
+            l("台", " hosts"),
+            l("）", ")")
         ),
         2,
     );
@@ -185,7 +196,7 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                     _ => h.os.clone(),
                 };
                 let mut scan = h.scanned_at.format("%Y-%m-%d").to_string();
-                scan.push(' ');
+                scan.push('\n');
                 let trust = match h.trust {
                     BundleTrust::Verified => Cell::new(format!("{scan}{}", h.trust.label(lang))),
                     // unchecked or accepted without a valid signature: 署名未確認
@@ -211,17 +222,17 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                 ]
             })
             .collect();
-        let fixed = 62.0 + 68.0 + 52.0 + 44.0 + 62.0 + 52.0 + 50.0 + 50.0;
+        let fixed = 72.0 + 62.0 + 58.0 + 40.0 + 62.0 + 52.0 + 46.0 + 44.0;
         w.table(
             &[
-                (l("名前・役割", "Name / role"), 62.0),
-                (l("OS・ビルド", "OS / build"), 68.0),
-                (l("IPアドレス", "IP"), 52.0),
-                (l("最終更新日", "Last patch"), 44.0),
+                (l("名前・役割", "Name / role"), 72.0),
+                (l("OS・ビルド", "OS / build"), 62.0),
+                (l("IPアドレス", "IP"), 58.0),
+                (l("最終更新日", "Last patch"), 40.0),
                 (l("ウイルス対策", "Antivirus"), 62.0),
                 (l("ファイアウォール", "Firewall"), 52.0),
-                (l("危険な待受ポート", "Risky ports"), 50.0),
-                (l("遠隔操作ソフト", "Remote tools"), 50.0),
+                (l("危険な待受ポート", "Risky ports"), 46.0),
+                (l("遠隔操作ソフト", "Remote tools"), 44.0),
                 (
                     l("最終点検・署名", "Last scan / signature"),
                     CONTENT_W - fixed,
@@ -234,17 +245,19 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
     w.gap(6.0);
     w.heading(
         &format!(
-            "{}（{}{}）",
+            "{}{}{}{}{}",
             l("3-2. 手で登録した機器", "3-2. Devices entered by hand"),
+            l("（", " ("),
             ledger.devices.len(),
-            l("台", " devices")
+            l("台", " devices"),
+            l("）", ")")
         ),
         2,
     );
     if ledger.devices.is_empty() {
         w.body(l(
-            "手で登録した機器はありません（ルータやVPN装置は `tenken ledger add` で登録できます）。",
-            "No device entered by hand (add routers or VPN devices with `tenken ledger add`).",
+            "手で登録した機器はありません（ルータやVPN装置は `tenken ledger add-device` で登録できます）。",
+            "No device entered by hand (add routers or VPN devices with `tenken ledger add-device`).",
         ));
         return;
     }
@@ -256,7 +269,7 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                 ("", "") => "—".to_string(),
                 (p, "") => p.to_string(),
                 ("", m) => m.to_string(),
-                (p, m) => format!("{p}（{m}）"),
+                (p, m) => format!("{p}{}{m}{}", lang.pick("（", " ("), lang.pick("）", ")")),
             };
             vec![
                 Cell::new(d.name.clone()),
@@ -316,7 +329,7 @@ pub(super) fn vendor_sheets(w: &mut Writer<'_>, input: &ReportInput) {
             "3-3. 事業者の確認（事業者確認用チェックリスト）",
             "3-3. Vendor sheets",
         ),
-        1,
+        2,
     );
     w.body(l(
         "システム事業者に依頼した確認の状況です。「署名済み回答」は事業者の電子署名を確かめた回答です。",
@@ -330,13 +343,15 @@ pub(super) fn vendor_sheets(w: &mut Writer<'_>, input: &ReportInput) {
             let count = if v.sheet.status == VendorStatus::Requested {
                 "—".to_string()
             } else {
-                format!(
-                    "{} / {}（{} {}）",
-                    v.answered,
-                    v.total,
-                    l("いいえ", "no"),
-                    v.no_items.len()
-                )
+                match lang {
+                    Lang::Ja => format!(
+                        "{} / {}（いいえ {}）",
+                        v.answered,
+                        v.total,
+                        v.no_items.len()
+                    ),
+                    Lang::En => format!("{} / {} ({} no)", v.answered, v.total, v.no_items.len()),
+                }
             };
             vec![
                 Cell::new(v.sheet.vendor.clone()),

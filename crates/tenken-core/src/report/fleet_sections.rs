@@ -652,3 +652,76 @@ pub(super) fn comparison(w: &mut Writer<'_>, input: &ReportInput) {
 pub fn comparison_applies(c: &Comparison, assessment_id: i64) -> bool {
     c.to.assessment_id == assessment_id
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::assessment::Answer;
+    use crate::checklist::Scope;
+
+    fn sheet(status: VendorStatus) -> VendorSheet {
+        VendorSheet {
+            id: 1,
+            vendor: "ABCシステム".into(),
+            fiscal_year: 2025,
+            assessment_id: Some(7),
+            status,
+            signer: None,
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    fn answer(item: &str, value: AnswerValue) -> Answer {
+        Answer {
+            item_id: item.into(),
+            scope: Scope::General,
+            value,
+            checked_on: None,
+            target_date: None,
+            note: String::new(),
+            responsible: String::new(),
+            attachments: vec![],
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn vendor_summary_counts_answers_and_lists_no_items() {
+        let list = crate::checklist::find("mhlw-r7", None).unwrap();
+        let rows: usize = list
+            .sheet_items("vendor")
+            .map(|i| i.answer_scopes().len())
+            .sum();
+        assert!(rows >= 2, "mhlw-r7 has a vendor sheet");
+        let (_, mut a, _) = crate::report::sample::input_parts();
+        a.answers = vec![
+            answer("vendor-1-1", AnswerValue::Yes),
+            answer("vendor-2-1", AnswerValue::No),
+            answer("vendor-2-2", AnswerValue::Unanswered),
+        ];
+        let s = VendorSheetSummary::new(
+            sheet(VendorStatus::Answered),
+            Some(&a),
+            Some(&list),
+            Lang::Ja,
+        );
+        assert_eq!(s.answered, 2);
+        assert_eq!(s.total, rows);
+        assert_eq!(s.no_items.len(), 1);
+        let item = list.item("vendor-2-1").unwrap();
+        assert_eq!(s.no_items[0].number, item.number);
+        assert_eq!(s.no_items[0].text, item.text.get(Lang::Ja));
+
+        // only requested: nothing answered yet
+        let s = VendorSheetSummary::new(sheet(VendorStatus::Requested), None, None, Lang::Ja);
+        assert_eq!((s.answered, s.total, s.no_items.len()), (0, 0, 0));
+    }
+
+    #[test]
+    fn device_kinds_read_as_words() {
+        assert_eq!(device_kind_label("router", Lang::Ja), "ルータ");
+        assert_eq!(device_kind_label("vpn", Lang::En), "VPN device");
+        assert_eq!(device_kind_label("custom", Lang::Ja), "custom");
+    }
+}

@@ -177,9 +177,14 @@ pub fn fleet_parts(
     if let Some(prev) = assessment.fiscal_year.checked_sub(1)
         && crate::compare::year_assessment(store, prev)?.is_some()
     {
-        let c = crate::compare::compare_with(store, prev, assessment.fiscal_year, &lists, today)?;
-        if report::comparison_applies(&c, assessment.id) {
-            comparison = Some(c);
+        match crate::compare::compare_with(store, prev, assessment.fiscal_year, &lists, today) {
+            Ok(c) if report::comparison_applies(&c, assessment.id) => comparison = Some(c),
+            Ok(_) => {}
+            // last year's checklist is no longer available: the report is still made, without
+            // the comparison (a store failure is still an error)
+            Err(crate::compare::CompareError::NoChecklist(_))
+            | Err(crate::compare::CompareError::NoAssessment(_)) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(FleetParts {

@@ -35,6 +35,12 @@ pub enum WorkflowError {
     /// No official checklist is available at all.
     #[error("公式チェックリストが見つかりません (no official checklist available)")]
     NoChecklist,
+    /// The device ledger could not be built.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    /// The comparison with the previous year failed.
+    #[error(transparent)]
+    Compare(#[from] crate::compare::CompareError),
     /// A stored bundle could not be read.
     #[error("保存された証跡バンドルを読めません (stored bundle {0} is unreadable): {1}")]
     BadBundle(i64, String),
@@ -138,6 +144,76 @@ pub struct SignedReport {
     pub bundles: usize,
 }
 
+/// The fleet parts of an assessment's report: its device ledger (hosts and manually added
+/// devices), the vendor sheets of its fiscal year, and the comparison with the previous fiscal
+/// year's clinic assessment when there is one (and `assessment` is its year's latest, the one
+/// the comparison engine picks).
+pub fn fleet_parts(
+    store: &Store,
+    data_dir: &Path,
+    assessment: &Assessment,
+    lang: Lang,
+    today: chrono::NaiveDate,
+) -> Result<FleetParts, WorkflowError> {
+    let ledger = crate::ledger::build(store, assessment.id)?;
+    let lists = checklist::all(Some(data_dir))?;
+    let mut vendor_sheets = Vec::new();
+    for sheet in store.vendor_sheets(Some(assessment.fiscal_year))? {
+        let answers = match sheet.assessment_id {
+            Some(id) => Some(store.get_assessment(id)?),
+            None => None,
+        };
+        let list = answers
+            .as_ref()
+            .and_then(|a| lists.iter().find(|c| c.id == a.checklist_id));
+        vendor_sheets.push(report::VendorSheetSummary::new(
+            sheet,
+            answers.as_ref(),
+            list,
+            lang,
+        ));
+    }
+    let mut comparison = None;
+    if let Some(prev) = assessment.fiscal_year.checked_sub(1)
+        && crate::compare::year_assessment(store, prev)?.is_some()
+    {
+        match crate::compare::compare_with(store, prev, assessment.fiscal_year, &lists, today) {
+            Ok(c) if report::comparison_applies(&c, assessment.id) => comparison = Some(c),
+            Ok(_) => {}
+            // last year's checklist is no longer available: the report is still made, without
+            // the comparison (a store failure is still an error)
+            Err(crate::compare::CompareError::NoChecklist(_))
+            | Err(crate::compare::CompareError::NoAssessment(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(FleetParts {
+        ledger,
+        vendor_sheets,
+        comparison,
+    })
+}
+
+/// What [`fleet_parts`] gathers for the report.
+#[derive(Debug, Clone)]
+pub struct FleetParts {
+    /// The device ledger.
+    pub ledger: crate::ledger::Ledger,
+    /// Vendor sheets of the fiscal year.
+    pub vendor_sheets: Vec<report::VendorSheetSummary>,
+    /// Comparison with the previous fiscal year, when one exists.
+    pub comparison: Option<crate::compare::Comparison>,
+}
+
+impl FleetParts {
+    /// Puts the parts into a report input.
+    pub fn apply(self, input: &mut ReportInput) {
+        input.ledger = Some(self.ledger);
+        input.vendor_sheets = self.vendor_sheets;
+        input.comparison = self.comparison;
+    }
+}
+
 /// Renders the report of an assessment with its current bundles and signs it (PAdES) with this
 /// installation's key, created on first use with the clinic's name as subject.
 pub fn signed_report(
@@ -161,7 +237,9 @@ pub fn signed_report(
         .unzip();
     let count = bundles.len();
     let mut input = ReportInput::new(checklist, assessment.clone(), bundles, lang, now);
-    input.assessment_date = Some(now.with_timezone(&Local).date_naive());
+    let today = now.with_timezone(&Local).date_naive();
+    input.assessment_date = Some(today);
+    fleet_parts(store, data_dir, &assessment, lang, today)?.apply(&mut input);
     input.raw_json = RawJson {
         assessment: Some(assessment_json),
         bundles: raw,

@@ -237,10 +237,10 @@ fn mismatched_checklist_is_an_error() {
 }
 
 #[test]
-fn year_over_year_section_appears_only_when_given() {
+fn comparison_section_appears_only_when_given() {
     use tenken_core::assessment::AnswerValue;
     use tenken_core::checklist::Scope;
-    use tenken_core::report::{YearOverYear, YearOverYearRow};
+    use tenken_core::compare::{AnswerChange, Comparison, Direction, NewItem, Side};
     let dir = tempfile::tempdir().unwrap();
     let mut input = input(dir.path(), Lang::Ja);
     let text_of = |input: &ReportInput, name: &str| {
@@ -249,17 +249,37 @@ fn year_over_year_section_appears_only_when_given() {
         tool("pdftotext", &[path.to_str().unwrap(), "-"]).1
     };
     assert!(!text_of(&input, "a.pdf").contains("前年度との比較"));
-    input.year_over_year = Some(YearOverYear {
-        previous_fiscal_year: 2024,
-        previous_checklist_id: "mhlw-r6".into(),
-        rows: vec![YearOverYearRow {
-            item_id: "2-4".into(),
-            scope: Scope::Server,
-            previous: None,
-            current: AnswerValue::Yes,
+    input.comparison = Some(Comparison {
+        from: Side {
+            fiscal_year: 2024,
+            assessment_id: 1,
+            checklist_id: "mhlw-r6".into(),
+        },
+        to: Side {
+            fiscal_year: 2025,
+            assessment_id: 2,
+            checklist_id: "mhlw-r7".into(),
+        },
+        changes: vec![AnswerChange {
+            item_before: "1-1".into(),
+            item_after: "1-1".into(),
+            number: "1-①".into(),
+            scope: Scope::General,
+            before: AnswerValue::No,
+            after: AnswerValue::Yes,
+            direction: Direction::Improved,
         }],
+        new_items: vec![NewItem {
+            id: "2-4".into(),
+            number: "2-④".into(),
+            text: "synthesised new item".into(),
+            answer: None,
+        }],
+        targets: vec![],
+        findings: vec![],
     });
     let txt = text_of(&input, "b.pdf");
     assert!(txt.contains("前年度との比較"));
-    assert!(txt.contains("（新項目）"));
+    assert!(txt.contains("新規"));
+    assert!(txt.contains("改善"));
 }

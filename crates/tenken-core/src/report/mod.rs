@@ -5,6 +5,7 @@
 //! catalog `/AF`) and writes a classic cross-reference table (no object streams, no xref
 //! stream), so a signer can append an incremental update. No signature is applied here.
 
+mod fleet_sections;
 pub mod layout;
 pub mod linebreak;
 mod pdf;
@@ -17,10 +18,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
-use crate::assessment::{AnswerValue, Assessment};
-use crate::checklist::{Checklist, Scope};
+use crate::assessment::Assessment;
+use crate::checklist::Checklist;
 use crate::evidence::Bundle;
 
+pub use fleet_sections::{VendorNoItem, VendorSheetSummary, comparison_applies, device_kind_label};
 pub use pdf::{FONT_BYTES, render_pdf};
 
 /// Who will sign the report (printed on the cover and the verification page).
@@ -34,30 +36,6 @@ pub struct SignerInfo {
     /// SHA-256 fingerprint (hex) of the signer certificate, when known.
     #[serde(default)]
     pub cert_sha256: Option<String>,
-}
-
-/// One row of the optional year-over-year comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearOverYearRow {
-    /// Item id in the current checklist.
-    pub item_id: String,
-    /// Scope row.
-    pub scope: Scope,
-    /// Last year's answer (None when the item did not exist).
-    pub previous: Option<AnswerValue>,
-    /// This year's answer.
-    pub current: AnswerValue,
-}
-
-/// Optional year-over-year input (filled by the history/compare engine later).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearOverYear {
-    /// Previous fiscal year (西暦).
-    pub previous_fiscal_year: u16,
-    /// Previous checklist id.
-    pub previous_checklist_id: String,
-    /// Rows that changed or are new.
-    pub rows: Vec<YearOverYearRow>,
 }
 
 /// Exact JSON bytes to attach; when absent, the values are serialized (pretty JSON).
@@ -86,8 +64,13 @@ pub struct ReportInput {
     pub generated_at: DateTime<Utc>,
     /// Assessment date printed on the cover (defaults to the assessment's last change).
     pub assessment_date: Option<NaiveDate>,
-    /// Optional year-over-year section.
-    pub year_over_year: Option<YearOverYear>,
+    /// Device ledger from the store (hosts and manual devices); when absent, the ledger
+    /// section is derived from [`ReportInput::bundles`].
+    pub ledger: Option<crate::ledger::Ledger>,
+    /// Vendor sheets (事業者確認用) of the fiscal year; the section is left out when empty.
+    pub vendor_sheets: Vec<VendorSheetSummary>,
+    /// Comparison with the previous fiscal year; the section is left out when absent.
+    pub comparison: Option<crate::compare::Comparison>,
     /// Exact JSON bytes to embed.
     pub raw_json: RawJson,
 }
@@ -109,7 +92,9 @@ impl ReportInput {
             signer: None,
             generated_at,
             assessment_date: None,
-            year_over_year: None,
+            ledger: None,
+            vendor_sheets: Vec::new(),
+            comparison: None,
             raw_json: RawJson::default(),
         }
     }

@@ -1,5 +1,6 @@
-//! The report's sections, in order: cover, summary, item details, device ledger, network
-//! findings, improvement plan, year-over-year (optional), evidence appendix, verification.
+//! The report's sections, in order: cover, summary, item details, device ledger, vendor sheets
+//! (optional), network findings, improvement plan, year-over-year comparison (optional),
+//! evidence appendix, verification. The fleet parts live in `fleet_sections`.
 
 use std::collections::BTreeMap;
 
@@ -94,11 +95,10 @@ pub(super) fn render_pages(
     summary(&mut w, input, &map);
     details(&mut w, input, &map);
     ledger(&mut w, input);
+    super::fleet_sections::vendor_sheets(&mut w, input);
     network(&mut w, input);
     plan(&mut w, input, &map);
-    if input.year_over_year.is_some() {
-        year_over_year(&mut w, input);
-    }
+    super::fleet_sections::comparison(&mut w, input);
     appendix(&mut w, input, files);
     verification(&mut w, input, files);
     let footer = |p: usize, n: usize| match lang {
@@ -742,6 +742,9 @@ fn ledger_cell(f: Option<&Finding>, lang: Lang, text: impl Fn(&Finding) -> Optio
 }
 
 fn ledger(w: &mut Writer<'_>, input: &ReportInput) {
+    if let Some(l) = &input.ledger {
+        return super::fleet_sections::ledger(w, input, l);
+    }
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     w.heading(
@@ -966,49 +969,6 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             ),
             (l("担当", "Who"), 100.0),
             (l("目標日", "Target"), 62.0),
-        ],
-        &rows,
-        8.0,
-    );
-}
-
-fn year_over_year(w: &mut Writer<'_>, input: &ReportInput) {
-    let lang = input.lang;
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    let Some(y) = &input.year_over_year else {
-        return;
-    };
-    w.heading(l("6. 前年度との比較", "6. Compared with last year"), 1);
-    w.body(&format!(
-        "{} {}（{}）",
-        l("比較対象：", "Compared with:"),
-        fy_label(y.previous_fiscal_year, lang),
-        y.previous_checklist_id
-    ));
-    let rows: Vec<Vec<Cell>> = y
-        .rows
-        .iter()
-        .map(|r| {
-            let item = input.checklist.item(&r.item_id);
-            vec![
-                Cell::new(item.map_or(r.item_id.clone(), |i| i.number.clone())),
-                Cell::new(item.map_or(String::new(), |i| i.text.get(lang).to_string())),
-                Cell::new(r.scope.label(lang)),
-                Cell::new(
-                    r.previous
-                        .map_or(l("（新項目）", "(new)"), |a| a.label(lang)),
-                ),
-                Cell::new(r.current.label(lang)),
-            ]
-        })
-        .collect();
-    w.table(
-        &[
-            (l("番号", "No."), 40.0),
-            (l("項目", "Item"), CONTENT_W - 40.0 - 70.0 - 60.0 - 60.0),
-            (l("対象", "Scope"), 70.0),
-            (l("前年度", "Last year"), 60.0),
-            (l("今年度", "This year"), 60.0),
         ],
         &rows,
         8.0,

@@ -388,11 +388,11 @@ pub fn answers_from_file(
 }
 
 fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
-    // Without an id, answers go to this fiscal year's assessment, created on first use with the
-    // latest official checklist (what `tenken report` also does).
-    let assessment = match a.assessment {
-        Some(id) => store.get_assessment(id)?,
-        None => tenken_core::workflow::ensure_assessment(store, &ctx.data_path(), today())?,
+    // Without an id: this fiscal year's assessment, else the latest one; with none at all, this
+    // fiscal year's is created with the latest official checklist (as `tenken report` does).
+    let assessment = match (a.assessment, store.latest_assessment()?) {
+        (None, None) => tenken_core::workflow::ensure_assessment(store, &ctx.data_path(), today())?,
+        (id, _) => resolve(ctx, store, id)?,
     };
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
     let answers = if let Some(file) = &a.file {

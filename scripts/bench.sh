@@ -8,8 +8,8 @@ echo "== 1. Local scan: wall/CPU time, peak memory; socket enumeration vs ss -ta
 cargo bench --profile dev -p tenken-core --bench scan
 
 echo
-echo "== 2. Report: generation and signing time and size of a 30-page report"
-cargo run --quiet --release --example report_bench -p tenken-core
+echo "== 2. Report: generation and signing time and size of a 30+ page report (dev profile, dependencies optimised)"
+cargo run --quiet --example report_bench -p tenken-core
 
 echo
 echo "== 3. LAN check vs nmap -sT -T4 -n in the namespace lab (root only)"

@@ -5,9 +5,12 @@ use tauri::State;
 use crate::dto::{CmdResult, CommandError};
 use crate::state::AppState;
 
+/// One fiscal year: (year, yes, no, not applicable, unanswered).
+pub type YearCounts = (u16, u32, u32, u32, u32);
+
 /// Per fiscal year: (year, yes, no, not applicable, unanswered), newest first (clinic sheets).
 #[tauri::command]
-pub fn history(state: State<'_, AppState>) -> CmdResult<Vec<(u16, u32, u32, u32, u32)>> {
+pub fn history(state: State<'_, AppState>) -> CmdResult<Vec<YearCounts>> {
     let store = state.store()?;
     let entries = store.history().map_err(CommandError::io)?;
     Ok(entries

@@ -248,7 +248,7 @@ pub struct ProgressEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{ja} ({en})")]
 pub struct CommandError {
-    /// Machine code (`invalid_input`, `not_ready`, `io`, `not_found`, `cancelled`).
+    /// Machine code (`invalid_input`, `engine`, `io`, `not_found`, `cancelled`).
     pub code: String,
     /// Japanese message.
     pub ja: String,
@@ -266,12 +266,12 @@ impl CommandError {
         }
     }
 
-    /// Part of the engine not wired yet (temporary seam).
-    pub fn not_ready(what_ja: &str, what_en: &str) -> Self {
+    /// An engine step failed; the engine's message (which names the step) is shown as is.
+    pub fn engine(e: impl std::fmt::Display) -> Self {
         Self {
-            code: "not_ready".into(),
-            ja: format!("{what_ja}は準備中です"),
-            en: format!("{what_en} is not available yet"),
+            code: "engine".into(),
+            ja: format!("処理できませんでした: {e}"),
+            en: format!("Could not complete: {e}"),
         }
     }
 

@@ -1,17 +1,46 @@
-//! The single seam to engine parts that are not merged into this branch yet. Each function here is
-//! meant to become a one-line call into `tenken_core` once the engine lands.
+//! Thin helpers over `tenken_core` shared by several commands (no logic of their own).
 
+use std::path::Path;
+
+use tenken_core::assessment::Assessment;
 use tenken_core::checklist::Checklist;
 
-/// Built-in checklist versions.
-///
-/// TEMPORARY SEAM: the lead replaces the body with `tenken_core::checklist::builtin()`.
-/// Until then it loads a small SYNTHETIC fixture (two items, titled 「仮」) so the screens can be
-/// exercised; it is not MHLW wording.
-pub(crate) fn checklists() -> Vec<Checklist> {
-    const FIXTURE: &str = include_str!("../fixtures/synthetic-checklist.json");
-    match serde_json::from_str::<Checklist>(FIXTURE) {
-        Ok(c) => vec![c],
-        Err(_) => Vec::new(),
-    }
+use crate::dto::CommandError;
+use crate::state::AppState;
+
+/// The checklist versions the engine knows (built-in MHLW versions plus imported ones in the
+/// data directory).
+pub(crate) fn checklists(data_dir: &Path) -> Result<Vec<Checklist>, CommandError> {
+    tenken_core::checklist::all(Some(data_dir)).map_err(CommandError::engine)
+}
+
+/// Today's date on this PC (fiscal years follow local time).
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// This fiscal year's assessment for `checklist_id` (created on first use) and its checklist.
+pub(crate) fn assessment_for(
+    state: &AppState,
+    checklist_id: &str,
+) -> Result<(Assessment, Checklist), CommandError> {
+    let mut store = state.store()?;
+    let a = tenken_core::workflow::assessment_for_checklist(
+        &mut store,
+        state.dir(),
+        today(),
+        checklist_id,
+    )
+    .map_err(CommandError::engine)?;
+    let c = tenken_core::checklist::find(&a.checklist_id, Some(state.dir()))
+        .map_err(CommandError::engine)?;
+    Ok((a, c))
+}
+
+/// This fiscal year's assessment (the one the user worked on last, or a new one with the latest
+/// official checklist).
+pub(crate) fn current_assessment(state: &AppState) -> Result<Assessment, CommandError> {
+    let mut store = state.store()?;
+    tenken_core::workflow::ensure_assessment(&mut store, state.dir(), today())
+        .map_err(CommandError::engine)
 }

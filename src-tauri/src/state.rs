@@ -1,48 +1,51 @@
-//! The app's persistent state: clinic profile, answers per checklist and settings, kept in one JSON
-//! file in the data directory and written atomically (temp file + rename).
-//!
-//! TEMPORARY SEAM: the lead connects this to `tenken_core::store` after merging; the command
-//! signatures stay the same.
+//! The app's state: the engine's store (profile, assessments, answers, evidence, reports — every
+//! change committed immediately by `tenken_core::store`) plus the UI-only settings (language, text
+//! size), kept in `settings.json` in the data directory and written atomically.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+use tenken_core::store::Store;
 
-use crate::dto::{AnswerDto, CommandError, ProfileDto, SettingsDto};
+use crate::dto::{CommandError, SettingsDto};
 
-/// What is saved on disk.
+/// File name of the UI settings.
+const SETTINGS_FILE: &str = "settings.json";
+
+/// UI settings saved on disk.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Data {
-    /// Clinic profile, once entered.
-    #[serde(default)]
-    pub profile: Option<ProfileDto>,
-    /// Answers per checklist id.
-    #[serde(default)]
-    pub answers: BTreeMap<String, Vec<AnswerDto>>,
     /// Settings.
     #[serde(default)]
     pub settings: SettingsDto,
 }
 
 /// The state managed by Tauri.
-#[derive(Debug)]
 pub struct AppState {
     dir: PathBuf,
     data: Mutex<Data>,
+    store: Mutex<Store>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("dir", &self.dir).finish()
+    }
 }
 
 impl AppState {
-    /// Opens (or starts) the state in `dir`. A corrupt file is kept aside, never overwritten silently.
+    /// Opens (or starts) the state in `dir`: the engine store and the settings file. A corrupt
+    /// settings file is kept aside, never overwritten silently.
     pub fn open(dir: &Path) -> Result<Self, CommandError> {
         std::fs::create_dir_all(dir).map_err(CommandError::io)?;
-        let file = dir.join("state.json");
+        let store = Store::open_default(Some(dir)).map_err(CommandError::io)?;
+        let file = dir.join(SETTINGS_FILE);
         let data = match std::fs::read(&file) {
             Ok(bytes) => match serde_json::from_slice::<Data>(&bytes) {
                 Ok(d) => d,
                 Err(_) => {
-                    let aside = dir.join("state.json.corrupt");
+                    let aside = dir.join(format!("{SETTINGS_FILE}.corrupt"));
                     std::fs::rename(&file, &aside).map_err(CommandError::io)?;
                     Data::default()
                 }
@@ -53,6 +56,7 @@ impl AppState {
         Ok(Self {
             dir: dir.to_path_buf(),
             data: Mutex::new(data),
+            store: Mutex::new(store),
         })
     }
 
@@ -61,9 +65,21 @@ impl AppState {
         &self.dir
     }
 
-    /// Path of the state file.
+    /// Path of the settings file.
     pub fn file(&self) -> PathBuf {
-        self.dir.join("state.json")
+        self.dir.join(SETTINGS_FILE)
+    }
+
+    /// Path of the engine's database.
+    pub fn store_path(&self) -> Result<PathBuf, CommandError> {
+        Ok(self.store()?.path().to_path_buf())
+    }
+
+    /// The engine store (locked for the duration of one command).
+    pub fn store(&self) -> Result<MutexGuard<'_, Store>, CommandError> {
+        self.store
+            .lock()
+            .map_err(|_| CommandError::io("store lock poisoned"))
     }
 
     /// Reads with `f`.
@@ -87,7 +103,7 @@ impl AppState {
         let mut next = guard.clone();
         let out = f(&mut next)?;
         let bytes = serde_json::to_vec_pretty(&next).map_err(CommandError::io)?;
-        let tmp = self.dir.join("state.json.tmp");
+        let tmp = self.dir.join(format!("{SETTINGS_FILE}.tmp"));
         std::fs::write(&tmp, bytes).map_err(CommandError::io)?;
         std::fs::rename(&tmp, self.file()).map_err(CommandError::io)?;
         *guard = next;
@@ -105,21 +121,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = AppState::open(dir.path()).unwrap();
         s.update(|d| {
-            d.profile = Some(ProfileDto {
-                name: "さくら内科".into(),
-                ..Default::default()
-            });
+            d.settings.lang = "en".into();
             Ok(())
         })
         .unwrap();
+        let profile = tenken_core::assessment::ClinicProfile {
+            name: "さくら内科".into(),
+            ..Default::default()
+        };
+        s.store().unwrap().set_profile(&profile).unwrap();
         drop(s);
         let s = AppState::open(dir.path()).unwrap();
-        let name = s.read(|d| d.profile.clone().map(|p| p.name)).unwrap();
+        assert_eq!(s.read(|d| d.settings.lang.clone()).unwrap(), "en");
+        let name = s.store().unwrap().get_profile().unwrap().map(|p| p.name);
         assert_eq!(name.as_deref(), Some("さくら内科"));
+        drop(s);
 
-        std::fs::write(dir.path().join("state.json"), b"{not json").unwrap();
+        std::fs::write(dir.path().join(SETTINGS_FILE), b"{not json").unwrap();
         let s = AppState::open(dir.path()).unwrap();
-        assert!(s.read(|d| d.profile.is_none()).unwrap());
-        assert!(dir.path().join("state.json.corrupt").exists());
+        assert_eq!(s.read(|d| d.settings.lang.clone()).unwrap(), "ja");
+        assert!(dir.path().join("settings.json.corrupt").exists());
+        // The store is untouched by a bad settings file.
+        assert!(s.store().unwrap().get_profile().unwrap().is_some());
     }
 }

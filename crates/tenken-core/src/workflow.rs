@@ -86,6 +86,38 @@ pub fn ensure_assessment(
     Ok(store.get_assessment(id)?)
 }
 
+/// This fiscal year's clinic assessment that uses checklist `checklist_id`; created (with the
+/// stored clinic profile) when there is none yet. Used when the user picked a checklist version.
+pub fn assessment_for_checklist(
+    store: &mut Store,
+    data_dir: &Path,
+    today: chrono::NaiveDate,
+    checklist_id: &str,
+) -> Result<Assessment, WorkflowError> {
+    let fy = fiscal_year_of(today);
+    if let Some(a) = store
+        .list_assessments()?
+        .into_iter()
+        .filter(|a| a.fiscal_year == fy && a.sheet != "vendor" && a.checklist_id == checklist_id)
+        .max_by_key(|a| a.updated_at)
+    {
+        return Ok(a);
+    }
+    let checklist = checklist::find(checklist_id, Some(data_dir))?;
+    let profile = store.get_profile()?.unwrap_or_default();
+    let id = store.create_assessment(
+        &checklist,
+        &NewAssessment {
+            fiscal_year: fy,
+            checklist_id: checklist.id.clone(),
+            sheet: "clinic".to_string(),
+            profile,
+            assessor: Assessor::default(),
+        },
+    )?;
+    Ok(store.get_assessment(id)?)
+}
+
 /// Signs `bundle` with this installation's key and keeps it with the assessment (as verified,
 /// since this installation signed it), replacing the earlier bundle of the same host (which stays
 /// in the history as superseded). Stored like an imported bundle: the bundle JSON plus the

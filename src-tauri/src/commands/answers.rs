@@ -1,22 +1,91 @@
-//! Answers to checklist items, and attachments recorded by hash.
+//! Answers to checklist items (this fiscal year's assessment in the engine's store, every change
+//! committed immediately), and attachments recorded by hash.
 
 use std::io::Read;
 
 use sha2::{Digest, Sha256};
 use tauri::State;
+use tenken_core::assessment::{Answer, AnswerValue, Attachment};
 
-use crate::dto::{AnswerDto, AttachmentDto, CmdResult, CommandError};
+use crate::dto::{AnswerDto, AnswerValueDto, AttachmentDto, CmdResult, CommandError};
 use crate::state::AppState;
 use crate::validate;
 
-/// All answers saved for a checklist.
+/// The engine's answer as the UI shows it.
+pub fn to_dto(a: Answer) -> AnswerDto {
+    AnswerDto {
+        item_id: a.item_id,
+        scope: a.scope.into(),
+        value: match a.value {
+            AnswerValue::Yes => AnswerValueDto::Yes,
+            AnswerValue::No => AnswerValueDto::No,
+            AnswerValue::NotApplicable => AnswerValueDto::NotApplicable,
+            AnswerValue::Unanswered => AnswerValueDto::Unanswered,
+        },
+        checked_on: a.checked_on.map(|d| d.to_string()),
+        target_date: a.target_date.map(|d| d.to_string()),
+        note: a.note,
+        responsible: a.responsible,
+        attachments: a
+            .attachments
+            .into_iter()
+            .map(|x| AttachmentDto {
+                name: x.name,
+                size: x.size,
+                sha256: x.sha256,
+            })
+            .collect(),
+        updated_at: a.updated_at.map(|t| t.to_rfc3339()),
+    }
+}
+
+/// The UI's answer as the engine keeps it (dates validated).
+pub fn from_dto(a: AnswerDto) -> CmdResult<Answer> {
+    let checked_on = match a.checked_on.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(validate::date("確認日", "Checked on", s)?),
+        None => None,
+    };
+    let target_date = match a.target_date.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(validate::date("目標日", "Target date", s)?),
+        None => None,
+    };
+    Ok(Answer {
+        item_id: a.item_id,
+        scope: a.scope.into(),
+        value: a.value.into(),
+        checked_on,
+        target_date,
+        note: a.note,
+        responsible: a.responsible,
+        attachments: a
+            .attachments
+            .into_iter()
+            .map(|x| Attachment {
+                name: x.name,
+                size: x.size,
+                sha256: x.sha256,
+            })
+            .collect(),
+        updated_at: None,
+    })
+}
+
+/// All answers saved for a checklist (this fiscal year's assessment with that checklist).
 #[tauri::command]
 pub fn get_answers(state: State<'_, AppState>, checklist_id: String) -> CmdResult<Vec<AnswerDto>> {
     validate::id(&checklist_id)?;
-    state.read(|d| d.answers.get(&checklist_id).cloned().unwrap_or_default())
+    let (a, _) = crate::engine::assessment_for(&state, &checklist_id)?;
+    let store = state.store()?;
+    Ok(store
+        .answers(a.id)
+        .map_err(CommandError::io)?
+        .into_iter()
+        .map(to_dto)
+        .collect())
 }
 
-/// Saves (inserts or replaces) one answer after validation; returns it with `updated_at` set.
+/// Saves (inserts or replaces) one answer after validation (the engine refuses unknown items or
+/// rows and いいえ without 目標日); returns it as stored.
 #[tauri::command]
 pub fn save_answer(
     state: State<'_, AppState>,
@@ -25,27 +94,16 @@ pub fn save_answer(
 ) -> CmdResult<AnswerDto> {
     validate::id(&checklist_id)?;
     validate::answer(&answer)?;
-    let known = crate::engine::checklists().into_iter().any(|c| {
-        c.id == checklist_id
-            && c.item(&answer.item_id).is_some_and(|i| {
-                i.answer_scopes()
-                    .contains(&tenken_core::checklist::Scope::from(answer.scope))
-            })
-    });
-    if !known {
-        return Err(CommandError::invalid(
-            "この項目・行はチェックリストにありません",
-            "Item or scope row not in this checklist",
-        ));
-    }
-    let mut answer = answer;
-    answer.updated_at = Some(chrono::Utc::now().to_rfc3339());
-    state.update(|d| {
-        let list = d.answers.entry(checklist_id).or_default();
-        list.retain(|a| !(a.item_id == answer.item_id && a.scope == answer.scope));
-        list.push(answer.clone());
-        Ok(answer)
-    })
+    let (a, checklist) = crate::engine::assessment_for(&state, &checklist_id)?;
+    let answer = from_dto(answer)?;
+    let mut store = state.store()?;
+    let stored = store.set_answer(a.id, &checklist, answer).map_err(|e| {
+        CommandError::invalid(
+            format!("保存できませんでした: {e}"),
+            format!("Not saved: {e}"),
+        )
+    })?;
+    Ok(to_dto(stored))
 }
 
 /// Hashes a file chosen in the file picker; the file itself is not copied or changed.

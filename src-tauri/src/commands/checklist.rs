@@ -2,7 +2,10 @@
 
 use tenken_core::checklist::{Checklist, ChecklistKind, ProvenanceTag};
 
+use tauri::State;
+
 use crate::dto::{ChecklistSummary, ChecklistView, CmdResult, CommandError, ItemView};
+use crate::state::AppState;
 use crate::validate;
 
 fn kind(k: ChecklistKind) -> &'static str {
@@ -56,17 +59,20 @@ pub fn view(c: &Checklist) -> ChecklistView {
 
 /// Lists the checklist versions the engine knows, newest first.
 #[tauri::command]
-pub fn list_checklists() -> CmdResult<Vec<ChecklistSummary>> {
-    let mut out: Vec<_> = crate::engine::checklists().iter().map(summary).collect();
+pub fn list_checklists(state: State<'_, AppState>) -> CmdResult<Vec<ChecklistSummary>> {
+    let mut out: Vec<_> = crate::engine::checklists(state.dir())?
+        .iter()
+        .map(summary)
+        .collect();
     out.sort_by(|a, b| b.fiscal_year.cmp(&a.fiscal_year).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
 /// One checklist with all items and guidance.
 #[tauri::command]
-pub fn get_checklist(id: String) -> CmdResult<ChecklistView> {
+pub fn get_checklist(state: State<'_, AppState>, id: String) -> CmdResult<ChecklistView> {
     validate::id(&id)?;
-    crate::engine::checklists()
+    crate::engine::checklists(state.dir())?
         .iter()
         .find(|c| c.id == id)
         .map(view)

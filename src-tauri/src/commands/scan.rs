@@ -1,38 +1,41 @@
 //! Automatic check (probes). Long work runs off the UI thread, reports `tenken://progress` events
-//! and can be cancelled with `cancel_task`.
+//! and can be cancelled with `cancel_task`. The result is signed and kept with this fiscal year's
+//! assessment (`tenken_core::workflow::keep_signed_bundle`), exactly like `tenken scan` + `report`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
-use tauri::State;
+use tauri::{AppHandle, Emitter, Manager, State};
+use tenken_core::Lang;
+use tenken_core::evidence::{Finding, Verdict};
+use tenken_core::probe::exec::CancelToken;
+use tenken_core::probe::runner::{self, EventSink, ProbeEvent, ScanOptions};
+use tenken_core::sign::keystore::KeyStore;
 
-use crate::dto::{CmdResult, CommandError};
+use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
+use crate::state::AppState;
 use crate::validate;
 
 /// Event name of progress events ([`crate::dto::ProgressEvent`]).
 pub const PROGRESS_EVENT: &str = "tenken://progress";
 
-/// Cancellation flags of running tasks, by task id.
+/// Cancellation tokens of running tasks, by task id.
 #[derive(Debug, Default)]
-pub struct Tasks(Mutex<HashMap<String, Arc<AtomicBool>>>);
+pub struct Tasks(Mutex<HashMap<String, CancelToken>>);
 
 impl Tasks {
-    /// Registers a task and returns its cancel flag.
-    pub fn start(&self, task: &str) -> CmdResult<Arc<AtomicBool>> {
+    /// Registers a task and returns its cancel token.
+    pub fn start(&self, task: &str) -> CmdResult<CancelToken> {
         let mut m = self.0.lock().map_err(|_| CommandError::io("task lock"))?;
-        let flag = Arc::new(AtomicBool::new(false));
-        m.insert(task.to_string(), flag.clone());
-        Ok(flag)
+        let token = CancelToken::new();
+        m.insert(task.to_string(), token.clone());
+        Ok(token)
     }
 
     /// Asks a task to stop; false when no such task runs.
     pub fn cancel(&self, task: &str) -> CmdResult<bool> {
         let m = self.0.lock().map_err(|_| CommandError::io("task lock"))?;
-        Ok(m.get(task)
-            .map(|f| f.store(true, Ordering::SeqCst))
-            .is_some())
+        Ok(m.get(task).map(CancelToken::cancel).is_some())
     }
 
     /// Forgets a finished task.
@@ -43,21 +46,165 @@ impl Tasks {
     }
 }
 
-/// Starts the automatic check; progress arrives as events with this `task` id.
-///
-/// TEMPORARY SEAM: wired to `tenken_core` scan/probes by the lead after merging.
-#[tauri::command]
-pub async fn start_scan(tasks: State<'_, Tasks>, task: String) -> CmdResult<()> {
-    validate::id(&task)?;
-    let _flag = tasks.start(&task)?;
-    tasks.finish(&task);
-    Err(CommandError::not_ready(
-        "自動チェック",
-        "The automatic check",
-    ))
+/// Progress state shown for a verdict (`unknown` = 未確認, could not check).
+pub fn state_of(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Unknown => "unknown",
+        Verdict::Fail => "failed",
+        _ => "done",
+    }
 }
 
-/// Cancels a running task (automatic check, network check, report).
+/// The final line of one finding: title, verdict label, summary, action and (for 未確認) why.
+pub fn finding_text(f: &Finding) -> TextDto {
+    let line = |lang: Lang| {
+        let mut s = format!(
+            "{}: {} — {}",
+            f.title.get(lang),
+            f.verdict.label(lang),
+            f.summary.get(lang)
+        );
+        if let Some(r) = f.reason {
+            s.push_str(&format!(" ({})", r.text().get(lang)));
+        }
+        let action = f.action.get(lang);
+        if !action.is_empty() && f.verdict != Verdict::Pass {
+            s.push_str(&format!(
+                " {} {action}",
+                lang.pick("→ 対応:", "→ What to do:")
+            ));
+        }
+        s
+    };
+    TextDto {
+        ja: line(Lang::Ja),
+        en: line(Lang::En),
+    }
+}
+
+fn emit(app: &AppHandle, ev: ProgressEvent) {
+    // A closed window cannot receive events; the scan still finishes and is kept.
+    let _ = app.emit(PROGRESS_EVENT, ev);
+}
+
+/// Starts the automatic check of this PC (read-only, nothing sent to the network); progress and
+/// the results arrive as events with this `task` id; the signed bundle is kept with this fiscal
+/// year's assessment. Returns the number of findings.
+#[tauri::command]
+pub async fn start_scan(app: AppHandle, tasks: State<'_, Tasks>, task: String) -> CmdResult<u32> {
+    validate::id(&task)?;
+    let cancel = tasks.start(&task)?;
+    let result = run_scan(app, task.clone(), cancel).await;
+    tasks.finish(&task);
+    result
+}
+
+async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResult<u32> {
+    let probes = tenken_core::probe::checks::all();
+    let total = u32::try_from(probes.len()).unwrap_or(u32::MAX);
+    let done = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let sink: EventSink = {
+        let app = app.clone();
+        let task = task.clone();
+        let done = done.clone();
+        Arc::new(move |ev| {
+            let (step, state, n, message) = match ev {
+                ProbeEvent::Started { id } => (
+                    id.clone(),
+                    "running",
+                    done.load(std::sync::atomic::Ordering::SeqCst),
+                    TextDto {
+                        ja: format!("{id} を確認しています…"),
+                        en: format!("Checking {id}…"),
+                    },
+                ),
+                ProbeEvent::Finished { id, verdict } => (
+                    id.clone(),
+                    state_of(verdict),
+                    done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1,
+                    TextDto {
+                        ja: format!("{id}: {}", verdict.label(Lang::Ja)),
+                        en: format!("{id}: {}", verdict.label(Lang::En)),
+                    },
+                ),
+            };
+            emit(
+                &app,
+                ProgressEvent {
+                    task: task.clone(),
+                    step,
+                    state: state.into(),
+                    done: n,
+                    total,
+                    message,
+                },
+            );
+        })
+    };
+    let opts = ScanOptions {
+        cancel: cancel.clone(),
+        ..ScanOptions::default()
+    };
+    let bundle = runner::scan(probes, opts, Some(sink))
+        .await
+        .map_err(CommandError::engine)?;
+    if cancel.is_cancelled() {
+        emit(
+            &app,
+            ProgressEvent {
+                task: task.clone(),
+                step: "scan".into(),
+                state: "cancelled".into(),
+                done: done.load(std::sync::atomic::Ordering::SeqCst),
+                total,
+                message: TextDto {
+                    ja: "中止しました。結果は保存していません。".into(),
+                    en: "Cancelled. Nothing was saved.".into(),
+                },
+            },
+        );
+        return Err(CommandError {
+            code: "cancelled".into(),
+            ja: "中止しました".into(),
+            en: "Cancelled".into(),
+        });
+    }
+    let app2 = app.clone();
+    let kept = bundle.clone();
+    tokio::task::spawn_blocking(move || -> CmdResult<()> {
+        let state = app2.state::<AppState>();
+        let a = crate::engine::current_assessment(&state)?;
+        let subject = if a.profile.name.is_empty() {
+            "Tenken".to_string()
+        } else {
+            a.profile.name.clone()
+        };
+        let keys = KeyStore::open(state.dir());
+        let mut store = state.store()?;
+        tenken_core::workflow::keep_signed_bundle(&mut store, &keys, a.id, &kept, &subject)
+            .map_err(CommandError::engine)?;
+        Ok(())
+    })
+    .await
+    .map_err(CommandError::io)??;
+    let n = u32::try_from(bundle.findings.len()).unwrap_or(u32::MAX);
+    for f in &bundle.findings {
+        emit(
+            &app,
+            ProgressEvent {
+                task: task.clone(),
+                step: f.probe_id.clone(),
+                state: state_of(f.verdict).into(),
+                done: n,
+                total: n,
+                message: finding_text(f),
+            },
+        );
+    }
+    Ok(n)
+}
+
+/// Cancels a running task (automatic check, network check).
 #[tauri::command]
 pub fn cancel_task(tasks: State<'_, Tasks>, task: String) -> CmdResult<bool> {
     validate::id(&task)?;

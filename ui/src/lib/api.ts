@@ -19,7 +19,7 @@ export const api = {
   saveAnswer: (checklistId: string, answer: AnswerDto) =>
     invoke<AnswerDto>('save_answer', { checklistId, answer }),
   hashAttachment: (path: string) => invoke<AttachmentDto>('hash_attachment', { path }),
-  startScan: (task: string) => invoke<null>('start_scan', { task }),
+  startScan: (task: string) => invoke<number>('start_scan', { task }),
   cancelTask: (task: string) => invoke<boolean>('cancel_task', { task }),
   networkPlan: () => invoke<string[]>('network_plan'),
   startNetworkCheck: (task: string, targets: string[]) =>

@@ -5,7 +5,7 @@
  */
 export type CommandError = { 
 /**
- * Machine code (`invalid_input`, `not_ready`, `io`, `not_found`, `cancelled`).
+ * Machine code (`invalid_input`, `engine`, `io`, `not_found`, `cancelled`).
  */
 code: string, 
 /**

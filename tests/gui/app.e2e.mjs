@@ -142,6 +142,19 @@ test('first launch: profile, then answers including いいえ with 目標日', a
   await (await browser.$('p[role=status]')).waitForDisplayed({ timeout: 10000 });
   await shot('03-answered');
 
+  // The automatic check of this PC (read-only local probes): results arrive as progress events
+  // and the signed bundle is kept with this year's assessment.
+  await (await browser.$('[data-nav=scan]')).click();
+  await (await $t('scan-start')).click();
+  await browser.waitUntil(
+    async () => (await (await $t('scan-start')).isEnabled()) && (await browser.$$('ul.steps li')).length > 0,
+    { timeout: 120000, timeoutMsg: 'automatic check did not finish' },
+  );
+  assert.equal(await (await browser.$('[data-testid=scan-error]')).isExisting(), false, 'automatic check failed');
+  const lines = await browser.$$('ul.steps li');
+  assert.ok(lines.length >= 5, `results shown (${lines.length})`);
+  await shot('03b-scan');
+
   const rss = appRssKiB();
   writeFileSync(join(shots, 'app-rss.txt'), `${rss} KiB RSS (app + WebKit processes)\n`);
   console.log(`app RSS under Xvfb: ${(rss / 1024).toFixed(0)} MiB (app + WebKit processes)`);

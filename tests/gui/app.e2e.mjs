@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -119,17 +119,18 @@ test('first launch: profile, then answers including いいえ with 目標日', a
   await setInput('input[name=administrator]', '山田 太郎');
   await (await $t('profile-save')).click();
   const progress = await $t('home-progress');
-  assert.match(await progress.getText(), /3 行中 0 行に回答済み/);
+  assert.match(await progress.getText(), /\d+ 行中 0 行に回答済み/);
   assert.equal(await (await $t('clinic-name')).getText(), 'さくら内科クリニック');
   await shot('02-home');
 
   await (await browser.$('[data-nav=checklist]')).click();
-  await (await browser.$('[data-item-id=demo-1]')).waitForDisplayed({ timeout: 10000 });
+  await (await browser.$('[data-item-id="0"]')).waitForDisplayed({ timeout: 10000 });
   await (await browser.$('fieldset[data-scope=general] input[value=yes]')).click();
   await (await $t('answer-save')).click();
   await (await browser.$('p[role=status]')).waitForDisplayed({ timeout: 10000 });
-  await (await $t('next-item')).click();
-  await (await browser.$('[data-item-id=demo-2]')).waitForDisplayed({ timeout: 10000 });
+  // The real MHLW R7 clinic sheet: 0, 1-1, 1-2, 2-1, 2-2, 2-3, then 2-4 (server + terminal rows).
+  for (let i = 0; i < 6; i++) await (await $t('next-item')).click();
+  await (await browser.$('[data-item-id="2-4"]')).waitForDisplayed({ timeout: 10000 });
   await (await browser.$('fieldset[data-scope=server] input[value=no]')).click();
   await (await browser.$('fieldset[data-scope=terminal] input[value=not_applicable]')).click();
   await (await $t('answer-save')).click();
@@ -141,6 +142,19 @@ test('first launch: profile, then answers including いいえ with 目標日', a
   await (await browser.$('p[role=status]')).waitForDisplayed({ timeout: 10000 });
   await shot('03-answered');
 
+  // The automatic check of this PC (read-only local probes): results arrive as progress events
+  // and the signed bundle is kept with this year's assessment.
+  await (await browser.$('[data-nav=scan]')).click();
+  await (await $t('scan-start')).click();
+  await browser.waitUntil(
+    async () => (await (await $t('scan-start')).isEnabled()) && (await browser.$$('ul.steps li')).length > 0,
+    { timeout: 120000, timeoutMsg: 'automatic check did not finish' },
+  );
+  assert.equal(await (await browser.$('[data-testid=scan-error]')).isExisting(), false, 'automatic check failed');
+  const lines = await browser.$$('ul.steps li');
+  assert.ok(lines.length >= 5, `results shown (${lines.length})`);
+  await shot('03b-scan');
+
   const rss = appRssKiB();
   writeFileSync(join(shots, 'app-rss.txt'), `${rss} KiB RSS (app + WebKit processes)\n`);
   console.log(`app RSS under Xvfb: ${(rss / 1024).toFixed(0)} MiB (app + WebKit processes)`);
@@ -151,7 +165,7 @@ test('first launch: profile, then answers including いいえ with 目標日', a
 test('restart: profile and answers are still there', async () => {
   await open();
   const progress = await $t('home-progress');
-  assert.match(await progress.getText(), /3 行中 3 行に回答済み/);
+  assert.match(await progress.getText(), /\d+ 行中 3 行に回答済み/);
   assert.equal(await (await $t('clinic-name')).getText(), 'さくら内科クリニック');
   assert.match(await (await $t('home-planned')).getText(), /2027-03-31/);
   await shot('04-after-restart');
@@ -161,7 +175,7 @@ test('restart: profile and answers are still there', async () => {
   assert.match(table, /いいえ\s*2027-03-31/);
   assert.match(table, /該当なし/);
   await shot('05-table-after-restart');
-  const state = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8'));
-  assert.equal(state.profile.name, 'さくら内科クリニック');
-  assert.equal(state.answers['synthetic-demo'].length, 3);
+  // Kept by the engine's store (SQLite), not by an app-private state file.
+  assert.ok(existsSync(join(dataDir, 'tenken.sqlite3')), 'store database exists');
+  assert.ok(!existsSync(join(dataDir, 'state.json')), 'no app-private state.json');
 });

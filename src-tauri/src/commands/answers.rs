@@ -150,6 +150,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn answers_cross_to_the_engine_and_back_unchanged() {
+        let dto = AnswerDto {
+            item_id: "2-4".into(),
+            scope: crate::dto::ScopeDto::Server,
+            value: AnswerValueDto::No,
+            checked_on: Some("2026-04-01".into()),
+            target_date: Some("2027-03-31".into()),
+            note: "更新予定".into(),
+            responsible: "山田".into(),
+            attachments: Vec::new(),
+            updated_at: None,
+        };
+        let a = from_dto(dto.clone()).unwrap();
+        assert_eq!(a.target_date.unwrap().to_string(), "2027-03-31");
+        assert_eq!(to_dto(a), dto);
+        let bad = AnswerDto {
+            target_date: Some("2027-02-30".into()),
+            ..dto
+        };
+        assert!(from_dto(bad).is_err());
+    }
+
+    #[test]
     fn hashes_file_without_changing_it() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("証跡.txt");

@@ -16,8 +16,9 @@ fn kind(k: ChecklistKind) -> &'static str {
     }
 }
 
-/// Summary of one checklist.
+/// Summary of one checklist (item count of the clinic sheet).
 pub fn summary(c: &Checklist) -> ChecklistSummary {
+    let c = &c.for_sheet(SHEET);
     ChecklistSummary {
         id: c.id.clone(),
         title: (&c.title).into(),
@@ -31,8 +32,12 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
     }
 }
 
-/// Flattened view of one checklist.
+/// Sheet the app answers (the clinic's own sheet; pharmacy and vendor rows are not asked).
+pub const SHEET: &str = "clinic";
+
+/// Flattened view of one checklist (the items of the clinic sheet).
 pub fn view(c: &Checklist) -> ChecklistView {
+    let c = &c.for_sheet(SHEET);
     let items = c
         .sections
         .iter()
@@ -57,14 +62,20 @@ pub fn view(c: &Checklist) -> ChecklistView {
     }
 }
 
-/// Lists the checklist versions the engine knows, newest first.
+/// Lists the checklist versions the engine knows: official ones first, newest first.
 #[tauri::command]
 pub fn list_checklists(state: State<'_, AppState>) -> CmdResult<Vec<ChecklistSummary>> {
     let mut out: Vec<_> = crate::engine::checklists(state.dir())?
         .iter()
         .map(summary)
         .collect();
-    out.sort_by(|a, b| b.fiscal_year.cmp(&a.fiscal_year).then(a.id.cmp(&b.id)));
+    // Official MHLW versions first (the UI opens the first one), newest first.
+    out.sort_by(|a, b| {
+        (a.kind != "official")
+            .cmp(&(b.kind != "official"))
+            .then(b.fiscal_year.cmp(&a.fiscal_year))
+            .then(a.id.cmp(&b.id))
+    });
     Ok(out)
 }
 

@@ -46,11 +46,12 @@ impl Tasks {
     }
 }
 
-/// Progress state shown for a verdict (`unknown` = 未確認, could not check).
+/// Progress state shown for a verdict (`unknown` = 未確認, could not check; `failed` = needs action).
 pub fn state_of(v: Verdict) -> &'static str {
     match v {
         Verdict::Unknown => "unknown",
-        Verdict::Fail => "failed",
+        // 要改善 is not shown as 完了 (green): it needs action like 不適合.
+        Verdict::Fail | Verdict::Warn => "failed",
         _ => "done",
     }
 }

@@ -234,7 +234,7 @@ pub struct ProgressEvent {
     pub task: String,
     /// Step id (probe id, host, phase).
     pub step: String,
-    /// `running`, `done`, `unknown`, `failed`, `cancelled`.
+    /// `running`, `done`, `failed`, `cancelled`, or a finished check's verdict: `pass`, `warn`, `fail`, `unknown`, `na`.
     pub state: String,
     /// Steps done so far.
     pub done: u32,

@@ -46,13 +46,15 @@ impl Tasks {
     }
 }
 
-/// Progress state shown for a verdict (`unknown` = 未確認, could not check; `failed` = needs action).
+/// Progress state shown for a finished check: its verdict, so the badge reads 適合 / 要改善 /
+/// 不適合 / 未確認 / 該当なし (a check that found a problem did not "fail" to run).
 pub fn state_of(v: Verdict) -> &'static str {
     match v {
+        Verdict::Pass => "pass",
+        Verdict::Warn => "warn",
+        Verdict::Fail => "fail",
         Verdict::Unknown => "unknown",
-        // 要改善 is not shown as 完了 (green): it needs action like 不適合.
-        Verdict::Fail | Verdict::Warn => "failed",
-        _ => "done",
+        Verdict::NotApplicable => "na",
     }
 }
 

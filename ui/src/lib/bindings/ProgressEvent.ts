@@ -14,7 +14,7 @@ task: string,
  */
 step: string, 
 /**
- * `running`, `done`, `unknown`, `failed`, `cancelled`.
+ * `running`, `done`, `failed`, `cancelled`, or a finished check's verdict: `pass`, `warn`, `fail`, `unknown`, `na`.
  */
 state: string, 
 /**

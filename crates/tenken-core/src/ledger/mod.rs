@@ -53,8 +53,10 @@ pub struct HostRow {
     pub ips: Vec<String>,
     /// MAC addresses.
     pub macs: Vec<String>,
-    /// Date of the last installed update (os.patches), if known.
+    /// Time of the last installed update (os.patches facts, RFC 3339 as recorded), if known.
     pub last_patch: Option<String>,
+    /// Number of pending security updates (os.patches), if the probe listed them.
+    pub pending_updates: Option<usize>,
     /// OS end of support (os.support), if known.
     pub end_of_support: Option<String>,
     /// Antivirus (antivirus.status), `None` = 未確認.
@@ -149,7 +151,8 @@ fn risky_ports(b: &Bundle) -> Option<Vec<String>> {
             }
         })
         .collect();
-    out.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
     Some(out)
 }
 
@@ -209,7 +212,12 @@ pub fn host_row(b: &Bundle) -> HostRow {
                 .join(" ");
             (!v.is_empty()).then_some(v)
         });
-    let last_patch = facts(b, "os.patches").and_then(|f| str_of(f.get("last_update")));
+    let patches = facts(b, "os.patches");
+    let last_patch = patches.and_then(|f| str_of(f.get("last_update")));
+    let pending_updates = patches
+        .and_then(|f| f.get("pending_security_updates"))
+        .and_then(Value::as_array)
+        .map(Vec::len);
     HostRow {
         host: b.host.hostname.clone(),
         role: None,
@@ -226,6 +234,7 @@ pub fn host_row(b: &Bundle) -> HostRow {
             b.host.macs.clone()
         },
         last_patch,
+        pending_updates,
         end_of_support: support.and_then(|f| str_of(f.get("end_of_support"))),
         antivirus: cell(b, "antivirus.status"),
         firewall: cell(b, "firewall.host"),
@@ -235,6 +244,40 @@ pub fn host_row(b: &Bundle) -> HostRow {
         trust: BundleTrust::Unchecked,
         signer: None,
         replayed: b.replayed,
+    }
+}
+
+impl HostRow {
+    /// 「最終更新」 as shown to people: the local date of the last update and, when some are
+    /// pending, their number (e.g. "2026-11-23、未適用の更新 3件"). `None` = 未確認.
+    pub fn last_patch_display(&self, lang: Lang) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(last) = &self.last_patch {
+            parts.push(
+                DateTime::parse_from_rfc3339(last)
+                    .map(|d| d.with_timezone(&chrono::Local).date_naive().to_string())
+                    .unwrap_or_else(|_| last.chars().take(10).collect()),
+            );
+        }
+        if let Some(n) = self.pending_updates.filter(|n| *n > 0) {
+            parts.push(match lang {
+                Lang::Ja => format!("未適用の更新 {n}件"),
+                Lang::En => format!("{n} pending updates"),
+            });
+        }
+        (!parts.is_empty()).then(|| parts.join(lang.pick("、", ", ")))
+    }
+}
+
+/// The ledger of bundles that are not in a store (a report rendered from files): one row per
+/// bundle, sorted by host, signatures not checked, no hand-entered devices.
+pub fn from_bundles(bundles: &[Bundle]) -> Ledger {
+    let mut hosts: Vec<HostRow> = bundles.iter().map(host_row).collect();
+    hosts.sort_by(|a, b| a.host.cmp(&b.host));
+    Ledger {
+        assessment_id: 0,
+        hosts,
+        devices: Vec::new(),
     }
 }
 
@@ -356,7 +399,7 @@ impl Ledger {
                 opt_text(&h.os_build, lang),
                 h.ips.join(" "),
                 h.macs.join(" "),
-                opt_text(&h.last_patch, lang),
+                opt_text(&h.last_patch_display(lang), lang),
                 cell_text(&h.antivirus, lang),
                 cell_text(&h.firewall, lang),
                 list_text(&h.risky_ports, lang),
@@ -420,5 +463,110 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::report::sample;
+    use serde_json::json;
+
+    /// A sample bundle whose findings for the ledger's probes carry `facts`.
+    fn bundle_with(facts: &[(&str, Verdict, Value)]) -> Bundle {
+        let mut b = sample::bundles().remove(0);
+        b.findings
+            .retain(|f| !facts.iter().any(|(p, _, _)| *p == f.probe_id));
+        for (probe, verdict, f) in facts {
+            b.findings
+                .push(sample::finding(probe, *verdict, &[], f.clone()));
+        }
+        b
+    }
+
+    // Facts as recorded by the probes in a real Linux bundle from the development VM (Debian 12,
+    // 2026-11-23; the pending-update list shortened to three names).
+    #[test]
+    fn row_of_a_real_linux_bundle() {
+        let b = bundle_with(&[
+            (
+                "os.patches",
+                Verdict::Warn,
+                json!({"days_since_last_update": 0, "fail_after_days": 120,
+                    "last_update": "2026-11-23T20:18:30+00:00",
+                    "pending_security_updates": ["apt-transport-https", "apt", "ca-certificates"],
+                    "tool": "apt", "warn_after_days": 60}),
+            ),
+            (
+                "ports.listening",
+                Verdict::Pass,
+                json!({"exposed_count": 1, "listeners": [{"addr": "0.0.0.0", "exes": [],
+                    "exposure": "all_interfaces", "pids": [], "port": 2024, "processes": [],
+                    "proto": "tcp", "service": null, "severity": null}], "pids_complete": true,
+                    "risky_count": 0, "sockets_complete": true}),
+            ),
+            (
+                "antivirus.status",
+                Verdict::Unknown,
+                json!({"clamav_daily": null}),
+            ),
+        ]);
+        let row = host_row(&b);
+        let local = DateTime::parse_from_rfc3339("2026-11-23T20:18:30+00:00")
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .date_naive()
+            .to_string();
+        assert_eq!(
+            row.last_patch_display(Lang::Ja),
+            Some(format!("{local}、未適用の更新 3件"))
+        );
+        assert_eq!(
+            row.last_patch_display(Lang::En),
+            Some(format!("{local}, 3 pending updates"))
+        );
+        // A listener on all interfaces without a risky service is not listed: 「なし」.
+        assert_eq!(row.risky_ports, Some(vec![]));
+        // The antivirus probe could not decide: the cell stays 未確認, never a verdict.
+        assert_eq!(row.antivirus, None);
+        let table = from_bundles(&[b]).table(Lang::Ja);
+        assert!(table[0].iter().any(|c| c.contains("未適用の更新 3件")));
+    }
+
+    #[test]
+    fn risky_ports_skip_loopback_and_harmless_and_repeat_once() {
+        let b = bundle_with(&[(
+            "ports.listening",
+            Verdict::Warn,
+            json!({"listeners": [
+                {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
+                {"port": 5900, "proto": "tcp", "exposure": "address", "service": "VNC", "severity": "fail"},
+                {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
+                {"port": 23, "proto": "tcp", "exposure": "loopback", "service": "Telnet", "severity": "fail"},
+                {"port": 135, "proto": "tcp", "exposure": "address", "service": "MS-RPC", "severity": "info"}
+            ]}),
+        )]);
+        assert_eq!(
+            host_row(&b).risky_ports,
+            Some(vec!["22/tcp SSH".to_string(), "5900/tcp VNC".to_string()])
+        );
+    }
+
+    #[test]
+    fn no_patch_facts_means_not_checked() {
+        let b = bundle_with(&[("os.patches", Verdict::Unknown, json!({"tool": "apt"}))]);
+        let row = host_row(&b);
+        assert_eq!(row.last_patch_display(Lang::En), None);
+        assert_eq!(row.pending_updates, None);
+    }
+
+    #[test]
+    fn bundles_without_a_store_are_sorted_and_unchecked() {
+        let l = from_bundles(&sample::bundles());
+        let names: Vec<_> = l.hosts.iter().map(|h| h.host.as_str()).collect();
+        assert_eq!(names, ["SERVER-KARTE", "SHINSATSU-PC2", "UKETSUKE-PC1"]);
+        assert!(l.hosts.iter().all(|h| h.trust == BundleTrust::Unchecked));
+        assert!(l.devices.is_empty());
     }
 }

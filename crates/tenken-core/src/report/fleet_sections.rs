@@ -213,7 +213,7 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                     } else {
                         Cell::new(h.ips.join(" "))
                     },
-                    opt_cell(&h.last_patch, lang),
+                    opt_cell(&h.last_patch_display(lang), lang),
                     check_cell(&h.antivirus, lang),
                     check_cell(&h.firewall, lang),
                     list_cell(&h.risky_ports, lang),
@@ -222,15 +222,15 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                 ]
             })
             .collect();
-        let fixed = 72.0 + 62.0 + 58.0 + 40.0 + 62.0 + 52.0 + 46.0 + 44.0;
+        let fixed = 70.0 + 62.0 + 56.0 + 52.0 + 58.0 + 50.0 + 46.0 + 44.0;
         w.table(
             &[
-                (l("名前・役割", "Name / role"), 72.0),
+                (l("名前・役割", "Name / role"), 70.0),
                 (l("OS・ビルド", "OS / build"), 62.0),
-                (l("IPアドレス", "IP"), 58.0),
-                (l("最終更新日", "Last patch"), 40.0),
-                (l("ウイルス対策", "Antivirus"), 62.0),
-                (l("ファイアウォール", "Firewall"), 52.0),
+                (l("IPアドレス", "IP"), 56.0),
+                (l("最終更新日", "Last patch"), 52.0),
+                (l("ウイルス対策", "Antivirus"), 58.0),
+                (l("ファイアウォール", "Firewall"), 50.0),
                 (l("危険な待受ポート", "Risky ports"), 46.0),
                 (l("遠隔操作ソフト", "Remote tools"), 44.0),
                 (

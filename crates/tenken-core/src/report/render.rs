@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use printpdf::{Color, Op};
-use serde_json::Value;
 
 use super::layout::{BODY, CONTENT_W, Cell, Font, MARGIN_X, Writer, accent, ink, muted, rgb};
 use super::{EmbeddedJson, ReportError, ReportInput, SignerInfo};
@@ -15,7 +14,7 @@ use crate::assessment::evidence_map::{
     EvidenceStatus, ItemEvidence, is_network_probe, map_evidence,
 };
 use crate::checklist::Item;
-use crate::evidence::{Bundle, Finding, SourceKind, Verdict};
+use crate::evidence::{Finding, SourceKind, Verdict};
 
 fn verdict_color(v: Verdict) -> Color {
     match v {
@@ -597,225 +596,15 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
     }
 }
 
-fn fact_str(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// Ledger 「最終更新」: the date of the last update (facts `last_update`, RFC 3339) and the
-/// number of pending security updates (`pending_security_updates`), as `probe/checks/os_patches.rs`
-/// records them.
-fn patch_detail(facts: &Value, lang: Lang) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(last) = facts.get("last_update").and_then(Value::as_str) {
-        let date = chrono::DateTime::parse_from_rfc3339(last)
-            .map(|d| d.with_timezone(&chrono::Local).date_naive().to_string())
-            .unwrap_or_else(|_| last.chars().take(10).collect());
-        parts.push(date);
-    }
-    if let Some(p) = facts
-        .get("pending_security_updates")
-        .and_then(Value::as_array)
-    {
-        if !p.is_empty() {
-            parts.push(match lang {
-                Lang::Ja => format!("未適用の更新 {}件", p.len()),
-                Lang::En => format!("{} pending updates", p.len()),
-            });
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join(lang.pick("、", ", ")))
-}
-
-/// Ledger 「ウイルス対策」: the product found (`probe/checks/antivirus.rs`): Security Center
-/// products that are on, Defender, XProtect, ClamAV or Defender for Endpoint.
-fn antivirus_detail(facts: &Value) -> Option<String> {
-    let mut names: Vec<String> = Vec::new();
-    if let Some(list) = facts.get("security_center").and_then(Value::as_array) {
-        for p in list {
-            let on = p
-                .get(1)
-                .and_then(|s| s.get("state"))
-                .and_then(Value::as_u64)
-                == Some(1);
-            if let (true, Some(n)) = (on, p.get(0).and_then(Value::as_str)) {
-                names.push(n.to_string());
-            }
-        }
-    }
-    if names.is_empty() && facts.get("defender").is_some_and(|d| !d.is_null()) {
-        names.push("Microsoft Defender".into());
-    }
-    if facts.get("xprotect_version").is_some_and(|v| !v.is_null()) {
-        names.push("XProtect".into());
-    }
-    if facts.get("clamav_daily").is_some_and(|v| !v.is_null())
-        || facts.get("clamd").is_some_and(|v| !v.is_null())
-    {
-        names.push("ClamAV".into());
-    }
-    if facts.get("mdatp_realtime").is_some_and(|v| !v.is_null()) {
-        names.push("Defender for Endpoint".into());
-    }
-    (!names.is_empty()).then(|| names.join(", "))
-}
-
-/// Ledger 「ファイアウォール」: which firewall is active (`probe/checks/firewall.rs` facts).
-fn firewall_detail(facts: &Value) -> Option<String> {
-    let is_true = |v: Option<&Value>| v.and_then(Value::as_bool) == Some(true);
-    let mut on = Vec::new();
-    if is_true(facts.get("ufw_status").and_then(|u| u.get("active"))) {
-        on.push("ufw");
-    }
-    if is_true(facts.get("firewalld_running")) {
-        on.push("firewalld");
-    }
-    if is_true(facts.get("nft_filters_input")) {
-        on.push("nftables");
-    }
-    if is_true(facts.get("iptables_filters_input")) {
-        on.push("iptables");
-    }
-    (!on.is_empty()).then(|| on.join(", "))
-}
-
-/// Ledger 「危険な待受ポート」: listeners reachable from the network whose severity is warn or
-/// fail (`probe/checks/ports.rs` facts `listeners`), as `port/service`; 「なし」 when none.
-fn ports_detail(facts: &Value, lang: Lang) -> Option<String> {
-    let listeners = facts.get("listeners")?.as_array()?;
-    let risky: Vec<String> = listeners
-        .iter()
-        .filter(|l| l.get("exposure").and_then(Value::as_str) != Some("loopback"))
-        .filter(|l| {
-            matches!(
-                l.get("severity").and_then(Value::as_str),
-                Some("warn" | "fail")
-            )
-        })
-        .map(|l| {
-            let port = fact_str(l.get("port")).unwrap_or_default();
-            let proto = fact_str(l.get("proto")).unwrap_or_default();
-            match fact_str(l.get("service")) {
-                Some(s) => format!("{port}/{proto} {s}"),
-                None => format!("{port}/{proto}"),
-            }
-        })
-        .collect();
-    let mut seen = std::collections::BTreeSet::new();
-    let risky: Vec<String> = risky
-        .into_iter()
-        .filter(|r| seen.insert(r.clone()))
-        .collect();
-    Some(if risky.is_empty() {
-        lang.pick("なし", "none").to_string()
-    } else {
-        risky.join(", ")
-    })
-}
-
-fn find<'b>(b: &'b Bundle, probe: &str) -> Option<&'b Finding> {
-    b.findings.iter().find(|f| f.probe_id == probe)
-}
-
-/// A ledger cell from a finding: unknown / missing -> 未確認.
-fn ledger_cell(f: Option<&Finding>, lang: Lang, text: impl Fn(&Finding) -> Option<String>) -> Cell {
-    let unknown = Verdict::Unknown.label(lang);
-    match f {
-        None => Cell::filled(unknown, verdict_color(Verdict::Unknown)),
-        Some(f) if f.verdict == Verdict::Unknown => {
-            Cell::filled(unknown, verdict_color(Verdict::Unknown))
-        }
-        Some(f) => {
-            let detail = text(f).unwrap_or_default();
-            let s = if detail.is_empty() {
-                f.verdict.label(lang).to_string()
-            } else {
-                format!("{}（{detail}）", f.verdict.label(lang))
-            };
-            Cell::filled(s, verdict_color(f.verdict))
-        }
-    }
-}
-
+/// The device ledger: the store's ledger when given (`tenken report`, the app), else one built
+/// from the bundles in the input (reports rendered without a store: `--sample`, the bench).
 fn ledger(w: &mut Writer<'_>, input: &ReportInput) {
-    if let Some(l) = &input.ledger {
-        return super::fleet_sections::ledger(w, input, l);
+    match &input.ledger {
+        Some(l) => super::fleet_sections::ledger(w, input, l),
+        None => {
+            super::fleet_sections::ledger(w, input, &crate::ledger::from_bundles(&input.bundles))
+        }
     }
-    let lang = input.lang;
-    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    w.heading(
-        l(
-            "3. 機器台帳（自動確認したPC）",
-            "3. Device ledger (hosts checked)",
-        ),
-        1,
-    );
-    w.body(l(
-        "自動確認の結果から作成した台帳です。確認できなかった欄は「未確認」としています。",
-        "Built from the automatic checks. Fields that could not be checked say \"Unverified\".",
-    ));
-    w.gap(4.0);
-    let mut rows = Vec::new();
-    for b in &input.bundles {
-        let h = &b.host;
-        let role = if h.os_name.to_lowercase().contains("server") {
-            l("サーバ", "Server")
-        } else {
-            l("端末PC", "Client PC")
-        };
-        let os = if h.os_build.is_empty() {
-            format!("{} {}", h.os_name, h.os_version)
-        } else {
-            format!("{} {} ({})", h.os_name, h.os_version, h.os_build)
-        };
-        let patches = ledger_cell(find(b, "os.patches"), lang, |f| {
-            patch_detail(&f.facts, lang)
-        });
-        let av = ledger_cell(find(b, "antivirus.status"), lang, |f| {
-            antivirus_detail(&f.facts)
-                .or_else(|| Some(l("製品が見つかりません", "no product found").into()))
-        });
-        let fw = ledger_cell(find(b, "firewall.host"), lang, |f| {
-            firewall_detail(&f.facts).or_else(|| {
-                (f.verdict == Verdict::Fail).then(|| l("有効なものなし", "none active").into())
-            })
-        });
-        let ports = ledger_cell(find(b, "ports.listening"), lang, |f| {
-            ports_detail(&f.facts, lang)
-        });
-        rows.push(vec![
-            Cell::new(h.hostname.clone()),
-            Cell::new(os),
-            Cell::new(if h.ips.is_empty() {
-                Verdict::Unknown.label(lang).to_string()
-            } else {
-                h.ips.join(", ")
-            }),
-            Cell::new(role),
-            patches,
-            av,
-            fw,
-            ports,
-        ]);
-    }
-    w.table(
-        &[
-            (l("ホスト名", "Host"), 62.0),
-            (l("OS・ビルド", "OS / build"), 78.0),
-            (l("IPアドレス", "IP"), 58.0),
-            (l("役割（推定）", "Role (guessed)"), 44.0),
-            (l("最終更新", "Last update"), 66.0),
-            (l("ウイルス対策", "Antivirus"), 66.0),
-            (l("ファイアウォール", "Firewall"), 50.0),
-            (l("危険な待受ポート", "Risky open ports"), CONTENT_W - 424.0),
-        ],
-        &rows,
-        7.5,
-    );
 }
 
 fn network(w: &mut Writer<'_>, input: &ReportInput) {
@@ -1207,67 +996,6 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use serde_json::json;
-
-    // Facts as recorded by the probes in a real Linux bundle from the development VM (Debian 12,
-    // 2026-11-23; the pending-update list shortened to three names).
-    fn real_linux() -> [Value; 4] {
-        [
-            json!({"days_since_last_update": 0, "fail_after_days": 120,
-                "last_update": "2026-11-23T20:18:30+00:00",
-                "pending_security_updates": ["apt-transport-https", "apt", "ca-certificates"],
-                "tool": "apt", "warn_after_days": 60}),
-            json!({"clamav_daily": null, "clamd": null, "freshclam": null, "mdatp_realtime": null}),
-            json!({"elevated": true, "firewalld_running": null, "iptables_filters_input": false,
-                "nft_filters_input": false, "ufw_conf_enabled": null, "ufw_status": null,
-                "units": {"firewalld": false, "nftables": false, "ufw": false}}),
-            json!({"exposed_count": 1, "listeners": [{"addr": "0.0.0.0", "exes": [],
-                "exposure": "all_interfaces", "pids": [], "port": 2024, "processes": [],
-                "proto": "tcp", "service": null, "severity": null}], "pids_complete": true,
-                "risky_count": 0, "sockets_complete": true}),
-        ]
-    }
-
-    #[test]
-    fn ledger_facts_of_a_real_linux_bundle() {
-        let [patches, av, fw, ports] = real_linux();
-        let p = patch_detail(&patches, Lang::Ja).unwrap();
-        let local = chrono::DateTime::parse_from_rfc3339("2026-11-23T20:18:30+00:00")
-            .unwrap()
-            .with_timezone(&chrono::Local)
-            .date_naive()
-            .to_string();
-        assert_eq!(p, format!("{local}、未適用の更新 3件"));
-        assert_eq!(antivirus_detail(&av), None);
-        assert_eq!(firewall_detail(&fw), None);
-        assert_eq!(ports_detail(&ports, Lang::Ja).as_deref(), Some("なし"));
-    }
-
-    #[test]
-    fn ledger_facts_name_what_was_found() {
-        // Synthesised variants of the probes' facts (shapes from probe/checks/*.rs).
-        let av = json!({"clamav_daily": {"version": "27000", "built": "2026-11-22"},
-            "clamd": "active", "freshclam": "active", "mdatp_realtime": null});
-        assert_eq!(antivirus_detail(&av).as_deref(), Some("ClamAV"));
-        let win = json!({"security_center": [["ESET Endpoint", {"state": 1, "outdated": false,
-            "microsoft": false}], ["Windows Defender", {"state": 0, "outdated": false,
-            "microsoft": true}]], "defender": {"mode": "Passive"}, "third_party_services": []});
-        assert_eq!(antivirus_detail(&win).as_deref(), Some("ESET Endpoint"));
-        let fw = json!({"ufw_status": {"active": true, "default_incoming": "deny"},
-            "firewalld_running": null, "nft_filters_input": true, "iptables_filters_input": false});
-        assert_eq!(firewall_detail(&fw).as_deref(), Some("ufw, nftables"));
-        let ports = json!({"listeners": [
-            {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
-            {"port": 22, "proto": "tcp", "exposure": "all_interfaces", "service": "SSH", "severity": "warn"},
-            {"port": 23, "proto": "tcp", "exposure": "loopback", "service": "Telnet", "severity": "fail"},
-            {"port": 135, "proto": "tcp", "exposure": "address", "service": "MS-RPC", "severity": "info"}
-        ], "risky_count": 1});
-        assert_eq!(
-            ports_detail(&ports, Lang::Ja).as_deref(),
-            Some("22/tcp SSH")
-        );
-        assert_eq!(patch_detail(&json!({"tool": "apt"}), Lang::En), None);
-    }
 
     #[test]
     fn signer_is_common_name_and_organisation() {

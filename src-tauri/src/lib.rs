@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod dto;
 pub mod dto_report;
+pub mod dto_settings;
 mod engine;
 pub mod state;
 pub mod validate;
@@ -92,6 +93,7 @@ mod bindings {
         crate::dto_report::ReportFolder::export_all_to(dir).unwrap();
         crate::dto_report::ReportEntry::export_all_to(dir).unwrap();
         crate::dto_report::VerifyResultDto::export_all_to(dir).unwrap();
+        crate::dto_settings::CertificateDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

@@ -259,6 +259,8 @@ test('first launch: profile, answers incl. いいえ with 目標日, automatic c
   assert.equal(await (await $t('settings-report-folder')).getText(), reportDir);
   assert.match(await (await $t('cert-info')).getText(), /さくら内科クリニック/);
   await shot('11-settings');
+  await (await $t('cert-info')).scrollIntoView();
+  await shot('11b-settings-certificate');
 
   const rss = appRssKiB();
   writeFileSync(join(shots, 'app-rss.txt'), `${rss} KiB RSS (app + WebKit processes)\n`);
@@ -292,4 +294,8 @@ test('restart: profile, answers and the report are still there', async () => {
   assert.match(await rows[0].getText(), /tenken-report-FY\d{4}-\d{8}-\d{6}\.pdf/);
   assert.equal(await (await $t('report-folder')).getText(), reportDir);
   await shot('14-report-after-restart');
+  await (await $t('report-verify')).click();
+  const result = await browser.$('[data-testid=verify-result]');
+  await result.waitForDisplayed({ timeout: 60000 });
+  assert.equal(await result.getAttribute('data-status'), 'valid', 'still 有効 after the restart');
 });

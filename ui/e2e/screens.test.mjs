@@ -148,7 +148,7 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.getByTestId('report-made').waitFor();
   assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: tenken-report-FY2026-\d{8}-\d{6}\.pdf/);
   assert.equal(await page.getByTestId('report-row').count(), 1);
-  assert.match(await page.getByTestId('report-list').innerText(), /2026年度（令和8年度）/);
+  assert.match(await page.getByTestId('report-list').innerText(), /2026年度\s*令和8年度/);
   await shot('15-report-made');
 
   await page.getByTestId('report-verify').first().click();

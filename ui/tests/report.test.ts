@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fiscalYearLabel, formatDateTime, groupFingerprint, verdictTone } from '../src/lib/report';
+import { fiscalYearLabel, fiscalYearParts, formatDateTime, groupFingerprint, verdictTone } from '../src/lib/report';
 
 describe('report screen helpers', () => {
   it('shows a signing time in local Japanese words, converting the offset', () => {
@@ -15,6 +15,8 @@ describe('report screen helpers', () => {
     expect(fiscalYearLabel(2019, 'ja')).toBe('2019年度（令和元年度）');
     expect(fiscalYearLabel(2026, 'en')).toBe('FY2026');
     expect(fiscalYearLabel(null, 'ja')).toBe('');
+    expect(fiscalYearParts(2026, 'ja')).toEqual(['2026年度', '令和8年度']);
+    expect(fiscalYearParts(2026, 'en')).toEqual(['FY2026', '']);
   });
 
   it('groups a fingerprint and maps verdicts to their colour', () => {

@@ -24,6 +24,14 @@ export function fiscalYearLabel(year: number | null | undefined, lang: Lang): st
   return reiwa >= 1 ? `${year}年度（令和${reiwa === 1 ? '元' : reiwa}年度）` : `${year}年度`;
 }
 
+/** Fiscal year split for narrow table cells: ['2026年度', '令和8年度'] / ['FY2026', '']. */
+export function fiscalYearParts(year: number | null | undefined, lang: Lang): [string, string] {
+  if (!year) return ['', ''];
+  if (lang === 'en') return [`FY${year}`, ''];
+  const reiwa = year - 2018;
+  return [`${year}年度`, reiwa >= 1 ? `令和${reiwa === 1 ? '元' : reiwa}年度` : ''];
+}
+
 /** A SHA-256 fingerprint in groups of four upper-case hex digits, easy to compare by eye. */
 export function groupFingerprint(fp: string | null | undefined): string {
   if (!fp) return '';

@@ -310,7 +310,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_files_are_could_not_check_and_unsigned_pdfs_invalid() {
+    fn unknown_files_are_could_not_check() {
         let r = tenken_core::sign::verify::verify_file(b"hello, not a report");
         let d = VerifyResultDto::from_report("x.txt", &r);
         assert_eq!(d.status, VerifyStatusDto::CouldNotCheck);

@@ -200,8 +200,24 @@ pub fn write_report(
         .with_timezone(&chrono::Local)
         .format("%Y%m%d-%H%M%S")
         .to_string();
-    let pdf_path: PathBuf = dir.join(format!("tenken-report-FY{}-{stamp}.pdf", a.fiscal_year));
-    let xlsx_path: PathBuf = dir.join(format!("tenken-checklist-FY{}-{stamp}.xlsx", a.fiscal_year));
+    // Two reports in the same second never overwrite each other: -2, -3, ... are appended.
+    let names = |n: u32| {
+        let tag = if n == 1 {
+            stamp.clone()
+        } else {
+            format!("{stamp}-{n}")
+        };
+        (
+            dir.join(format!("tenken-report-FY{}-{tag}.pdf", a.fiscal_year)),
+            dir.join(format!("tenken-checklist-FY{}-{tag}.xlsx", a.fiscal_year)),
+        )
+    };
+    let mut n = 1;
+    let (mut pdf_path, mut xlsx_path) = names(n);
+    while pdf_path.exists() || xlsx_path.exists() {
+        n += 1;
+        (pdf_path, xlsx_path) = names(n);
+    }
     let keys = KeyStore::open(state.dir());
     step(
         app,
@@ -492,6 +508,17 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0], e);
 
+        // A second report right away gets its own files and is listed first (newest first).
+        let e2 = write_report(&s, &id, &out, None, "t2").unwrap();
+        assert_ne!(e2.path, e.path);
+        assert_ne!(e2.xlsx, e.xlsx);
+        assert!(e2.exists && Path::new(&e.path).is_file());
+        let listed = entries(&s).unwrap();
+        assert_eq!(
+            listed.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![e2.id, e.id]
+        );
+
         let v = verify_path(&s, Path::new(&e.path)).unwrap();
         assert_eq!(v.status, VerifyStatusDto::Valid, "{v:?}");
         assert!(is_valid(&v));
@@ -545,7 +572,8 @@ mod tests {
 
         // A deleted report stays listed, marked missing.
         std::fs::remove_file(&e.path).unwrap();
-        assert!(!entries(&s).unwrap()[0].exists);
+        let listed = entries(&s).unwrap();
+        assert!(listed[0].exists && !listed[1].exists);
         assert!(known_report(&s, e.id + 100).is_err());
     }
 }

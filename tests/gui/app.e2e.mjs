@@ -246,6 +246,24 @@ test('first launch: profile, answers incl. いいえ with 目標日, automatic c
   assert.match(await (await $t('verify-time')).getText(), /^\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}$/);
   await shot('09-report-verified');
 
+  // The app's verify command on files a user might drop: a copy with one byte changed inside the
+  // signed range is 無効 with what changed; a file that is not a report is a clear error.
+  const bytes = readFileSync(join(reportDir, pdf));
+  bytes[Math.floor(bytes.length / 3)] ^= 0x01;
+  const tampered = join(openerDir, 'changed.pdf');
+  writeFileSync(tampered, bytes);
+  const notReport = join(openerDir, 'notes.txt');
+  writeFileSync(notReport, 'not a report');
+  const invoke = (cmd, args) => browser.executeAsync((c, a, done) => {
+    window.__TAURI_INTERNALS__.invoke(c, a).then((r) => done({ ok: r }), (e) => done({ err: e }));
+  }, cmd, args);
+  const bad = await invoke('verify_report', { path: tampered });
+  assert.equal(bad.ok?.status, 'invalid', JSON.stringify(bad));
+  assert.ok(bad.ok.signatures[0].findings.length > 0, 'says what changed');
+  const notPdf = await invoke('verify_report', { path: notReport });
+  assert.equal(notPdf.err?.code, 'invalid_input', JSON.stringify(notPdf));
+  assert.match(notPdf.err.ja, /PDF/);
+
   // 「開く」 hands exactly that PDF to the system's viewer (here a stand-in that records it).
   await (await $t('report-open')).click();
   await browser.waitUntil(() => existsSync(openedLog) && readFileSync(openedLog, 'utf8').includes(pdf), {

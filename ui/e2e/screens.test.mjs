@@ -172,5 +172,17 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.getByText('/media/usb/報告書').waitFor();
   await page.getByRole('button', { name: 'いつもの保存先に戻す' }).click();
   await page.getByText('（いつもの保存先）').first().waitFor();
+
+  // The same screen in English.
+  await page.locator('[data-nav=settings]').click();
+  await page.getByTestId('lang').selectOption('en');
+  await page.getByTestId('settings-save').click();
+  await page.getByRole('status').waitFor();
+  await page.locator('[data-nav=report]').click();
+  await page.getByTestId('report-verify').first().click();
+  await page.locator('[data-testid=verify-result][data-status=valid]').waitFor();
+  assert.equal(await page.getByTestId('verify-badge').innerText(), 'Valid');
+  assert.match(await page.getByTestId('report-list').innerText(), /FY2026/);
+  await shot('18-report-en');
   assert.deepEqual(page.errors, []);
 });

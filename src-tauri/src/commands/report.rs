@@ -348,7 +348,15 @@ pub fn open_report_folder(
 ) -> CmdResult<()> {
     let dir = match id {
         Some(id) => PathBuf::from(known_report(&state, id)?.folder),
-        None => PathBuf::from(folder_of(&app, &state)?.dir),
+        None => {
+            let f = folder_of(&app, &state)?;
+            let dir = PathBuf::from(&f.dir);
+            // The default folder is made on first use; opening it counts as a use.
+            if f.is_default {
+                std::fs::create_dir_all(&dir).map_err(CommandError::io)?;
+            }
+            dir
+        }
     };
     if !dir.is_dir() {
         return Err(CommandError::not_found(

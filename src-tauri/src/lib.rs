@@ -2,6 +2,8 @@
 
 pub mod commands;
 pub mod dto;
+pub mod dto_report;
+pub mod dto_settings;
 mod engine;
 pub mod state;
 pub mod validate;
@@ -28,6 +30,12 @@ macro_rules! app_commands {
             commands::vendor::export_vendor_sheet,
             commands::report::generate_report,
             commands::report::verify_report,
+            commands::report::verify_stored_report,
+            commands::report::report_folder,
+            commands::report::set_report_folder,
+            commands::report::list_reports,
+            commands::report::open_report,
+            commands::report::open_report_folder,
             commands::history::history,
             commands::settings::get_settings,
             commands::settings::save_settings,
@@ -82,6 +90,10 @@ mod bindings {
         DataLocation::export_all_to(dir).unwrap();
         ProgressEvent::export_all_to(dir).unwrap();
         CommandError::export_all_to(dir).unwrap();
+        crate::dto_report::ReportFolder::export_all_to(dir).unwrap();
+        crate::dto_report::ReportEntry::export_all_to(dir).unwrap();
+        crate::dto_report::VerifyResultDto::export_all_to(dir).unwrap();
+        crate::dto_settings::CertificateDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

@@ -19,6 +19,9 @@ pub struct Data {
     /// Settings.
     #[serde(default)]
     pub settings: SettingsDto,
+    /// Folder chosen for reports (None: the default, see `commands::report::report_folder`).
+    #[serde(default)]
+    pub report_dir: Option<String>,
 }
 
 /// The state managed by Tauri.

@@ -2,6 +2,7 @@
 // from memory with @tauri-apps/api/mocks, so screens can be tested in Chromium without Rust.
 // The checklist below is a SYNTHETIC fixture for UI tests, not MHLW wording.
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { reportMock } from './mock-report';
 
 type Json = Record<string, unknown>;
 const txt = (ja: string, en: string) => ({ ja, en });
@@ -59,9 +60,12 @@ mockIPC(
       case 'history': return [[2024, 20, 12, 3, 5], [2025, 28, 8, 3, 1], [2026, 33, 4, 3, 0]];
       case 'start_scan': throw notReady('自動チェック', 'The automatic check');
       case 'network_plan': return ['192.0.2.1 (TEST-NET, example)'];
-      case 'certificate_info': throw notReady('証明書', 'Certificate');
       case 'list_devices': return [];
-      default: throw notReady(cmd, cmd);
+      default: {
+        const r = reportMock(cmd, args);
+        if (r !== undefined) return r;
+        throw notReady(cmd, cmd);
+      }
     }
   },
   { shouldMockEvents: true },

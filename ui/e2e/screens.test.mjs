@@ -129,3 +129,60 @@ test('settings switch the whole UI to English', async () => {
   await shot('12-checklist-en');
   assert.deepEqual(page.errors, []);
 });
+
+test('report: one click makes a signed report; list, 有効 and 無効 verification cards; settings', async () => {
+  // Back to Japanese (an earlier test switched to English).
+  await page.locator('[data-nav=settings]').click();
+  await page.getByTestId('lang').selectOption('ja');
+  await page.getByTestId('settings-save').click();
+  await page.getByRole('status').waitFor();
+  assert.match(await page.getByTestId('settings-report-folder').innerText(), /Tenken$/);
+  assert.match(await page.getByTestId('cert-info').innerText(), /さくら内科クリニック[\s\S]*A1B2 C3D4/);
+  await shot('13-settings');
+
+  await page.locator('[data-nav=report]').click();
+  await page.getByTestId('report-list-empty').waitFor();
+  assert.match(await page.getByTestId('report-folder').innerText(), /ドキュメント\/Tenken/);
+  await shot('14-report-empty');
+  await page.getByTestId('report-generate').click();
+  await page.getByTestId('report-made').waitFor();
+  assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: tenken-report-FY2026-\d{8}-\d{6}\.pdf/);
+  assert.equal(await page.getByTestId('report-row').count(), 1);
+  assert.match(await page.getByTestId('report-list').innerText(), /2026年度\s*令和8年度/);
+  await shot('15-report-made');
+
+  await page.getByTestId('report-verify').first().click();
+  const card = page.getByTestId('verify-result');
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-status'), 'valid');
+  assert.equal(await page.getByTestId('verify-badge').innerText(), '有効');
+  assert.equal(await page.getByTestId('verify-signer').innerText(), 'さくら内科クリニック');
+  // 09:30 in Japan, written as a readable Japanese date (the page runs in Asia/Tokyo or UTC).
+  assert.match(await page.getByTestId('verify-time').innerText(), /^2026年11月2[34]日 \d{1,2}:30$/);
+  await shot('16-report-valid');
+
+  await page.getByTestId('verify-choose').click();
+  await page.locator('[data-testid=verify-result][data-status=invalid]').waitFor();
+  assert.equal(await page.getByTestId('verify-badge').innerText(), '無効');
+  assert.match(await page.getByTestId('verify-findings').innerText(), /書き換えられています/);
+  await shot('17-report-invalid');
+
+  // Changing the folder shows the chosen one and offers the way back.
+  await page.getByTestId('report-folder-change').click();
+  await page.getByText('/media/usb/報告書').waitFor();
+  await page.getByRole('button', { name: 'いつもの保存先に戻す' }).click();
+  await page.getByText('（いつもの保存先）').first().waitFor();
+
+  // The same screen in English.
+  await page.locator('[data-nav=settings]').click();
+  await page.getByTestId('lang').selectOption('en');
+  await page.getByTestId('settings-save').click();
+  await page.getByRole('status').waitFor();
+  await page.locator('[data-nav=report]').click();
+  await page.getByTestId('report-verify').first().click();
+  await page.locator('[data-testid=verify-result][data-status=valid]').waitFor();
+  assert.equal(await page.getByTestId('verify-badge').innerText(), 'Valid');
+  assert.match(await page.getByTestId('report-list').innerText(), /FY2026/);
+  await shot('18-report-en');
+  assert.deepEqual(page.errors, []);
+});

@@ -64,9 +64,51 @@ pub fn get_profile(state: State<'_, AppState>) -> CmdResult<Option<ProfileDto>> 
 /// Saves the profile after validation (committed immediately).
 #[tauri::command]
 pub fn save_profile(state: State<'_, AppState>, profile: ProfileDto) -> CmdResult<()> {
+    save(&state, profile)
+}
+
+/// Saves the profile and copies it into this fiscal year's assessments (like `tenken profile`),
+/// so the next report and the signing certificate carry the clinic's name even when the year's
+/// assessment was opened before the profile was entered (first launch).
+pub fn save(state: &AppState, profile: ProfileDto) -> CmdResult<()> {
     validate::profile(&profile)?;
     let mut store = state.store()?;
     let old = store.get_profile().map_err(CommandError::io)?;
     let p = from_dto(profile, old.as_ref());
-    store.set_profile(&p).map_err(CommandError::io)
+    store.set_profile(&p).map_err(CommandError::io)?;
+    let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+    store
+        .apply_profile_to_fiscal_year(fy, &p)
+        .map_err(CommandError::io)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn profile_entered_after_the_year_was_opened_reaches_its_assessment() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        // First launch: the UI loads the answers (opening this year's assessment) before the
+        // profile exists.
+        let before = crate::engine::current_assessment(&state).unwrap();
+        assert!(before.profile.name.is_empty());
+        save(
+            &state,
+            ProfileDto {
+                name: "さくら内科クリニック".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let after = state.store().unwrap().get_assessment(before.id).unwrap();
+        assert_eq!(after.profile.name, "さくら内科クリニック");
+        assert_eq!(
+            crate::engine::current_assessment(&state).unwrap().id,
+            before.id
+        );
+    }
 }

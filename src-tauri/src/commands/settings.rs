@@ -1,9 +1,11 @@
-//! Settings: language, text size, never-touch list, data location, certificate.
+//! Settings: language, text size, never-touch list, data location, signing certificate. (The
+//! report folder is set through `commands::report`.)
 
 use tauri::{AppHandle, Manager, State};
 use tenken_core::sign::keystore::KeyStore;
 
 use crate::dto::{CmdResult, CommandError, DataLocation, SettingsDto};
+use crate::dto_settings::CertificateDto;
 use crate::state::AppState;
 use crate::validate;
 
@@ -32,34 +34,21 @@ pub fn data_location(state: State<'_, AppState>) -> CmdResult<DataLocation> {
     })
 }
 
-/// One line about a key: subject, fingerprint, validity, source.
-pub fn key_line(k: &tenken_core::sign::keystore::KeyInfo, lang: tenken_core::Lang) -> String {
-    format!(
-        "{} — SHA-256 {} — {} {} … {} ({})",
-        k.cert.subject,
-        k.cert.fingerprint_sha256,
-        lang.pick("有効期間", "valid"),
-        k.cert.not_before,
-        k.cert.not_after,
-        k.source.label(lang)
-    )
-}
-
-/// Signing certificate summary (subject, fingerprint, validity), `null` when none exists yet.
+/// Signing certificate (subject, fingerprint, validity, source), `null` when none exists yet.
 #[tauri::command]
-pub fn certificate_info(state: State<'_, AppState>) -> CmdResult<Option<String>> {
+pub fn certificate_info(state: State<'_, AppState>) -> CmdResult<Option<CertificateDto>> {
     let keys = KeyStore::open(state.dir());
     if !keys.exists() {
         return Ok(None);
     }
     let info = keys.info().map_err(CommandError::engine)?;
-    Ok(Some(key_line(&info, crate::commands::report::lang(&state))))
+    Ok(Some(CertificateDto::from(&info)))
 }
 
 /// Generates a new self-signed signing certificate (named after the clinic); an existing key is
 /// never replaced from the app.
 #[tauri::command]
-pub async fn generate_certificate(app: AppHandle) -> CmdResult<String> {
+pub async fn generate_certificate(app: AppHandle) -> CmdResult<CertificateDto> {
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let name = state
@@ -69,34 +58,53 @@ pub async fn generate_certificate(app: AppHandle) -> CmdResult<String> {
             .map(|p| p.name)
             .unwrap_or_default();
         let keys = KeyStore::open(state.dir());
+        if keys.exists() {
+            return Err(CommandError::invalid(
+                "署名用の証明書はもうあります。作り直すと、これまでの報告書と見分けがつかなくなるため、アプリからは作り直しません。",
+                "A signing certificate already exists; the app never replaces it.",
+            ));
+        }
         let info = keys.generate(&name, false).map_err(CommandError::engine)?;
-        Ok(key_line(&info, crate::commands::report::lang(&state)))
+        Ok(CertificateDto::from(&info))
     })
     .await
     .map_err(CommandError::io)?
 }
 
-/// Imports a .p12 certificate.
+/// Imports a company certificate from a PKCS#12 file (.p12 / .pfx).
 #[tauri::command]
 pub async fn import_certificate(
     app: AppHandle,
     path: String,
     password: String,
-) -> CmdResult<String> {
-    if path.is_empty() || password.len() > 1024 {
+) -> CmdResult<CertificateDto> {
+    if path.is_empty() || path.chars().any(char::is_control) {
         return Err(CommandError::invalid(
             "ファイルを選んでください",
             "Choose a file",
         ));
     }
+    if password.len() > 1024 {
+        return Err(CommandError::invalid(
+            "パスワードが長すぎます",
+            "The password is too long",
+        ));
+    }
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
+        let meta = std::fs::metadata(&path).map_err(CommandError::io)?;
+        if !meta.is_file() || meta.len() > 1024 * 1024 {
+            return Err(CommandError::invalid(
+                "証明書ファイル（.p12 / .pfx）を選んでください",
+                "Choose a certificate file (.p12 / .pfx)",
+            ));
+        }
         let bytes = std::fs::read(&path).map_err(CommandError::io)?;
         let keys = KeyStore::open(state.dir());
         let info = keys
             .import_p12(&bytes, &password)
             .map_err(CommandError::engine)?;
-        Ok(key_line(&info, crate::commands::report::lang(&state)))
+        Ok(CertificateDto::from(&info))
     })
     .await
     .map_err(CommandError::io)?

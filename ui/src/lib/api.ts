@@ -2,11 +2,15 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { AnswerDto } from './bindings/AnswerDto';
 import type { AttachmentDto } from './bindings/AttachmentDto';
+import type { CertificateDto } from './bindings/CertificateDto';
 import type { ChecklistSummary } from './bindings/ChecklistSummary';
 import type { ChecklistView } from './bindings/ChecklistView';
 import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
 import type { ProfileDto } from './bindings/ProfileDto';
+import type { ReportEntry } from './bindings/ReportEntry';
+import type { ReportFolder } from './bindings/ReportFolder';
+import type { VerifyResultDto } from './bindings/VerifyResultDto';
 import type { SettingsDto } from './bindings/SettingsDto';
 import { i18n, t } from './i18n/index.svelte';
 
@@ -27,17 +31,23 @@ export const api = {
   listDevices: () => invoke<unknown[]>('list_devices'),
   importBundle: (path: string) => invoke<null>('import_bundle', { path }),
   exportVendorSheet: (path: string) => invoke<null>('export_vendor_sheet', { path }),
-  generateReport: (task: string, checklistId: string, dir: string) =>
-    invoke<string[]>('generate_report', { task, checklistId, dir }),
-  verifyReport: (path: string) => invoke<string>('verify_report', { path }),
+  generateReport: (task: string, checklistId: string) =>
+    invoke<ReportEntry>('generate_report', { task, checklistId }),
+  verifyReport: (path: string) => invoke<VerifyResultDto>('verify_report', { path }),
+  verifyStoredReport: (id: number) => invoke<VerifyResultDto>('verify_stored_report', { id }),
+  reportFolder: () => invoke<ReportFolder>('report_folder'),
+  setReportFolder: (path: string | null) => invoke<ReportFolder>('set_report_folder', { path }),
+  listReports: () => invoke<ReportEntry[]>('list_reports'),
+  openReport: (id: number) => invoke<null>('open_report', { id }),
+  openReportFolder: (id: number | null) => invoke<null>('open_report_folder', { id }),
   history: () => invoke<[number, number, number, number, number][]>('history'),
   getSettings: () => invoke<SettingsDto>('get_settings'),
   saveSettings: (settings: SettingsDto) => invoke<null>('save_settings', { settings }),
   dataLocation: () => invoke<DataLocation>('data_location'),
-  certificateInfo: () => invoke<string | null>('certificate_info'),
-  generateCertificate: () => invoke<string>('generate_certificate'),
+  certificateInfo: () => invoke<CertificateDto | null>('certificate_info'),
+  generateCertificate: () => invoke<CertificateDto>('generate_certificate'),
   importCertificate: (path: string, password: string) =>
-    invoke<string>('import_certificate', { path, password }),
+    invoke<CertificateDto>('import_certificate', { path, password }),
 };
 
 function isCommandError(e: unknown): e is CommandError {

@@ -1,0 +1,48 @@
+//! Types of the settings screen that cross into the UI (the signing certificate).
+
+use serde::{Deserialize, Serialize};
+use tenken_core::Lang;
+use tenken_core::sign::keystore::KeyInfo;
+use ts_rs::TS;
+
+use crate::dto::TextDto;
+
+/// The signing certificate, as the settings screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CertificateDto {
+    /// Common name (the clinic or company), when present.
+    pub name: Option<String>,
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name (the same as the subject for a self-signed certificate).
+    pub issuer: String,
+    /// SHA-256 fingerprint (upper-case hex with colons).
+    pub fingerprint_sha256: String,
+    /// Start of validity (RFC 3339).
+    pub not_before: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+    /// True when Tenken made it on this PC; false when imported from a .p12 file.
+    pub self_signed: bool,
+    /// Where it came from, in words.
+    pub source: TextDto,
+}
+
+impl From<&KeyInfo> for CertificateDto {
+    fn from(k: &KeyInfo) -> Self {
+        use tenken_core::sign::keystore::KeySource;
+        Self {
+            name: tenken_core::sign::dn_value(&k.cert.subject, "CN"),
+            subject: k.cert.subject.clone(),
+            issuer: k.cert.issuer.clone(),
+            fingerprint_sha256: k.cert.fingerprint_sha256.clone(),
+            not_before: k.cert.not_before.clone(),
+            not_after: k.cert.not_after.clone(),
+            self_signed: matches!(k.source, KeySource::SelfSigned),
+            source: TextDto {
+                ja: k.source.label(Lang::Ja).into(),
+                en: k.source.label(Lang::En).into(),
+            },
+        }
+    }
+}

@@ -646,6 +646,25 @@ impl Store {
         Ok(att)
     }
 
+    /// When each attachment of an assessment was recorded: (item id, scope, SHA-256, added at).
+    pub fn attachment_times(
+        &self,
+        assessment_id: i64,
+    ) -> Result<Vec<(String, Scope, String, DateTime<Utc>)>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.item_id, a.scope, t.sha256, t.added_at FROM attachments t
+             JOIN answers a ON a.id = t.answer_id WHERE a.assessment_id = ?1 ORDER BY t.id",
+        )?;
+        let rows: Vec<(String, String, String, DateTime<Utc>)> = st
+            .query_map([assessment_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(item, scope, sha, at)| Ok((item, scope_from(&scope)?, sha, at)))
+            .collect()
+    }
+
     /// All stored answers of an assessment (with attachments), ordered by item id and scope.
     pub fn answers(&self, assessment_id: i64) -> Result<Vec<Answer>> {
         let keys: Vec<(String, String)> = {

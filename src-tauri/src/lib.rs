@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod dto;
+pub mod dto_evidence;
 mod engine;
 pub mod state;
 pub mod validate;
@@ -19,6 +20,9 @@ macro_rules! app_commands {
             commands::answers::get_answers,
             commands::answers::save_answer,
             commands::answers::hash_attachment,
+            commands::answers::attach_file,
+            commands::evidence::item_evidence,
+            commands::evidence::scan_results,
             commands::scan::start_scan,
             commands::scan::cancel_task,
             commands::network::network_plan,
@@ -82,6 +86,11 @@ mod bindings {
         DataLocation::export_all_to(dir).unwrap();
         ProgressEvent::export_all_to(dir).unwrap();
         CommandError::export_all_to(dir).unwrap();
+        crate::dto_evidence::ItemEvidenceDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::ScanResultsDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::ImportResultDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

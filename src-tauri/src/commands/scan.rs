@@ -1,6 +1,7 @@
 //! Automatic check (probes). Long work runs off the UI thread, reports `tenken://progress` events
 //! and can be cancelled with `cancel_task`. The result is signed and kept with this fiscal year's
-//! assessment (`tenken_core::workflow::keep_signed_bundle`), exactly like `tenken scan` + `report`.
+//! assessment (`tenken_core::workflow::keep_host_findings`, merged with this PC's network results),
+//! like `tenken scan` + `report`. The UI then reads the grouped results with `scan_results`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -184,26 +185,28 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
         };
         let keys = KeyStore::open(state.dir());
         let mut store = state.store()?;
-        tenken_core::workflow::keep_signed_bundle(&mut store, &keys, a.id, &kept, &subject)
+        // Merged with this PC's kept network results, so a new local check does not erase them.
+        tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, kept, &subject)
             .map_err(CommandError::engine)?;
         Ok(())
     })
     .await
     .map_err(CommandError::io)??;
     let n = u32::try_from(bundle.findings.len()).unwrap_or(u32::MAX);
-    for f in &bundle.findings {
-        emit(
-            &app,
-            ProgressEvent {
-                task: task.clone(),
-                step: f.probe_id.clone(),
-                state: state_of(f.verdict).into(),
-                done: n,
-                total: n,
-                message: finding_text(f),
+    emit(
+        &app,
+        ProgressEvent {
+            task: task.clone(),
+            step: "scan".into(),
+            state: "done".into(),
+            done: n,
+            total: n,
+            message: TextDto {
+                ja: "確認が終わり、結果を保存しました。".into(),
+                en: "Done; the results were saved.".into(),
             },
-        );
-    }
+        },
+    );
     Ok(n)
 }
 

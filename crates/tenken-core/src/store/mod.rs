@@ -34,6 +34,9 @@ pub const DB_FILE_NAME: &str = "tenken.sqlite3";
 /// How long a connection waits for a lock held by another process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// When one attachment was recorded: (item id, scope row, SHA-256, added at).
+pub type AttachmentTime = (String, Scope, String, DateTime<Utc>);
+
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -647,10 +650,7 @@ impl Store {
     }
 
     /// When each attachment of an assessment was recorded: (item id, scope, SHA-256, added at).
-    pub fn attachment_times(
-        &self,
-        assessment_id: i64,
-    ) -> Result<Vec<(String, Scope, String, DateTime<Utc>)>> {
+    pub fn attachment_times(&self, assessment_id: i64) -> Result<Vec<AttachmentTime>> {
         let mut st = self.conn.prepare(
             "SELECT a.item_id, a.scope, t.sha256, t.added_at FROM attachments t
              JOIN answers a ON a.id = t.answer_id WHERE a.assessment_id = ?1 ORDER BY t.id",

@@ -171,3 +171,25 @@ pub struct ImportResultDto {
     /// Plain explanation.
     pub message: TextDto,
 }
+
+/// One thing the network check would contact, for the consent dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PlanEntryDto {
+    /// Address (IP, or multicast group and port); empty when none was found.
+    pub address: String,
+    /// What it is and what is done with it, in plain words.
+    pub what: TextDto,
+    /// True when it will NOT be contacted (never-touch list, not found, not a LAN address).
+    pub skipped: bool,
+}
+
+/// What the network check would contact, shown before consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NetworkPlanDto {
+    /// Targets to pass back to `start_network_check` once the person agreed.
+    pub targets: Vec<String>,
+    /// Everything that would be contacted (or skipped), in plain words.
+    pub entries: Vec<PlanEntryDto>,
+    /// Number of entries on the never-touch list (always honoured).
+    pub never_touch: u32,
+}

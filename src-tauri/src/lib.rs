@@ -91,6 +91,7 @@ mod bindings {
         crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
         crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ImportResultDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::NetworkPlanDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

@@ -124,7 +124,14 @@ mockIPC(
         if (String(args.path).includes('untrusted')) return { file: f, status: 'untrusted', host: null, signer: 'USB 山田', message: txt('取り込みませんでした: 署名した人（USB 山田）はまだ信頼されていません。', 'Not imported: untrusted signer.') };
         return { file: f, status: 'verified', host: 'SHINSATSU-PC2', signer: 'さくら内科クリニック', message: txt('SHINSATSU-PC2 の結果を取り込みました（署名: さくら内科クリニック、確認済み）', 'Imported.') };
       }
-      case 'network_plan': return ['192.0.2.1 (TEST-NET, example)'];
+      case 'network_plan': return {
+        targets: ['gateway'],
+        entries: [
+          { address: '192.0.2.1', what: txt('ルーター（このパソコンのインターネットへの出入口）: 応答するか、管理画面や遠隔操作の窓口（ポート 80・443・8080・8443・23・22）が開いているかを確かめます。', 'Router: whether it answers and whether admin or remote ports are open.'), skipped: false },
+          { address: '239.255.255.250:1900', what: txt('院内LANへの一斉問い合わせ（UPnP）: ルーターが外から設定を変えられる状態になっていないかを確かめます。', 'A question to the clinic LAN (UPnP).'), skipped: false },
+        ],
+        never_touch: 1,
+      };
       case 'certificate_info': throw notReady('証明書', 'Certificate');
       case 'list_devices': return state.scanned ? [
         { host: 'UKETSUKE-PC1', source: 'scanned', os: 'Windows 11 Pro (22631.4460)', ips: ['192.0.2.21'], role: '受付PC', last_update: '2026-11-08', antivirus: 'pass', firewall: 'fail', risky_ports: ['3389/tcp RDP'], last_seen: '2026-11-20T01:30:00Z', signature: 'verified', signer: 'さくら内科クリニック' },

@@ -9,9 +9,10 @@ use tenken_core::sign::keystore::KeyStore;
 
 use crate::commands::scan::{PROGRESS_EVENT, Tasks};
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
-use crate::dto_evidence::NetworkOutcomeDto;
+use crate::dto_evidence::{NetworkOutcomeDto, NetworkPlanDto, PlanEntryDto};
 use crate::state::AppState;
 use crate::validate;
+use std::net::Ipv4Addr;
 
 /// The plan entry meaning "this PC's router (default gateway)".
 pub const GATEWAY: &str = "gateway";
@@ -19,21 +20,81 @@ pub const GATEWAY: &str = "gateway";
 /// Connections per second of the app's network check (the CLI's default).
 const RATE: u32 = 20;
 
-/// What the network check would contact (for the consent dialog): the router entry, plus the
-/// never-touch entries that will be skipped.
-#[tauri::command]
-pub fn network_plan(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
-    let nt = NeverTouch::load(state.dir()).map_err(CommandError::engine)?;
-    let lang = crate::commands::report::lang(&state);
-    let mut plan = vec![GATEWAY.to_string()];
-    let skipped = nt.entries.len();
-    if skipped > 0 {
-        plan.push(format!(
-            "{} {skipped}",
-            lang.pick("通信しない機器:", "never-touch entries:")
-        ));
+/// The consent plan for this PC: its router `gateway` (found in the routing table, no packet
+/// sent), the UPnP discovery that goes with it, and what is skipped and why.
+pub fn plan_of(gateway: Option<Ipv4Addr>, nt: &NeverTouch) -> NetworkPlanDto {
+    let mut entries = Vec::new();
+    let text = |ja: String, en: String| TextDto { ja, en };
+    match gateway {
+        None => entries.push(PlanEntryDto {
+            address: String::new(),
+            what: text(
+                "ルーターが見つかりませんでした。ルーターには接続しません（結果は「未確認」になります）。".into(),
+                "No router was found; it is not contacted (the result will be unverified).".into(),
+            ),
+            skipped: true,
+        }),
+        Some(gw) if nt.contains(gw) => entries.push(PlanEntryDto {
+            address: gw.to_string(),
+            what: text(
+                "ルーター: 「通信しない機器」に入っているため接続しません。".into(),
+                "Router: on the never-touch list, so it is not contacted.".into(),
+            ),
+            skipped: true,
+        }),
+        Some(gw) if !net::scope::is_scannable(gw) || gw.is_loopback() => {
+            entries.push(PlanEntryDto {
+                address: gw.to_string(),
+                what: text(
+                    "ルーター: 院内LANのアドレスではないため接続しません。".into(),
+                    "Router: not a clinic LAN address, so it is not contacted.".into(),
+                ),
+                skipped: true,
+            })
+        }
+        Some(gw) => {
+            let ports = net::profile::ROUTER_PORTS
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join("・");
+            entries.push(PlanEntryDto {
+                address: gw.to_string(),
+                what: text(
+                    format!(
+                        "ルーター（このパソコンのインターネットへの出入口）: 応答するか、管理画面や遠隔操作の窓口（ポート {ports}）が開いているかを確かめます。"
+                    ),
+                    format!(
+                        "Router (this PC's way to the internet): whether it answers and whether its admin or remote ports ({}) are open.",
+                        ports.replace('・', ", ")
+                    ),
+                ),
+                skipped: false,
+            });
+            entries.push(PlanEntryDto {
+                address: "239.255.255.250:1900".into(),
+                what: text(
+                    "院内LANへの一斉問い合わせ（UPnP）: ルーターが外から設定を変えられる状態になっていないかを確かめます。".into(),
+                    "A question to the clinic LAN (UPnP): whether the router lets its settings be changed from outside.".into(),
+                ),
+                skipped: false,
+            });
+        }
     }
-    Ok(plan)
+    NetworkPlanDto {
+        targets: vec![GATEWAY.to_string()],
+        entries,
+        never_touch: u32::try_from(nt.entries.len()).unwrap_or(u32::MAX),
+    }
+}
+
+/// What the network check would contact (for the consent dialog). Reads this PC's routing
+/// table only; sends nothing.
+#[tauri::command]
+pub async fn network_plan(state: State<'_, AppState>) -> CmdResult<NetworkPlanDto> {
+    let nt = NeverTouch::load(state.dir()).map_err(CommandError::engine)?;
+    let (_, _, gw) = net::gateway::discover().await;
+    Ok(plan_of(gw, &nt))
 }
 
 /// The scope the user consented to: `gateway` enables the router checks; other entries are LAN
@@ -226,6 +287,26 @@ pub async fn start_network_check(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn plan_names_the_router_and_upnp_or_says_what_is_skipped() {
+        let gw: Ipv4Addr = "192.168.10.1".parse().unwrap();
+        let p = plan_of(Some(gw), &NeverTouch::default());
+        assert_eq!(p.targets, vec![GATEWAY.to_string()]);
+        assert_eq!(p.entries.len(), 2);
+        assert_eq!(p.entries[0].address, "192.168.10.1");
+        assert!(p.entries[0].what.ja.contains("ルーター") && !p.entries[0].skipped);
+        assert!(p.entries[1].address.starts_with("239.255.255.250"));
+        let nt = NeverTouch::parse("192.168.10.1\n").unwrap();
+        let p = plan_of(Some(gw), &nt);
+        assert_eq!(p.entries.len(), 1);
+        assert!(p.entries[0].skipped && p.entries[0].what.ja.contains("通信しない機器"));
+        assert_eq!(p.never_touch, 1);
+        let p = plan_of(None, &NeverTouch::default());
+        assert!(p.entries.iter().all(|e| e.skipped));
+        let p = plan_of(Some("8.8.8.8".parse().unwrap()), &NeverTouch::default());
+        assert!(p.entries.iter().all(|e| e.skipped));
+    }
 
     #[test]
     fn consent_scope_takes_only_what_was_shown() {

@@ -10,6 +10,7 @@ import type { DeviceRowDto } from './bindings/DeviceRowDto';
 import type { ImportResultDto } from './bindings/ImportResultDto';
 import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
 import type { NetworkOutcomeDto } from './bindings/NetworkOutcomeDto';
+import type { NetworkPlanDto } from './bindings/NetworkPlanDto';
 import type { ScanResultsDto } from './bindings/ScanResultsDto';
 import type { ScopeDto } from './bindings/ScopeDto';
 import type { ProfileDto } from './bindings/ProfileDto';
@@ -31,7 +32,7 @@ export const api = {
   scanResults: (checklistId: string) => invoke<ScanResultsDto>('scan_results', { checklistId }),
   startScan: (task: string) => invoke<number>('start_scan', { task }),
   cancelTask: (task: string) => invoke<boolean>('cancel_task', { task }),
-  networkPlan: () => invoke<string[]>('network_plan'),
+  networkPlan: () => invoke<NetworkPlanDto>('network_plan'),
   startNetworkCheck: (task: string, targets: string[]) =>
     invoke<NetworkOutcomeDto>('start_network_check', { task, consent: true, targets }),
   listDevices: () => invoke<DeviceRowDto[]>('list_devices'),

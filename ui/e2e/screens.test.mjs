@@ -27,6 +27,8 @@ async function waitForServer(url, ms = 30000) {
 }
 
 async function shot(name) {
+  // Full-page shots from the top, so the sticky header and navigation sit where a person sees them.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: `${shots}mock-${name}.png`, fullPage: true });
 }

@@ -374,4 +374,51 @@ mod tests {
                 .all(|r| r.status == "none")
         );
     }
+
+    /// A real (read-only) local check of two probes on this machine, kept the way the app keeps
+    /// it: the results come back grouped, every result accounted for, 未確認 never counted as ok.
+    #[test]
+    fn a_real_local_check_is_kept_and_shown_grouped() {
+        use tenken_core::probe::runner::{self, ScanOptions};
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let cid = crate::engine::checklists(state.dir()).unwrap()[0]
+            .id
+            .clone();
+        let _ = crate::engine::assessment_for(&state, &cid).unwrap();
+        let opts = ScanOptions {
+            only: vec!["firewall.host".into(), "ports.listening".into()],
+            ..ScanOptions::default()
+        };
+        let bundle = runner::scan_blocking(tenken_core::probe::checks::all(), opts, None).unwrap();
+        assert_eq!(bundle.findings.len(), 2);
+        {
+            let a = crate::engine::current_assessment(&state).unwrap();
+            let keys = KeyStore::open(state.dir());
+            let mut store = state.store().unwrap();
+            tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, bundle.clone(), "t")
+                .unwrap();
+        }
+        let (_, c, bundles) = load(&state, &cid).unwrap();
+        let r = scan_results_of(&c, &bundles);
+        assert_eq!(r.hosts.len(), 1);
+        assert_eq!(r.hosts[0].host, bundle.host.hostname);
+        let all: Vec<&FindingDto> = r.groups.iter().flat_map(|g| g.findings.iter()).collect();
+        assert_eq!(all.len(), 2);
+        for g in &r.groups {
+            for f in &g.findings {
+                let expected = match f.verdict.as_str() {
+                    "fail" => "action_needed",
+                    "warn" => "improve",
+                    "unknown" => "unverified",
+                    "pass" => "ok",
+                    _ => "not_applicable",
+                };
+                assert_eq!(g.group, expected, "{}", f.probe_id);
+                if f.verdict == "unknown" {
+                    assert!(f.reason.is_some() && f.how_to_check.is_some());
+                }
+            }
+        }
+    }
 }

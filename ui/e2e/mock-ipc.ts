@@ -2,6 +2,7 @@
 // from memory with @tauri-apps/api/mocks, so screens can be tested in Chromium without Rust.
 // The checklist below is a SYNTHETIC fixture for UI tests, not MHLW wording.
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
 
 type Json = Record<string, unknown>;
 const txt = (ja: string, en: string) => ({ ja, en });
@@ -100,9 +101,19 @@ mockIPC(
       case 'save_settings': state.settings = args.settings as Json; return null;
       case 'data_location': return { dir: '/home/clinic/.local/share/jp.tenken.app', state_file: '/home/clinic/.local/share/jp.tenken.app/state.json' };
       case 'history': return [[2024, 20, 12, 3, 5], [2025, 28, 8, 3, 1], [2026, 33, 4, 3, 0]];
-      case 'start_scan':
-        state.scanned = true;
-        return new Promise((r) => setTimeout(() => r(scanFindings.length), 300));
+      case 'start_scan': {
+        // Progress per probe as the runner reports it, then the kept results.
+        const task = args.task as string;
+        const ev = (step: string, st: string, done: number, ja: string) =>
+          void emit('tenken://progress', { task, step, state: st, done, total: 3, message: txt(ja, ja) });
+        ev('firewall.host', 'fail', 1, 'ファイアウォール');
+        ev('os.patches', 'pass', 2, 'OSの更新');
+        ev('disk.encryption', 'running', 2, 'ディスクの暗号化');
+        return new Promise((r) => setTimeout(() => {
+          state.scanned = true;
+          r(scanFindings.length);
+        }, 800));
+      }
       case 'scan_results': return scanResults();
       case 'item_evidence': return itemEvidence();
       case 'attach_file': {

@@ -106,6 +106,10 @@ test('automatic check: results grouped by meaning, linked to items, kept for lat
   await page.locator('[data-nav=scan]').click();
   await page.getByTestId('scan-never').waitFor();
   await page.getByTestId('scan-start').click();
+  await page.getByTestId('scan-progress').waitFor();
+  await page.locator('[data-testid=scan-progress] li').nth(2).waitFor();
+  assert.match(await page.getByTestId('scan-progress').innerText(), /2 \/ 3/);
+  await shot('07a-scan-running');
   await page.getByTestId('scan-result').first().waitFor();
   assert.equal(await page.getByTestId('scan-result').count(), 3);
   const groups = await page.locator('[data-group]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));

@@ -106,20 +106,31 @@ pub async fn start_scan(app: AppHandle, tasks: State<'_, Tasks>, task: String) -
 async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResult<u32> {
     let probes = tenken_core::probe::checks::all();
     let total = u32::try_from(probes.len()).unwrap_or(u32::MAX);
+    // Progress shows each check by its title, not its id.
+    let titles: HashMap<String, tenken_core::Text> = probes
+        .iter()
+        .map(|p| (p.meta().id.to_string(), p.meta().title.clone()))
+        .collect();
     let done = Arc::new(std::sync::atomic::AtomicU32::new(0));
     let sink: EventSink = {
         let app = app.clone();
         let task = task.clone();
         let done = done.clone();
         Arc::new(move |ev| {
+            let title = |id: &str, lang: Lang| {
+                titles
+                    .get(id)
+                    .map(|t| t.get(lang).to_string())
+                    .unwrap_or_else(|| id.to_string())
+            };
             let (step, state, n, message) = match ev {
                 ProbeEvent::Started { id } => (
                     id.clone(),
                     "running",
                     done.load(std::sync::atomic::Ordering::SeqCst),
                     TextDto {
-                        ja: format!("{id} を確認しています…"),
-                        en: format!("Checking {id}…"),
+                        ja: title(&id, Lang::Ja),
+                        en: title(&id, Lang::En),
                     },
                 ),
                 ProbeEvent::Finished { id, verdict } => (
@@ -127,8 +138,8 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
                     state_of(verdict),
                     done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1,
                     TextDto {
-                        ja: format!("{id}: {}", verdict.label(Lang::Ja)),
-                        en: format!("{id}: {}", verdict.label(Lang::En)),
+                        ja: title(&id, Lang::Ja),
+                        en: title(&id, Lang::En),
                     },
                 ),
             };

@@ -112,7 +112,7 @@ mockIPC(
         return new Promise((r) => setTimeout(() => {
           state.scanned = true;
           r(scanFindings.length);
-        }, 800));
+        }, 1500));
       }
       case 'scan_results': return scanResults();
       case 'item_evidence': return itemEvidence();

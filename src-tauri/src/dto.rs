@@ -162,7 +162,7 @@ impl From<AnswerValueDto> for tenken_core::assessment::AnswerValue {
     }
 }
 
-/// A file attached to an answer, recorded by name, size and SHA-256 (the file itself is not copied).
+/// A file attached to an answer, recorded by name, size, SHA-256 and time (the file itself is not copied).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AttachmentDto {
     /// File name.
@@ -172,6 +172,8 @@ pub struct AttachmentDto {
     pub size: u64,
     /// SHA-256 (hex).
     pub sha256: String,
+    /// When it was recorded (RFC 3339), once stored.
+    pub added_at: Option<String>,
 }
 
 /// One answer (item x scope row).

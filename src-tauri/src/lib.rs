@@ -4,6 +4,7 @@ pub mod commands;
 pub mod dto;
 pub mod dto_report;
 pub mod dto_settings;
+pub mod dto_evidence;
 mod engine;
 pub mod state;
 pub mod validate;
@@ -21,6 +22,9 @@ macro_rules! app_commands {
             commands::answers::get_answers,
             commands::answers::save_answer,
             commands::answers::hash_attachment,
+            commands::answers::attach_file,
+            commands::evidence::item_evidence,
+            commands::evidence::scan_results,
             commands::scan::start_scan,
             commands::scan::cancel_task,
             commands::network::network_plan,
@@ -94,6 +98,12 @@ mod bindings {
         crate::dto_report::ReportEntry::export_all_to(dir).unwrap();
         crate::dto_report::VerifyResultDto::export_all_to(dir).unwrap();
         crate::dto_settings::CertificateDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::ItemEvidenceDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::ScanResultsDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::ImportResultDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::NetworkPlanDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

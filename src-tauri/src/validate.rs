@@ -194,6 +194,7 @@ mod tests {
             name: "x.pdf".into(),
             size: 1,
             sha256: "zz".into(),
+            added_at: None,
         });
         assert!(answer(&a).is_err());
     }

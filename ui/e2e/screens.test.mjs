@@ -27,6 +27,8 @@ async function waitForServer(url, ms = 30000) {
 }
 
 async function shot(name) {
+  // Full-page shots from the top, so the sticky header and navigation sit where a person sees them.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: `${shots}mock-${name}.png`, fullPage: true });
 }
@@ -100,21 +102,96 @@ test('answering: いいえ needs 目標日; answers show in the table and on hom
   await shot('06-home-answered');
 });
 
-test('unfinished engine parts say so plainly; history draws a chart', async () => {
+test('automatic check: results grouped by meaning, linked to items, kept for later', async () => {
   await page.locator('[data-nav=scan]').click();
+  await page.getByTestId('scan-never').waitFor();
   await page.getByTestId('scan-start').click();
-  assert.match(await page.getByTestId('scan-error').innerText(), /準備中/);
-  await shot('07-scan');
+  await page.getByTestId('scan-progress').waitFor();
+  await page.locator('[data-testid=scan-progress] li').nth(2).waitFor();
+  assert.match(await page.getByTestId('scan-progress').innerText(), /2 \/ 3/);
+  await shot('07a-scan-running');
+  await page.getByTestId('scan-result').first().waitFor();
+  assert.equal(await page.getByTestId('scan-result').count(), 3);
+  const groups = await page.locator('[data-group]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
+  assert.deepEqual(groups, ['action_needed', 'unverified', 'ok']);
+  const unverified = await page.locator('[data-group=unverified]').innerText();
+  assert.match(unverified, /確認できなかった/);
+  assert.match(unverified, /管理者として実行/);
+  // 問題なし is collapsed: present, not shown until opened.
+  assert.equal(await page.locator('[data-group=ok] [data-testid=scan-result]').isVisible(), false);
+  await shot('07-scan-results');
+  // Reopening the screen shows the kept results again.
+  await page.locator('[data-nav=home]').click();
+  await page.locator('[data-nav=scan]').click();
+  await page.getByTestId('scan-result').first().waitFor();
+  assert.equal(await page.getByTestId('scan-result').count(), 3);
+  // A result links to its checklist item.
+  await page.locator('[data-group=action_needed] [data-testid=finding-item]').first().click();
+  await page.locator('[data-item-id=demo-2]').waitFor();
+  assert.match(await page.getByTestId('item-findings').innerText(), /ファイアウォール/);
+});
+
+test('checklist: evidence beside the item, contradiction flagged, autosave, attachments', async () => {
+  // The item opened from the results shows its evidence; answering はい contradicts the failing firewall.
+  const server = page.locator('fieldset[data-scope=server]');
+  await server.locator('input[value=yes]').check();
+  await page.getByTestId('contradiction').waitFor();
+  assert.match(await page.getByTestId('contradiction').innerText(), /「はい」ですが/);
+  // Saved without pressing 保存する, and the answer stays はい (evidence never changes it).
+  await page.getByRole('status').waitFor();
+  assert.match(await page.getByRole('status').innerText(), /保存しました/);
+  assert.equal(await server.locator('input[value=yes]').isChecked(), true);
+  assert.equal(await server.getByTestId('evidence-status').getAttribute('data-status'), 'contradicted');
+  await shot('08-checklist-evidence');
+  // Typing a note is saved after a pause.
+  await server.locator('textarea').fill('業者に確認中');
+  await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.getAttribute('data-state') === 'saved');
+  // Attach a file: stored with name, size, fingerprint and date.
+  await server.getByTestId('attach').click();
+  await server.getByTestId('attachments').waitFor();
+  const files = await server.getByTestId('attachments').innerText();
+  assert.match(files, /情報セキュリティ規程\.pdf/);
+  assert.match(files, /24\.0 KB/);
+  assert.match(files, /9f86d081884c/);
+  await shot('09-checklist-attachment');
+  await page.getByTestId('table-view').click();
+  const statuses = await page.getByTestId('answers-table').getByTestId('evidence-status').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  assert.deepEqual(statuses, ['supported', 'contradicted', 'supported']);
+  await shot('10-table-evidence');
+});
+
+test('home shows the last check, contradictions, next step and answers by section', async () => {
+  await page.locator('[data-nav=home]').click();
+  assert.match(await page.getByTestId('home-last-check').innerText(), /2026-11-20/);
+  assert.match(await page.getByTestId('home-contradictions').innerText(), /2-①/);
+  // The profile still lacks the security officer: that comes first.
+  assert.equal(await page.getByTestId('home-next').getAttribute('data-kind'), 'profile');
+  assert.equal(await page.locator('[data-testid=home-sections] tbody tr').count(), 2);
+  await shot('11-home-evidence');
+  await page.getByTestId('home-contradictions').getByRole('button', { name: '2-①' }).click();
+  await page.locator('[data-item-id=demo-2]').waitFor();
+});
+
+test('network consent, devices import per file; history draws a chart', async () => {
   await page.locator('[data-nav=network]').click();
   await page.getByRole('button', { name: '接続する相手を表示する' }).click();
   await page.getByRole('dialog').waitFor();
-  await shot('08-network-consent');
+  assert.equal(await page.getByTestId('network-start').isDisabled(), true, 'nothing runs before consent');
+  await shot('12-network-consent');
+  await page.locator('[data-nav=devices]').click();
+  await page.getByTestId('devices-table').waitFor();
+  assert.equal(await page.locator('[data-testid=devices-table] tbody tr').count(), 3);
+  await page.getByTestId('devices-import').click();
+  await page.getByTestId('import-results').waitFor();
+  const st = await page.locator('[data-testid=import-results] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  assert.deepEqual(st, ['verified', 'untrusted']);
+  await shot('13-devices');
   await page.locator('[data-nav=history]').click();
   assert.equal(await page.locator('svg.chart rect').count(), 12);
-  await shot('09-history');
-  for (const s of ['devices', 'vendor', 'report']) {
+  await shot('14-history');
+  for (const s of ['vendor', 'report']) {
     await page.locator(`[data-nav=${s}]`).click();
-    await shot(`10-${s}`);
+    await shot(`15-${s}`);
   }
 });
 
@@ -124,9 +201,9 @@ test('settings switch the whole UI to English', async () => {
   await page.getByTestId('settings-save').click();
   await page.getByRole('status').waitFor();
   assert.equal(await page.locator('[data-nav=home]').innerText(), 'Home');
-  await shot('11-settings-en');
+  await shot('16-settings-en');
   await page.locator('[data-nav=checklist]').click();
-  await shot('12-checklist-en');
+  await shot('17-checklist-en');
   assert.deepEqual(page.errors, []);
 });
 

@@ -145,6 +145,48 @@ pub fn keep_signed_bundle(
     Ok(signed)
 }
 
+/// Combines a fresh collection for one host with that host's previous current bundle: every
+/// finding of `fresh` is kept, and findings of `previous` whose probe id `fresh` lacks are carried
+/// over unchanged (with their own evidence and timestamps). So a network check does not erase this
+/// PC's local findings, and a new local check does not erase the network findings. Host facts come
+/// from `fresh`; the time span covers both; the result is replayed if either part was.
+pub fn merge_host_bundle(previous: Option<&Bundle>, mut fresh: Bundle) -> Bundle {
+    if let Some(prev) = previous {
+        let carried: Vec<_> = prev
+            .findings
+            .iter()
+            .filter(|f| !fresh.findings.iter().any(|n| n.probe_id == f.probe_id))
+            .cloned()
+            .collect();
+        if !carried.is_empty() {
+            fresh.findings.extend(carried);
+            fresh.started_at = fresh.started_at.min(prev.started_at);
+            fresh.ended_at = fresh.ended_at.max(prev.ended_at);
+            fresh.replayed |= prev.replayed;
+        }
+    }
+    fresh.findings.sort_by(|a, b| a.probe_id.cmp(&b.probe_id));
+    fresh
+}
+
+/// Merges `fresh` with the current bundle of the same host ([`merge_host_bundle`]), signs the
+/// result and keeps it with the assessment ([`keep_signed_bundle`]). Returns the kept bundle.
+pub fn keep_host_findings(
+    store: &mut Store,
+    keys: &KeyStore,
+    assessment_id: i64,
+    fresh: Bundle,
+    subject_hint: &str,
+) -> Result<Bundle, WorkflowError> {
+    let previous = current_bundles(store, assessment_id)?
+        .into_iter()
+        .map(|(b, _)| b)
+        .find(|b| b.host.hostname == fresh.host.hostname);
+    let merged = merge_host_bundle(previous.as_ref(), fresh);
+    keep_signed_bundle(store, keys, assessment_id, &merged, subject_hint)?;
+    Ok(merged)
+}
+
 /// The current (not superseded) bundles of an assessment, with the exact bytes to embed.
 pub fn current_bundles(
     store: &Store,
@@ -314,4 +356,86 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod merge_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::evidence::Verdict;
+    use crate::report::sample;
+
+    #[test]
+    fn network_findings_join_the_local_bundle_and_survive_a_new_local_scan() {
+        let local = sample::bundles().remove(0);
+        let local_ids: Vec<String> = local.findings.iter().map(|f| f.probe_id.clone()).collect();
+        let mut net = local.clone();
+        net.findings = vec![sample::finding(
+            "net.gateway.admin",
+            Verdict::Fail,
+            &["2-11"],
+            serde_json::json!({}),
+        )];
+        net.started_at = local.ended_at + chrono::Duration::minutes(5);
+        net.ended_at = net.started_at + chrono::Duration::seconds(20);
+        let merged = merge_host_bundle(Some(&local), net.clone());
+        assert_eq!(merged.findings.len(), local.findings.len() + 1);
+        assert_eq!(merged.started_at, local.started_at);
+        assert_eq!(merged.ended_at, net.ended_at);
+        let mut sorted = merged
+            .findings
+            .iter()
+            .map(|f| f.probe_id.clone())
+            .collect::<Vec<_>>();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            merged
+                .findings
+                .iter()
+                .map(|f| f.probe_id.clone())
+                .collect::<Vec<_>>()
+        );
+
+        // A new local scan replaces the local findings and keeps the network one.
+        let mut again = local.clone();
+        for f in &mut again.findings {
+            f.verdict = Verdict::Pass;
+        }
+        let merged2 = merge_host_bundle(Some(&merged), again);
+        assert!(
+            merged2
+                .findings
+                .iter()
+                .any(|f| f.probe_id == "net.gateway.admin" && f.verdict == Verdict::Fail)
+        );
+        for id in &local_ids {
+            let f = merged2.findings.iter().find(|f| &f.probe_id == id).unwrap();
+            assert_eq!(f.verdict, Verdict::Pass, "{id} must come from the new scan");
+        }
+        assert_eq!(merged2.findings.len(), merged.findings.len());
+    }
+
+    #[test]
+    fn stored_merge_supersedes_the_previous_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let keys = KeyStore::open(dir.path());
+        let cl = checklist::all(None).unwrap().into_iter().next().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let a = assessment_for_checklist(&mut store, dir.path(), today, &cl.id).unwrap();
+        let local = sample::bundles().remove(0);
+        keep_host_findings(&mut store, &keys, a.id, local.clone(), "テスト").unwrap();
+        let mut net = local.clone();
+        net.findings = vec![sample::finding(
+            "net.gateway.admin",
+            Verdict::Warn,
+            &["2-11"],
+            serde_json::json!({}),
+        )];
+        keep_host_findings(&mut store, &keys, a.id, net, "テスト").unwrap();
+        let current = current_bundles(&store, a.id).unwrap();
+        assert_eq!(current.len(), 1, "one current bundle per host");
+        assert_eq!(current[0].0.findings.len(), local.findings.len() + 1);
+    }
 }

@@ -1,5 +1,6 @@
 //! Answers to checklist items (this fiscal year's assessment in the engine's store, every change
-//! committed immediately), and attachments recorded by hash.
+//! committed immediately: the UI saves on every change), and attachments recorded by name, size,
+//! SHA-256 and time.
 
 use std::io::Read;
 
@@ -7,7 +8,7 @@ use sha2::{Digest, Sha256};
 use tauri::State;
 use tenken_core::assessment::{Answer, AnswerValue, Attachment};
 
-use crate::dto::{AnswerDto, AnswerValueDto, AttachmentDto, CmdResult, CommandError};
+use crate::dto::{AnswerDto, AnswerValueDto, AttachmentDto, CmdResult, CommandError, ScopeDto};
 use crate::state::AppState;
 use crate::validate;
 
@@ -33,6 +34,7 @@ pub fn to_dto(a: Answer) -> AnswerDto {
                 name: x.name,
                 size: x.size,
                 sha256: x.sha256,
+                added_at: None,
             })
             .collect(),
         updated_at: a.updated_at.map(|t| t.to_rfc3339()),
@@ -70,31 +72,56 @@ pub fn from_dto(a: AnswerDto) -> CmdResult<Answer> {
     })
 }
 
+/// Sets `added_at` of every attachment from the store's records.
+fn with_times(
+    store: &tenken_core::store::Store,
+    assessment_id: i64,
+    answers: Vec<Answer>,
+) -> CmdResult<Vec<AnswerDto>> {
+    let times = store
+        .attachment_times(assessment_id)
+        .map_err(CommandError::io)?;
+    Ok(answers
+        .into_iter()
+        .map(|a| {
+            let (item, scope) = (a.item_id.clone(), a.scope);
+            let mut dto = to_dto(a);
+            for att in &mut dto.attachments {
+                att.added_at = times
+                    .iter()
+                    .find(|(i, s, sha, _)| *i == item && *s == scope && *sha == att.sha256)
+                    .map(|(_, _, _, t)| t.to_rfc3339());
+            }
+            dto
+        })
+        .collect())
+}
+
+/// All answers saved for a checklist (this fiscal year's assessment with that checklist).
+pub fn answers_of(state: &AppState, checklist_id: &str) -> CmdResult<Vec<AnswerDto>> {
+    validate::id(checklist_id)?;
+    let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
+    let store = state.store()?;
+    let answers = store.answers(a.id).map_err(CommandError::io)?;
+    with_times(&store, a.id, answers)
+}
+
 /// All answers saved for a checklist (this fiscal year's assessment with that checklist).
 #[tauri::command]
 pub fn get_answers(state: State<'_, AppState>, checklist_id: String) -> CmdResult<Vec<AnswerDto>> {
-    validate::id(&checklist_id)?;
-    let (a, _) = crate::engine::assessment_for(&state, &checklist_id)?;
-    let store = state.store()?;
-    Ok(store
-        .answers(a.id)
-        .map_err(CommandError::io)?
-        .into_iter()
-        .map(to_dto)
-        .collect())
+    answers_of(&state, &checklist_id)
 }
 
 /// Saves (inserts or replaces) one answer after validation (the engine refuses unknown items or
 /// rows and いいえ without 目標日); returns it as stored.
-#[tauri::command]
-pub fn save_answer(
-    state: State<'_, AppState>,
-    checklist_id: String,
+pub fn store_answer(
+    state: &AppState,
+    checklist_id: &str,
     answer: AnswerDto,
 ) -> CmdResult<AnswerDto> {
-    validate::id(&checklist_id)?;
+    validate::id(checklist_id)?;
     validate::answer(&answer)?;
-    let (a, checklist) = crate::engine::assessment_for(&state, &checklist_id)?;
+    let (a, checklist) = crate::engine::assessment_for(state, checklist_id)?;
     let answer = from_dto(answer)?;
     let mut store = state.store()?;
     let stored = store.set_answer(a.id, &checklist, answer).map_err(|e| {
@@ -103,7 +130,109 @@ pub fn save_answer(
             format!("Not saved: {e}"),
         )
     })?;
-    Ok(to_dto(stored))
+    with_times(&store, a.id, vec![stored])?
+        .pop()
+        .ok_or_else(|| CommandError::io("answer not stored"))
+}
+
+/// Saves (inserts or replaces) one answer (autosave: called on every change); returns it as stored.
+#[tauri::command]
+pub fn save_answer(
+    state: State<'_, AppState>,
+    checklist_id: String,
+    answer: AnswerDto,
+) -> CmdResult<AnswerDto> {
+    store_answer(&state, &checklist_id, answer)
+}
+
+/// Hashes `path` and records it with the answer of `item_id` / `scope` (an unanswered row is
+/// created first when the item has no answer yet); the file itself is neither copied nor
+/// changed. Returns the answer as stored, with all its attachments.
+pub fn attach(
+    state: &AppState,
+    checklist_id: &str,
+    item_id: &str,
+    scope: ScopeDto,
+    path: &std::path::Path,
+) -> CmdResult<AnswerDto> {
+    validate::id(checklist_id)?;
+    validate::id(item_id)?;
+    // Refuses directories and unreadable files with a plain message before touching the store.
+    hash_file(path)?;
+    let (a, checklist) = crate::engine::assessment_for(state, checklist_id)?;
+    let mut store = state.store()?;
+    let exists = store
+        .answers(a.id)
+        .map_err(CommandError::io)?
+        .iter()
+        .any(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope);
+    if !exists {
+        let blank = Answer {
+            item_id: item_id.to_string(),
+            scope: scope.into(),
+            value: AnswerValue::Unanswered,
+            checked_on: None,
+            target_date: None,
+            note: String::new(),
+            responsible: String::new(),
+            attachments: Vec::new(),
+            updated_at: None,
+        };
+        store.set_answer(a.id, &checklist, blank).map_err(|e| {
+            CommandError::invalid(
+                format!("添付できませんでした: {e}"),
+                format!("Not attached: {e}"),
+            )
+        })?;
+    }
+    store
+        .attach_file(a.id, item_id, scope.into(), path)
+        .map_err(|e| {
+            CommandError::invalid(
+                format!("添付できませんでした: {e}"),
+                format!("Not attached: {e}"),
+            )
+        })?;
+    let answers: Vec<Answer> = store
+        .answers(a.id)
+        .map_err(CommandError::io)?
+        .into_iter()
+        .filter(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope)
+        .collect();
+    with_times(&store, a.id, answers)?
+        .pop()
+        .ok_or_else(|| CommandError::io("answer not stored"))
+}
+
+/// Attaches a file chosen in the file picker to an answer row and keeps the record (name, size,
+/// SHA-256, time) in the store; returns the answer as stored.
+#[tauri::command]
+pub async fn attach_file(
+    app: tauri::AppHandle,
+    checklist_id: String,
+    item_id: String,
+    scope: ScopeDto,
+    path: String,
+) -> CmdResult<AnswerDto> {
+    if path.is_empty() {
+        return Err(CommandError::invalid(
+            "ファイルを選んでください",
+            "Choose a file",
+        ));
+    }
+    tokio::task::spawn_blocking(move || {
+        use tauri::Manager;
+        let state = app.state::<AppState>();
+        attach(
+            &state,
+            &checklist_id,
+            &item_id,
+            scope,
+            std::path::Path::new(&path),
+        )
+    })
+    .await
+    .map_err(CommandError::io)?
 }
 
 /// Hashes a file chosen in the file picker; the file itself is not copied or changed.
@@ -141,6 +270,7 @@ pub fn hash_file(path: &std::path::Path) -> CmdResult<AttachmentDto> {
         name,
         size: meta.len(),
         sha256: hex::encode(h.finalize()),
+        added_at: None,
     })
 }
 
@@ -186,5 +316,68 @@ mod tests {
         );
         assert_eq!(std::fs::read(&p).unwrap(), b"abc");
         assert!(hash_file(dir.path()).is_err());
+    }
+
+    #[test]
+    fn attached_files_are_kept_with_the_answer_across_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let cl = crate::engine::checklists(state.dir()).unwrap();
+        let c = &cl[0];
+        let item = crate::commands::checklist::view(c).items[1].clone();
+        let scope = item.scopes[0];
+        let file = dir.path().join("規程.pdf");
+        std::fs::write(&file, b"%PDF rules").unwrap();
+        // No answer yet: the row is created (unanswered) and the file recorded.
+        let a = attach(&state, &c.id, &item.id, scope, &file).unwrap();
+        assert_eq!(a.value, AnswerValueDto::Unanswered);
+        assert_eq!(a.attachments.len(), 1);
+        assert_eq!(a.attachments[0].name, "規程.pdf");
+        assert_eq!(a.attachments[0].size, 10);
+        assert!(a.attachments[0].added_at.is_some());
+        // Answering afterwards keeps the attachment (autosave sends the whole row).
+        let mut yes = a.clone();
+        yes.value = AnswerValueDto::Yes;
+        yes.attachments = Vec::new();
+        let saved = store_answer(&state, &c.id, yes).unwrap();
+        assert_eq!(saved.attachments.len(), 1);
+        drop(state);
+        let state = AppState::open(dir.path()).unwrap();
+        let all = answers_of(&state, &c.id).unwrap();
+        let row = all
+            .iter()
+            .find(|x| x.item_id == item.id && x.scope == scope)
+            .unwrap();
+        assert_eq!(row.value, AnswerValueDto::Yes);
+        assert_eq!(row.attachments.len(), 1);
+        assert_eq!(row.attachments[0].sha256, a.attachments[0].sha256);
+        // A folder is refused with a plain message and nothing changes.
+        assert!(attach(&state, &c.id, &item.id, scope, dir.path()).is_err());
+        assert_eq!(answers_of(&state, &c.id).unwrap(), all);
+    }
+
+    #[test]
+    fn no_without_target_date_is_refused_and_nothing_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let c = &crate::engine::checklists(state.dir()).unwrap()[0];
+        let item = crate::commands::checklist::view(c).items[0].clone();
+        let mut a = AnswerDto {
+            item_id: item.id.clone(),
+            scope: item.scopes[0],
+            value: AnswerValueDto::No,
+            checked_on: None,
+            target_date: None,
+            note: String::new(),
+            responsible: String::new(),
+            attachments: Vec::new(),
+            updated_at: None,
+        };
+        let err = store_answer(&state, &c.id, a.clone()).unwrap_err();
+        assert!(err.ja.contains("目標日"), "{}", err.ja);
+        assert!(answers_of(&state, &c.id).unwrap().is_empty());
+        a.target_date = Some("2027-03-31".into());
+        store_answer(&state, &c.id, a).unwrap();
+        assert_eq!(answers_of(&state, &c.id).unwrap().len(), 1);
     }
 }

@@ -1,31 +1,158 @@
-//! Devices ledger and imported evidence bundles.
+//! Devices ledger and imported evidence bundles (file picker or drag-and-drop), each file with a
+//! plain result: imported with a trusted signature, refused as untrusted, or refused as invalid.
 
 use tauri::{AppHandle, Manager, State};
+use tenken_core::ledger::import::ImportError;
+use tenken_core::store::BundleTrust;
 
-use crate::dto::{CmdResult, CommandError};
+use crate::commands::scan::state_of;
+use crate::dto::{CmdResult, CommandError, TextDto};
+use crate::dto_evidence::{DeviceRowDto, ImportResultDto};
 use crate::state::AppState;
 
-/// The device ledger of this fiscal year's assessment as JSON rows (scanned hosts, then devices
-/// entered by hand).
-#[tauri::command]
-pub fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<serde_json::Value>> {
-    let a = crate::engine::current_assessment(&state)?;
+fn trust_str(t: BundleTrust) -> &'static str {
+    match t {
+        BundleTrust::Verified => "verified",
+        BundleTrust::Unverified => "unverified",
+        BundleTrust::Unchecked => "unchecked",
+    }
+}
+
+/// The device ledger of this fiscal year's assessment: scanned hosts, then devices entered by hand.
+pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
+    let a = crate::engine::current_assessment(state)?;
     let store = state.store()?;
     let ledger = tenken_core::ledger::build(&store, a.id).map_err(CommandError::engine)?;
-    let mut rows = Vec::new();
-    for h in &ledger.hosts {
-        rows.push(serde_json::to_value(h).map_err(CommandError::io)?);
-    }
-    for d in &ledger.devices {
-        rows.push(serde_json::to_value(d).map_err(CommandError::io)?);
-    }
+    let mut rows: Vec<DeviceRowDto> = ledger
+        .hosts
+        .iter()
+        .map(|h| DeviceRowDto {
+            host: h.host.clone(),
+            source: "scanned".into(),
+            os: match &h.os_build {
+                Some(b) if !b.is_empty() => format!("{} ({b})", h.os),
+                _ => h.os.clone(),
+            },
+            ips: h.ips.clone(),
+            role: h.role.clone(),
+            last_update: h.last_patch.clone(),
+            antivirus: h
+                .antivirus
+                .as_ref()
+                .map(|c| state_of(c.verdict).to_string()),
+            firewall: h.firewall.as_ref().map(|c| state_of(c.verdict).to_string()),
+            risky_ports: h.risky_ports.clone(),
+            last_seen: Some(h.scanned_at.to_rfc3339()),
+            signature: trust_str(h.trust).into(),
+            signer: h.signer.clone(),
+        })
+        .collect();
+    rows.extend(ledger.devices.iter().map(|d| {
+        DeviceRowDto {
+            host: d.name.clone(),
+            source: "manual".into(),
+            os: [d.model.as_str(), d.firmware.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            ips: Vec::new(),
+            role: Some(d.kind.clone()),
+            last_update: None,
+            antivirus: None,
+            firewall: None,
+            risky_ports: None,
+            last_seen: None,
+            signature: "manual".into(),
+            signer: None,
+        }
+    }));
     Ok(rows)
 }
 
-/// Imports an evidence bundle collected on another PC (file picker or drag-drop path); its
-/// signature must verify against this installation's key or a trusted certificate.
+/// The device ledger of this fiscal year's assessment.
 #[tauri::command]
-pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<()> {
+pub fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRowDto>> {
+    device_rows(&state)
+}
+
+/// Imports one file and says plainly what happened (never an error for a refused file: the
+/// refusal is the result).
+pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportResultDto> {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let a = crate::engine::current_assessment(state)?;
+    let anchors = tenken_core::vendor::trust::anchors(state.dir());
+    let mut store = state.store()?;
+    let r = tenken_core::ledger::import::import_file(&mut store, a.id, path, &anchors, false);
+    Ok(match r {
+        Ok(imp) => ImportResultDto {
+            file,
+            status: "verified".into(),
+            host: Some(imp.host.clone()),
+            signer: imp.signer.clone(),
+            message: TextDto {
+                ja: format!(
+                    "{} の結果を取り込みました（署名: {}、確認済み）",
+                    imp.host,
+                    imp.signer.as_deref().unwrap_or("不明")
+                ),
+                en: format!(
+                    "Imported the results of {} (signed by {}, verified)",
+                    imp.host,
+                    imp.signer.as_deref().unwrap_or("unknown")
+                ),
+            },
+        },
+        Err(ImportError::Untrusted { signer, .. }) => ImportResultDto {
+            file,
+            status: "untrusted".into(),
+            host: None,
+            signer: Some(signer.clone()),
+            message: TextDto {
+                ja: format!(
+                    "取り込みませんでした: 署名した人（{signer}）はまだ信頼されていません。「設定」で相手の証明書を確認して登録してから、もう一度取り込んでください。"
+                ),
+                en: format!(
+                    "Not imported: the signer ({signer}) is not trusted yet. Check and add their certificate in Settings, then import again."
+                ),
+            },
+        },
+        Err(ImportError::Store(e)) => return Err(CommandError::io(e)),
+        Err(e) => {
+            let (ja, en) = match &e {
+                ImportError::Unsigned { .. } => (
+                    "取り込みませんでした: 署名がないため、書き換えられていないことを確かめられません。".to_string(),
+                    "Not imported: it has no signature, so it cannot be shown to be unchanged.".to_string(),
+                ),
+                ImportError::Tampered { .. } => (
+                    "取り込みませんでした: 署名の後に内容が書き換えられています（改ざんの可能性）。".to_string(),
+                    "Not imported: the contents were changed after signing (possible tampering).".to_string(),
+                ),
+                _ => (
+                    format!("取り込みませんでした: Tenken の結果ファイルではないか、読めません（{e}）"),
+                    format!("Not imported: not a Tenken results file, or unreadable ({e})"),
+                ),
+            };
+            ImportResultDto {
+                file,
+                status: "invalid".into(),
+                host: None,
+                signer: None,
+                message: TextDto { ja, en },
+            }
+        }
+    })
+}
+
+/// Imports an evidence bundle collected on another PC (file picker or drag-drop path); its
+/// signature must verify against this installation's key or a trusted certificate. Returns what
+/// happened to the file.
+#[tauri::command]
+pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<ImportResultDto> {
     if path.is_empty() {
         return Err(CommandError::invalid(
             "ファイルを選んでください",
@@ -34,24 +161,69 @@ pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<()> {
     }
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let a = crate::engine::current_assessment(&state)?;
-        let anchors = tenken_core::vendor::trust::anchors(state.dir());
-        let mut store = state.store()?;
-        tenken_core::ledger::import::import_file(
-            &mut store,
-            a.id,
-            std::path::Path::new(&path),
-            &anchors,
-            false,
-        )
-        .map_err(|e| {
-            CommandError::invalid(
-                format!("取り込めませんでした: {e}"),
-                format!("Not imported: {e}"),
-            )
-        })?;
-        Ok(())
+        import_one(&state, std::path::Path::new(&path))
     })
     .await
     .map_err(CommandError::io)?
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use tenken_core::sign::bundle::{detached_path, sign_bundle};
+    use tenken_core::sign::keystore::KeyStore;
+
+    #[test]
+    fn import_results_say_verified_untrusted_or_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let files = tempfile::tempdir().unwrap();
+        let bundle = tenken_core::report::sample::bundles().remove(1);
+        let json = serde_json::to_string_pretty(&bundle).unwrap();
+
+        // Signed by this installation's own key: verified.
+        let own = files.path().join("own.tenken.json");
+        std::fs::write(&own, &json).unwrap();
+        let signer = KeyStore::open(state.dir()).signer("さくら").unwrap();
+        let s = sign_bundle(&bundle, signer.as_ref()).unwrap();
+        std::fs::write(detached_path(&own), &s.signature).unwrap();
+        let r = import_one(&state, &own).unwrap();
+        assert_eq!(r.status, "verified", "{}", r.message.ja);
+        assert_eq!(r.host.as_deref(), Some(bundle.host.hostname.as_str()));
+
+        // Signed by another (USB stick) key that is not trusted: refused as untrusted.
+        let other = tempfile::tempdir().unwrap();
+        let usb = files.path().join("usb.tenken.json");
+        std::fs::write(&usb, &json).unwrap();
+        let signer = KeyStore::open(other.path()).signer("USB").unwrap();
+        let s = sign_bundle(&bundle, signer.as_ref()).unwrap();
+        std::fs::write(detached_path(&usb), &s.signature).unwrap();
+        let r = import_one(&state, &usb).unwrap();
+        assert_eq!(r.status, "untrusted", "{}", r.message.ja);
+        assert!(r.message.ja.contains("信頼"));
+
+        // Changed after signing: invalid.
+        let tampered = files.path().join("bad.tenken.json");
+        std::fs::write(&tampered, json.replace(&bundle.host.hostname, "EVIL-PC")).unwrap();
+        std::fs::copy(detached_path(&own), detached_path(&tampered)).unwrap();
+        let r = import_one(&state, &tampered).unwrap();
+        assert_eq!(r.status, "invalid");
+        assert!(r.message.ja.contains("改ざん"), "{}", r.message.ja);
+
+        // Unsigned and not-a-bundle: invalid.
+        let plain = files.path().join("plain.json");
+        std::fs::write(&plain, &json).unwrap();
+        assert_eq!(import_one(&state, &plain).unwrap().status, "invalid");
+        let junk = files.path().join("junk.json");
+        std::fs::write(&junk, b"hello").unwrap();
+        assert_eq!(import_one(&state, &junk).unwrap().status, "invalid");
+
+        // Only the verified one is in the ledger.
+        let rows = device_rows(&state).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].host, bundle.host.hostname);
+        assert_eq!(rows[0].signature, "verified");
+        assert!(rows[0].last_seen.is_some());
+    }
 }

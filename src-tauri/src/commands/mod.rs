@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod checklist;
 pub mod devices;
+pub mod evidence;
 pub mod history;
 pub mod network;
 pub mod profile;

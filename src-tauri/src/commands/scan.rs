@@ -1,6 +1,7 @@
 //! Automatic check (probes). Long work runs off the UI thread, reports `tenken://progress` events
 //! and can be cancelled with `cancel_task`. The result is signed and kept with this fiscal year's
-//! assessment (`tenken_core::workflow::keep_signed_bundle`), exactly like `tenken scan` + `report`.
+//! assessment (`tenken_core::workflow::keep_host_findings`, merged with this PC's network results),
+//! like `tenken scan` + `report`. The UI then reads the grouped results with `scan_results`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -105,20 +106,31 @@ pub async fn start_scan(app: AppHandle, tasks: State<'_, Tasks>, task: String) -
 async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResult<u32> {
     let probes = tenken_core::probe::checks::all();
     let total = u32::try_from(probes.len()).unwrap_or(u32::MAX);
+    // Progress shows each check by its title, not its id.
+    let titles: HashMap<String, tenken_core::Text> = probes
+        .iter()
+        .map(|p| (p.meta().id.to_string(), p.meta().title.clone()))
+        .collect();
     let done = Arc::new(std::sync::atomic::AtomicU32::new(0));
     let sink: EventSink = {
         let app = app.clone();
         let task = task.clone();
         let done = done.clone();
         Arc::new(move |ev| {
+            let title = |id: &str, lang: Lang| {
+                titles
+                    .get(id)
+                    .map(|t| t.get(lang).to_string())
+                    .unwrap_or_else(|| id.to_string())
+            };
             let (step, state, n, message) = match ev {
                 ProbeEvent::Started { id } => (
                     id.clone(),
                     "running",
                     done.load(std::sync::atomic::Ordering::SeqCst),
                     TextDto {
-                        ja: format!("{id} を確認しています…"),
-                        en: format!("Checking {id}…"),
+                        ja: title(&id, Lang::Ja),
+                        en: title(&id, Lang::En),
                     },
                 ),
                 ProbeEvent::Finished { id, verdict } => (
@@ -126,8 +138,8 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
                     state_of(verdict),
                     done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1,
                     TextDto {
-                        ja: format!("{id}: {}", verdict.label(Lang::Ja)),
-                        en: format!("{id}: {}", verdict.label(Lang::En)),
+                        ja: title(&id, Lang::Ja),
+                        en: title(&id, Lang::En),
                     },
                 ),
             };
@@ -184,26 +196,28 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
         };
         let keys = KeyStore::open(state.dir());
         let mut store = state.store()?;
-        tenken_core::workflow::keep_signed_bundle(&mut store, &keys, a.id, &kept, &subject)
+        // Merged with this PC's kept network results, so a new local check does not erase them.
+        tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, kept, &subject)
             .map_err(CommandError::engine)?;
         Ok(())
     })
     .await
     .map_err(CommandError::io)??;
     let n = u32::try_from(bundle.findings.len()).unwrap_or(u32::MAX);
-    for f in &bundle.findings {
-        emit(
-            &app,
-            ProgressEvent {
-                task: task.clone(),
-                step: f.probe_id.clone(),
-                state: state_of(f.verdict).into(),
-                done: n,
-                total: n,
-                message: finding_text(f),
+    emit(
+        &app,
+        ProgressEvent {
+            task: task.clone(),
+            step: "scan".into(),
+            state: "done".into(),
+            done: n,
+            total: n,
+            message: TextDto {
+                ja: "確認が終わり、結果を保存しました。".into(),
+                en: "Done; the results were saved.".into(),
             },
-        );
-    }
+        },
+    );
     Ok(n)
 }
 

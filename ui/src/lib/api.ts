@@ -7,6 +7,13 @@ import type { ChecklistSummary } from './bindings/ChecklistSummary';
 import type { ChecklistView } from './bindings/ChecklistView';
 import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
+import type { DeviceRowDto } from './bindings/DeviceRowDto';
+import type { ImportResultDto } from './bindings/ImportResultDto';
+import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
+import type { NetworkOutcomeDto } from './bindings/NetworkOutcomeDto';
+import type { NetworkPlanDto } from './bindings/NetworkPlanDto';
+import type { ScanResultsDto } from './bindings/ScanResultsDto';
+import type { ScopeDto } from './bindings/ScopeDto';
 import type { ProfileDto } from './bindings/ProfileDto';
 import type { ReportEntry } from './bindings/ReportEntry';
 import type { ReportFolder } from './bindings/ReportFolder';
@@ -23,13 +30,17 @@ export const api = {
   saveAnswer: (checklistId: string, answer: AnswerDto) =>
     invoke<AnswerDto>('save_answer', { checklistId, answer }),
   hashAttachment: (path: string) => invoke<AttachmentDto>('hash_attachment', { path }),
+  attachFile: (checklistId: string, itemId: string, scope: ScopeDto, path: string) =>
+    invoke<AnswerDto>('attach_file', { checklistId, itemId, scope, path }),
+  itemEvidence: (checklistId: string) => invoke<ItemEvidenceDto[]>('item_evidence', { checklistId }),
+  scanResults: (checklistId: string) => invoke<ScanResultsDto>('scan_results', { checklistId }),
   startScan: (task: string) => invoke<number>('start_scan', { task }),
   cancelTask: (task: string) => invoke<boolean>('cancel_task', { task }),
-  networkPlan: () => invoke<string[]>('network_plan'),
+  networkPlan: () => invoke<NetworkPlanDto>('network_plan'),
   startNetworkCheck: (task: string, targets: string[]) =>
-    invoke<null>('start_network_check', { task, consent: true, targets }),
-  listDevices: () => invoke<unknown[]>('list_devices'),
-  importBundle: (path: string) => invoke<null>('import_bundle', { path }),
+    invoke<NetworkOutcomeDto>('start_network_check', { task, consent: true, targets }),
+  listDevices: () => invoke<DeviceRowDto[]>('list_devices'),
+  importBundle: (path: string) => invoke<ImportResultDto>('import_bundle', { path }),
   exportVendorSheet: (path: string) => invoke<null>('export_vendor_sheet', { path }),
   generateReport: (task: string, checklistId: string) =>
     invoke<ReportEntry>('generate_report', { task, checklistId }),

@@ -1,5 +1,10 @@
-// Pure front-end logic (tested with Vitest): answer validation, overview, chart shaping.
+// Pure front-end logic (tested with Vitest): answer validation, overview, chart shaping, the
+// evidence shown beside items, the next thing to do, autosave timing.
 import type { AnswerDto } from './bindings/AnswerDto';
+import type { ContradictionDto } from './bindings/ContradictionDto';
+import type { FindingDto } from './bindings/FindingDto';
+import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
+import type { ProfileDto } from './bindings/ProfileDto';
 import type { ItemView } from './bindings/ItemView';
 import type { ScopeDto } from './bindings/ScopeDto';
 
@@ -126,4 +131,177 @@ export function trendBars(history: YearCounts[], height: number, width: number):
     });
     return { year: h.year, x: i * width, segments };
   });
+}
+
+// ---------------------------------------------------------------- evidence (issue 7)
+
+/** Evidence status of one answer row, as the engine reports it. */
+export type EvidenceStatus = 'supported' | 'contradicted' | 'none' | 'unverified';
+
+/** The evidence rows of one item (one per scope row), in the item's scope order. */
+export function evidenceOf(evidence: ItemEvidenceDto[], itemId: string): ItemEvidenceDto[] {
+  return evidence.filter((e) => e.item_id === itemId);
+}
+
+/** Evidence status of one answer row (`none` when the engine sent nothing for it). */
+export function rowStatus(evidence: ItemEvidenceDto[], itemId: string, scope: ScopeDto): EvidenceStatus {
+  const e = evidence.find((x) => x.item_id === itemId && x.scope === scope);
+  return (e?.status as EvidenceStatus | undefined) ?? 'none';
+}
+
+/** One item whose answer disagrees with the evidence. */
+export interface ContradictionEntry {
+  itemId: string;
+  scope: ScopeDto;
+  messages: ContradictionDto[];
+}
+
+/** Every answer row the evidence contradicts, in checklist order (answers are never changed). */
+export function contradictions(evidence: ItemEvidenceDto[]): ContradictionEntry[] {
+  return evidence
+    .filter((e) => e.contradictions.length > 0)
+    .map((e) => ({ itemId: e.item_id, scope: e.scope, messages: e.contradictions }));
+}
+
+/** Results of one item across its rows, each host+probe once (the 全般 row repeats the others). */
+export function uniqueFindings(rows: ItemEvidenceDto[]): FindingDto[] {
+  const seen = new Set<string>();
+  const out: FindingDto[] = [];
+  for (const r of rows) {
+    for (const f of r.findings) {
+      const k = `${f.host}\u0000${f.probe_id}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(f);
+    }
+  }
+  const rank: Record<string, number> = { fail: 0, warn: 1, unknown: 2, pass: 3, na: 4 };
+  return out.sort((a, b) => (rank[a.verdict] ?? 9) - (rank[b.verdict] ?? 9) || a.host.localeCompare(b.host));
+}
+
+/** What the home screen suggests next. */
+export type NextAction =
+  | { kind: 'profile' }
+  | { kind: 'contradiction'; itemId: string }
+  | { kind: 'answer'; itemId: string }
+  | { kind: 'scan' }
+  | { kind: 'report' };
+
+/**
+ * The next thing to do, in this order: complete the clinic profile (管理者・安全管理責任者),
+ * resolve a contradiction (an answer the evidence disagrees with), answer the next item, run the
+ * automatic check (never run this year), make the report.
+ */
+export function nextAction(
+  profile: ProfileDto | null,
+  o: Overview,
+  evidence: ItemEvidenceDto[],
+  checkedHosts: number,
+): NextAction {
+  if (!profile || !profile.name.trim() || !profile.administrator.trim() || !profile.security_officer.trim()) {
+    return { kind: 'profile' };
+  }
+  const c = contradictions(evidence)[0];
+  if (c) return { kind: 'contradiction', itemId: c.itemId };
+  if (o.nextItemId) return { kind: 'answer', itemId: o.nextItemId };
+  if (checkedHosts === 0) return { kind: 'scan' };
+  return { kind: 'report' };
+}
+
+/** Answer counts of one section (for the home chart). */
+export interface SectionCounts {
+  section: string;
+  yes: number;
+  no: number;
+  notApplicable: number;
+  unanswered: number;
+}
+
+/** Answer status per section, sections in checklist order; `label` picks the section's wording. */
+export function sectionCounts(
+  items: ItemView[],
+  answers: AnswerDto[],
+  label: (i: ItemView) => string,
+): SectionCounts[] {
+  const byKey = new Map(answers.map((a) => [rowKey(a.item_id, a.scope), a.value]));
+  const out: SectionCounts[] = [];
+  for (const item of items) {
+    const name = label(item);
+    let s = out.find((x) => x.section === name);
+    if (!s) {
+      s = { section: name, yes: 0, no: 0, notApplicable: 0, unanswered: 0 };
+      out.push(s);
+    }
+    for (const scope of item.scopes) {
+      const v = byKey.get(rowKey(item.id, scope)) ?? 'unanswered';
+      if (v === 'yes') s.yes += 1;
+      else if (v === 'no') s.no += 1;
+      else if (v === 'not_applicable') s.notApplicable += 1;
+      else s.unanswered += 1;
+    }
+  }
+  return out;
+}
+
+/** A horizontal stacked bar in percent of its row (segments with zero width left out). */
+export function stackPercent(c: SectionCounts): { kind: 'yes' | 'no' | 'notApplicable' | 'unanswered'; x: number; width: number; count: number }[] {
+  const total = c.yes + c.no + c.notApplicable + c.unanswered;
+  if (total === 0) return [];
+  let x = 0;
+  const out = [];
+  for (const kind of ['yes', 'no', 'notApplicable', 'unanswered'] as const) {
+    const count = c[kind];
+    if (count === 0) continue;
+    const width = (count / total) * 100;
+    out.push({ kind, x, width, count });
+    x += width;
+  }
+  return out;
+}
+
+/** File size in plain units (bytes, KB, MB). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Local date and time `YYYY-MM-DD HH:MM` of an RFC 3339 time ('' when missing or unreadable). */
+export function formatTime(rfc3339: string | null | undefined): string {
+  if (!rfc3339) return '';
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return '';
+  const hh = String(d.getHours()).padStart(2, '0');
+  const mm = String(d.getMinutes()).padStart(2, '0');
+  return `${today(d)} ${hh}:${mm}`;
+}
+
+/**
+ * Calls `fn` once `ms` after the last `run()` (typing is saved when the person pauses);
+ * `flush()` runs a pending call at once (leaving the item), `cancel()` drops it.
+ */
+export function debounce(fn: () => void, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    run() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    },
+    flush() {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = null;
+      fn();
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+    get pending() {
+      return timer !== null;
+    },
+  };
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::checklist::Scope;
 
 pub mod evidence_map;
+pub mod results;
 
 /// A vendor (事業者) the clinic works with.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -23,6 +23,7 @@ pub use scope::{NeverTouch, Scope};
 
 use crate::Lang;
 use crate::evidence::Finding;
+use crate::probe::exec::CancelToken;
 
 /// File name of recorded network observations inside a record directory.
 pub const RECORD_FILE: &str = "network.json";
@@ -73,12 +74,34 @@ impl Default for RunOptions {
     }
 }
 
+/// What a running network check is doing (for progress display).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Checking this PC's router (default gateway).
+    Gateway,
+    /// Port-checking LAN devices.
+    Lan {
+        /// Number of addresses to check.
+        hosts: usize,
+    },
+}
+
 /// Runs the consented checks and returns what was observed. The only function that sends
 /// packets; sends nothing when the scope is not enabled.
 pub async fn run(scope: &Scope, opts: &RunOptions) -> Observations {
+    run_phased(scope, opts, &|_| {}).await
+}
+
+/// [`run`], telling `on_phase` when each phase starts.
+pub async fn run_phased(
+    scope: &Scope,
+    opts: &RunOptions,
+    on_phase: &(dyn Fn(Phase) + Sync),
+) -> Observations {
     let started_at = Utc::now();
     let conn = tcp::Connector::new(scope.rate, scope.concurrency, scope.never_touch.clone());
     let gateway = if scope.network {
+        on_phase(Phase::Gateway);
         Some(gateway::check(&conn, &scope.never_touch, opts.ssdp_wait).await)
     } else {
         None
@@ -86,6 +109,9 @@ pub async fn run(scope: &Scope, opts: &RunOptions) -> Observations {
     let lan = if scope.lan.is_empty() {
         Vec::new()
     } else {
+        on_phase(Phase::Lan {
+            hosts: scope.lan.len(),
+        });
         conn.scan(&scope.lan, &profile::ports()).await
     };
     Observations {
@@ -102,21 +128,62 @@ pub fn run_blocking(
     scope: &Scope,
     opts: &RunOptions,
 ) -> Result<(Observations, Vec<Finding>), NetError> {
+    run_cancellable(scope, opts, &CancelToken::new(), &|_| {}).map(|r| {
+        r.unwrap_or_else(|| {
+            // Unreachable: a fresh token is never cancelled. Evaluate an empty run to stay total.
+            let obs = Observations {
+                scope: scope.clone(),
+                started_at: Utc::now(),
+                ended_at: Utc::now(),
+                gateway: None,
+                lan: Vec::new(),
+            };
+            let f = evaluate(&obs);
+            (obs, f)
+        })
+    })
+}
+
+/// [`run_blocking`] that reports phases and stops when `cancel` is set: the run is dropped
+/// together with its private runtime, so no further packet is sent. `Ok(None)` when cancelled
+/// (nothing is evaluated from a partial run).
+pub fn run_cancellable(
+    scope: &Scope,
+    opts: &RunOptions,
+    cancel: &CancelToken,
+    on_phase: &(dyn Fn(Phase) + Sync),
+) -> Result<Option<(Observations, Vec<Finding>)>, NetError> {
+    if cancel.is_cancelled() {
+        return Ok(None);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| NetError::Io("tokio runtime".into(), e))?;
+    let work = async {
+        let watch = async {
+            while !cancel.is_cancelled() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        tokio::select! {
+            obs = run_phased(scope, opts, on_phase) => Some(obs),
+            () = watch => None,
+        }
+    };
     // A fresh thread, so this also works when the caller is already inside a runtime.
-    let obs =
-        std::thread::scope(|s| s.spawn(|| rt.block_on(run(scope, opts))).join()).map_err(|_| {
-            NetError::Io(
-                "network check thread".into(),
-                std::io::Error::other("panicked"),
-            )
-        })?;
-    let findings = evaluate(&obs);
-    Ok((obs, findings))
+    let obs = std::thread::scope(|s| s.spawn(|| rt.block_on(work)).join()).map_err(|_| {
+        NetError::Io(
+            "network check thread".into(),
+            std::io::Error::other("panicked"),
+        )
+    })?;
+    rt.shutdown_background();
+    Ok(obs.map(|obs| {
+        let findings = evaluate(&obs);
+        (obs, findings)
+    }))
 }
 
 /// Path of the recorded observations inside a record directory.
@@ -219,5 +286,56 @@ mod tests {
         assert!(replay(&dir.path().join("none")).unwrap().is_none());
         let text = render_text(&evaluate(&obs), Lang::Ja);
         assert!(text.contains("127.0.0.1"), "{text}");
+    }
+
+    #[test]
+    fn cancelled_run_sends_nothing_and_evaluates_nothing() {
+        let scope = Scope::new(false, &["127.0.0.1".into()], NeverTouch::default(), 200).unwrap();
+        let cancel = CancelToken::new();
+        cancel.cancel();
+        let phases = std::sync::Mutex::new(Vec::new());
+        let r = run_cancellable(&scope, &RunOptions::default(), &cancel, &|p| {
+            phases.lock().unwrap().push(p)
+        })
+        .unwrap();
+        assert!(r.is_none());
+        assert!(phases.lock().unwrap().is_empty(), "no phase may start");
+    }
+
+    #[test]
+    fn cancel_during_the_lan_phase_stops_the_run() {
+        // Many loopback targets at a low rate: the run would take seconds; cancel after the
+        // LAN phase starts must end it quickly.
+        let targets: Vec<String> = (1..=40).map(|i| format!("127.0.0.{i}")).collect();
+        let scope = Scope::new(false, &targets, NeverTouch::default(), 5).unwrap();
+        let cancel = CancelToken::new();
+        let c2 = cancel.clone();
+        let t = std::time::Instant::now();
+        let r = run_cancellable(&scope, &RunOptions::default(), &cancel, &move |p| {
+            assert_eq!(p, Phase::Lan { hosts: 40 });
+            let c = c2.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(200));
+                c.cancel();
+            });
+        })
+        .unwrap();
+        assert!(r.is_none());
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    }
+
+    #[test]
+    fn uncancelled_run_reports_its_phase_and_evaluates() {
+        let scope = Scope::new(false, &["127.0.0.1".into()], NeverTouch::default(), 200).unwrap();
+        let phases = std::sync::Mutex::new(Vec::new());
+        let (obs, findings) =
+            run_cancellable(&scope, &RunOptions::default(), &CancelToken::new(), &|p| {
+                phases.lock().unwrap().push(p)
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(*phases.lock().unwrap(), vec![Phase::Lan { hosts: 1 }]);
+        assert_eq!(obs.lan.len(), 1);
+        assert_eq!(findings, evaluate(&obs));
     }
 }

@@ -34,6 +34,9 @@ pub const DB_FILE_NAME: &str = "tenken.sqlite3";
 /// How long a connection waits for a lock held by another process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// When one attachment was recorded: (item id, scope row, SHA-256, added at).
+pub type AttachmentTime = (String, Scope, String, DateTime<Utc>);
+
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -644,6 +647,22 @@ impl Store {
         insert_attachment(&tx, answer_id, &att, Utc::now())?;
         tx.commit()?;
         Ok(att)
+    }
+
+    /// When each attachment of an assessment was recorded: (item id, scope, SHA-256, added at).
+    pub fn attachment_times(&self, assessment_id: i64) -> Result<Vec<AttachmentTime>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.item_id, a.scope, t.sha256, t.added_at FROM attachments t
+             JOIN answers a ON a.id = t.answer_id WHERE a.assessment_id = ?1 ORDER BY t.id",
+        )?;
+        let rows: Vec<(String, String, String, DateTime<Utc>)> = st
+            .query_map([assessment_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(item, scope, sha, at)| Ok((item, scope_from(&scope)?, sha, at)))
+            .collect()
     }
 
     /// All stored answers of an assessment (with attachments), ordered by item id and scope.

@@ -138,6 +138,26 @@ fn changing_an_answer_replaces_the_row_and_keeps_attachments() {
 }
 
 #[test]
+fn attachment_times_name_the_row_and_hash() {
+    let (dir, mut store) = new_store();
+    let cl = test_checklist();
+    let id = new_assessment(&mut store, &cl);
+    store
+        .set_answer(id, &cl, answer("1-1", Scope::General, AnswerValue::Yes))
+        .unwrap();
+    let f = dir.path().join("規程.pdf");
+    std::fs::write(&f, b"%PDF-1.4 rules").unwrap();
+    let before = chrono::Utc::now();
+    let att = store.attach_file(id, "1-1", Scope::General, &f).unwrap();
+    let times = store.attachment_times(id).unwrap();
+    assert_eq!(times.len(), 1);
+    assert_eq!(times[0].0, "1-1");
+    assert_eq!(times[0].1, Scope::General);
+    assert_eq!(times[0].2, att.sha256);
+    assert!(times[0].3 >= before - chrono::Duration::seconds(1));
+}
+
+#[test]
 fn no_without_target_date_is_refused_and_nothing_written() {
     let (_dir, mut store) = new_store();
     let cl = test_checklist();

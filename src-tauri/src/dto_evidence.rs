@@ -1,0 +1,195 @@
+//! Types of the evidence views (checklist side panel, automatic check, home, network check,
+//! devices) that cross into the UI; TypeScript in `ui/src/lib/bindings/` via ts-rs.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::dto::{ScopeDto, TextDto};
+
+/// A checklist item a finding speaks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemLinkDto {
+    /// Item id (to open it).
+    pub id: String,
+    /// Number as printed.
+    pub number: String,
+}
+
+/// One automatic-check result of one host, as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FindingDto {
+    /// Host (PC name) the result is about.
+    pub host: String,
+    /// Probe id (stable).
+    pub probe_id: String,
+    /// Title.
+    pub title: TextDto,
+    /// `pass`, `warn`, `fail`, `unknown` or `na`.
+    pub verdict: String,
+    /// What was found, in one line.
+    pub summary: TextDto,
+    /// What to do (empty when nothing is needed).
+    pub action: TextDto,
+    /// Why it could not be checked (only for `unknown`).
+    pub reason: Option<TextDto>,
+    /// How a 未確認 result can still be checked (only for `unknown`).
+    pub how_to_check: Option<TextDto>,
+    /// Checklist items of the current checklist this result supports.
+    pub items: Vec<ItemLinkDto>,
+    /// When the host's check ended (RFC 3339).
+    pub checked_at: String,
+}
+
+/// A disagreement between a person's answer and a result (the answer is never changed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ContradictionDto {
+    /// Host of the result.
+    pub host: String,
+    /// Probe id of the result.
+    pub probe_id: String,
+    /// `yes_but_fail`, `yes_but_warn` or `no_but_pass`.
+    pub kind: String,
+    /// Plain explanation.
+    pub message: TextDto,
+}
+
+/// The evidence of one item and scope row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemEvidenceDto {
+    /// Item id.
+    pub item_id: String,
+    /// Scope row.
+    pub scope: ScopeDto,
+    /// `supported`, `contradicted`, `none` or `unverified`.
+    pub status: String,
+    /// Results that speak to this row.
+    pub findings: Vec<FindingDto>,
+    /// Flagged contradictions with the answer.
+    pub contradictions: Vec<ContradictionDto>,
+}
+
+/// Number of results per verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct VerdictCountsDto {
+    /// 適合.
+    pub pass: u32,
+    /// 要改善.
+    pub warn: u32,
+    /// 不適合.
+    pub fail: u32,
+    /// 未確認.
+    pub unknown: u32,
+    /// 該当なし.
+    pub na: u32,
+}
+
+/// The last automatic check of one host kept with this fiscal year's assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HostCheckDto {
+    /// Host name.
+    pub host: String,
+    /// OS name and version.
+    pub os: String,
+    /// When the check ended (RFC 3339).
+    pub checked_at: String,
+    /// Results per verdict.
+    pub counts: VerdictCountsDto,
+    /// Whether network results are included.
+    pub network: bool,
+    /// Whether it was replayed from a recording.
+    pub replayed: bool,
+}
+
+/// Results of one meaning group (`action_needed`, `improve`, `unverified`, `ok`, `not_applicable`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ResultGroupDto {
+    /// Group id.
+    pub group: String,
+    /// Results, in display order.
+    pub findings: Vec<FindingDto>,
+}
+
+/// Everything the automatic check keeps for this fiscal year, grouped by meaning.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct ScanResultsDto {
+    /// Checked hosts, most recent first.
+    pub hosts: Vec<HostCheckDto>,
+    /// Results grouped by meaning (empty groups left out).
+    pub groups: Vec<ResultGroupDto>,
+}
+
+/// What a network check found and kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NetworkOutcomeDto {
+    /// Results of the network check.
+    pub findings: Vec<FindingDto>,
+    /// Host the results were kept with.
+    pub host: String,
+}
+
+/// One row of the device ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceRowDto {
+    /// Host or device name.
+    pub host: String,
+    /// `scanned` (Tenken ran there) or `manual` (entered by hand).
+    pub source: String,
+    /// OS name and build (or the device kind).
+    pub os: String,
+    /// IP addresses.
+    pub ips: Vec<String>,
+    /// Role (受付PC…), if set.
+    pub role: Option<String>,
+    /// Date of the last update, if known.
+    pub last_update: Option<String>,
+    /// Antivirus verdict (`pass`…), `None` = 未確認.
+    pub antivirus: Option<String>,
+    /// Firewall verdict, `None` = 未確認.
+    pub firewall: Option<String>,
+    /// Risky ports, `None` = 未確認.
+    pub risky_ports: Option<Vec<String>>,
+    /// When it was last checked (RFC 3339), if scanned.
+    pub last_seen: Option<String>,
+    /// `verified`, `unverified` or `unchecked` (signature check on import; `manual` for hand entries).
+    pub signature: String,
+    /// Who signed the bundle, when known.
+    pub signer: Option<String>,
+}
+
+/// Result of importing one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportResultDto {
+    /// File name.
+    pub file: String,
+    /// `verified` (imported, trusted signer), `untrusted` (signed by someone not trusted: refused),
+    /// `invalid` (unsigned, tampered or not a Tenken file: refused).
+    pub status: String,
+    /// Host of the imported bundle.
+    pub host: Option<String>,
+    /// Signer, when known.
+    pub signer: Option<String>,
+    /// Plain explanation.
+    pub message: TextDto,
+}
+
+/// One thing the network check would contact, for the consent dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PlanEntryDto {
+    /// Address (IP, or multicast group and port); empty when none was found.
+    pub address: String,
+    /// What it is and what is done with it, in plain words.
+    pub what: TextDto,
+    /// True when it will NOT be contacted (never-touch list, not found, not a LAN address).
+    pub skipped: bool,
+}
+
+/// What the network check would contact, shown before consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NetworkPlanDto {
+    /// Targets to pass back to `start_network_check` once the person agreed.
+    pub targets: Vec<String>,
+    /// Everything that would be contacted (or skipped), in plain words.
+    pub entries: Vec<PlanEntryDto>,
+    /// Number of entries on the never-touch list (always honoured).
+    pub never_touch: u32,
+}

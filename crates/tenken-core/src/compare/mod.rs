@@ -11,6 +11,9 @@ use crate::checklist::{self, Checklist, Scope, mapping};
 use crate::evidence::{Bundle, Verdict};
 use crate::store::{Store, StoreError};
 
+mod side_by_side;
+pub use side_by_side::*;
+
 /// Which assessment a side of the comparison is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Side {
@@ -258,6 +261,30 @@ pub fn compare_with(
             .collect()
     };
 
+    let findings = finding_changes(store, a1.id, a2.id)?;
+
+    let side = |a: &Assessment| Side {
+        fiscal_year: a.fiscal_year,
+        assessment_id: a.id,
+        checklist_id: a.checklist_id.clone(),
+    };
+    Ok(Comparison {
+        from: side(&a1),
+        to: side(&a2),
+        changes,
+        new_items,
+        targets,
+        findings,
+    })
+}
+
+/// Probe verdicts that changed between two assessments on hosts scanned in both (current,
+/// non-superseded bundles; hosts matched by name).
+pub fn finding_changes(
+    store: &Store,
+    earlier: i64,
+    later: i64,
+) -> Result<Vec<FindingChange>, StoreError> {
     let hosts = |id: i64| -> Result<Vec<Bundle>, StoreError> {
         Ok(store
             .bundles(Some(id))?
@@ -266,7 +293,7 @@ pub fn compare_with(
             .filter_map(|b| Bundle::from_json(b.bundle_json.as_bytes()).ok())
             .collect())
     };
-    let (b1, b2) = (hosts(a1.id)?, hosts(a2.id)?);
+    let (b1, b2) = (hosts(earlier)?, hosts(later)?);
     let mut findings = Vec::new();
     for later in &b2 {
         let Some(earlier) = b1.iter().find(|b| b.host.hostname == later.host.hostname) else {
@@ -285,20 +312,22 @@ pub fn compare_with(
             }
         }
     }
+    Ok(findings)
+}
 
-    let side = |a: &Assessment| Side {
-        fiscal_year: a.fiscal_year,
-        assessment_id: a.id,
-        checklist_id: a.checklist_id.clone(),
-    };
-    Ok(Comparison {
-        from: side(&a1),
-        to: side(&a2),
-        changes,
-        new_items,
-        targets,
-        findings,
-    })
+/// What became of a 目標日 set with an earlier いいえ, given the later answer and today.
+pub fn target_state(
+    later: Option<AnswerValue>,
+    target: NaiveDate,
+    today: NaiveDate,
+) -> TargetState {
+    if matches!(later, Some(AnswerValue::Yes | AnswerValue::NotApplicable)) {
+        TargetState::Met
+    } else if target < today {
+        TargetState::Overdue
+    } else {
+        TargetState::Pending
+    }
 }
 
 #[cfg(test)]

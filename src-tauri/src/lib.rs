@@ -2,6 +2,8 @@
 
 pub mod commands;
 pub mod dto;
+pub mod dto_history;
+pub mod dto_vendor;
 mod engine;
 pub mod state;
 pub mod validate;
@@ -25,10 +27,16 @@ macro_rules! app_commands {
             commands::network::start_network_check,
             commands::devices::list_devices,
             commands::devices::import_bundle,
-            commands::vendor::export_vendor_sheet,
+            commands::vendor::vendor_overview,
+            commands::vendor::export_vendor_request,
+            commands::vendor::import_vendor_answers,
+            commands::vendor::trust_vendor_and_import,
+            commands::vendor::get_vendor_sheet,
+            commands::vendor::save_vendor_answer,
             commands::report::generate_report,
             commands::report::verify_report,
             commands::history::history,
+            commands::history::compare_years,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::data_location,
@@ -82,6 +90,12 @@ mod bindings {
         DataLocation::export_all_to(dir).unwrap();
         ProgressEvent::export_all_to(dir).unwrap();
         CommandError::export_all_to(dir).unwrap();
+        crate::dto_history::HistoryDto::export_all_to(dir).unwrap();
+        crate::dto_history::ComparisonDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::VendorOverviewDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::RequestWrittenDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::VendorImportDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::VendorSheetDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

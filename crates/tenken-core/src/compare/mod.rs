@@ -101,6 +101,8 @@ pub struct FindingChange {
     pub host: String,
     /// Probe id.
     pub probe_id: String,
+    /// What the probe checks (its title in the later bundle).
+    pub title: crate::Text,
     /// Earlier verdict.
     pub before: Verdict,
     /// Later verdict.
@@ -305,6 +307,7 @@ pub fn finding_changes(
                     findings.push(FindingChange {
                         host: later.host.hostname.clone(),
                         probe_id: f.probe_id.clone(),
+                        title: f.title.clone(),
                         before: e.verdict,
                         after: f.verdict,
                     });
@@ -444,6 +447,7 @@ mod tests {
             vec![FindingChange {
                 host: "UKETSUKE".into(),
                 probe_id: "firewall.host".into(),
+                title: Default::default(),
                 before: Verdict::Pass,
                 after: Verdict::Fail,
             }]

@@ -110,12 +110,106 @@ test('unfinished engine parts say so plainly; history draws a chart', async () =
   await page.getByRole('dialog').waitFor();
   await shot('08-network-consent');
   await page.locator('[data-nav=history]').click();
-  assert.equal(await page.locator('svg.chart rect').count(), 12);
+  await page.getByTestId('history-compare').waitFor();
   await shot('09-history');
   for (const s of ['devices', 'vendor', 'report']) {
     await page.locator(`[data-nav=${s}]`).click();
     await shot(`10-${s}`);
   }
+});
+
+test('history: trend per fiscal year and two years side by side', async () => {
+  await page.locator('[data-nav=history]').click();
+  const chart = page.getByTestId('history-chart');
+  await chart.waitFor();
+  // One 100 % bar per year with the share of はい above it; 2026 has no 未回答 segment.
+  assert.equal(await chart.locator('g.bar').count(), 3);
+  assert.equal(await chart.locator('g.bar').nth(2).locator('rect').count(), 3);
+  const chartText = await chart.textContent();
+  assert.match(chartText, /はい 83%/);
+  assert.match(chartText, /令和8年度/);
+  assert.match(await page.getByTestId('history-years').innerText(), /2026年度（令和8年度）/);
+  // Default pair: last year vs this year; only changes are listed first.
+  assert.equal(await page.getByTestId('history-earlier').inputValue(), '2025');
+  assert.equal(await page.getByTestId('history-later').inputValue(), '2026');
+  const table = page.getByTestId('history-compare');
+  assert.equal(await table.locator('tr[data-testid=history-row]').count(), 4);
+  const regressed = table.locator('tr[data-change=regressed]');
+  assert.match(await regressed.innerText(), /前の番号 2-⑥/);
+  assert.match(await regressed.innerText(), /はい\s+いいえ\s+後退/);
+  assert.match(await table.locator('tr[data-change=new]').innerText(), /（項目なし）\s+はい\s+新しい項目/);
+  assert.match(await table.locator('tr[data-change=improved]').innerText(), /2025-03-31\s+達成/);
+  assert.match(await page.getByTestId('history-summary').innerText(), /改善 1件・後退 1件/);
+  assert.match(await page.getByTestId('history-findings').innerText(), /UKETSUKE-PC\s+ファイアウォール\s+適合\s+不適合/);
+  await shot('13-history-changes');
+  await page.getByTestId('history-filter-all').click();
+  assert.equal(await table.locator('tr[data-testid=history-row]').count(), 6);
+  assert.match(await table.locator('tr[data-change=unchanged]').first().innerText(), /2025-09-30\s+期限切れ/);
+  await page.getByTestId('history-filter-all').focus();
+  await shot('14-history-all');
+  // A later year before the earlier one is refused in plain words, not sent.
+  await page.getByTestId('history-later').selectOption('2024');
+  assert.match(await page.getByTestId('history-compare-error').innerText(), /前の年度には/);
+  await page.getByTestId('history-later').selectOption('2026');
+  await table.waitFor();
+});
+
+test('vendor sheets: no vendors → profile; request, signed import after fingerprint, entry together', async () => {
+  await page.locator('[data-nav=vendor]').click();
+  await page.getByTestId('vendor-none').waitFor();
+  await shot('15-vendor-none');
+  await page.evaluate(async () => {
+    const p = await window.__TAURI_INTERNALS__.invoke('get_profile');
+    await window.__TAURI_INTERNALS__.invoke('save_profile', { profile: { ...p, vendors: [
+      { name: 'ABCメディカル', contact: '03-1234-5678' }, { name: 'XYZ保守', contact: 'support@xyz.example' },
+    ] } });
+  });
+  await page.getByTestId('vendor-open-profile').click();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('[data-nav=vendor]').click();
+  const cards = page.getByTestId('vendor-card');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 2);
+  const abc = page.locator('[data-vendor=ABCメディカル]');
+  const xyz = page.locator('[data-vendor=XYZ保守]');
+  assert.equal(await abc.getByTestId('vendor-status').innerText(), '未依頼');
+  assert.match(await page.getByTestId('vendor-year').innerText(), /2026年度（令和8年度）/);
+  await shot('16-vendor-list');
+
+  await abc.getByTestId('vendor-request').click();
+  assert.match(await page.getByTestId('vendor-message').innerText(), /回答依頼ファイルを保存しました（2項目）/);
+  assert.equal(await abc.getByTestId('vendor-status').innerText(), '依頼済み');
+  assert.match(await abc.getByTestId('vendor-detail').innerText(), /2026-06-01 に依頼しました/);
+
+  await abc.getByTestId('vendor-import').click();
+  const untrusted = page.getByTestId('vendor-untrusted');
+  await untrusted.waitFor();
+  assert.match(await page.getByTestId('vendor-fingerprint').innerText(), /^3F:A2:19/);
+  assert.match(await untrusted.innerText(), /まだ何も取り込んでいません/);
+  await shot('17-vendor-untrusted');
+  await page.getByTestId('vendor-trust').click();
+  assert.match(await page.getByTestId('vendor-message').innerText(), /取り込みました（2件）/);
+  assert.equal(await abc.getByTestId('vendor-status').innerText(), '回答済み');
+  assert.match(await abc.getByTestId('vendor-detail').innerText(), /ABC Medical KK の署名を確認済み/);
+
+  await xyz.getByTestId('vendor-enter').click();
+  const sheet = page.getByTestId('vendor-sheet');
+  await sheet.waitFor();
+  const first = sheet.locator('[data-item-id=vendor-demo-1]');
+  await first.getByLabel('いいえ').check();
+  assert.match(await first.getByRole('alert').innerText(), /目標日を入れてください/);
+  await first.getByTestId('vendor-target').fill('2027-03-31');
+  await first.getByTestId('vendor-target').dispatchEvent('change');
+  await first.getByTestId('vendor-row-saved').waitFor();
+  const second = sheet.locator('[data-item-id=vendor-demo-2]');
+  await second.getByLabel('はい').check();
+  await second.getByTestId('vendor-row-saved').waitFor();
+  await second.getByLabel('はい').focus();
+  await shot('18-vendor-enter');
+  await page.getByTestId('vendor-sheet-close').click();
+  assert.equal(await xyz.getByTestId('vendor-status').innerText(), '要確認');
+  assert.match(await xyz.getByTestId('vendor-detail').innerText(), /この画面で入力・2行中 2行に回答・「いいえ」1件/);
+  await shot('19-vendor-status');
 });
 
 test('settings switch the whole UI to English', async () => {
@@ -127,5 +221,13 @@ test('settings switch the whole UI to English', async () => {
   await shot('11-settings-en');
   await page.locator('[data-nav=checklist]').click();
   await shot('12-checklist-en');
+  await page.locator('[data-nav=history]').click();
+  await page.getByTestId('history-compare').waitFor();
+  assert.match(await page.getByTestId('history-years').innerText(), /FY2026/);
+  await shot('20-history-en');
+  await page.locator('[data-nav=vendor]').click();
+  await page.getByTestId('vendor-card').first().waitFor();
+  assert.equal(await page.locator('[data-vendor=XYZ保守]').getByTestId('vendor-status').innerText(), 'Needs review');
+  await shot('21-vendor-en');
   assert.deepEqual(page.errors, []);
 });

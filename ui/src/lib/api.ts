@@ -4,10 +4,16 @@ import type { AnswerDto } from './bindings/AnswerDto';
 import type { AttachmentDto } from './bindings/AttachmentDto';
 import type { ChecklistSummary } from './bindings/ChecklistSummary';
 import type { ChecklistView } from './bindings/ChecklistView';
+import type { ComparisonDto } from './bindings/ComparisonDto';
 import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
+import type { HistoryDto } from './bindings/HistoryDto';
 import type { ProfileDto } from './bindings/ProfileDto';
+import type { RequestWrittenDto } from './bindings/RequestWrittenDto';
 import type { SettingsDto } from './bindings/SettingsDto';
+import type { VendorImportDto } from './bindings/VendorImportDto';
+import type { VendorOverviewDto } from './bindings/VendorOverviewDto';
+import type { VendorSheetDto } from './bindings/VendorSheetDto';
 import { i18n, t } from './i18n/index.svelte';
 
 export const api = {
@@ -26,11 +32,21 @@ export const api = {
     invoke<null>('start_network_check', { task, consent: true, targets }),
   listDevices: () => invoke<unknown[]>('list_devices'),
   importBundle: (path: string) => invoke<null>('import_bundle', { path }),
-  exportVendorSheet: (path: string) => invoke<null>('export_vendor_sheet', { path }),
+  vendorOverview: () => invoke<VendorOverviewDto>('vendor_overview'),
+  exportVendorRequest: (vendor: string, path: string) =>
+    invoke<RequestWrittenDto>('export_vendor_request', { vendor, path }),
+  importVendorAnswers: (path: string) => invoke<VendorImportDto>('import_vendor_answers', { path }),
+  trustVendorAndImport: (path: string, fingerprint: string) =>
+    invoke<VendorImportDto>('trust_vendor_and_import', { path, fingerprint }),
+  getVendorSheet: (vendor: string) => invoke<VendorSheetDto>('get_vendor_sheet', { vendor }),
+  saveVendorAnswer: (vendor: string, answer: AnswerDto) =>
+    invoke<AnswerDto>('save_vendor_answer', { vendor, answer }),
   generateReport: (task: string, checklistId: string, dir: string) =>
     invoke<string[]>('generate_report', { task, checklistId, dir }),
   verifyReport: (path: string) => invoke<string>('verify_report', { path }),
-  history: () => invoke<[number, number, number, number, number][]>('history'),
+  history: () => invoke<HistoryDto>('history'),
+  compareYears: (earlier: number, later: number) =>
+    invoke<ComparisonDto>('compare_years', { earlier, later }),
   getSettings: () => invoke<SettingsDto>('get_settings'),
   saveSettings: (settings: SettingsDto) => invoke<null>('save_settings', { settings }),
   dataLocation: () => invoke<DataLocation>('data_location'),

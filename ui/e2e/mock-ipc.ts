@@ -37,8 +37,8 @@ const state: { profile: Json | null; answers: Json[]; settings: Json } = {
 };
 // History and vendor sheets (SYNTHETIC placeholder wording, not MHLW text).
 const years = [[2024, 20, 12, 3, 5], [2025, 28, 8, 3, 1], [2026, 33, 4, 3, 0]].map(([fy, yes, no, na, un]) => ({
-  fiscal_year: fy, checklist_id: fy === 2024 ? 'synthetic-old' : 'synthetic-demo',
-  checklist_title: fy === 2024 ? txt('（仮）旧版チェックリスト', '(Placeholder) old checklist') : checklist.summary.title,
+  fiscal_year: fy, checklist_id: fy < 2026 ? 'synthetic-old' : 'synthetic-demo',
+  checklist_title: fy < 2026 ? txt('（仮）旧版チェックリスト', '(Placeholder) old checklist') : checklist.summary.title,
   rows: yes! + no! + na! + un!, yes, no, not_applicable: na, unanswered: un,
 }));
 const cmpRow = (id: string, number: string, ja: string, en: string, scope: string, before: string | null, after: string, change: string, olds: string[] = [], target: [string, string] | null = null) => ({
@@ -47,16 +47,17 @@ const cmpRow = (id: string, number: string, ja: string, en: string, scope: strin
 });
 function comparison(earlier: number, later: number) {
   const side = (fy: number) => { const y = years.find((x) => x.fiscal_year === fy)!; return { fiscal_year: fy, checklist_id: y.checklist_id, checklist_title: y.checklist_title }; };
-  return {
-    from: side(earlier), to: side(later), same_checklist: side(earlier).checklist_id === side(later).checklist_id,
-    rows: [
+  const same = side(earlier).checklist_id === side(later).checklist_id;
+  const rows = [
       cmpRow('demo-1', '1-①', '（仮）責任者を決めていますか。', '(Placeholder) Is a person in charge named?', 'general', 'no', 'yes', 'improved', [], ['2025-03-31', 'met']),
       cmpRow('demo-2', '2-①', '（仮）パスワードを使い回していませんか。', '(Placeholder) Are passwords unique?', 'server', 'yes', 'no', 'regressed', ['2-⑥']),
       cmpRow('demo-2', '2-①', '（仮）パスワードを使い回していませんか。', '(Placeholder) Are passwords unique?', 'terminal', 'no', 'no', 'unchanged', ['2-⑥'], ['2025-09-30', 'overdue']),
       cmpRow('demo-3', '2-②', '（仮）USBメモリの使い方を決めていますか。', '(Placeholder) Are USB sticks controlled?', 'general', null, 'yes', 'new'),
       cmpRow('demo-4', '3-①', '（仮）バックアップを別の場所に保管していますか。', '(Placeholder) Is a backup kept elsewhere?', 'general', 'yes', 'yes', 'unchanged', ['3-②']),
       cmpRow('demo-5', '3-②', '（仮）連絡先の一覧がありますか。', '(Placeholder) Is there a contact list?', 'general', 'unanswered', 'not_applicable', 'changed'),
-    ],
+  ].filter((r) => !same || r.change !== 'new').map((r) => (same ? { ...r, earlier_numbers: [] } : r));
+  return {
+    from: side(earlier), to: side(later), same_checklist: same, rows,
     findings: [{ host: 'UKETSUKE-PC', probe_id: 'firewall.host', title: txt('ファイアウォール', 'Firewall'), before: 'pass', after: 'fail' }],
   };
 }

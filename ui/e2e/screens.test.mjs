@@ -152,6 +152,17 @@ test('history: trend per fiscal year and two years side by side', async () => {
   assert.match(await page.getByTestId('history-compare-error').innerText(), /前の年度には/);
   await page.getByTestId('history-later').selectOption('2026');
   await table.waitFor();
+  assert.match(await page.locator('.compare .hint').first().innerText(), /2025年度（令和7年度） は「（仮）旧版チェックリスト」/);
+  // Two years on the same checklist version: no older numbers, no new items.
+  await page.getByTestId('history-earlier').selectOption('2024');
+  await page.getByTestId('history-later').selectOption('2025');
+  await table.locator('tr[data-change=regressed]', { hasNotText: '前の番号' }).waitFor();
+  assert.equal(await table.locator('tr[data-change=new]').count(), 0);
+  assert.match(await page.locator('.compare .hint').first().innerText(), /どちらの年度も/);
+  await shot('14b-history-same-version');
+  await page.getByTestId('history-earlier').selectOption('2025');
+  await page.getByTestId('history-later').selectOption('2026');
+  await table.locator('tr[data-change=new]').waitFor();
 });
 
 test('vendor sheets: no vendors → profile; request, signed import after fingerprint, entry together', async () => {

@@ -102,7 +102,11 @@ mockIPC(
       case 'get_settings': return state.settings;
       case 'save_settings': state.settings = args.settings as Json; return null;
       case 'data_location': return { dir: '/home/clinic/.local/share/jp.tenken.app', state_file: '/home/clinic/.local/share/jp.tenken.app/state.json' };
-      case 'history': return { this_year: 2026, years };
+      // A test may set window.__historyYears to show fewer stored years (e.g. only this year).
+      case 'history': {
+        const n = (window as unknown as { __historyYears?: number }).__historyYears ?? years.length;
+        return { this_year: 2026, years: years.slice(years.length - n) };
+      }
       case 'compare_years': return comparison(args.earlier as number, args.later as number);
       case 'vendor_overview': return { fiscal_year: 2026, vendors: ((state.profile?.vendors ?? []) as Json[]).map(vendorState) };
       case 'plugin:dialog|save': return '/home/clinic/回答依頼.json';

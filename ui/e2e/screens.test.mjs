@@ -165,6 +165,19 @@ test('history: trend per fiscal year and two years side by side', async () => {
   await table.locator('tr[data-change=new]').waitFor();
 });
 
+test('history with one stored year says so and shows that year alone', async () => {
+  await page.evaluate(() => { window.__historyYears = 1; });
+  await page.locator('[data-nav=home]').click();
+  await page.locator('[data-nav=history]').click();
+  await page.getByTestId('history-one-year').waitFor();
+  assert.match(await page.getByTestId('history-one-year').innerText(), /2026年度（令和8年度） の1年分だけ/);
+  assert.equal(await page.getByTestId('history-chart').locator('g.bar').count(), 1);
+  assert.equal(await page.getByTestId('history-compare').count(), 0);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  await shot('14c-history-one-year');
+  await page.evaluate(() => { delete window.__historyYears; });
+});
+
 test('vendor sheets: no vendors → profile; request, signed import after fingerprint, entry together', async () => {
   await page.locator('[data-nav=vendor]').click();
   await page.getByTestId('vendor-none').waitFor();

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 
 const root = new URL('..', import.meta.url).pathname;
 const shots = process.env.GUI_SHOTS ?? new URL('../../target/gui-shots/', import.meta.url).pathname;
-const PORT = 4173;
+const PORT = Number(process.env.SCREENS_PORT ?? 4173); // another port when several checkouts test at once
 let server;
 let browser;
 let page;
@@ -133,7 +133,9 @@ test('history: trend per fiscal year and two years side by side', async () => {
   assert.equal(await page.getByTestId('history-earlier').inputValue(), '2025');
   assert.equal(await page.getByTestId('history-later').inputValue(), '2026');
   const table = page.getByTestId('history-compare');
-  assert.equal(await table.locator('tr[data-testid=history-row]').count(), 4);
+  // Changed rows plus the unchanged いいえ whose earlier 目標日 has passed.
+  assert.equal(await table.locator('tr[data-testid=history-row]').count(), 5);
+  assert.match(await table.locator('tr[data-change=unchanged]').innerText(), /2025-09-30\s+期限切れ/);
   const regressed = table.locator('tr[data-change=regressed]');
   assert.match(await regressed.innerText(), /前の番号 2-⑥/);
   assert.match(await regressed.innerText(), /はい\s+いいえ\s+後退/);

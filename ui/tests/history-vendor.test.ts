@@ -72,9 +72,9 @@ describe('side-by-side rows', () => {
     row({ item_id: '2-7', before: null, change: 'new' }),
     row({ item_id: '2-1', before: 'no', after: 'no', change: 'unchanged', target_date: '2025-03-31', target_state: 'overdue' }),
   ];
-  it('the changes filter hides unchanged rows only', () => {
+  it('the changes filter hides unchanged rows, but keeps an overdue 目標日', () => {
     expect(filterRows(rows, 'all')).toHaveLength(4);
-    expect(filterRows(rows, 'changes').map((r) => r.item_id)).toEqual(['2-11', '2-7']);
+    expect(filterRows(rows, 'changes').map((r) => r.item_id)).toEqual(['2-11', '2-7', '2-1']);
   });
   it('counts directions and overdue targets', () => {
     expect(changeCounts(rows)).toMatchObject({ regressed: 1, new: 1, unchanged: 2, improved: 0, overdue: 1 });

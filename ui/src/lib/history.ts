@@ -89,9 +89,12 @@ export function defaultPair(years: number[], thisYear: number): { earlier: numbe
 
 export type RowFilter = 'changes' | 'all';
 
-/** Rows shown: every row, or only those whose answer changed (new items included). */
+/**
+ * Rows shown: every row, or only those that need a look — the answer changed (new items
+ * included) or the earlier year's 目標日 has passed without the item becoming はい.
+ */
 export function filterRows(rows: ComparisonRowDto[], filter: RowFilter): ComparisonRowDto[] {
-  return filter === 'all' ? rows : rows.filter((r) => r.change !== 'unchanged');
+  return filter === 'all' ? rows : rows.filter((r) => r.change !== 'unchanged' || r.target_state === 'overdue');
 }
 
 /** Counts of the summary line above the table. */

@@ -289,23 +289,34 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 println!("{}", serde_json::to_string_pretty(&sheets)?);
                 return Ok(0);
             }
-            let profile = store.get_profile()?.unwrap_or_default();
-            for v in &profile.vendors {
-                if !sheets.iter().any(|s| s.vendor == v.name) {
-                    println!("{}  {}", v.name, ctx.t("未依頼", "not requested"));
+            // Per fiscal year (the one asked for, or this one and every year with a sheet): every
+            // vendor of the profile with where its sheet stands (未依頼 … 要確認).
+            let mut years: Vec<u16> = match year {
+                Some(y) => vec![y],
+                None => sheets
+                    .iter()
+                    .map(|s| s.fiscal_year)
+                    .chain([this_year()])
+                    .collect(),
+            };
+            years.sort_unstable();
+            years.dedup();
+            let lists = lists(ctx)?;
+            for fy in years {
+                for v in sheet::vendor_states(&store, &lists, fy)? {
+                    println!(
+                        "{fy}  {}  {}  {}/{} {}{}",
+                        v.vendor,
+                        v.progress.label(ctx.lang),
+                        v.answered,
+                        v.rows,
+                        ctx.t("行回答", "rows answered"),
+                        v.signer
+                            .as_deref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    );
                 }
-            }
-            for s in &sheets {
-                println!(
-                    "{}  {}  {}{}",
-                    s.fiscal_year,
-                    s.vendor,
-                    s.status.label(ctx.lang),
-                    s.signer
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
             }
             Ok(0)
         }

@@ -272,6 +272,18 @@ pub enum Progress {
     NeedsReview,
 }
 
+impl Progress {
+    /// Label for people (未依頼 / 依頼済み / 回答済み / 要確認).
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Progress::NotRequested => lang.pick("未依頼", "not requested"),
+            Progress::Requested => lang.pick("依頼済み", "requested"),
+            Progress::Answered => lang.pick("回答済み", "answered"),
+            Progress::NeedsReview => lang.pick("要確認", "needs review"),
+        }
+    }
+}
+
 /// A vendor and the state of its sheet in one fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VendorState {

@@ -5,6 +5,8 @@ pub mod dto;
 pub mod dto_report;
 pub mod dto_settings;
 pub mod dto_evidence;
+pub mod dto_history;
+pub mod dto_vendor;
 mod engine;
 pub mod state;
 pub mod validate;
@@ -31,7 +33,12 @@ macro_rules! app_commands {
             commands::network::start_network_check,
             commands::devices::list_devices,
             commands::devices::import_bundle,
-            commands::vendor::export_vendor_sheet,
+            commands::vendor::vendor_overview,
+            commands::vendor::export_vendor_request,
+            commands::vendor::import_vendor_answers,
+            commands::vendor::trust_vendor_and_import,
+            commands::vendor::get_vendor_sheet,
+            commands::vendor::save_vendor_answer,
             commands::report::generate_report,
             commands::report::verify_report,
             commands::report::verify_stored_report,
@@ -41,6 +48,7 @@ macro_rules! app_commands {
             commands::report::open_report,
             commands::report::open_report_folder,
             commands::history::history,
+            commands::history::compare_years,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::data_location,
@@ -104,6 +112,12 @@ mod bindings {
         crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ImportResultDto::export_all_to(dir).unwrap();
         crate::dto_evidence::NetworkPlanDto::export_all_to(dir).unwrap();
+        crate::dto_history::HistoryDto::export_all_to(dir).unwrap();
+        crate::dto_history::ComparisonDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::VendorOverviewDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::RequestWrittenDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::VendorImportDto::export_all_to(dir).unwrap();
+        crate::dto_vendor::VendorSheetDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 
 const root = new URL('..', import.meta.url).pathname;
 const shots = process.env.GUI_SHOTS ?? new URL('../../target/gui-shots/', import.meta.url).pathname;
-const PORT = 4173;
+const PORT = Number(process.env.SCREENS_PORT ?? 4173); // another port when several checkouts test at once
 let server;
 let browser;
 let page;
@@ -187,12 +187,132 @@ test('network consent, devices import per file; history draws a chart', async ()
   assert.deepEqual(st, ['verified', 'untrusted']);
   await shot('13-devices');
   await page.locator('[data-nav=history]').click();
-  assert.equal(await page.locator('svg.chart rect').count(), 12);
+  await page.getByTestId('history-compare').waitFor();
   await shot('14-history');
   for (const s of ['vendor', 'report']) {
     await page.locator(`[data-nav=${s}]`).click();
     await shot(`15-${s}`);
   }
+});
+
+test('history: trend per fiscal year and two years side by side', async () => {
+  await page.locator('[data-nav=history]').click();
+  const chart = page.getByTestId('history-chart');
+  await chart.waitFor();
+  // One 100 % bar per year with the share of はい above it; 2026 has no 未回答 segment.
+  assert.equal(await chart.locator('g.bar').count(), 3);
+  assert.equal(await chart.locator('g.bar').nth(2).locator('rect').count(), 3);
+  const chartText = await chart.textContent();
+  assert.match(chartText, /はい 83%/);
+  assert.match(chartText, /令和8年度/);
+  assert.match(await page.getByTestId('history-years').innerText(), /2026年度（令和8年度）/);
+  // Default pair: last year vs this year; only changes are listed first.
+  assert.equal(await page.getByTestId('history-earlier').inputValue(), '2025');
+  assert.equal(await page.getByTestId('history-later').inputValue(), '2026');
+  const table = page.getByTestId('history-compare');
+  // Changed rows plus the unchanged いいえ whose earlier 目標日 has passed.
+  assert.equal(await table.locator('tr[data-testid=history-row]').count(), 5);
+  assert.match(await table.locator('tr[data-change=unchanged]').innerText(), /2025-09-30\s+期限切れ/);
+  const regressed = table.locator('tr[data-change=regressed]');
+  assert.match(await regressed.innerText(), /前の番号 2-⑥/);
+  assert.match(await regressed.innerText(), /はい\s+いいえ\s+後退/);
+  assert.match(await table.locator('tr[data-change=new]').innerText(), /（項目なし）\s+はい\s+新しい項目/);
+  assert.match(await table.locator('tr[data-change=improved]').innerText(), /2025-03-31\s+達成/);
+  assert.match(await page.getByTestId('history-summary').innerText(), /改善 1件・後退 1件/);
+  assert.match(await page.getByTestId('history-findings').innerText(), /UKETSUKE-PC\s+ファイアウォール\s+適合\s+不適合/);
+  await shot('20-history-changes');
+  await page.getByTestId('history-filter-all').click();
+  assert.equal(await table.locator('tr[data-testid=history-row]').count(), 6);
+  assert.match(await table.locator('tr[data-change=unchanged]').first().innerText(), /2025-09-30\s+期限切れ/);
+  await page.getByTestId('history-filter-all').focus();
+  await shot('21-history-all');
+  // A later year before the earlier one is refused in plain words, not sent.
+  await page.getByTestId('history-later').selectOption('2024');
+  assert.match(await page.getByTestId('history-compare-error').innerText(), /前の年度には/);
+  await page.getByTestId('history-later').selectOption('2026');
+  await table.waitFor();
+  assert.match(await page.locator('.compare .hint').first().innerText(), /2025年度（令和7年度） は「（仮）旧版チェックリスト」/);
+  // Two years on the same checklist version: no older numbers, no new items.
+  await page.getByTestId('history-earlier').selectOption('2024');
+  await page.getByTestId('history-later').selectOption('2025');
+  await table.locator('tr[data-change=regressed]', { hasNotText: '前の番号' }).waitFor();
+  assert.equal(await table.locator('tr[data-change=new]').count(), 0);
+  assert.match(await page.locator('.compare .hint').first().innerText(), /どちらの年度も/);
+  await shot('21b-history-same-version');
+  await page.getByTestId('history-earlier').selectOption('2025');
+  await page.getByTestId('history-later').selectOption('2026');
+  await table.locator('tr[data-change=new]').waitFor();
+});
+
+test('history with one stored year says so and shows that year alone', async () => {
+  await page.evaluate(() => { window.__historyYears = 1; });
+  await page.locator('[data-nav=home]').click();
+  await page.locator('[data-nav=history]').click();
+  await page.getByTestId('history-one-year').waitFor();
+  assert.match(await page.getByTestId('history-one-year').innerText(), /2026年度（令和8年度） の1年分だけ/);
+  assert.equal(await page.getByTestId('history-chart').locator('g.bar').count(), 1);
+  assert.equal(await page.getByTestId('history-compare').count(), 0);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  await shot('21c-history-one-year');
+  await page.evaluate(() => { delete window.__historyYears; });
+});
+
+test('vendor sheets: no vendors → profile; request, signed import after fingerprint, entry together', async () => {
+  await page.locator('[data-nav=vendor]').click();
+  await page.getByTestId('vendor-none').waitFor();
+  await shot('22-vendor-none');
+  await page.evaluate(async () => {
+    const p = await window.__TAURI_INTERNALS__.invoke('get_profile');
+    await window.__TAURI_INTERNALS__.invoke('save_profile', { profile: { ...p, vendors: [
+      { name: 'ABCメディカル', contact: '03-1234-5678' }, { name: 'XYZ保守', contact: 'support@xyz.example' },
+    ] } });
+  });
+  await page.getByTestId('vendor-open-profile').click();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('[data-nav=vendor]').click();
+  const cards = page.getByTestId('vendor-card');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 2);
+  const abc = page.locator('[data-vendor=ABCメディカル]');
+  const xyz = page.locator('[data-vendor=XYZ保守]');
+  assert.equal(await abc.getByTestId('vendor-status').innerText(), '未依頼');
+  assert.match(await page.getByTestId('vendor-year').innerText(), /2026年度（令和8年度）/);
+  await shot('23-vendor-list');
+
+  await abc.getByTestId('vendor-request').click();
+  assert.match(await page.getByTestId('vendor-message').innerText(), /回答依頼ファイルを保存しました（2項目）/);
+  assert.equal(await abc.getByTestId('vendor-status').innerText(), '依頼済み');
+  assert.match(await abc.getByTestId('vendor-detail').innerText(), /2026-06-01 に依頼しました/);
+
+  await abc.getByTestId('vendor-import').click();
+  const untrusted = page.getByTestId('vendor-untrusted');
+  await untrusted.waitFor();
+  assert.match(await page.getByTestId('vendor-fingerprint').innerText(), /^3F:A2:19/);
+  assert.match(await untrusted.innerText(), /まだ何も取り込んでいません/);
+  await shot('24-vendor-untrusted');
+  await page.getByTestId('vendor-trust').click();
+  assert.match(await page.getByTestId('vendor-message').innerText(), /取り込みました（2件）/);
+  assert.equal(await abc.getByTestId('vendor-status').innerText(), '回答済み');
+  assert.match(await abc.getByTestId('vendor-detail').innerText(), /ABC Medical KK の署名を確認済み/);
+
+  await xyz.getByTestId('vendor-enter').click();
+  const sheet = page.getByTestId('vendor-sheet');
+  await sheet.waitFor();
+  const first = sheet.locator('[data-item-id=vendor-demo-1]');
+  await first.getByLabel('いいえ').check();
+  assert.match(await first.getByRole('alert').innerText(), /目標日を入れてください/);
+  await first.getByTestId('vendor-target').fill('2027-03-31');
+  await first.getByTestId('vendor-target').dispatchEvent('change');
+  await first.getByTestId('vendor-row-saved').waitFor();
+  const second = sheet.locator('[data-item-id=vendor-demo-2]');
+  await second.getByLabel('はい').check();
+  await second.getByTestId('vendor-row-saved').waitFor();
+  await second.getByLabel('はい').focus();
+  await shot('25-vendor-enter');
+  await page.getByTestId('vendor-sheet-close').click();
+  assert.equal(await xyz.getByTestId('vendor-status').innerText(), '要確認');
+  assert.match(await xyz.getByTestId('vendor-detail').innerText(), /この画面で入力・2行中 2行に回答・「いいえ」1件/);
+  await shot('26-vendor-status');
 });
 
 test('settings switch the whole UI to English', async () => {
@@ -201,9 +321,17 @@ test('settings switch the whole UI to English', async () => {
   await page.getByTestId('settings-save').click();
   await page.getByRole('status').waitFor();
   assert.equal(await page.locator('[data-nav=home]').innerText(), 'Home');
-  await shot('16-settings-en');
+  await shot('27-settings-en');
   await page.locator('[data-nav=checklist]').click();
-  await shot('17-checklist-en');
+  await shot('28-checklist-en');
+  await page.locator('[data-nav=history]').click();
+  await page.getByTestId('history-compare').waitFor();
+  assert.match(await page.getByTestId('history-years').innerText(), /FY2026/);
+  await shot('29-history-en');
+  await page.locator('[data-nav=vendor]').click();
+  await page.getByTestId('vendor-card').first().waitFor();
+  assert.equal(await page.locator('[data-vendor=XYZ保守]').getByTestId('vendor-status').innerText(), 'Needs review');
+  await shot('30-vendor-en');
   assert.deepEqual(page.errors, []);
 });
 
@@ -215,18 +343,18 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.getByRole('status').waitFor();
   assert.match(await page.getByTestId('settings-report-folder').innerText(), /Tenken$/);
   assert.match(await page.getByTestId('cert-info').innerText(), /さくら内科クリニック[\s\S]*A1B2 C3D4/);
-  await shot('13-settings');
+  await shot('31-settings');
 
   await page.locator('[data-nav=report]').click();
   await page.getByTestId('report-list-empty').waitFor();
   assert.match(await page.getByTestId('report-folder').innerText(), /ドキュメント\/Tenken/);
-  await shot('14-report-empty');
+  await shot('32-report-empty');
   await page.getByTestId('report-generate').click();
   await page.getByTestId('report-made').waitFor();
   assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: tenken-report-FY2026-\d{8}-\d{6}\.pdf/);
   assert.equal(await page.getByTestId('report-row').count(), 1);
   assert.match(await page.getByTestId('report-list').innerText(), /2026年度\s*令和8年度/);
-  await shot('15-report-made');
+  await shot('33-report-made');
 
   await page.getByTestId('report-verify').first().click();
   const card = page.getByTestId('verify-result');
@@ -236,13 +364,13 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   assert.equal(await page.getByTestId('verify-signer').innerText(), 'さくら内科クリニック');
   // 09:30 in Japan, written as a readable Japanese date (the page runs in Asia/Tokyo or UTC).
   assert.match(await page.getByTestId('verify-time').innerText(), /^2026年11月2[34]日 \d{1,2}:30$/);
-  await shot('16-report-valid');
+  await shot('34-report-valid');
 
   await page.getByTestId('verify-choose').click();
   await page.locator('[data-testid=verify-result][data-status=invalid]').waitFor();
   assert.equal(await page.getByTestId('verify-badge').innerText(), '無効');
   assert.match(await page.getByTestId('verify-findings').innerText(), /書き換えられています/);
-  await shot('17-report-invalid');
+  await shot('35-report-invalid');
 
   // Changing the folder shows the chosen one and offers the way back.
   await page.getByTestId('report-folder-change').click();
@@ -260,6 +388,6 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.locator('[data-testid=verify-result][data-status=valid]').waitFor();
   assert.equal(await page.getByTestId('verify-badge').innerText(), 'Valid');
   assert.match(await page.getByTestId('report-list').innerText(), /FY2026/);
-  await shot('18-report-en');
+  await shot('36-report-en');
   assert.deepEqual(page.errors, []);
 });

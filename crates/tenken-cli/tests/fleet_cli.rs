@@ -422,6 +422,13 @@ fn vendor_answers_signed_with_pkcs12() {
         .find(|s| s["vendor"] == "ABCシステム")
         .unwrap();
     assert_eq!(abc["status"], "answered");
+    // The text status says where each sheet stands: rows are still open → 要確認.
+    let text = ok(&tenken(&clinic, &["vendor", "status"]));
+    assert!(
+        text.lines()
+            .any(|l| l.contains("ABCシステム") && l.contains("要確認")),
+        "{text}"
+    );
 }
 
 #[test]

@@ -5,20 +5,26 @@ import type { AttachmentDto } from './bindings/AttachmentDto';
 import type { CertificateDto } from './bindings/CertificateDto';
 import type { ChecklistSummary } from './bindings/ChecklistSummary';
 import type { ChecklistView } from './bindings/ChecklistView';
+import type { ComparisonDto } from './bindings/ComparisonDto';
 import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
 import type { DeviceRowDto } from './bindings/DeviceRowDto';
+import type { HistoryDto } from './bindings/HistoryDto';
 import type { ImportResultDto } from './bindings/ImportResultDto';
 import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
 import type { NetworkOutcomeDto } from './bindings/NetworkOutcomeDto';
 import type { NetworkPlanDto } from './bindings/NetworkPlanDto';
-import type { ScanResultsDto } from './bindings/ScanResultsDto';
-import type { ScopeDto } from './bindings/ScopeDto';
 import type { ProfileDto } from './bindings/ProfileDto';
 import type { ReportEntry } from './bindings/ReportEntry';
 import type { ReportFolder } from './bindings/ReportFolder';
+import type { RequestWrittenDto } from './bindings/RequestWrittenDto';
+import type { ScanResultsDto } from './bindings/ScanResultsDto';
+import type { ScopeDto } from './bindings/ScopeDto';
 import type { VerifyResultDto } from './bindings/VerifyResultDto';
 import type { SettingsDto } from './bindings/SettingsDto';
+import type { VendorImportDto } from './bindings/VendorImportDto';
+import type { VendorOverviewDto } from './bindings/VendorOverviewDto';
+import type { VendorSheetDto } from './bindings/VendorSheetDto';
 import { i18n, t } from './i18n/index.svelte';
 
 export const api = {
@@ -41,7 +47,6 @@ export const api = {
     invoke<NetworkOutcomeDto>('start_network_check', { task, consent: true, targets }),
   listDevices: () => invoke<DeviceRowDto[]>('list_devices'),
   importBundle: (path: string) => invoke<ImportResultDto>('import_bundle', { path }),
-  exportVendorSheet: (path: string) => invoke<null>('export_vendor_sheet', { path }),
   generateReport: (task: string, checklistId: string) =>
     invoke<ReportEntry>('generate_report', { task, checklistId }),
   verifyReport: (path: string) => invoke<VerifyResultDto>('verify_report', { path }),
@@ -51,7 +56,18 @@ export const api = {
   listReports: () => invoke<ReportEntry[]>('list_reports'),
   openReport: (id: number) => invoke<null>('open_report', { id }),
   openReportFolder: (id: number | null) => invoke<null>('open_report_folder', { id }),
-  history: () => invoke<[number, number, number, number, number][]>('history'),
+  vendorOverview: () => invoke<VendorOverviewDto>('vendor_overview'),
+  exportVendorRequest: (vendor: string, path: string) =>
+    invoke<RequestWrittenDto>('export_vendor_request', { vendor, path }),
+  importVendorAnswers: (path: string) => invoke<VendorImportDto>('import_vendor_answers', { path }),
+  trustVendorAndImport: (path: string, fingerprint: string) =>
+    invoke<VendorImportDto>('trust_vendor_and_import', { path, fingerprint }),
+  getVendorSheet: (vendor: string) => invoke<VendorSheetDto>('get_vendor_sheet', { vendor }),
+  saveVendorAnswer: (vendor: string, answer: AnswerDto) =>
+    invoke<AnswerDto>('save_vendor_answer', { vendor, answer }),
+  history: () => invoke<HistoryDto>('history'),
+  compareYears: (earlier: number, later: number) =>
+    invoke<ComparisonDto>('compare_years', { earlier, later }),
   getSettings: () => invoke<SettingsDto>('get_settings'),
   saveSettings: (settings: SettingsDto) => invoke<null>('save_settings', { settings }),
   dataLocation: () => invoke<DataLocation>('data_location'),

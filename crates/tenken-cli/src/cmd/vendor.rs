@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use tenken_core::assessment::{Answer, AnswerValue, Assessor, fiscal_year_of};
+use tenken_core::assessment::{Answer, AnswerValue, fiscal_year_of};
 use tenken_core::checklist::Checklist;
 use tenken_core::sign::keystore::KeyStore;
-use tenken_core::store::{NewAssessment, Store, VendorStatus};
-use tenken_core::vendor::{self, Request, VendorAnswers, trust};
+use tenken_core::store::Store;
+use tenken_core::vendor::{self, Request, VendorAnswers, sheet, trust};
 
 use crate::ctx::Ctx;
 
@@ -92,37 +92,14 @@ fn this_year() -> u16 {
     fiscal_year_of(chrono::Local::now().date_naive())
 }
 
-/// The checklist of the year's clinic assessment (or the newest built-in with a vendor sheet).
-fn year_checklist(ctx: &Ctx, store: &Store, fy: u16) -> anyhow::Result<Checklist> {
-    if let Some(a) = tenken_core::compare::year_assessment(store, fy)? {
-        return super::checklist_source::find(ctx, &a.checklist_id);
-    }
-    let lists = tenken_core::checklist::all(Some(&ctx.data_path()))?;
-    lists
-        .into_iter()
-        .filter(|c| c.sheets.iter().any(|s| s.id == "vendor"))
-        .max_by_key(|c| c.fiscal_year)
-        .context("no checklist with a vendor sheet")
+/// Checklists known to this installation (built-in plus imported).
+fn lists(ctx: &Ctx) -> anyhow::Result<Vec<Checklist>> {
+    Ok(tenken_core::checklist::all(Some(&ctx.data_path()))?)
 }
 
-/// The vendor's assessment (sheet `vendor`) of the year, created on first use.
-fn vendor_assessment(
-    ctx: &Ctx,
-    store: &mut Store,
-    vendor: &str,
-    fy: u16,
-    checklist: &Checklist,
-) -> anyhow::Result<i64> {
-    if let Some(id) = store
-        .vendor_sheets(Some(fy))?
-        .into_iter()
-        .find(|s| s.vendor == vendor)
-        .and_then(|s| s.assessment_id)
-    {
-        return Ok(id);
-    }
-    let profile = store.get_profile()?.unwrap_or_default();
-    if !profile.vendors.is_empty() && !profile.vendors.iter().any(|v| v.name == vendor) {
+/// Prints a note when `vendor` is not in the clinic profile's vendor list.
+fn note_unknown(ctx: &Ctx, store: &Store, vendor: &str) -> anyhow::Result<()> {
+    if !sheet::known_vendor(store, vendor)? {
         eprintln!(
             "{}: {vendor}",
             ctx.t(
@@ -131,21 +108,7 @@ fn vendor_assessment(
             )
         );
     }
-    let id = store.create_assessment(
-        checklist,
-        &NewAssessment {
-            fiscal_year: fy,
-            checklist_id: checklist.id.clone(),
-            sheet: "vendor".into(),
-            profile,
-            assessor: Assessor {
-                name: String::new(),
-                company: Some(vendor.to_string()),
-            },
-        },
-    )?;
-    store.set_vendor_sheet(vendor, fy, Some(id), VendorStatus::Requested, None, None)?;
-    Ok(id)
+    Ok(())
 }
 
 fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
@@ -198,26 +161,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             year,
         } => {
             let fy = year.unwrap_or_else(this_year);
-            let cl = year_checklist(ctx, &store, fy)?;
-            let aid = vendor_assessment(ctx, &mut store, &vendor, fy, &cl)?;
+            let lists = lists(ctx)?;
+            let cl = sheet::sheet_checklist(&store, &lists, &vendor, fy)?;
             let target = target_date.as_deref().map(parse_date).transpose()?;
             let ans = answer_for(
-                &cl,
+                cl,
                 &item,
                 super::assessment::parse_value(&value)?,
                 scope.as_deref(),
                 target,
                 note,
             )?;
-            store.set_answer(aid, &cl, ans)?;
+            note_unknown(ctx, &store, &vendor)?;
             // A hand-entered answer is not covered by any vendor signature: the sheet is
             // "answered" from now on, even if it was imported signed before.
-            let was_signed = store
-                .vendor_sheets(Some(fy))?
-                .iter()
-                .any(|s| s.vendor == vendor && s.status == VendorStatus::Signed);
-            store.set_vendor_sheet(&vendor, fy, Some(aid), VendorStatus::Answered, None, None)?;
-            if was_signed {
+            let entered = sheet::enter_answer(&mut store, &lists, &vendor, fy, ans)?;
+            if entered.was_signed {
                 eprintln!(
                     "{}",
                     ctx.t(
@@ -231,13 +190,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
         Sub::ExportRequest { vendor, out, year } => {
             let fy = year.unwrap_or_else(this_year);
-            let cl = year_checklist(ctx, &store, fy)?;
-            let aid = vendor_assessment(ctx, &mut store, &vendor, fy, &cl)?;
-            let clinic = store.get_profile()?.map(|p| p.name).unwrap_or_default();
-            let req = vendor::request(&cl, &clinic, &vendor, fy);
+            note_unknown(ctx, &store, &vendor)?;
+            let req = sheet::export_request(&mut store, &lists(ctx)?, &vendor, fy)?;
             std::fs::write(&out, serde_json::to_vec_pretty(&req)?)
                 .with_context(|| out.display().to_string())?;
-            let _ = aid;
             println!(
                 "{}: {} ({} {})",
                 ctx.t("回答依頼を書き出しました", "request written"),
@@ -309,32 +265,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         } => {
             let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
             let anchors = trust::anchors(&ctx.data_path());
-            let (v, trusted) = vendor::verify_answers(&bytes, &anchors, accept_unverified)?;
-            let cl = super::checklist_source::find(ctx, &v.answers.checklist_id)?;
-            let fy = v.answers.fiscal_year;
-            let aid = vendor_assessment(ctx, &mut store, &v.answers.vendor, fy, &cl)?;
-            store.set_answers(aid, &cl, &v.answers.answers)?;
-            let status = if trusted {
-                VendorStatus::Signed
-            } else {
-                VendorStatus::Answered
-            };
-            store.set_vendor_sheet(
-                &v.answers.vendor,
-                fy,
-                Some(aid),
-                status,
-                Some(&v.signer),
-                Some(&v.signature),
+            let imported = sheet::import_answers(
+                &mut store,
+                &lists(ctx)?,
+                &bytes,
+                &anchors,
+                accept_unverified,
             )?;
             println!(
                 "{}: {} ({} {}, {}: {})",
                 ctx.t("事業者の回答を取り込みました", "vendor answers imported"),
-                v.answers.vendor,
-                v.answers.answers.len(),
+                imported.vendor,
+                imported.answers,
                 ctx.t("件", "answers"),
-                status.label(ctx.lang),
-                v.signer
+                imported.status.label(ctx.lang),
+                imported.signer
             );
             Ok(0)
         }
@@ -344,23 +289,34 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 println!("{}", serde_json::to_string_pretty(&sheets)?);
                 return Ok(0);
             }
-            let profile = store.get_profile()?.unwrap_or_default();
-            for v in &profile.vendors {
-                if !sheets.iter().any(|s| s.vendor == v.name) {
-                    println!("{}  {}", v.name, ctx.t("未依頼", "not requested"));
+            // Per fiscal year (the one asked for, or this one and every year with a sheet): every
+            // vendor of the profile with where its sheet stands (未依頼 … 要確認).
+            let mut years: Vec<u16> = match year {
+                Some(y) => vec![y],
+                None => sheets
+                    .iter()
+                    .map(|s| s.fiscal_year)
+                    .chain([this_year()])
+                    .collect(),
+            };
+            years.sort_unstable();
+            years.dedup();
+            let lists = lists(ctx)?;
+            for fy in years {
+                for v in sheet::vendor_states(&store, &lists, fy)? {
+                    println!(
+                        "{fy}  {}  {}  {}/{} {}{}",
+                        v.vendor,
+                        v.progress.label(ctx.lang),
+                        v.answered,
+                        v.rows,
+                        ctx.t("行回答", "rows answered"),
+                        v.signer
+                            .as_deref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    );
                 }
-            }
-            for s in &sheets {
-                println!(
-                    "{}  {}  {}{}",
-                    s.fiscal_year,
-                    s.vendor,
-                    s.status.label(ctx.lang),
-                    s.signer
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                );
             }
             Ok(0)
         }

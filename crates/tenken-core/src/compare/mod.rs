@@ -11,6 +11,9 @@ use crate::checklist::{self, Checklist, Scope, mapping};
 use crate::evidence::{Bundle, Verdict};
 use crate::store::{Store, StoreError};
 
+mod side_by_side;
+pub use side_by_side::*;
+
 /// Which assessment a side of the comparison is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Side {
@@ -98,6 +101,8 @@ pub struct FindingChange {
     pub host: String,
     /// Probe id.
     pub probe_id: String,
+    /// What the probe checks (its title in the later bundle).
+    pub title: crate::Text,
     /// Earlier verdict.
     pub before: Verdict,
     /// Later verdict.
@@ -258,33 +263,7 @@ pub fn compare_with(
             .collect()
     };
 
-    let hosts = |id: i64| -> Result<Vec<Bundle>, StoreError> {
-        Ok(store
-            .bundles(Some(id))?
-            .into_iter()
-            .filter(|b| !b.superseded)
-            .filter_map(|b| Bundle::from_json(b.bundle_json.as_bytes()).ok())
-            .collect())
-    };
-    let (b1, b2) = (hosts(a1.id)?, hosts(a2.id)?);
-    let mut findings = Vec::new();
-    for later in &b2 {
-        let Some(earlier) = b1.iter().find(|b| b.host.hostname == later.host.hostname) else {
-            continue;
-        };
-        for f in &later.findings {
-            if let Some(e) = earlier.findings.iter().find(|e| e.probe_id == f.probe_id) {
-                if e.verdict != f.verdict {
-                    findings.push(FindingChange {
-                        host: later.host.hostname.clone(),
-                        probe_id: f.probe_id.clone(),
-                        before: e.verdict,
-                        after: f.verdict,
-                    });
-                }
-            }
-        }
-    }
+    let findings = finding_changes(store, a1.id, a2.id)?;
 
     let side = |a: &Assessment| Side {
         fiscal_year: a.fiscal_year,
@@ -299,6 +278,59 @@ pub fn compare_with(
         targets,
         findings,
     })
+}
+
+/// Probe verdicts that changed between two assessments on hosts scanned in both (current,
+/// non-superseded bundles; hosts matched by name).
+pub fn finding_changes(
+    store: &Store,
+    earlier: i64,
+    later: i64,
+) -> Result<Vec<FindingChange>, StoreError> {
+    let hosts = |id: i64| -> Result<Vec<Bundle>, StoreError> {
+        Ok(store
+            .bundles(Some(id))?
+            .into_iter()
+            .filter(|b| !b.superseded)
+            .filter_map(|b| Bundle::from_json(b.bundle_json.as_bytes()).ok())
+            .collect())
+    };
+    let (b1, b2) = (hosts(earlier)?, hosts(later)?);
+    let mut findings = Vec::new();
+    for later in &b2 {
+        let Some(earlier) = b1.iter().find(|b| b.host.hostname == later.host.hostname) else {
+            continue;
+        };
+        for f in &later.findings {
+            if let Some(e) = earlier.findings.iter().find(|e| e.probe_id == f.probe_id) {
+                if e.verdict != f.verdict {
+                    findings.push(FindingChange {
+                        host: later.host.hostname.clone(),
+                        probe_id: f.probe_id.clone(),
+                        title: f.title.clone(),
+                        before: e.verdict,
+                        after: f.verdict,
+                    });
+                }
+            }
+        }
+    }
+    Ok(findings)
+}
+
+/// What became of a 目標日 set with an earlier いいえ, given the later answer and today.
+pub fn target_state(
+    later: Option<AnswerValue>,
+    target: NaiveDate,
+    today: NaiveDate,
+) -> TargetState {
+    if matches!(later, Some(AnswerValue::Yes | AnswerValue::NotApplicable)) {
+        TargetState::Met
+    } else if target < today {
+        TargetState::Overdue
+    } else {
+        TargetState::Pending
+    }
 }
 
 #[cfg(test)]
@@ -415,6 +447,7 @@ mod tests {
             vec![FindingChange {
                 host: "UKETSUKE".into(),
                 probe_id: "firewall.host".into(),
+                title: Default::default(),
                 before: Verdict::Pass,
                 after: Verdict::Fail,
             }]

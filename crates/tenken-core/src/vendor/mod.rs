@@ -3,6 +3,7 @@
 //! when the clinic imports it. Status per vendor and fiscal year is kept in the store
 //! ([`crate::store::VendorSheet`]).
 
+pub mod sheet;
 pub mod trust;
 
 use base64::Engine;
@@ -99,6 +100,8 @@ pub struct Verified {
     pub fingerprint: String,
     /// The DER CMS signature.
     pub signature: Vec<u8>,
+    /// The signer's DER certificate (to show and, if the person agrees, trust).
+    pub certificate: Vec<u8>,
 }
 
 fn canonical(a: &VendorAnswers) -> Result<Vec<u8>, VendorError> {
@@ -196,6 +199,7 @@ pub fn verify_answers(
             signer,
             fingerprint: fp,
             signature: sig,
+            certificate: cert,
         },
         trusted,
     ))

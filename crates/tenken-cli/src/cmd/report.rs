@@ -109,7 +109,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             )
         );
         let bundle = super::scan::local_bundle(ctx)?;
-        workflow::keep_signed_bundle(&mut store, &keys, assessment.id, &bundle, &subject)?;
+        // Merged with network findings kept earlier for this PC (e.g. by the app), not replacing them.
+        workflow::keep_host_findings(&mut store, &keys, assessment.id, bundle, &subject)?;
     }
     // Other PCs' bundles: imported like `tenken import` (signature verified against this
     // installation's key and the trusted certificates; anything else is refused).

@@ -23,6 +23,7 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
     let a = crate::engine::current_assessment(state)?;
     let store = state.store()?;
     let ledger = tenken_core::ledger::build(&store, a.id).map_err(CommandError::engine)?;
+    let lang = crate::commands::report::lang(state);
     let mut rows: Vec<DeviceRowDto> = ledger
         .hosts
         .iter()
@@ -33,9 +34,15 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
                 Some(b) if !b.is_empty() => format!("{} ({b})", h.os),
                 _ => h.os.clone(),
             },
-            ips: h.ips.clone(),
+            // Link-local IPv6 addresses (fe80::/10) say nothing about where a PC is reachable.
+            ips: h
+                .ips
+                .iter()
+                .filter(|ip| !ip.to_ascii_lowercase().starts_with("fe80:"))
+                .cloned()
+                .collect(),
             role: h.role.clone(),
-            last_update: h.last_patch.clone(),
+            last_update: h.last_patch_display(lang),
             antivirus: h
                 .antivirus
                 .as_ref()
@@ -225,5 +232,12 @@ mod tests {
         assert_eq!(rows[0].host, bundle.host.hostname);
         assert_eq!(rows[0].signature, "verified");
         assert!(rows[0].last_seen.is_some());
+        // 最終更新 as a date people read (the bundle records an RFC 3339 time).
+        let update = rows[0].last_update.as_deref().unwrap();
+        assert_eq!(update.len(), 10, "{update}");
+        assert!(
+            chrono::NaiveDate::parse_from_str(update, "%Y-%m-%d").is_ok(),
+            "{update}"
+        );
     }
 }

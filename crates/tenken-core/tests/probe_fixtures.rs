@@ -230,7 +230,7 @@ fn replay_sets() -> Vec<ReplaySet> {
 /// Regenerates `tests/fixtures/replay/<os>/` (record format) from fixture cases.
 /// Run with `cargo test -p tenken-core --test probe_fixtures -- --ignored write_replay_sets`.
 #[test]
-#[ignore]
+#[ignore = "a tool, not a test: regenerates the replay fixtures read by replay_sets_give_expected_verdicts"]
 fn write_replay_sets() {
     use tenken_core::probe::record;
     for (os, elevated, now, cases) in replay_sets() {

@@ -2,8 +2,27 @@
 //!
 //! Layout of `<data-dir>/keys/` (directory mode 0700):
 //! - `signing-cert.pem`: the signer's certificate, then any chain certificates (PEM);
-//! - `signing-key.pem`: the private key, PKCS#8 PEM, mode 0600;
+//! - `key.json`: where the private key lives: `"os-keystore"` with the entry's service and
+//!   account, or `"file"`;
+//! - `signing-key.pem`: the private key, PKCS#8 PEM, mode 0600, only when it lives in a file;
 //! - `signing-meta.json`: where the key came from (self-signed or imported) and when.
+//!
+//! Key storage policy (`TENKEN_KEYSTORE=auto|os|file`, default `auto`):
+//! - `auto`: the PKCS#8 private key goes into the OS key store when one is reachable (Windows
+//!   Credential Manager, macOS Keychain, Secret Service over D-Bus on Linux/BSD) under service
+//!   `tenken` and an account derived from the canonical data-directory path (so two data
+//!   directories never share a key); otherwise (no D-Bus session, locked or absent keyring,
+//!   headless machine) it is written to `signing-key.pem`, readable only by its owner, and
+//!   `key.json` records why;
+//! - `os`: the OS key store or an error (nothing is written);
+//! - `file`: always the owner-only file.
+//!
+//! Loading follows `key.json` and never falls back to creating a new key: when it says
+//! `os-keystore` and the store cannot be reached, that is an error, because a report signed by a
+//! different key would not match the certificate people trust. Installations without `key.json`
+//! (created before it existed) keep their key file. Imported PKCS#12 keys follow the same policy;
+//! replacing a key (`generate --force`, import) removes the old one from where it lived. The key
+//! is used only through the [`Signer`] trait, the seam for a hardware token later.
 //!
 //! On Unix, files or a directory readable by group/others are refused. The key is created on
 //! first use as a self-signed ECDSA P-256 certificate valid for 10 years, or imported from a
@@ -12,6 +31,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use der::asn1::{Any, SetOfVec, Utf8StringRef};
@@ -27,11 +47,16 @@ use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::time::Validity;
 
 use super::cms::{OID_CN, OID_O, key_algorithm};
-use super::{CertInfo, SigAlg, SignError, Signer, cert_info};
+use super::{CertInfo, SigAlg, SignError, Signer, cert_info, fingerprint};
 
 const CERT_FILE: &str = "signing-cert.pem";
 const KEY_FILE: &str = "signing-key.pem";
 const META_FILE: &str = "signing-meta.json";
+const LOCATION_FILE: &str = "key.json";
+/// Service name of the OS key store entries.
+pub const KEYSTORE_SERVICE: &str = "tenken";
+/// Environment variable choosing the key storage: `auto` (default), `os` or `file`.
+pub const KEYSTORE_ENV: &str = "TENKEN_KEYSTORE";
 
 /// Where the key came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -69,6 +94,168 @@ pub struct KeyInfo {
     pub source: KeySource,
     /// Number of chain certificates stored above the signer's.
     pub chain_len: usize,
+    /// Where the private key lives.
+    pub storage: KeyStorage,
+    /// The OS key store entry, when the key lives there.
+    pub keystore_entry: Option<KeystoreEntry>,
+    /// Why the key is in a file although `auto` would have preferred the OS key store.
+    pub storage_note: Option<String>,
+}
+
+impl KeyInfo {
+    /// Where the key lives, as people read it, e.g. 「OSのキーストア（Secret Service）」.
+    pub fn storage_label(&self, lang: crate::Lang) -> String {
+        match (&self.storage, &self.keystore_entry) {
+            (KeyStorage::OsKeystore, Some(e)) => format!(
+                "{}（{}）",
+                lang.pick("OSのキーストア", "OS key store"),
+                e.backend
+            ),
+            (KeyStorage::OsKeystore, None) => lang.pick("OSのキーストア", "OS key store").into(),
+            (KeyStorage::File, _) => lang
+                .pick(
+                    "ファイル（所有者のみ読み取り可）",
+                    "file (readable only by its owner)",
+                )
+                .into(),
+        }
+    }
+}
+
+/// Where a private key is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyStorage {
+    /// In the operating system's key store (see [`KeystoreEntry`]).
+    OsKeystore,
+    /// In `signing-key.pem`, readable only by its owner.
+    File,
+}
+
+/// An entry of the OS key store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeystoreEntry {
+    /// Service name (always [`KEYSTORE_SERVICE`]).
+    pub service: String,
+    /// Account: identifies the data directory and the key.
+    pub account: String,
+    /// Which key store, e.g. "Secret Service".
+    pub backend: String,
+}
+
+/// Contents of `key.json`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Location {
+    location: KeyStorage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entry: Option<KeystoreEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+/// Which storage new keys go to (`TENKEN_KEYSTORE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyPolicy {
+    /// The OS key store when reachable, else an owner-only file.
+    #[default]
+    Auto,
+    /// The OS key store or an error.
+    Os,
+    /// Always an owner-only file.
+    File,
+}
+
+impl KeyPolicy {
+    /// Parses `auto`, `os` or `file` (empty = `auto`).
+    pub fn parse(s: &str) -> Result<Self, SignError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "auto" => Ok(KeyPolicy::Auto),
+            "os" => Ok(KeyPolicy::Os),
+            "file" => Ok(KeyPolicy::File),
+            other => Err(SignError::Key(format!(
+                "{KEYSTORE_ENV}={other} is not understood (use auto, os or file)"
+            ))),
+        }
+    }
+
+    /// The policy from `TENKEN_KEYSTORE` (unset = `auto`).
+    pub fn from_env() -> Result<Self, SignError> {
+        std::env::var(KEYSTORE_ENV).map_or(Ok(KeyPolicy::Auto), |v| Self::parse(&v))
+    }
+}
+
+/// A store of secrets outside Tenken's files: the OS key store, or a stand-in in tests.
+pub trait SecretStore: Send + Sync {
+    /// Human-readable name, e.g. "Secret Service".
+    fn name(&self) -> &'static str;
+    /// Stores `secret` under (`service`, `account`), replacing what was there.
+    fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String>;
+    /// Reads the secret under (`service`, `account`).
+    fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String>;
+    /// Deletes the secret under (`service`, `account`); absent is not an error.
+    fn delete(&self, service: &str, account: &str) -> Result<(), String>;
+}
+
+/// The operating system's key store through the `keyring` crate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsSecretStore;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+))]
+impl SecretStore for OsSecretStore {
+    fn name(&self) -> &'static str {
+        if cfg!(windows) {
+            "Windows 資格情報マネージャー / Credential Manager"
+        } else if cfg!(target_os = "macos") {
+            "macOS キーチェーン / Keychain"
+        } else {
+            "Secret Service"
+        }
+    }
+    fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String> {
+        keyring::Entry::new(service, account)
+            .and_then(|e| e.set_secret(secret))
+            .map_err(|e| e.to_string())
+    }
+    fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String> {
+        keyring::Entry::new(service, account)
+            .and_then(|e| e.get_secret())
+            .map_err(|e| e.to_string())
+    }
+    fn delete(&self, service: &str, account: &str) -> Result<(), String> {
+        match keyring::Entry::new(service, account).and_then(|e| e.delete_credential()) {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+// Elsewhere the keyring crate would fall back to an in-memory mock: say there is no store.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+)))]
+impl SecretStore for OsSecretStore {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+    fn set(&self, _: &str, _: &str, _: &[u8]) -> Result<(), String> {
+        Err("no OS key store on this platform".into())
+    }
+    fn get(&self, _: &str, _: &str) -> Result<Vec<u8>, String> {
+        Err("no OS key store on this platform".into())
+    }
+    fn delete(&self, _: &str, _: &str) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 enum PrivateKey {
@@ -182,6 +369,15 @@ impl LocalSigner {
         Ok(pem.to_string())
     }
 
+    fn pkcs8_der(&self) -> Result<Vec<u8>, String> {
+        let doc = match &self.key {
+            PrivateKey::Ec(k) => k.to_pkcs8_der(),
+            PrivateKey::Rsa(k) => k.to_pkcs8_der(),
+        }
+        .map_err(|e| e.to_string())?;
+        Ok(doc.as_bytes().to_vec())
+    }
+
     fn certs_pem(&self) -> Result<String, SignError> {
         let mut out = String::new();
         for der_bytes in std::iter::once(&self.cert).chain(self.chain.iter()) {
@@ -271,9 +467,44 @@ pub fn generate_self_signed(subject_hint: &str) -> Result<LocalSigner, SignError
 }
 
 /// The key directory of an installation.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct KeyStore {
     dir: PathBuf,
+    policy: Option<KeyPolicy>,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl std::fmt::Debug for KeyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyStore")
+            .field("dir", &self.dir)
+            .field("policy", &self.policy)
+            .field("secrets", &self.secrets.name())
+            .finish()
+    }
+}
+
+/// `path` made absolute with symlinks resolved, also when its last components do not exist yet.
+fn canonical_lossy(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = fs::canonicalize(cur) {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -316,11 +547,26 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SignError> {
 }
 
 impl KeyStore {
-    /// Opens (without creating anything) the key store under `<data_dir>/keys`.
+    /// Opens (without creating anything) the key store under `<data_dir>/keys`; new keys follow
+    /// `TENKEN_KEYSTORE` (see the module documentation).
     pub fn open(data_dir: &Path) -> Self {
         Self {
             dir: data_dir.join("keys"),
+            policy: None,
+            secrets: Arc::new(OsSecretStore),
         }
+    }
+
+    /// Uses `policy` for new keys instead of `TENKEN_KEYSTORE`.
+    pub fn with_policy(mut self, policy: KeyPolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Uses `secrets` instead of the OS key store (tests, other stores).
+    pub fn with_secret_store(mut self, secrets: Arc<dyn SecretStore>) -> Self {
+        self.secrets = secrets;
+        self
     }
 
     /// The key directory.
@@ -328,9 +574,44 @@ impl KeyStore {
         &self.dir
     }
 
-    /// Whether a key has been created or imported.
+    /// Whether a key has been created or imported (its certificate and either `key.json` or the
+    /// key file exist; the OS key store is not contacted).
     pub fn exists(&self) -> bool {
-        self.dir.join(KEY_FILE).exists() && self.dir.join(CERT_FILE).exists()
+        self.dir.join(CERT_FILE).exists()
+            && (self.dir.join(LOCATION_FILE).exists() || self.dir.join(KEY_FILE).exists())
+    }
+
+    /// The account naming this installation's key in the OS key store: a hash of the canonical
+    /// data-directory path plus the start of the certificate's fingerprint.
+    fn account_for(&self, cert_der: &[u8]) -> String {
+        use sha2::Digest;
+        let data_dir = self.dir.parent().unwrap_or(&self.dir);
+        let canon = canonical_lossy(data_dir);
+        let h = sha2::Sha256::digest(canon.to_string_lossy().as_bytes());
+        let fp: String = fingerprint(cert_der)
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .take(16)
+            .collect();
+        format!(
+            "data-{}-key-{}",
+            hex::encode(&h[..12]),
+            fp.to_ascii_lowercase()
+        )
+    }
+
+    fn read_location(&self) -> Result<Location, SignError> {
+        let path = self.dir.join(LOCATION_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| SignError::Key(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Location {
+                location: KeyStorage::File,
+                entry: None,
+                note: None,
+            }),
+            Err(e) => Err(SignError::io(path.display().to_string(), e)),
+        }
     }
 
     fn ensure_dir(&self) -> Result<(), SignError> {
@@ -348,18 +629,40 @@ impl KeyStore {
         check_mode(&self.dir, true)
     }
 
-    /// Loads the stored signer, failing with [`SignError::NoKey`] if there is none.
+    /// Loads the stored signer, failing with [`SignError::NoKey`] if there is none and with
+    /// [`SignError::KeystoreUnavailable`] if the key lives in an OS key store that cannot be
+    /// read (never creating a new key instead).
     pub fn load(&self) -> Result<LocalSigner, SignError> {
         if !self.exists() {
             return Err(SignError::NoKey);
         }
         check_mode(&self.dir, true)?;
-        let key_path = self.dir.join(KEY_FILE);
-        check_mode(&key_path, false)?;
-        let key_pem = fs::read_to_string(&key_path)
-            .map_err(|e| SignError::io(key_path.display().to_string(), e))?;
-        let (_, key_der) = pkcs8::SecretDocument::from_pem(&key_pem)
-            .map_err(|e| SignError::Key(format!("{}: {e}", key_path.display())))?;
+        let location = self.read_location()?;
+        let key_der: Vec<u8> = match (&location.location, &location.entry) {
+            (KeyStorage::OsKeystore, Some(entry)) => self
+                .secrets
+                .get(&entry.service, &entry.account)
+                .map_err(|e| SignError::KeystoreUnavailable {
+                    backend: entry.backend.clone(),
+                    entry: format!("{}/{}", entry.service, entry.account),
+                    reason: e,
+                })?,
+            (KeyStorage::OsKeystore, None) => {
+                return Err(SignError::Key(format!(
+                    "{}: os-keystore without an entry",
+                    self.dir.join(LOCATION_FILE).display()
+                )));
+            }
+            (KeyStorage::File, _) => {
+                let key_path = self.dir.join(KEY_FILE);
+                check_mode(&key_path, false)?;
+                let key_pem = fs::read_to_string(&key_path)
+                    .map_err(|e| SignError::io(key_path.display().to_string(), e))?;
+                let (_, doc) = pkcs8::SecretDocument::from_pem(&key_pem)
+                    .map_err(|e| SignError::Key(format!("{}: {e}", key_path.display())))?;
+                doc.as_bytes().to_vec()
+            }
+        };
         let cert_path = self.dir.join(CERT_FILE);
         let cert_pem =
             fs::read(&cert_path).map_err(|e| SignError::io(cert_path.display().to_string(), e))?;
@@ -369,7 +672,7 @@ impl KeyStore {
             .iter()
             .map(|c| c.to_der())
             .collect::<Result<Vec<_>, _>>()?;
-        LocalSigner::from_pkcs8(key_der.as_bytes(), certs)
+        LocalSigner::from_pkcs8(&key_der, certs)
     }
 
     /// The signer, creating a self-signed key named after `subject_hint` (the clinic name) on
@@ -381,22 +684,136 @@ impl KeyStore {
         Ok(Box::new(self.load()?))
     }
 
+    /// Puts the private key into the OS key store; reads it back to be sure it is kept.
+    fn store_in_os(&self, signer: &LocalSigner) -> Result<KeystoreEntry, String> {
+        let account = self.account_for(&signer.cert);
+        let der = signer.pkcs8_der()?;
+        self.secrets.set(KEYSTORE_SERVICE, &account, &der)?;
+        match self.secrets.get(KEYSTORE_SERVICE, &account) {
+            Ok(back) if back == der => {}
+            Ok(_) => {
+                let _ = self.secrets.delete(KEYSTORE_SERVICE, &account);
+                return Err("the key read back differs from the key stored".into());
+            }
+            Err(e) => {
+                let _ = self.secrets.delete(KEYSTORE_SERVICE, &account);
+                return Err(format!("the stored key cannot be read back: {e}"));
+            }
+        }
+        Ok(KeystoreEntry {
+            service: KEYSTORE_SERVICE.into(),
+            account,
+            backend: self.secrets.name().into(),
+        })
+    }
+
     fn store(&self, signer: &LocalSigner, source: KeySource) -> Result<(), SignError> {
+        let policy = match self.policy {
+            Some(p) => p,
+            None => KeyPolicy::from_env()?,
+        };
+        // Where the old key lives, to remove it once the new one is in place.
+        let old = if self.exists() {
+            self.read_location().ok()
+        } else {
+            None
+        };
+        let location = match policy {
+            KeyPolicy::File => Location {
+                location: KeyStorage::File,
+                entry: None,
+                note: None,
+            },
+            KeyPolicy::Os => {
+                let entry =
+                    self.store_in_os(signer)
+                        .map_err(|reason| SignError::KeystoreUnavailable {
+                            backend: self.secrets.name().into(),
+                            entry: KEYSTORE_SERVICE.into(),
+                            reason,
+                        })?;
+                Location {
+                    location: KeyStorage::OsKeystore,
+                    entry: Some(entry),
+                    note: None,
+                }
+            }
+            KeyPolicy::Auto => match self.store_in_os(signer) {
+                Ok(entry) => Location {
+                    location: KeyStorage::OsKeystore,
+                    entry: Some(entry),
+                    note: None,
+                },
+                Err(reason) => {
+                    tracing::info!("OS key store not usable, keeping the key in a file: {reason}");
+                    Location {
+                        location: KeyStorage::File,
+                        entry: None,
+                        note: Some(format!(
+                            "OS key store ({}) not usable: {reason}",
+                            self.secrets.name()
+                        )),
+                    }
+                }
+            },
+        };
+        let written = self.write_files(signer, source, &location);
+        if let Err(e) = written {
+            // Leave the old key as it was: drop the new OS entry unless it is the old one.
+            if let Some(new) = &location.entry
+                && old.as_ref().and_then(|o| o.entry.as_ref()) != Some(new)
+            {
+                let _ = self.secrets.delete(&new.service, &new.account);
+            }
+            return Err(e);
+        }
+        // The new key is in place: remove the old one from where it lived.
+        if location.location == KeyStorage::OsKeystore {
+            let key_path = self.dir.join(KEY_FILE);
+            if key_path.exists() {
+                fs::remove_file(&key_path)
+                    .map_err(|e| SignError::io(key_path.display().to_string(), e))?;
+            }
+        }
+        if let Some(old_entry) = old.and_then(|o| o.entry)
+            && location.entry.as_ref() != Some(&old_entry)
+            && let Err(e) = self.secrets.delete(&old_entry.service, &old_entry.account)
+        {
+            tracing::warn!(
+                "could not remove the old key {}/{} from the OS key store: {e}",
+                old_entry.service,
+                old_entry.account
+            );
+        }
+        Ok(())
+    }
+
+    fn write_files(
+        &self,
+        signer: &LocalSigner,
+        source: KeySource,
+        location: &Location,
+    ) -> Result<(), SignError> {
         self.ensure_dir()?;
-        let key_pem = signer.pkcs8_pem()?;
         let certs_pem = signer.certs_pem()?;
         let meta = serde_json::to_vec_pretty(&Meta {
             source,
             created: chrono::Utc::now().to_rfc3339(),
         })
         .map_err(|e| SignError::Key(e.to_string()))?;
-        write_private(&self.dir.join(KEY_FILE), key_pem.as_bytes())?;
+        let loc = serde_json::to_vec_pretty(location).map_err(|e| SignError::Key(e.to_string()))?;
+        if location.location == KeyStorage::File {
+            let key_pem = signer.pkcs8_pem()?;
+            write_private(&self.dir.join(KEY_FILE), key_pem.as_bytes())?;
+        }
         write_private(&self.dir.join(CERT_FILE), certs_pem.as_bytes())?;
         write_private(&self.dir.join(META_FILE), &meta)?;
+        write_private(&self.dir.join(LOCATION_FILE), &loc)?;
         Ok(())
     }
 
-    /// Creates a new self-signed key; refuses to replace an existing one unless `force`.
+    /// Creates a new self-signed key; refuses to replace an existing one unless `force`, in
+    /// which case the old key is removed from where it lived (file or OS key store).
     pub fn generate(&self, subject_hint: &str, force: bool) -> Result<KeyInfo, SignError> {
         if self.exists() && !force {
             return Err(SignError::KeyExists);
@@ -406,7 +823,8 @@ impl KeyStore {
         self.info()
     }
 
-    /// Imports a PKCS#12 file (RSA or ECDSA P-256). On any error nothing is changed.
+    /// Imports a PKCS#12 file (RSA or ECDSA P-256), stored by the same policy as generated
+    /// keys. On any error nothing is changed.
     pub fn import_p12(&self, p12: &[u8], password: &str) -> Result<KeyInfo, SignError> {
         let ks = p12_keystore::KeyStore::from_pkcs12(p12, password).map_err(|e| {
             SignError::Pkcs12(format!(
@@ -422,9 +840,10 @@ impl KeyStore {
         self.info()
     }
 
-    /// Facts about the stored key.
+    /// Facts about the stored key (loads it, so an unreachable OS key store is an error).
     pub fn info(&self) -> Result<KeyInfo, SignError> {
         let signer = self.load()?;
+        let location = self.read_location()?;
         let meta_path = self.dir.join(META_FILE);
         let source = fs::read(&meta_path)
             .ok()
@@ -435,6 +854,9 @@ impl KeyStore {
             cert: cert_info(signer.certificate_der())?,
             source,
             chain_len: signer.chain.len(),
+            storage: location.location,
+            keystore_entry: location.entry,
+            storage_note: location.note,
         })
     }
 

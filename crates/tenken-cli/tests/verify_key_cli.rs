@@ -15,6 +15,8 @@ fn tenken(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env_remove("TENKEN_LANG")
+        // Key files, not the desktop's key store (tests/keystore_os_cli.rs covers that).
+        .env("TENKEN_KEYSTORE", "file")
         .output()
         .unwrap()
 }
@@ -195,6 +197,7 @@ fn bundle_verify_and_p12_import_errors() {
     let p12 = dir.path().join("bad.p12");
     std::fs::write(&p12, b"not pkcs12").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_tenken"))
+        .env("TENKEN_KEYSTORE", "file")
         .arg("--data-dir")
         .arg(&data)
         .args([

@@ -12,7 +12,7 @@ use tenken_core::evidence::{BUNDLE_FORMAT, Bundle, HostFacts};
 use tenken_core::sign::bundle::{
     BundleVerdict, SignedBundle, sign_bundle, verify_bundle, verify_bundle_json,
 };
-use tenken_core::sign::keystore::{KeySource, KeyStore};
+use tenken_core::sign::keystore::{KeyPolicy, KeySource, KeyStore};
 use tenken_core::sign::pades::{SignOptions, sign_pdf};
 use tenken_core::sign::verify::{FileKind, Status, VerifyOptions, verify_file, verify_file_with};
 use tenken_core::sign::{SigAlg, Signer};
@@ -126,7 +126,7 @@ fn pkcs12_import_modern_and_legacy_rsa_and_ec() {
     ];
     for (label, p12, alg, cert) in variants {
         let data = tempfile::tempdir().unwrap();
-        let store = KeyStore::open(data.path());
+        let store = KeyStore::open(data.path()).with_policy(KeyPolicy::File);
         store.generate("既存", false).unwrap();
         let before = key_files(&store);
         // Wrong password: clear error, nothing changed.
@@ -240,7 +240,7 @@ fn pkcs12_with_ca_chain_is_trusted_through_the_ca() {
         &["-certfile", p(&ca_cert)],
     );
     let data = tempfile::tempdir().unwrap();
-    let store = KeyStore::open(data.path());
+    let store = KeyStore::open(data.path()).with_policy(KeyPolicy::File);
     let info = store.import_p12(&p12, "秘密pass").unwrap();
     assert_eq!(info.chain_len, 1);
     let signer = store.load().unwrap();

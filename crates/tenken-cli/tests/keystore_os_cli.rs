@@ -1,7 +1,8 @@
 //! The private key in a real OS key store: a private D-Bus session (`dbus-run-session`) with an
-//! unlocked `gnome-keyring-daemon` (Secret Service), then `tenken key generate`, a second
-//! process loading the key, countersigning a PDF and `tenken verify`; and the fallbacks with no
-//! D-Bus session at all.
+//! unlocked `gnome-keyring-daemon` (Secret Service), then `tenken key generate` for the default
+//! data directory (inside a temporary HOME), a second process loading the key, countersigning a
+//! PDF and `tenken verify`; an explicit `--data-dir` keeps its key in a file unless
+//! `TENKEN_KEYSTORE=os`; and the fallbacks with no D-Bus session at all.
 //!
 //! Needs `dbus-run-session` (dbus), `gnome-keyring-daemon` (gnome-keyring) and `secret-tool`
 //! (libsecret-tools), installed by `scripts/deps.sh`. When they are missing the test fails if
@@ -98,17 +99,26 @@ fn assert_no_private_key_file(dir: &Path) {
     }
 }
 
-/// `tenken` with no D-Bus session reachable (a fresh, empty runtime directory).
-fn tenken_no_bus(home: &Path, data: &Path, keystore: Option<&str>, args: &[&str]) -> Output {
+/// `tenken` with no D-Bus session reachable (a fresh, empty runtime directory); `data` None =
+/// the default data directory under `home`.
+fn tenken_no_bus(
+    home: &Path,
+    data: Option<&Path>,
+    keystore: Option<&str>,
+    args: &[&str],
+) -> Output {
     let runtime = home.join("no-bus-runtime");
     std::fs::create_dir_all(&runtime).unwrap();
     let mut c = Command::new(common::BIN);
-    c.arg("--data-dir")
-        .arg(data)
-        .args(args)
+    if let Some(d) = data {
+        c.arg("--data-dir").arg(d);
+    }
+    c.args(args)
         .env_remove("TENKEN_LANG")
+        .env_remove("TENKEN_DATA_DIR")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
         .env("HOME", home);
     match keystore {
         Some(k) => c.env("TENKEN_KEYSTORE", k),
@@ -129,19 +139,27 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ "$ready" = yes ] || { echo "gnome-keyring did not become ready" >&2; exit 90; }
-"$TENKEN" --data-dir "$DATA" key generate --name "鍵テスト医院" > "$OUT/generate.txt"
-"$TENKEN" --data-dir "$DATA" key show --json > "$OUT/show1.json"
-"$TENKEN" --data-dir "$DATA" key show --json > "$OUT/show2.json"
-"$TENKEN" --data-dir "$DATA" countersign "$OUT/in.pdf" --out "$OUT/signed.pdf" > /dev/null
-"$TENKEN" --data-dir "$DATA" verify --json "$OUT/signed.pdf" > "$OUT/verify.json"
+# The installation's own (default) data directory: $XDG_DATA_HOME/tenken.
+"$TENKEN" key generate --name "鍵テスト医院" > "$OUT/generate.txt"
+"$TENKEN" key show --json > "$OUT/show1.json"
+"$TENKEN" key show --json > "$OUT/show2.json"
+"$TENKEN" countersign "$OUT/in.pdf" --out "$OUT/signed.pdf" > /dev/null
+"$TENKEN" verify --json "$OUT/signed.pdf" > "$OUT/verify.json"
 account=$(sed -n 's/.*"account": "\(.*\)".*/\1/p' "$DATA/keys/key.json")
 secret-tool lookup service tenken username "$account" | od -An -tx1 | head -c 12 > "$OUT/secret-head.txt"
-# generate --force removes the old entry: afterwards only the new account is in the store.
-"$TENKEN" --data-dir "$DATA" key generate --force --name "鍵テスト医院" > /dev/null
+# generate --force removes the old entry.
+"$TENKEN" key generate --force --name "鍵テスト医院" > /dev/null
 if secret-tool lookup service tenken username "$account" > /dev/null 2>&1; then
   echo "old entry still present" > "$OUT/old-entry.txt"
 fi
-"$TENKEN" --data-dir "$DATA" key show --json > "$OUT/show3.json"
+"$TENKEN" key show --json > "$OUT/show3.json"
+# An explicit data directory (a vendor's USB stick) keeps its key in a file under auto ...
+"$TENKEN" --data-dir "$OUT/usb" key show --json > /dev/null 2>&1 || true
+"$TENKEN" --data-dir "$OUT/usb" key generate > /dev/null
+"$TENKEN" --data-dir "$OUT/usb" key show --json > "$OUT/usb.json"
+# ... and in this PC's key store when asked to, under its own account.
+TENKEN_KEYSTORE=os "$TENKEN" --data-dir "$OUT/osdir" key generate > /dev/null
+TENKEN_KEYSTORE=os "$TENKEN" --data-dir "$OUT/osdir" key show --json > "$OUT/osdir.json"
 "#;
 
 fn json(path: &Path) -> serde_json::Value {
@@ -156,7 +174,8 @@ fn secret_service_holds_the_key_and_two_processes_sign_with_it() {
     }
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    let data = dir.path().join("data");
+    // The default data directory of `directories` on Linux: $XDG_DATA_HOME/tenken.
+    let data = home.join(".local/share/tenken");
     let out = dir.path().join("out");
     std::fs::create_dir_all(&home).unwrap();
     std::fs::create_dir_all(&out).unwrap();
@@ -170,6 +189,7 @@ fn secret_service_holds_the_key_and_two_processes_sign_with_it() {
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env_remove("TENKEN_KEYSTORE")
         .env_remove("TENKEN_LANG")
+        .env_remove("TENKEN_DATA_DIR")
         .env("HOME", &home)
         .env("XDG_DATA_HOME", home.join(".local/share"))
         .env("XDG_RUNTIME_DIR", home.join("runtime"))
@@ -216,6 +236,20 @@ fn secret_service_holds_the_key_and_two_processes_sign_with_it() {
         show1["keystore_entry"]["account"]
     );
 
+    // Explicit data directories: a file under auto, the key store (own account) under os.
+    let usb = json(&out.join("usb.json"));
+    assert_eq!(usb["storage"], "file");
+    assert!(usb["storage_note"].as_str().unwrap().contains("--data-dir"));
+    assert!(out.join("usb/keys/signing-key.pem").exists());
+    let osdir = json(&out.join("osdir.json"));
+    assert_eq!(osdir["storage"], "os-keystore");
+    assert_ne!(
+        osdir["keystore_entry"]["account"].as_str().unwrap()[..29],
+        show3["keystore_entry"]["account"].as_str().unwrap()[..29],
+        "two data directories never share an entry"
+    );
+    assert_no_private_key_file(&out.join("osdir"));
+
     // On disk: key.json says os-keystore and no private key file exists anywhere.
     let loc = json(&data.join("keys/key.json"));
     assert_eq!(loc["location"], "os-keystore");
@@ -224,14 +258,14 @@ fn secret_service_holds_the_key_and_two_processes_sign_with_it() {
 
     // The session (and its keyring) is gone: loading is a clear error, never a new key.
     let cert_before = std::fs::read(data.join("keys/signing-cert.pem")).unwrap();
-    let o = tenken_no_bus(&home, &data, None, &["key", "show"]);
+    let o = tenken_no_bus(&home, None, None, &["key", "show"]);
     assert_eq!(o.status.code(), Some(2), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("OSのキーストア"), "{err}");
     assert!(err.contains("新しい鍵は作っていません"), "{err}");
     let o = tenken_no_bus(
         &home,
-        &data,
+        None,
         None,
         &[
             "countersign",
@@ -255,11 +289,11 @@ fn without_a_session_bus_auto_uses_an_owner_only_file_and_os_fails() {
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
 
-    // auto: falls back to the 0600 file and says so.
-    let data = dir.path().join("auto");
+    // auto, the installation's own data directory: falls back to the 0600 file and says so.
+    let data = home.join(".local/share/tenken");
     let o = tenken_no_bus(
         &home,
-        &data,
+        None,
         None,
         &["key", "generate", "--name", "予備医院"],
     );
@@ -278,13 +312,13 @@ fn without_a_session_bus_auto_uses_an_owner_only_file_and_os_fails() {
         let mode = std::fs::metadata(&key).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let show = tenken_no_bus(&home, &data, None, &["key", "show", "--json"]);
+    let show = tenken_no_bus(&home, None, None, &["key", "show", "--json"]);
     let info: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
     assert_eq!(info["storage"], "file");
 
     // os: a clear error and nothing written.
     let data = dir.path().join("os");
-    let o = tenken_no_bus(&home, &data, Some("os"), &["key", "generate"]);
+    let o = tenken_no_bus(&home, Some(&data), Some("os"), &["key", "generate"]);
     assert_eq!(o.status.code(), Some(2), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("OSのキーストア"), "{err}");
@@ -293,7 +327,7 @@ fn without_a_session_bus_auto_uses_an_owner_only_file_and_os_fails() {
 
     // An unknown value is refused, also without writing.
     let data = dir.path().join("bad");
-    let o = tenken_no_bus(&home, &data, Some("cloud"), &["key", "generate"]);
+    let o = tenken_no_bus(&home, Some(&data), Some("cloud"), &["key", "generate"]);
     assert_eq!(o.status.code(), Some(2), "{o:?}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("TENKEN_KEYSTORE=cloud"));
     assert!(!data.exists());

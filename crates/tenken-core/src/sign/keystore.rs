@@ -8,12 +8,14 @@
 //! - `signing-meta.json`: where the key came from (self-signed or imported) and when.
 //!
 //! Key storage policy (`TENKEN_KEYSTORE=auto|os|file`, default `auto`):
-//! - `auto`: the PKCS#8 private key goes into the OS key store when one is reachable (Windows
-//!   Credential Manager, macOS Keychain, Secret Service over D-Bus on Linux/BSD) under service
-//!   `tenken` and an account derived from the canonical data-directory path (so two data
-//!   directories never share a key); otherwise (no D-Bus session, locked or absent keyring,
-//!   headless machine) it is written to `signing-key.pem`, readable only by its owner, and
-//!   `key.json` records why;
+//! - `auto`: for the installation's own data directory (the OS default one), the PKCS#8 private
+//!   key goes into the OS key store when one is reachable (Windows Credential Manager, macOS
+//!   Keychain, Secret Service over D-Bus on Linux/BSD) under service `tenken` and an account
+//!   derived from the canonical data-directory path (so two data directories never share a
+//!   key); otherwise (no D-Bus session, locked or absent keyring, headless machine) it is
+//!   written to `signing-key.pem`, readable only by its owner, and `key.json` records why. A
+//!   data directory given explicitly (`--data-dir`, `TENKEN_DATA_DIR`) may travel, e.g. the
+//!   vendor's USB stick that signs bundles on every PC, so `auto` keeps its key in the file;
 //! - `os`: the OS key store or an error (nothing is written);
 //! - `file`: always the owner-only file.
 //!
@@ -471,6 +473,7 @@ pub fn generate_self_signed(subject_hint: &str) -> Result<LocalSigner, SignError
 pub struct KeyStore {
     dir: PathBuf,
     policy: Option<KeyPolicy>,
+    installation: Option<bool>,
     secrets: Arc<dyn SecretStore>,
 }
 
@@ -553,8 +556,25 @@ impl KeyStore {
         Self {
             dir: data_dir.join("keys"),
             policy: None,
+            installation: None,
             secrets: Arc::new(OsSecretStore),
         }
+    }
+
+    /// Treats the data directory as this installation's own (`true`: `auto` may use the OS key
+    /// store) or as one that may move to another PC (`false`: `auto` uses the file), instead of
+    /// comparing it with the OS default data directory.
+    pub fn with_installation_dir(mut self, installation: bool) -> Self {
+        self.installation = Some(installation);
+        self
+    }
+
+    /// Whether the data directory is this installation's own (see [`Self::with_installation_dir`]).
+    fn is_installation_dir(&self) -> bool {
+        self.installation.unwrap_or_else(|| {
+            let data_dir = self.dir.parent().unwrap_or(&self.dir);
+            canonical_lossy(data_dir) == canonical_lossy(&crate::store::default_data_dir())
+        })
     }
 
     /// Uses `policy` for new keys instead of `TENKEN_KEYSTORE`.
@@ -738,6 +758,13 @@ impl KeyStore {
                     note: None,
                 }
             }
+            KeyPolicy::Auto if !self.is_installation_dir() => Location {
+                location: KeyStorage::File,
+                entry: None,
+                note: Some(format!(
+                    "the data directory was given explicitly (--data-dir / TENKEN_DATA_DIR) and may be used on other PCs; {KEYSTORE_ENV}=os puts the key into this PC's key store"
+                )),
+            },
             KeyPolicy::Auto => match self.store_in_os(signer) {
                 Ok(entry) => Location {
                     location: KeyStorage::OsKeystore,
@@ -939,6 +966,7 @@ mod tests {
     fn store(dir: &Path, fake: &Arc<FakeStore>, policy: KeyPolicy) -> KeyStore {
         KeyStore::open(dir)
             .with_policy(policy)
+            .with_installation_dir(true)
             .with_secret_store(fake.clone())
     }
 
@@ -1008,6 +1036,26 @@ mod tests {
             info.cert.fingerprint_sha256
         );
         assert!(!signer.sign(b"data").unwrap().is_empty());
+    }
+
+    #[test]
+    fn auto_keeps_an_explicit_data_dirs_key_in_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        // A temporary directory is not the default data directory: it may travel.
+        let ks = KeyStore::open(dir.path())
+            .with_policy(KeyPolicy::Auto)
+            .with_secret_store(fake.clone());
+        assert!(!ks.is_installation_dir());
+        let info = ks.generate("USB", false).unwrap();
+        assert_eq!(info.storage, KeyStorage::File);
+        assert!(info.storage_note.unwrap().contains("--data-dir"));
+        assert!(fake.accounts().is_empty());
+        assert!(
+            KeyStore::open(&crate::store::default_data_dir())
+                .with_secret_store(fake.clone())
+                .is_installation_dir()
+        );
     }
 
     #[test]
@@ -1180,6 +1228,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ks = KeyStore::open(dir.path())
             .with_policy(KeyPolicy::Auto)
+            .with_installation_dir(true)
             .with_secret_store(Arc::new(Forgetful));
         let info = ks.generate("x", false).unwrap();
         assert_eq!(info.storage, KeyStorage::File);

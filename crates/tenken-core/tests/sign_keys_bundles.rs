@@ -461,3 +461,72 @@ fn signed_bundle_envelope_round_trip_tamper_and_trust() {
     );
     assert_eq!(verify_file(b"{ not json").status, Status::CouldNotCheck);
 }
+
+/// An in-memory stand-in for the OS key store.
+#[derive(Default)]
+struct MemoryStore(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+impl tenken_core::sign::keystore::SecretStore for MemoryStore {
+    fn name(&self) -> &'static str {
+        "Memory"
+    }
+    fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(format!("{service}/{account}"), secret.to_vec());
+        Ok(())
+    }
+    fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .lock()
+            .unwrap()
+            .get(&format!("{service}/{account}"))
+            .cloned()
+            .ok_or_else(|| "no entry".to_string())
+    }
+    fn delete(&self, service: &str, account: &str) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .remove(&format!("{service}/{account}"));
+        Ok(())
+    }
+}
+
+#[test]
+fn imported_p12_follows_the_key_store_policy_and_replaces_the_old_entry() {
+    use tenken_core::sign::keystore::KeyStorage;
+    let dir = tempfile::tempdir().unwrap();
+    let (rsa_key, rsa_cert) = openssl_cert(dir.path(), "Vendor RSA", false);
+    let p12 = export_p12(dir.path(), "rsa-aes", &rsa_key, &rsa_cert, &[]);
+    let data = tempfile::tempdir().unwrap();
+    let mem = std::sync::Arc::new(MemoryStore::default());
+    let store = KeyStore::open(data.path())
+        .with_policy(KeyPolicy::Os)
+        .with_secret_store(mem.clone());
+    let generated = store.generate("自己署名", false).unwrap();
+    assert_eq!(generated.storage, KeyStorage::OsKeystore);
+    let before: Vec<String> = mem.0.lock().unwrap().keys().cloned().collect();
+    assert_eq!(before.len(), 1);
+    // A wrong password changes nothing, in the store either.
+    assert!(store.import_p12(&p12, "wrong").is_err());
+    assert_eq!(
+        mem.0.lock().unwrap().keys().cloned().collect::<Vec<_>>(),
+        before
+    );
+    let info = store.import_p12(&p12, "秘密pass").unwrap();
+    assert_eq!(info.source, KeySource::Imported);
+    assert_eq!(info.storage, KeyStorage::OsKeystore);
+    let entry = info.keystore_entry.unwrap();
+    let now: Vec<String> = mem.0.lock().unwrap().keys().cloned().collect();
+    assert_eq!(
+        now,
+        vec![format!("tenken/{}", entry.account)],
+        "old entry removed"
+    );
+    assert!(!store.dir().join("signing-key.pem").exists());
+    let signer = store.load().unwrap();
+    assert_eq!(signer.algorithm(), SigAlg::RsaPkcs1Sha256);
+    assert_eq!(signer.certificate_der(), trust_of(&rsa_cert)[0].as_slice());
+}

@@ -187,13 +187,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         KeyCommand::Import { file, password_env } => {
             let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             let password = read_password(ctx, password_env.as_deref())?;
-            let info = store.import_p12(&bytes, &password).with_context(|| {
-                ctx.t(
-                    "取り込めませんでした（パスワード違いかファイルの破損）。鍵は変更していません",
-                    "import failed (wrong password or damaged file); the key was not changed",
-                )
-                .to_string()
-            })?;
+            let info = match store.import_p12(&bytes, &password) {
+                Ok(info) => info,
+                Err(e @ SignError::KeystoreUnavailable { .. }) => {
+                    return Err(explain(ctx, e).context(ctx.t(
+                        "取り込めませんでした。鍵は変更していません",
+                        "import failed; the key was not changed",
+                    )));
+                }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context(ctx.t(
+                        "取り込めませんでした（パスワード違いかファイルの破損）。鍵は変更していません",
+                        "import failed (wrong password or damaged file); the key was not changed",
+                    )));
+                }
+            };
             println!(
                 "{}",
                 ctx.t("証明書を取り込みました。", "Imported the certificate.")

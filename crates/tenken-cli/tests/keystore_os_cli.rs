@@ -240,6 +240,7 @@ fn secret_service_holds_the_key_and_two_processes_sign_with_it() {
     let usb = json(&out.join("usb.json"));
     assert_eq!(usb["storage"], "file");
     assert!(usb["storage_note"].as_str().unwrap().contains("--data-dir"));
+    assert_eq!(usb["file_reason"], "explicit-data-dir");
     assert!(out.join("usb/keys/signing-key.pem").exists());
     let osdir = json(&out.join("osdir.json"));
     assert_eq!(osdir["storage"], "os-keystore");
@@ -302,7 +303,10 @@ fn without_a_session_bus_auto_uses_an_owner_only_file_and_os_fails() {
         text.contains("秘密鍵の保管場所: ファイル（所有者のみ読み取り可）"),
         "{text}"
     );
-    assert!(text.contains("OSのキーストアを使わなかった理由"), "{text}");
+    assert!(
+        text.contains("OSのキーストアを使わなかった理由: OSのキーストアが使えなかったため"),
+        "{text}"
+    );
     let loc = json(&data.join("keys/key.json"));
     assert_eq!(loc["location"], "file");
     assert!(loc["note"].as_str().unwrap().contains("Secret Service"));

@@ -91,6 +91,9 @@ fn key_generate_show_cert_and_verify_exit_codes() {
         "署名日時: 20",
         "改ざん: なし",
         "その後の追記: なし",
+        "証明書の有効期間: 20",
+        "署名時点の証明書: 有効期間内",
+        "証明書の用途: 署名に使える証明書",
         &fp,
     ] {
         assert!(out.contains(want), "missing '{want}' in:\n{out}");
@@ -113,6 +116,9 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["status"], "valid");
     assert_eq!(j["signatures"][0]["fingerprint_sha256"], fp.as_str());
+    assert_eq!(j["signatures"][0]["cert_at_signing"], "valid");
+    assert_eq!(j["signatures"][0]["key_usage_ok"], true);
+    assert_eq!(j["signatures"][0]["cert_not_after"], info["not_after"]);
 
     // Tampered: exit 1, 改ざん: あり.
     let mut bad = signed.clone();

@@ -105,9 +105,17 @@ fn print_info(ctx: &Ctx, info: &KeyInfo) {
             e.account
         );
     }
-    if let Some(note) = &info.storage_note {
+    if info.storage_note.is_some() || info.file_reason.is_some() {
+        let why = info.file_reason.map(|r| r.label(ctx.lang));
+        let detail = info.storage_note.as_deref();
+        let text = match (why, detail) {
+            (Some(w), Some(d)) => format!("{w} ({d})"),
+            (Some(w), None) => w.to_string(),
+            (None, Some(d)) => d.to_string(),
+            (None, None) => String::new(),
+        };
         println!(
-            "{}: {note}",
+            "{}: {text}",
             ctx.t(
                 "OSのキーストアを使わなかった理由",
                 "Why not the OS key store"

@@ -102,6 +102,34 @@ pub struct KeyInfo {
     pub keystore_entry: Option<KeystoreEntry>,
     /// Why the key is in a file although `auto` would have preferred the OS key store.
     pub storage_note: Option<String>,
+    /// The same reason as a category, for display in the chosen language.
+    pub file_reason: Option<FileReason>,
+}
+
+/// Why `auto` kept a key in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileReason {
+    /// The data directory was given explicitly and may move to other PCs.
+    ExplicitDataDir,
+    /// The OS key store could not be reached or did not keep the key.
+    KeystoreUnavailable,
+}
+
+impl FileReason {
+    /// Explanation in the chosen language.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            FileReason::ExplicitDataDir => lang.pick(
+                "指定されたデータフォルダ（USBメモリなど）はほかのPCでも使うため",
+                "the data folder was given explicitly (e.g. a USB stick) and may be used on other PCs",
+            ),
+            FileReason::KeystoreUnavailable => lang.pick(
+                "OSのキーストアが使えなかったため（ログインしていない・ロック中など）",
+                "the OS key store could not be used (no login session, locked, ...)",
+            ),
+        }
+    }
 }
 
 impl KeyInfo {
@@ -153,6 +181,8 @@ struct Location {
     entry: Option<KeystoreEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    why: Option<FileReason>,
 }
 
 /// Which storage new keys go to (`TENKEN_KEYSTORE`).
@@ -629,6 +659,7 @@ impl KeyStore {
                 location: KeyStorage::File,
                 entry: None,
                 note: None,
+                why: None,
             }),
             Err(e) => Err(SignError::io(path.display().to_string(), e)),
         }
@@ -743,6 +774,7 @@ impl KeyStore {
                 location: KeyStorage::File,
                 entry: None,
                 note: None,
+                why: None,
             },
             KeyPolicy::Os => {
                 let entry =
@@ -756,6 +788,7 @@ impl KeyStore {
                     location: KeyStorage::OsKeystore,
                     entry: Some(entry),
                     note: None,
+                    why: None,
                 }
             }
             KeyPolicy::Auto if !self.is_installation_dir() => Location {
@@ -764,12 +797,14 @@ impl KeyStore {
                 note: Some(format!(
                     "the data directory was given explicitly (--data-dir / TENKEN_DATA_DIR) and may be used on other PCs; {KEYSTORE_ENV}=os puts the key into this PC's key store"
                 )),
+                why: Some(FileReason::ExplicitDataDir),
             },
             KeyPolicy::Auto => match self.store_in_os(signer) {
                 Ok(entry) => Location {
                     location: KeyStorage::OsKeystore,
                     entry: Some(entry),
                     note: None,
+                    why: None,
                 },
                 Err(reason) => {
                     tracing::info!("OS key store not usable, keeping the key in a file: {reason}");
@@ -780,6 +815,7 @@ impl KeyStore {
                             "OS key store ({}) not usable: {reason}",
                             self.secrets.name()
                         )),
+                        why: Some(FileReason::KeystoreUnavailable),
                     }
                 }
             },
@@ -884,6 +920,7 @@ impl KeyStore {
             storage: location.location,
             keystore_entry: location.entry,
             storage_note: location.note,
+            file_reason: location.why,
         })
     }
 
@@ -1050,6 +1087,7 @@ mod tests {
         let info = ks.generate("USB", false).unwrap();
         assert_eq!(info.storage, KeyStorage::File);
         assert!(info.storage_note.unwrap().contains("--data-dir"));
+        assert_eq!(info.file_reason, Some(FileReason::ExplicitDataDir));
         assert!(fake.accounts().is_empty());
         assert!(
             KeyStore::open(&crate::store::default_data_dir())
@@ -1090,6 +1128,7 @@ mod tests {
         assert!(info.keystore_entry.is_none());
         let note = info.storage_note.clone().unwrap();
         assert!(note.contains("no secret service provider"), "{note}");
+        assert_eq!(info.file_reason, Some(FileReason::KeystoreUnavailable));
         assert_eq!(
             info.storage_label(crate::Lang::Ja),
             "ファイル（所有者のみ読み取り可）"

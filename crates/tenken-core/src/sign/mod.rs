@@ -81,7 +81,7 @@ pub enum SignError {
     NoKey,
     /// The OS key store holding (or meant to hold) the private key cannot be used.
     #[error(
-        "the OS key store ({backend}, entry {entry}) cannot be used: {reason}. The private key is not in a file; unlock the key store (log in to the desktop session) and try again. No new key was created."
+        "the OS key store ({backend}, entry {entry}) cannot be used: {reason}. Unlock the key store (log in to the desktop session) and try again. No new key was created and no key file was written."
     )]
     KeystoreUnavailable {
         /// Which key store.

@@ -7,7 +7,7 @@ what="${1:-all}"
 
 cli_pkgs=(build-essential pkg-config curl ca-certificates
   # OS key store test: private D-Bus session + Secret Service (gnome-keyring) + secret-tool
-  dbus dbus-daemon gnome-keyring libsecret-tools)
+  dbus gnome-keyring libsecret-tools)
 all_pkgs=(
   # Tauri 2 build dependencies
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file wget

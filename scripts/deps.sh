@@ -5,7 +5,9 @@
 set -euo pipefail
 what="${1:-all}"
 
-cli_pkgs=(build-essential pkg-config curl ca-certificates)
+cli_pkgs=(build-essential pkg-config curl ca-certificates
+  # OS key store test: private D-Bus session + Secret Service (gnome-keyring) + secret-tool
+  dbus gnome-keyring libsecret-tools)
 all_pkgs=(
   # Tauri 2 build dependencies
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file wget
@@ -17,6 +19,8 @@ all_pkgs=(
   libreoffice-calc
   # network lab
   iproute2 nftables iptables procps
+  # OS key store test (also in cli_pkgs)
+  dbus gnome-keyring libsecret-tools
 )
 
 pkgs=("${cli_pkgs[@]}")

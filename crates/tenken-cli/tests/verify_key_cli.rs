@@ -15,6 +15,8 @@ fn tenken(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env_remove("TENKEN_LANG")
+        // Key files, not the desktop's key store (tests/keystore_os_cli.rs covers that).
+        .env("TENKEN_KEYSTORE", "file")
         .output()
         .unwrap()
 }
@@ -89,6 +91,9 @@ fn key_generate_show_cert_and_verify_exit_codes() {
         "署名日時: 20",
         "改ざん: なし",
         "その後の追記: なし",
+        "証明書の有効期間: 20",
+        "署名時点の証明書: 有効期間内",
+        "証明書の用途: 署名に使える証明書",
         &fp,
     ] {
         assert!(out.contains(want), "missing '{want}' in:\n{out}");
@@ -111,6 +116,9 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["status"], "valid");
     assert_eq!(j["signatures"][0]["fingerprint_sha256"], fp.as_str());
+    assert_eq!(j["signatures"][0]["cert_at_signing"], "valid");
+    assert_eq!(j["signatures"][0]["key_usage_ok"], true);
+    assert_eq!(j["signatures"][0]["cert_not_after"], info["not_after"]);
 
     // Tampered: exit 1, 改ざん: あり.
     let mut bad = signed.clone();
@@ -195,6 +203,7 @@ fn bundle_verify_and_p12_import_errors() {
     let p12 = dir.path().join("bad.p12");
     std::fs::write(&p12, b"not pkcs12").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_tenken"))
+        .env("TENKEN_KEYSTORE", "file")
         .arg("--data-dir")
         .arg(&data)
         .args([

@@ -12,7 +12,7 @@ use tenken_core::evidence::{BUNDLE_FORMAT, Bundle, HostFacts};
 use tenken_core::sign::bundle::{
     BundleVerdict, SignedBundle, sign_bundle, verify_bundle, verify_bundle_json,
 };
-use tenken_core::sign::keystore::{KeySource, KeyStore};
+use tenken_core::sign::keystore::{KeyPolicy, KeySource, KeyStore};
 use tenken_core::sign::pades::{SignOptions, sign_pdf};
 use tenken_core::sign::verify::{FileKind, Status, VerifyOptions, verify_file, verify_file_with};
 use tenken_core::sign::{SigAlg, Signer};
@@ -126,7 +126,7 @@ fn pkcs12_import_modern_and_legacy_rsa_and_ec() {
     ];
     for (label, p12, alg, cert) in variants {
         let data = tempfile::tempdir().unwrap();
-        let store = KeyStore::open(data.path());
+        let store = KeyStore::open(data.path()).with_policy(KeyPolicy::File);
         store.generate("既存", false).unwrap();
         let before = key_files(&store);
         // Wrong password: clear error, nothing changed.
@@ -240,7 +240,7 @@ fn pkcs12_with_ca_chain_is_trusted_through_the_ca() {
         &["-certfile", p(&ca_cert)],
     );
     let data = tempfile::tempdir().unwrap();
-    let store = KeyStore::open(data.path());
+    let store = KeyStore::open(data.path()).with_policy(KeyPolicy::File);
     let info = store.import_p12(&p12, "秘密pass").unwrap();
     assert_eq!(info.chain_len, 1);
     let signer = store.load().unwrap();
@@ -460,4 +460,73 @@ fn signed_bundle_envelope_round_trip_tamper_and_trust() {
         BundleVerdict::Unsigned
     );
     assert_eq!(verify_file(b"{ not json").status, Status::CouldNotCheck);
+}
+
+/// An in-memory stand-in for the OS key store.
+#[derive(Default)]
+struct MemoryStore(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+impl tenken_core::sign::keystore::SecretStore for MemoryStore {
+    fn name(&self) -> &'static str {
+        "Memory"
+    }
+    fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(format!("{service}/{account}"), secret.to_vec());
+        Ok(())
+    }
+    fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .lock()
+            .unwrap()
+            .get(&format!("{service}/{account}"))
+            .cloned()
+            .ok_or_else(|| "no entry".to_string())
+    }
+    fn delete(&self, service: &str, account: &str) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .remove(&format!("{service}/{account}"));
+        Ok(())
+    }
+}
+
+#[test]
+fn imported_p12_follows_the_key_store_policy_and_replaces_the_old_entry() {
+    use tenken_core::sign::keystore::KeyStorage;
+    let dir = tempfile::tempdir().unwrap();
+    let (rsa_key, rsa_cert) = openssl_cert(dir.path(), "Vendor RSA", false);
+    let p12 = export_p12(dir.path(), "rsa-aes", &rsa_key, &rsa_cert, &[]);
+    let data = tempfile::tempdir().unwrap();
+    let mem = std::sync::Arc::new(MemoryStore::default());
+    let store = KeyStore::open(data.path())
+        .with_policy(KeyPolicy::Os)
+        .with_secret_store(mem.clone());
+    let generated = store.generate("自己署名", false).unwrap();
+    assert_eq!(generated.storage, KeyStorage::OsKeystore);
+    let before: Vec<String> = mem.0.lock().unwrap().keys().cloned().collect();
+    assert_eq!(before.len(), 1);
+    // A wrong password changes nothing, in the store either.
+    assert!(store.import_p12(&p12, "wrong").is_err());
+    assert_eq!(
+        mem.0.lock().unwrap().keys().cloned().collect::<Vec<_>>(),
+        before
+    );
+    let info = store.import_p12(&p12, "秘密pass").unwrap();
+    assert_eq!(info.source, KeySource::Imported);
+    assert_eq!(info.storage, KeyStorage::OsKeystore);
+    let entry = info.keystore_entry.unwrap();
+    let now: Vec<String> = mem.0.lock().unwrap().keys().cloned().collect();
+    assert_eq!(
+        now,
+        vec![format!("tenken/{}", entry.account)],
+        "old entry removed"
+    );
+    assert!(!store.dir().join("signing-key.pem").exists());
+    let signer = store.load().unwrap();
+    assert_eq!(signer.algorithm(), SigAlg::RsaPkcs1Sha256);
+    assert_eq!(signer.certificate_der(), trust_of(&rsa_cert)[0].as_slice());
 }

@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use tenken_core::sign::keystore::KeyStore;
+use tenken_core::sign::keystore::{KeyPolicy, KeyStore};
 use tenken_core::sign::pades::{SignOptions, XrefKind, last_startxref, sign_pdf, xref_kind};
 use tenken_core::sign::verify::{
     AfterSigning, Status, VerifyOptions, verify_file, verify_file_with,
@@ -400,7 +400,8 @@ fn unique_field_names_and_japanese_name() {
 #[test]
 fn store_signer_creates_key_on_first_use_and_refuses_loose_permissions() {
     let dir = tempfile::tempdir().unwrap();
-    let store = KeyStore::open(dir.path());
+    // The file back end (the OS key store has its own test in tenken-cli).
+    let store = KeyStore::open(dir.path()).with_policy(KeyPolicy::File);
     assert!(!store.exists());
     let s1 = store.signer("初回医院").unwrap();
     assert!(store.exists());

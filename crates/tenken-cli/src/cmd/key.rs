@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use tenken_core::sign::SignError;
 use tenken_core::sign::keystore::{KeyInfo, KeyStore};
 
 use crate::ctx::Ctx;
@@ -91,6 +92,36 @@ fn print_info(ctx: &Ctx, info: &KeyInfo) {
         ctx.t("種類", "Source"),
         info.source.label(ctx.lang)
     );
+    println!(
+        "{}: {}",
+        ctx.t("秘密鍵の保管場所", "Private key kept in"),
+        info.storage_label(ctx.lang)
+    );
+    if let Some(e) = &info.keystore_entry {
+        println!(
+            "{}: {} / {}",
+            ctx.t("キーストアの項目", "Key store entry"),
+            e.service,
+            e.account
+        );
+    }
+    if info.storage_note.is_some() || info.file_reason.is_some() {
+        let why = info.file_reason.map(|r| r.label(ctx.lang));
+        let detail = info.storage_note.as_deref();
+        let text = match (why, detail) {
+            (Some(w), Some(d)) => format!("{w} ({d})"),
+            (Some(w), None) => w.to_string(),
+            (None, Some(d)) => d.to_string(),
+            (None, None) => String::new(),
+        };
+        println!(
+            "{}: {text}",
+            ctx.t(
+                "OSのキーストアを使わなかった理由",
+                "Why not the OS key store"
+            )
+        );
+    }
 }
 
 fn read_password(ctx: &Ctx, env: Option<&str>) -> anyhow::Result<String> {
@@ -111,6 +142,21 @@ fn read_password(ctx: &Ctx, env: Option<&str>) -> anyhow::Result<String> {
     ))
 }
 
+/// Adds a plain Japanese/English explanation to errors about the OS key store.
+fn explain(ctx: &Ctx, e: SignError) -> anyhow::Error {
+    let hint = match &e {
+        SignError::KeystoreUnavailable { .. } => Some(ctx.t(
+            "OSのキーストア（パスワードなどを安全にしまう場所）を使えませんでした。ログインし直すかキーストアのロックを解除してから、もう一度お試しください。新しい鍵は作っていません",
+            "the OS key store could not be used; log in again or unlock it and retry. No new key was created",
+        )),
+        _ => None,
+    };
+    match hint {
+        Some(h) => anyhow::Error::new(e).context(h.to_string()),
+        None => anyhow::Error::new(e),
+    }
+}
+
 /// Runs `tenken key`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let store = KeyStore::open(&data_dir(ctx)?);
@@ -126,7 +172,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 );
                 return Ok(1);
             }
-            let info = store.info()?;
+            let info = store.info().map_err(|e| explain(ctx, e))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&info)?);
             } else {
@@ -135,7 +181,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         KeyCommand::Generate { force, name } => {
-            let info = store.generate(&name, force)?;
+            let info = store.generate(&name, force).map_err(|e| explain(ctx, e))?;
             println!(
                 "{}",
                 ctx.t(
@@ -149,13 +195,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         KeyCommand::Import { file, password_env } => {
             let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             let password = read_password(ctx, password_env.as_deref())?;
-            let info = store.import_p12(&bytes, &password).with_context(|| {
-                ctx.t(
-                    "取り込めませんでした（パスワード違いかファイルの破損）。鍵は変更していません",
-                    "import failed (wrong password or damaged file); the key was not changed",
-                )
-                .to_string()
-            })?;
+            let info = match store.import_p12(&bytes, &password) {
+                Ok(info) => info,
+                Err(e @ SignError::KeystoreUnavailable { .. }) => {
+                    return Err(explain(ctx, e).context(ctx.t(
+                        "取り込めませんでした。鍵は変更していません",
+                        "import failed; the key was not changed",
+                    )));
+                }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context(ctx.t(
+                        "取り込めませんでした（パスワード違いかファイルの破損）。鍵は変更していません",
+                        "import failed (wrong password or damaged file); the key was not changed",
+                    )));
+                }
+            };
             println!(
                 "{}",
                 ctx.t("証明書を取り込みました。", "Imported the certificate.")
@@ -164,7 +218,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         KeyCommand::Cert => {
-            print!("{}", store.certificate_pem()?);
+            print!("{}", store.certificate_pem().map_err(|e| explain(ctx, e))?);
             Ok(0)
         }
         KeyCommand::Trust { file } => {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use tenken_core::sign::bundle::find_detached;
 use tenken_core::sign::verify::{
-    AfterSigning, FileKind, SignatureReport, Status, VerifyOptions, VerifyReport, display_pdf_date,
-    load_trust_certs, verify_file_with,
+    AfterSigning, CertValidityAtSigning, FileKind, SignatureReport, Status, VerifyOptions,
+    VerifyReport, display_pdf_date, load_trust_certs, verify_file_with,
 };
 
 use crate::ctx::Ctx;
@@ -67,6 +67,43 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
         ),
         s.fingerprint_sha256.as_deref().unwrap_or(unknown)
     );
+    if let (Some(nb), Some(na)) = (&s.cert_not_before, &s.cert_not_after) {
+        println!(
+            "  {}: {} – {}",
+            ctx.t("証明書の有効期間", "Certificate validity"),
+            display_rfc3339(nb),
+            display_rfc3339(na)
+        );
+    }
+    if let Some(at) = s.cert_at_signing {
+        let text = match at {
+            CertValidityAtSigning::Valid => ctx.t("有効期間内", "within the validity period"),
+            CertValidityAtSigning::NotYetValid => ctx.t(
+                "有効期間の開始前（署名日時か証明書を確認してください）",
+                "NOT YET VALID (check the signing time or the certificate)",
+            ),
+            CertValidityAtSigning::Expired => ctx.t(
+                "期限切れ（有効期間が終わった後の署名です）",
+                "EXPIRED (signed after the certificate had expired)",
+            ),
+        };
+        println!(
+            "  {}: {text}",
+            ctx.t("署名時点の証明書", "Certificate at signing")
+        );
+    }
+    if let Some(ok) = s.key_usage_ok {
+        println!(
+            "  {}: {}",
+            ctx.t("証明書の用途", "Key usage"),
+            yes_no(
+                ctx,
+                ok,
+                ("署名に使える証明書", "allows signatures"),
+                ("署名に使えない証明書です", "does NOT allow signatures")
+            )
+        );
+    }
     let intact = s.digest_ok && s.signature_ok && s.signing_certificate_ok;
     println!(
         "  {}: {}",
@@ -112,6 +149,17 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
         ctx.t("判定", "Verdict"),
         yes_no(ctx, s.valid, ("有効", "valid"), ("無効", "INVALID"))
     );
+}
+
+/// An RFC 3339 time as `YYYY-MM-DD HH:MM:SS UTC`, or unchanged when it does not parse.
+fn display_rfc3339(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| t.to_string())
 }
 
 fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {

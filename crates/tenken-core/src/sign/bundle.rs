@@ -331,7 +331,7 @@ pub(crate) fn verify_bundle_file(bytes: &[u8], opts: &VerifyOptions) -> VerifyRe
         opts.detached_signature.as_deref()
     };
     let (v, report, hash) = verify_bundle_inner(bytes, detached, &opts.trusted);
-    let (status, message) = match &v {
+    let (mut status, mut message) = match &v {
         BundleVerdict::Valid { .. } => (Status::Valid, None),
         BundleVerdict::Unsigned => (
             Status::Invalid,
@@ -344,6 +344,13 @@ pub(crate) fn verify_bundle_file(bytes: &[u8], opts: &VerifyOptions) -> VerifyRe
         ),
         BundleVerdict::Malformed { reason } => (Status::CouldNotCheck, Some(reason.clone())),
     };
+    // Certificate checks (key usage) can invalidate an otherwise intact signature.
+    if status == Status::Valid
+        && let Some(bad) = report.as_ref().filter(|r| !r.valid)
+    {
+        status = Status::Invalid;
+        message = Some(bad.problems.join("; "));
+    }
     VerifyReport {
         kind,
         status,

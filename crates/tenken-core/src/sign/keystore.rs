@@ -2,8 +2,29 @@
 //!
 //! Layout of `<data-dir>/keys/` (directory mode 0700):
 //! - `signing-cert.pem`: the signer's certificate, then any chain certificates (PEM);
-//! - `signing-key.pem`: the private key, PKCS#8 PEM, mode 0600;
+//! - `key.json`: where the private key lives: `"os-keystore"` with the entry's service and
+//!   account, or `"file"`;
+//! - `signing-key.pem`: the private key, PKCS#8 PEM, mode 0600, only when it lives in a file;
 //! - `signing-meta.json`: where the key came from (self-signed or imported) and when.
+//!
+//! Key storage policy (`TENKEN_KEYSTORE=auto|os|file`, default `auto`):
+//! - `auto`: for the installation's own data directory (the OS default one), the PKCS#8 private
+//!   key goes into the OS key store when one is reachable (Windows Credential Manager, macOS
+//!   Keychain, Secret Service over D-Bus on Linux/BSD) under service `tenken` and an account
+//!   derived from the canonical data-directory path (so two data directories never share a
+//!   key); otherwise (no D-Bus session, locked or absent keyring, headless machine) it is
+//!   written to `signing-key.pem`, readable only by its owner, and `key.json` records why. A
+//!   data directory given explicitly (`--data-dir`, `TENKEN_DATA_DIR`) may travel, e.g. the
+//!   vendor's USB stick that signs bundles on every PC, so `auto` keeps its key in the file;
+//! - `os`: the OS key store or an error (nothing is written);
+//! - `file`: always the owner-only file.
+//!
+//! Loading follows `key.json` and never falls back to creating a new key: when it says
+//! `os-keystore` and the store cannot be reached, that is an error, because a report signed by a
+//! different key would not match the certificate people trust. Installations without `key.json`
+//! (created before it existed) keep their key file. Imported PKCS#12 keys follow the same policy;
+//! replacing a key (`generate --force`, import) removes the old one from where it lived. The key
+//! is used only through the [`Signer`] trait, the seam for a hardware token later.
 //!
 //! On Unix, files or a directory readable by group/others are refused. The key is created on
 //! first use as a self-signed ECDSA P-256 certificate valid for 10 years, or imported from a
@@ -12,6 +33,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use der::asn1::{Any, SetOfVec, Utf8StringRef};
@@ -27,11 +49,16 @@ use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::time::Validity;
 
 use super::cms::{OID_CN, OID_O, key_algorithm};
-use super::{CertInfo, SigAlg, SignError, Signer, cert_info};
+use super::{CertInfo, SigAlg, SignError, Signer, cert_info, fingerprint};
 
 const CERT_FILE: &str = "signing-cert.pem";
 const KEY_FILE: &str = "signing-key.pem";
 const META_FILE: &str = "signing-meta.json";
+const LOCATION_FILE: &str = "key.json";
+/// Service name of the OS key store entries.
+pub const KEYSTORE_SERVICE: &str = "tenken";
+/// Environment variable choosing the key storage: `auto` (default), `os` or `file`.
+pub const KEYSTORE_ENV: &str = "TENKEN_KEYSTORE";
 
 /// Where the key came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -69,6 +96,198 @@ pub struct KeyInfo {
     pub source: KeySource,
     /// Number of chain certificates stored above the signer's.
     pub chain_len: usize,
+    /// Where the private key lives.
+    pub storage: KeyStorage,
+    /// The OS key store entry, when the key lives there.
+    pub keystore_entry: Option<KeystoreEntry>,
+    /// Why the key is in a file although `auto` would have preferred the OS key store.
+    pub storage_note: Option<String>,
+    /// The same reason as a category, for display in the chosen language.
+    pub file_reason: Option<FileReason>,
+}
+
+/// Why `auto` kept a key in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileReason {
+    /// The data directory was given explicitly and may move to other PCs.
+    ExplicitDataDir,
+    /// The OS key store could not be reached or did not keep the key.
+    KeystoreUnavailable,
+}
+
+impl FileReason {
+    /// Explanation in the chosen language.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            FileReason::ExplicitDataDir => lang.pick(
+                "指定されたデータフォルダ（USBメモリなど）はほかのPCでも使うため",
+                "the data folder was given explicitly (e.g. a USB stick) and may be used on other PCs",
+            ),
+            FileReason::KeystoreUnavailable => lang.pick(
+                "OSのキーストアが使えなかったため（ログインしていない・ロック中など）",
+                "the OS key store could not be used (no login session, locked, ...)",
+            ),
+        }
+    }
+}
+
+impl KeyInfo {
+    /// Where the key lives, as people read it, e.g. 「OSのキーストア（Secret Service）」.
+    pub fn storage_label(&self, lang: crate::Lang) -> String {
+        match (&self.storage, &self.keystore_entry) {
+            (KeyStorage::OsKeystore, Some(e)) => format!(
+                "{}（{}）",
+                lang.pick("OSのキーストア", "OS key store"),
+                e.backend
+            ),
+            (KeyStorage::OsKeystore, None) => lang.pick("OSのキーストア", "OS key store").into(),
+            (KeyStorage::File, _) => lang
+                .pick(
+                    "ファイル（所有者のみ読み取り可）",
+                    "file (readable only by its owner)",
+                )
+                .into(),
+        }
+    }
+}
+
+/// Where a private key is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyStorage {
+    /// In the operating system's key store (see [`KeystoreEntry`]).
+    OsKeystore,
+    /// In `signing-key.pem`, readable only by its owner.
+    File,
+}
+
+/// An entry of the OS key store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeystoreEntry {
+    /// Service name (always [`KEYSTORE_SERVICE`]).
+    pub service: String,
+    /// Account: identifies the data directory and the key.
+    pub account: String,
+    /// Which key store, e.g. "Secret Service".
+    pub backend: String,
+}
+
+/// Contents of `key.json`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Location {
+    location: KeyStorage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entry: Option<KeystoreEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    why: Option<FileReason>,
+}
+
+/// Which storage new keys go to (`TENKEN_KEYSTORE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyPolicy {
+    /// The OS key store when reachable, else an owner-only file.
+    #[default]
+    Auto,
+    /// The OS key store or an error.
+    Os,
+    /// Always an owner-only file.
+    File,
+}
+
+impl KeyPolicy {
+    /// Parses `auto`, `os` or `file` (empty = `auto`).
+    pub fn parse(s: &str) -> Result<Self, SignError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "auto" => Ok(KeyPolicy::Auto),
+            "os" => Ok(KeyPolicy::Os),
+            "file" => Ok(KeyPolicy::File),
+            other => Err(SignError::Key(format!(
+                "{KEYSTORE_ENV}={other} is not understood (use auto, os or file)"
+            ))),
+        }
+    }
+
+    /// The policy from `TENKEN_KEYSTORE` (unset = `auto`).
+    pub fn from_env() -> Result<Self, SignError> {
+        std::env::var(KEYSTORE_ENV).map_or(Ok(KeyPolicy::Auto), |v| Self::parse(&v))
+    }
+}
+
+/// A store of secrets outside Tenken's files: the OS key store, or a stand-in in tests.
+pub trait SecretStore: Send + Sync {
+    /// Human-readable name, e.g. "Secret Service".
+    fn name(&self) -> &'static str;
+    /// Stores `secret` under (`service`, `account`), replacing what was there.
+    fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String>;
+    /// Reads the secret under (`service`, `account`).
+    fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String>;
+    /// Deletes the secret under (`service`, `account`); absent is not an error.
+    fn delete(&self, service: &str, account: &str) -> Result<(), String>;
+}
+
+/// The operating system's key store through the `keyring` crate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsSecretStore;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+))]
+impl SecretStore for OsSecretStore {
+    fn name(&self) -> &'static str {
+        if cfg!(windows) {
+            "Windows 資格情報マネージャー / Credential Manager"
+        } else if cfg!(target_os = "macos") {
+            "macOS キーチェーン / Keychain"
+        } else {
+            "Secret Service"
+        }
+    }
+    fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String> {
+        keyring::Entry::new(service, account)
+            .and_then(|e| e.set_secret(secret))
+            .map_err(|e| e.to_string())
+    }
+    fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String> {
+        keyring::Entry::new(service, account)
+            .and_then(|e| e.get_secret())
+            .map_err(|e| e.to_string())
+    }
+    fn delete(&self, service: &str, account: &str) -> Result<(), String> {
+        match keyring::Entry::new(service, account).and_then(|e| e.delete_credential()) {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+// Elsewhere the keyring crate would fall back to an in-memory mock: say there is no store.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+)))]
+impl SecretStore for OsSecretStore {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+    fn set(&self, _: &str, _: &str, _: &[u8]) -> Result<(), String> {
+        Err("no OS key store on this platform".into())
+    }
+    fn get(&self, _: &str, _: &str) -> Result<Vec<u8>, String> {
+        Err("no OS key store on this platform".into())
+    }
+    fn delete(&self, _: &str, _: &str) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 enum PrivateKey {
@@ -182,6 +401,15 @@ impl LocalSigner {
         Ok(pem.to_string())
     }
 
+    fn pkcs8_der(&self) -> Result<Vec<u8>, String> {
+        let doc = match &self.key {
+            PrivateKey::Ec(k) => k.to_pkcs8_der(),
+            PrivateKey::Rsa(k) => k.to_pkcs8_der(),
+        }
+        .map_err(|e| e.to_string())?;
+        Ok(doc.as_bytes().to_vec())
+    }
+
     fn certs_pem(&self) -> Result<String, SignError> {
         let mut out = String::new();
         for der_bytes in std::iter::once(&self.cert).chain(self.chain.iter()) {
@@ -271,9 +499,45 @@ pub fn generate_self_signed(subject_hint: &str) -> Result<LocalSigner, SignError
 }
 
 /// The key directory of an installation.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct KeyStore {
     dir: PathBuf,
+    policy: Option<KeyPolicy>,
+    installation: Option<bool>,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl std::fmt::Debug for KeyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyStore")
+            .field("dir", &self.dir)
+            .field("policy", &self.policy)
+            .field("secrets", &self.secrets.name())
+            .finish()
+    }
+}
+
+/// `path` made absolute with symlinks resolved, also when its last components do not exist yet.
+fn canonical_lossy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for comp in abs.components() {
+        match comp {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => {
+                out.push(other);
+                // Resolve symlinks as far as the path exists.
+                if let Ok(c) = fs::canonicalize(&out) {
+                    out = c;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(unix)]
@@ -316,11 +580,43 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SignError> {
 }
 
 impl KeyStore {
-    /// Opens (without creating anything) the key store under `<data_dir>/keys`.
+    /// Opens (without creating anything) the key store under `<data_dir>/keys`; new keys follow
+    /// `TENKEN_KEYSTORE` (see the module documentation).
     pub fn open(data_dir: &Path) -> Self {
         Self {
             dir: data_dir.join("keys"),
+            policy: None,
+            installation: None,
+            secrets: Arc::new(OsSecretStore),
         }
+    }
+
+    /// Treats the data directory as this installation's own (`true`: `auto` may use the OS key
+    /// store) or as one that may move to another PC (`false`: `auto` uses the file), instead of
+    /// comparing it with the OS default data directory.
+    pub fn with_installation_dir(mut self, installation: bool) -> Self {
+        self.installation = Some(installation);
+        self
+    }
+
+    /// Whether the data directory is this installation's own (see [`Self::with_installation_dir`]).
+    fn is_installation_dir(&self) -> bool {
+        self.installation.unwrap_or_else(|| {
+            let data_dir = self.dir.parent().unwrap_or(&self.dir);
+            canonical_lossy(data_dir) == canonical_lossy(&crate::store::default_data_dir())
+        })
+    }
+
+    /// Uses `policy` for new keys instead of `TENKEN_KEYSTORE`.
+    pub fn with_policy(mut self, policy: KeyPolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Uses `secrets` instead of the OS key store (tests, other stores).
+    pub fn with_secret_store(mut self, secrets: Arc<dyn SecretStore>) -> Self {
+        self.secrets = secrets;
+        self
     }
 
     /// The key directory.
@@ -328,9 +624,45 @@ impl KeyStore {
         &self.dir
     }
 
-    /// Whether a key has been created or imported.
+    /// Whether a key has been created or imported (its certificate and either `key.json` or the
+    /// key file exist; the OS key store is not contacted).
     pub fn exists(&self) -> bool {
-        self.dir.join(KEY_FILE).exists() && self.dir.join(CERT_FILE).exists()
+        self.dir.join(CERT_FILE).exists()
+            && (self.dir.join(LOCATION_FILE).exists() || self.dir.join(KEY_FILE).exists())
+    }
+
+    /// The account naming this installation's key in the OS key store: a hash of the canonical
+    /// data-directory path plus the start of the certificate's fingerprint.
+    fn account_for(&self, cert_der: &[u8]) -> String {
+        use sha2::Digest;
+        let data_dir = self.dir.parent().unwrap_or(&self.dir);
+        let canon = canonical_lossy(data_dir);
+        let h = sha2::Sha256::digest(canon.to_string_lossy().as_bytes());
+        let fp: String = fingerprint(cert_der)
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .take(16)
+            .collect();
+        format!(
+            "data-{}-key-{}",
+            hex::encode(&h[..12]),
+            fp.to_ascii_lowercase()
+        )
+    }
+
+    fn read_location(&self) -> Result<Location, SignError> {
+        let path = self.dir.join(LOCATION_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| SignError::Key(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Location {
+                location: KeyStorage::File,
+                entry: None,
+                note: None,
+                why: None,
+            }),
+            Err(e) => Err(SignError::io(path.display().to_string(), e)),
+        }
     }
 
     fn ensure_dir(&self) -> Result<(), SignError> {
@@ -348,18 +680,40 @@ impl KeyStore {
         check_mode(&self.dir, true)
     }
 
-    /// Loads the stored signer, failing with [`SignError::NoKey`] if there is none.
+    /// Loads the stored signer, failing with [`SignError::NoKey`] if there is none and with
+    /// [`SignError::KeystoreUnavailable`] if the key lives in an OS key store that cannot be
+    /// read (never creating a new key instead).
     pub fn load(&self) -> Result<LocalSigner, SignError> {
         if !self.exists() {
             return Err(SignError::NoKey);
         }
         check_mode(&self.dir, true)?;
-        let key_path = self.dir.join(KEY_FILE);
-        check_mode(&key_path, false)?;
-        let key_pem = fs::read_to_string(&key_path)
-            .map_err(|e| SignError::io(key_path.display().to_string(), e))?;
-        let (_, key_der) = pkcs8::SecretDocument::from_pem(&key_pem)
-            .map_err(|e| SignError::Key(format!("{}: {e}", key_path.display())))?;
+        let location = self.read_location()?;
+        let key_der: Vec<u8> = match (&location.location, &location.entry) {
+            (KeyStorage::OsKeystore, Some(entry)) => self
+                .secrets
+                .get(&entry.service, &entry.account)
+                .map_err(|e| SignError::KeystoreUnavailable {
+                    backend: entry.backend.clone(),
+                    entry: format!("{}/{}", entry.service, entry.account),
+                    reason: e,
+                })?,
+            (KeyStorage::OsKeystore, None) => {
+                return Err(SignError::Key(format!(
+                    "{}: os-keystore without an entry",
+                    self.dir.join(LOCATION_FILE).display()
+                )));
+            }
+            (KeyStorage::File, _) => {
+                let key_path = self.dir.join(KEY_FILE);
+                check_mode(&key_path, false)?;
+                let key_pem = fs::read_to_string(&key_path)
+                    .map_err(|e| SignError::io(key_path.display().to_string(), e))?;
+                let (_, doc) = pkcs8::SecretDocument::from_pem(&key_pem)
+                    .map_err(|e| SignError::Key(format!("{}: {e}", key_path.display())))?;
+                doc.as_bytes().to_vec()
+            }
+        };
         let cert_path = self.dir.join(CERT_FILE);
         let cert_pem =
             fs::read(&cert_path).map_err(|e| SignError::io(cert_path.display().to_string(), e))?;
@@ -369,7 +723,7 @@ impl KeyStore {
             .iter()
             .map(|c| c.to_der())
             .collect::<Result<Vec<_>, _>>()?;
-        LocalSigner::from_pkcs8(key_der.as_bytes(), certs)
+        LocalSigner::from_pkcs8(&key_der, certs)
     }
 
     /// The signer, creating a self-signed key named after `subject_hint` (the clinic name) on
@@ -381,22 +735,148 @@ impl KeyStore {
         Ok(Box::new(self.load()?))
     }
 
+    /// Puts the private key into the OS key store; reads it back to be sure it is kept.
+    fn store_in_os(&self, signer: &LocalSigner) -> Result<KeystoreEntry, String> {
+        let account = self.account_for(&signer.cert);
+        let der = signer.pkcs8_der()?;
+        self.secrets.set(KEYSTORE_SERVICE, &account, &der)?;
+        match self.secrets.get(KEYSTORE_SERVICE, &account) {
+            Ok(back) if back == der => {}
+            Ok(_) => {
+                let _ = self.secrets.delete(KEYSTORE_SERVICE, &account);
+                return Err("the key read back differs from the key stored".into());
+            }
+            Err(e) => {
+                let _ = self.secrets.delete(KEYSTORE_SERVICE, &account);
+                return Err(format!("the stored key cannot be read back: {e}"));
+            }
+        }
+        Ok(KeystoreEntry {
+            service: KEYSTORE_SERVICE.into(),
+            account,
+            backend: self.secrets.name().into(),
+        })
+    }
+
     fn store(&self, signer: &LocalSigner, source: KeySource) -> Result<(), SignError> {
+        let policy = match self.policy {
+            Some(p) => p,
+            None => KeyPolicy::from_env()?,
+        };
+        // Where the old key lives, to remove it once the new one is in place.
+        let old = if self.exists() {
+            self.read_location().ok()
+        } else {
+            None
+        };
+        let location = match policy {
+            KeyPolicy::File => Location {
+                location: KeyStorage::File,
+                entry: None,
+                note: None,
+                why: None,
+            },
+            KeyPolicy::Os => {
+                let entry =
+                    self.store_in_os(signer)
+                        .map_err(|reason| SignError::KeystoreUnavailable {
+                            backend: self.secrets.name().into(),
+                            entry: KEYSTORE_SERVICE.into(),
+                            reason,
+                        })?;
+                Location {
+                    location: KeyStorage::OsKeystore,
+                    entry: Some(entry),
+                    note: None,
+                    why: None,
+                }
+            }
+            KeyPolicy::Auto if !self.is_installation_dir() => Location {
+                location: KeyStorage::File,
+                entry: None,
+                note: Some(format!(
+                    "the data directory was given explicitly (--data-dir / TENKEN_DATA_DIR) and may be used on other PCs; {KEYSTORE_ENV}=os puts the key into this PC's key store"
+                )),
+                why: Some(FileReason::ExplicitDataDir),
+            },
+            KeyPolicy::Auto => match self.store_in_os(signer) {
+                Ok(entry) => Location {
+                    location: KeyStorage::OsKeystore,
+                    entry: Some(entry),
+                    note: None,
+                    why: None,
+                },
+                Err(reason) => {
+                    tracing::info!("OS key store not usable, keeping the key in a file: {reason}");
+                    Location {
+                        location: KeyStorage::File,
+                        entry: None,
+                        note: Some(format!(
+                            "OS key store ({}) not usable: {reason}",
+                            self.secrets.name()
+                        )),
+                        why: Some(FileReason::KeystoreUnavailable),
+                    }
+                }
+            },
+        };
+        let written = self.write_files(signer, source, &location);
+        if let Err(e) = written {
+            // Leave the old key as it was: drop the new OS entry unless it is the old one.
+            if let Some(new) = &location.entry
+                && old.as_ref().and_then(|o| o.entry.as_ref()) != Some(new)
+            {
+                let _ = self.secrets.delete(&new.service, &new.account);
+            }
+            return Err(e);
+        }
+        // The new key is in place: remove the old one from where it lived.
+        if location.location == KeyStorage::OsKeystore {
+            let key_path = self.dir.join(KEY_FILE);
+            if key_path.exists() {
+                fs::remove_file(&key_path)
+                    .map_err(|e| SignError::io(key_path.display().to_string(), e))?;
+            }
+        }
+        if let Some(old_entry) = old.and_then(|o| o.entry)
+            && location.entry.as_ref() != Some(&old_entry)
+            && let Err(e) = self.secrets.delete(&old_entry.service, &old_entry.account)
+        {
+            tracing::warn!(
+                "could not remove the old key {}/{} from the OS key store: {e}",
+                old_entry.service,
+                old_entry.account
+            );
+        }
+        Ok(())
+    }
+
+    fn write_files(
+        &self,
+        signer: &LocalSigner,
+        source: KeySource,
+        location: &Location,
+    ) -> Result<(), SignError> {
         self.ensure_dir()?;
-        let key_pem = signer.pkcs8_pem()?;
         let certs_pem = signer.certs_pem()?;
         let meta = serde_json::to_vec_pretty(&Meta {
             source,
             created: chrono::Utc::now().to_rfc3339(),
         })
         .map_err(|e| SignError::Key(e.to_string()))?;
-        write_private(&self.dir.join(KEY_FILE), key_pem.as_bytes())?;
+        let loc = serde_json::to_vec_pretty(location).map_err(|e| SignError::Key(e.to_string()))?;
+        if location.location == KeyStorage::File {
+            let key_pem = signer.pkcs8_pem()?;
+            write_private(&self.dir.join(KEY_FILE), key_pem.as_bytes())?;
+        }
         write_private(&self.dir.join(CERT_FILE), certs_pem.as_bytes())?;
         write_private(&self.dir.join(META_FILE), &meta)?;
+        write_private(&self.dir.join(LOCATION_FILE), &loc)?;
         Ok(())
     }
 
-    /// Creates a new self-signed key; refuses to replace an existing one unless `force`.
+    /// Creates a new self-signed key; refuses to replace an existing one unless `force`, in
+    /// which case the old key is removed from where it lived (file or OS key store).
     pub fn generate(&self, subject_hint: &str, force: bool) -> Result<KeyInfo, SignError> {
         if self.exists() && !force {
             return Err(SignError::KeyExists);
@@ -406,7 +886,8 @@ impl KeyStore {
         self.info()
     }
 
-    /// Imports a PKCS#12 file (RSA or ECDSA P-256). On any error nothing is changed.
+    /// Imports a PKCS#12 file (RSA or ECDSA P-256), stored by the same policy as generated
+    /// keys. On any error nothing is changed.
     pub fn import_p12(&self, p12: &[u8], password: &str) -> Result<KeyInfo, SignError> {
         let ks = p12_keystore::KeyStore::from_pkcs12(p12, password).map_err(|e| {
             SignError::Pkcs12(format!(
@@ -422,9 +903,10 @@ impl KeyStore {
         self.info()
     }
 
-    /// Facts about the stored key.
+    /// Facts about the stored key (loads it, so an unreachable OS key store is an error).
     pub fn info(&self) -> Result<KeyInfo, SignError> {
         let signer = self.load()?;
+        let location = self.read_location()?;
         let meta_path = self.dir.join(META_FILE);
         let source = fs::read(&meta_path)
             .ok()
@@ -435,11 +917,364 @@ impl KeyStore {
             cert: cert_info(signer.certificate_der())?,
             source,
             chain_len: signer.chain.len(),
+            storage: location.location,
+            keystore_entry: location.entry,
+            storage_note: location.note,
+            file_reason: location.why,
         })
     }
 
     /// The stored certificate as PEM (signer first, then chain).
     pub fn certificate_pem(&self) -> Result<String, SignError> {
         self.load()?.certs_pem()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// An in-memory key store that can be switched off like a locked/absent keyring.
+    #[derive(Default)]
+    struct FakeStore {
+        items: Mutex<HashMap<(String, String), Vec<u8>>>,
+        down: AtomicBool,
+    }
+
+    impl FakeStore {
+        fn set_down(&self, down: bool) {
+            self.down.store(down, Ordering::SeqCst);
+        }
+        fn check(&self) -> Result<(), String> {
+            if self.down.load(Ordering::SeqCst) {
+                Err("no secret service provider or dbus session found".into())
+            } else {
+                Ok(())
+            }
+        }
+        fn accounts(&self) -> Vec<String> {
+            let mut v: Vec<String> = self
+                .items
+                .lock()
+                .unwrap()
+                .keys()
+                .map(|(_, a)| a.clone())
+                .collect();
+            v.sort();
+            v
+        }
+    }
+
+    impl SecretStore for FakeStore {
+        fn name(&self) -> &'static str {
+            "Fake"
+        }
+        fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String> {
+            self.check()?;
+            self.items
+                .lock()
+                .unwrap()
+                .insert((service.into(), account.into()), secret.to_vec());
+            Ok(())
+        }
+        fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String> {
+            self.check()?;
+            self.items
+                .lock()
+                .unwrap()
+                .get(&(service.into(), account.into()))
+                .cloned()
+                .ok_or_else(|| "No matching entry found in secure storage".into())
+        }
+        fn delete(&self, service: &str, account: &str) -> Result<(), String> {
+            self.check()?;
+            self.items
+                .lock()
+                .unwrap()
+                .remove(&(service.into(), account.into()));
+            Ok(())
+        }
+    }
+
+    fn store(dir: &Path, fake: &Arc<FakeStore>, policy: KeyPolicy) -> KeyStore {
+        KeyStore::open(dir)
+            .with_policy(policy)
+            .with_installation_dir(true)
+            .with_secret_store(fake.clone())
+    }
+
+    fn files_under(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = fs::read_dir(&d) else { continue };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    fn no_private_key_file(dir: &Path) {
+        for f in files_under(dir) {
+            let text = fs::read(&f).unwrap();
+            assert!(
+                !text.windows(11).any(|w| w == b"PRIVATE KEY"),
+                "private key found in {}",
+                f.display()
+            );
+        }
+    }
+
+    #[test]
+    fn policy_parses_and_rejects_unknown_values() {
+        assert_eq!(KeyPolicy::parse("").unwrap(), KeyPolicy::Auto);
+        assert_eq!(KeyPolicy::parse("AUTO").unwrap(), KeyPolicy::Auto);
+        assert_eq!(KeyPolicy::parse("os").unwrap(), KeyPolicy::Os);
+        assert_eq!(KeyPolicy::parse(" file ").unwrap(), KeyPolicy::File);
+        assert!(KeyPolicy::parse("keychain").is_err());
+    }
+
+    #[test]
+    fn auto_puts_the_key_in_the_os_store_and_a_second_instance_loads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        let ks = store(dir.path(), &fake, KeyPolicy::Auto);
+        let info = ks.generate("さくら医院", false).unwrap();
+        assert_eq!(info.storage, KeyStorage::OsKeystore);
+        let entry = info.keystore_entry.clone().unwrap();
+        assert_eq!(entry.service, KEYSTORE_SERVICE);
+        assert_eq!(fake.accounts(), vec![entry.account.clone()]);
+        assert!(!ks.dir().join(KEY_FILE).exists());
+        no_private_key_file(dir.path());
+        let loc: serde_json::Value =
+            serde_json::from_slice(&fs::read(ks.dir().join(LOCATION_FILE)).unwrap()).unwrap();
+        assert_eq!(loc["location"], "os-keystore");
+        assert_eq!(loc["entry"]["account"], entry.account.as_str());
+        assert_eq!(
+            info.storage_label(crate::Lang::Ja),
+            "OSのキーストア（Fake）"
+        );
+
+        // Another KeyStore value (as another process would) loads the same key and signs.
+        let again = store(dir.path(), &fake, KeyPolicy::File);
+        let signer = again.signer("ignored").unwrap();
+        assert_eq!(
+            fingerprint(signer.certificate_der()),
+            info.cert.fingerprint_sha256
+        );
+        assert!(!signer.sign(b"data").unwrap().is_empty());
+    }
+
+    #[test]
+    fn auto_keeps_an_explicit_data_dirs_key_in_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        // A temporary directory is not the default data directory: it may travel.
+        let ks = KeyStore::open(dir.path())
+            .with_policy(KeyPolicy::Auto)
+            .with_secret_store(fake.clone());
+        assert!(!ks.is_installation_dir());
+        let info = ks.generate("USB", false).unwrap();
+        assert_eq!(info.storage, KeyStorage::File);
+        assert!(info.storage_note.unwrap().contains("--data-dir"));
+        assert_eq!(info.file_reason, Some(FileReason::ExplicitDataDir));
+        assert!(fake.accounts().is_empty());
+        assert!(
+            KeyStore::open(&crate::store::default_data_dir())
+                .with_secret_store(fake.clone())
+                .is_installation_dir()
+        );
+    }
+
+    #[test]
+    fn two_data_dirs_never_share_an_entry() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        let ia = store(a.path(), &fake, KeyPolicy::Os)
+            .generate("A", false)
+            .unwrap();
+        let ib = store(b.path(), &fake, KeyPolicy::Os)
+            .generate("B", false)
+            .unwrap();
+        let (ea, eb) = (ia.keystore_entry.unwrap(), ib.keystore_entry.unwrap());
+        assert_ne!(ea.account, eb.account);
+        // The data-dir part differs, not only the key part.
+        assert_ne!(ea.account[..29], eb.account[..29]);
+        // The same directory reached through a different spelling gives the same account.
+        let ks = KeyStore::open(&a.path().join(".").join("x").join(".."));
+        let cert = store(a.path(), &fake, KeyPolicy::Os).load().unwrap().cert;
+        assert_eq!(ks.account_for(&cert), ea.account);
+    }
+
+    #[test]
+    fn auto_falls_back_to_an_owner_only_file_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        fake.set_down(true);
+        let ks = store(dir.path(), &fake, KeyPolicy::Auto);
+        let info = ks.generate("さくら医院", false).unwrap();
+        assert_eq!(info.storage, KeyStorage::File);
+        assert!(info.keystore_entry.is_none());
+        let note = info.storage_note.clone().unwrap();
+        assert!(note.contains("no secret service provider"), "{note}");
+        assert_eq!(info.file_reason, Some(FileReason::KeystoreUnavailable));
+        assert_eq!(
+            info.storage_label(crate::Lang::Ja),
+            "ファイル（所有者のみ読み取り可）"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(ks.dir().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // Loading a file key never needs the OS store.
+        assert!(ks.load().is_ok());
+    }
+
+    #[test]
+    fn os_policy_without_a_store_fails_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let fake = Arc::new(FakeStore::default());
+        fake.set_down(true);
+        let ks = store(&data, &fake, KeyPolicy::Os);
+        let err = ks.generate("さくら医院", false).unwrap_err();
+        assert!(
+            matches!(err, SignError::KeystoreUnavailable { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("No new key was created"), "{err}");
+        assert!(!data.exists(), "nothing may be written");
+        assert!(ks.signer("x").is_err());
+        assert!(!data.exists(), "nothing may be written on first use either");
+    }
+
+    #[test]
+    fn unreachable_store_is_an_error_never_a_new_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        let ks = store(dir.path(), &fake, KeyPolicy::Auto);
+        let info = ks.generate("さくら医院", false).unwrap();
+        let cert_before = fs::read(ks.dir().join(CERT_FILE)).unwrap();
+        fake.set_down(true);
+        let Err(err) = ks.signer("さくら医院") else {
+            panic!("a new key must not be made")
+        };
+        assert!(
+            matches!(err, SignError::KeystoreUnavailable { .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains(&info.keystore_entry.unwrap().account)
+        );
+        assert!(ks.info().is_err());
+        assert_eq!(fs::read(ks.dir().join(CERT_FILE)).unwrap(), cert_before);
+        assert!(!ks.dir().join(KEY_FILE).exists());
+        // Back up: the same key again.
+        fake.set_down(false);
+        assert_eq!(
+            fingerprint(ks.signer("x").unwrap().certificate_der()),
+            info.cert.fingerprint_sha256
+        );
+    }
+
+    #[test]
+    fn force_removes_the_old_key_from_where_it_lived() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        // OS -> OS: the old entry is deleted, the new one kept.
+        let os = store(dir.path(), &fake, KeyPolicy::Os);
+        let first = os.generate("一", false).unwrap();
+        let second = os.generate("二", true).unwrap();
+        assert_ne!(
+            first.cert.fingerprint_sha256,
+            second.cert.fingerprint_sha256
+        );
+        assert_eq!(
+            fake.accounts(),
+            vec![second.keystore_entry.clone().unwrap().account]
+        );
+        // OS -> file: the entry is deleted, the key is in the file.
+        let file = store(dir.path(), &fake, KeyPolicy::File);
+        let third = file.generate("三", true).unwrap();
+        assert_eq!(third.storage, KeyStorage::File);
+        assert!(fake.accounts().is_empty());
+        assert!(file.dir().join(KEY_FILE).exists());
+        // file -> OS: the key file is removed.
+        let fourth = os.generate("四", true).unwrap();
+        assert_eq!(fourth.storage, KeyStorage::OsKeystore);
+        assert!(!os.dir().join(KEY_FILE).exists());
+        assert_eq!(fake.accounts().len(), 1);
+        no_private_key_file(dir.path());
+        assert_eq!(
+            fingerprint(os.load().unwrap().certificate_der()),
+            fourth.cert.fingerprint_sha256
+        );
+    }
+
+    #[test]
+    fn installations_without_key_json_keep_their_key_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        let ks = store(dir.path(), &fake, KeyPolicy::File);
+        let info = ks.generate("旧医院", false).unwrap();
+        fs::remove_file(ks.dir().join(LOCATION_FILE)).unwrap();
+        assert!(ks.exists());
+        let auto = store(dir.path(), &fake, KeyPolicy::Auto);
+        let again = auto.signer("旧医院").unwrap();
+        assert_eq!(
+            fingerprint(again.certificate_der()),
+            info.cert.fingerprint_sha256
+        );
+        assert_eq!(auto.info().unwrap().storage, KeyStorage::File);
+        assert!(fake.accounts().is_empty(), "an existing key is not moved");
+    }
+
+    #[test]
+    fn a_store_that_loses_the_secret_is_not_trusted() {
+        /// Accepts writes but keeps nothing (like the keyring crate's mock on unknown systems).
+        struct Forgetful;
+        impl SecretStore for Forgetful {
+            fn name(&self) -> &'static str {
+                "Forgetful"
+            }
+            fn set(&self, _: &str, _: &str, _: &[u8]) -> Result<(), String> {
+                Ok(())
+            }
+            fn get(&self, _: &str, _: &str) -> Result<Vec<u8>, String> {
+                Err("No matching entry found in secure storage".into())
+            }
+            fn delete(&self, _: &str, _: &str) -> Result<(), String> {
+                Ok(())
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ks = KeyStore::open(dir.path())
+            .with_policy(KeyPolicy::Auto)
+            .with_installation_dir(true)
+            .with_secret_store(Arc::new(Forgetful));
+        let info = ks.generate("x", false).unwrap();
+        assert_eq!(info.storage, KeyStorage::File);
+        assert!(ks.load().is_ok());
+        let os = KeyStore::open(tempfile::tempdir().unwrap().path())
+            .with_policy(KeyPolicy::Os)
+            .with_secret_store(Arc::new(Forgetful));
+        assert!(os.generate("x", false).is_err());
     }
 }

@@ -34,7 +34,7 @@ impl SigAlg {
     }
 }
 
-/// Something that can sign: a key on disk today, a hardware token later.
+/// Something that can sign: a key in a file or the OS key store today, a hardware token later.
 pub trait Signer {
     /// DER of the signer's certificate.
     fn certificate_der(&self) -> &[u8];
@@ -79,6 +79,18 @@ pub enum SignError {
     /// No signing key exists yet.
     #[error("no signing key exists yet")]
     NoKey,
+    /// The OS key store holding (or meant to hold) the private key cannot be used.
+    #[error(
+        "the OS key store ({backend}, entry {entry}) cannot be used: {reason}. Unlock the key store (log in to the desktop session) and try again. No new key was created and no key file was written."
+    )]
+    KeystoreUnavailable {
+        /// Which key store.
+        backend: String,
+        /// Service/account of the entry.
+        entry: String,
+        /// What failed.
+        reason: String,
+    },
     /// ASN.1 / DER encoding or decoding failed.
     #[error("ASN.1: {0}")]
     Der(String),

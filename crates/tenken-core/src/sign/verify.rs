@@ -3,6 +3,11 @@
 //! For a PDF every signature field is checked: the digest over its `/ByteRange`, the CMS
 //! signature, the ESS signing-certificate-v2 attribute, whether it covers its whole revision,
 //! and what was appended after it (later signature revisions only, or other modifications).
+//!
+//! The signer's certificate is checked too: its validity period against the claimed signing
+//! time (expired at signing makes the signature invalid; not yet valid is listed as a problem,
+//! since a clinic PC's clock may be wrong), and, when the key-usage extension is present, that
+//! it allows digitalSignature or nonRepudiation.
 
 use lopdf::{Document, Object, ObjectId};
 use serde::Serialize;
@@ -62,6 +67,18 @@ pub enum AfterSigning {
     NotApplicable,
 }
 
+/// The signer certificate's validity period compared with the signing time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertValidityAtSigning {
+    /// Signed within the validity period.
+    Valid,
+    /// Signed before the certificate's validity began.
+    NotYetValid,
+    /// Signed after the certificate had expired.
+    Expired,
+}
+
 /// The check of one signature.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureReport {
@@ -91,6 +108,14 @@ pub struct SignatureReport {
     pub after_signing: AfterSigning,
     /// Whether the signer chains to a given trust anchor (None: no anchors given).
     pub trusted: Option<bool>,
+    /// Start of the signer certificate's validity (RFC 3339).
+    pub cert_not_before: Option<String>,
+    /// End of the signer certificate's validity (RFC 3339).
+    pub cert_not_after: Option<String>,
+    /// The certificate's validity at the signing time (None: no readable signing time).
+    pub cert_at_signing: Option<CertValidityAtSigning>,
+    /// The key-usage extension allows signing (None: no such extension, any use allowed).
+    pub key_usage_ok: Option<bool>,
     /// Overall verdict for this signature.
     pub valid: bool,
     /// Problems found (English).
@@ -179,10 +204,15 @@ pub(crate) fn report_from_check(
     if trusted == Some(false) {
         problems.push("the signer's certificate is not trusted".into());
     }
+    let key_usage_ok = check
+        .signer_cert
+        .as_deref()
+        .and_then(|c| key_usage_allows_signing(c, &mut problems));
     let valid = check.digest_ok
         && check.signature_ok
         && check.signing_certificate_ok
-        && trusted != Some(false);
+        && trusted != Some(false)
+        && key_usage_ok != Some(false);
     SignatureReport {
         field,
         signer: check.signer_cert.as_deref().and_then(common_name),
@@ -197,9 +227,103 @@ pub(crate) fn report_from_check(
         covers_revision: true,
         after_signing: AfterSigning::NotApplicable,
         trusted,
+        cert_not_before: info.as_ref().map(|i| i.not_before.clone()),
+        cert_not_after: info.as_ref().map(|i| i.not_after.clone()),
+        cert_at_signing: None,
+        key_usage_ok,
         valid,
         problems,
     }
+}
+
+/// Whether the certificate's key-usage extension allows signing: `None` when it has none;
+/// problems are added to `problems`.
+fn key_usage_allows_signing(cert_der: &[u8], problems: &mut Vec<String>) -> Option<bool> {
+    use der::Decode;
+    use x509_cert::ext::pkix::KeyUsage;
+    let cert = x509_cert::Certificate::from_der(cert_der).ok()?;
+    match cert.tbs_certificate.get::<KeyUsage>() {
+        Ok(None) => None,
+        Ok(Some((_, ku))) => {
+            let ok = ku.digital_signature() || ku.non_repudiation();
+            if !ok {
+                problems.push(
+                    "the signer's certificate may not be used for signatures (its key usage allows neither digitalSignature nor nonRepudiation)"
+                        .into(),
+                );
+            }
+            Some(ok)
+        }
+        Err(e) => {
+            problems.push(format!(
+                "the signer's certificate has an unreadable key usage: {e}"
+            ));
+            Some(false)
+        }
+    }
+}
+
+/// Parses a PDF date (`D:YYYYMMDDHHmmSS` with `Z`, `+HH'mm'` or no zone = UTC).
+pub fn parse_pdf_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{NaiveDateTime, TimeZone};
+    let d = s.trim().strip_prefix("D:").unwrap_or(s.trim());
+    let digits: String = d.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() < 14 {
+        return None;
+    }
+    let naive = NaiveDateTime::parse_from_str(&digits[..14], "%Y%m%d%H%M%S").ok()?;
+    let zone = &d[digits.len()..];
+    let offset_secs = match zone.chars().next() {
+        None | Some('Z') => 0,
+        Some(sign @ ('+' | '-')) => {
+            let z: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
+            let hh: i32 = z.get(0..2)?.parse().ok()?;
+            let mm: i32 = z.get(2..4).map_or(Ok(0), str::parse).ok()?;
+            let secs = hh * 3600 + mm * 60;
+            if sign == '-' { -secs } else { secs }
+        }
+        Some(_) => return None,
+    };
+    let offset = chrono::FixedOffset::east_opt(offset_secs)?;
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// Compares the signing time with the certificate's validity period; an expired certificate
+/// at signing makes the signature invalid, a not-yet-valid one is listed as a problem.
+fn check_validity_at_signing(r: &mut SignatureReport) {
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let (Some(nb), Some(na)) = (parse(&r.cert_not_before), parse(&r.cert_not_after)) else {
+        return;
+    };
+    let Some(at) = r.signing_time.as_deref().and_then(parse_pdf_date) else {
+        return;
+    };
+    let verdict = if at < nb {
+        r.problems.push(format!(
+            "the signer's certificate was not yet valid at the signing time ({} is before {})",
+            at.to_rfc3339(),
+            nb.to_rfc3339()
+        ));
+        CertValidityAtSigning::NotYetValid
+    } else if at > na {
+        r.problems.push(format!(
+            "the signer's certificate had expired at the signing time ({} is after {})",
+            at.to_rfc3339(),
+            na.to_rfc3339()
+        ));
+        r.valid = false;
+        CertValidityAtSigning::Expired
+    } else {
+        CertValidityAtSigning::Valid
+    };
+    r.cert_at_signing = Some(verdict);
 }
 
 /// Decodes a PDF text string (UTF-16BE with BOM, else bytes as UTF-8/Latin text).
@@ -399,6 +523,10 @@ fn verify_pdf(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
             covers_revision: false,
             after_signing: AfterSigning::OtherModifications,
             trusted: None,
+            cert_not_before: None,
+            cert_not_after: None,
+            cert_at_signing: None,
+            key_usage_ok: None,
             valid: false,
             problems: Vec::new(),
         };
@@ -462,6 +590,7 @@ fn verify_pdf(bytes: &[u8], opts: &VerifyOptions) -> VerifyReport {
         };
         let mut full = report_from_check(f.name.clone(), check, opts);
         full.signing_time = f.time.clone();
+        check_validity_at_signing(&mut full);
         // A revision ends with %%EOF (plus an optional end-of-line).
         let before_end = &bytes[end.saturating_sub(8)..end];
         full.covers_revision = before_end.windows(5).any(|w| w == b"%%EOF");
@@ -564,4 +693,207 @@ pub fn display_pdf_date(s: &str) -> String {
         &digits[12..14],
         zone
     )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::sign::keystore::LocalSigner;
+    use crate::sign::pades::{SignOptions, sign_pdf};
+    use chrono::{DateTime, Duration, Utc};
+    use der::{Decode, Encode};
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::SubjectPublicKeyInfoOwned;
+    use x509_cert::time::{Time, Validity};
+
+    fn tiny_pdf() -> Vec<u8> {
+        let objs = [
+            "<</Type/Catalog/Pages 2 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+        ];
+        let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+        let mut offs = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offs.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes(),
+        );
+        for o in offs {
+            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn time(t: DateTime<Utc>) -> Time {
+        Time::try_from(std::time::SystemTime::from(t)).unwrap()
+    }
+
+    /// A self-signed ECDSA signer valid from `nb` to `na`, with `usage` as key usage (or none).
+    fn signer(nb: DateTime<Utc>, na: DateTime<Utc>, usage: Option<KeyUsage>) -> LocalSigner {
+        use p256::pkcs8::{EncodePrivateKey, EncodePublicKey};
+        let key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+        let spki_der = key.verifying_key().to_public_key_der().unwrap();
+        let spki = SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes()).unwrap();
+        let validity = Validity {
+            not_before: time(nb),
+            not_after: time(na),
+        };
+        let subject: Name = "CN=Test Signer,O=Tenken Test".parse().unwrap();
+        let mut b = CertificateBuilder::new(
+            Profile::Manual { issuer: None },
+            SerialNumber::from(7u32),
+            validity,
+            subject,
+            spki,
+            &key,
+        )
+        .unwrap();
+        if let Some(u) = usage {
+            b.add_extension(&u).unwrap();
+        }
+        let cert = b.build::<p256::ecdsa::DerSignature>().unwrap();
+        LocalSigner::from_pkcs8(
+            key.to_pkcs8_der().unwrap().as_bytes(),
+            vec![cert.to_der().unwrap()],
+        )
+        .unwrap()
+    }
+
+    fn verify_signed_at(s: &LocalSigner, at: DateTime<Utc>) -> VerifyReport {
+        let opts = SignOptions {
+            time: Some(at),
+            ..SignOptions::default()
+        };
+        verify_file(&sign_pdf(&tiny_pdf(), s, &opts).unwrap())
+    }
+
+    #[test]
+    fn certificate_valid_at_signing_with_signing_key_usage() {
+        let now = Utc::now();
+        let s = signer(
+            now - Duration::days(1),
+            now + Duration::days(365),
+            Some(KeyUsage(
+                KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+            )),
+        );
+        let r = verify_signed_at(&s, now);
+        assert_eq!(r.status, Status::Valid, "{r:?}");
+        let sig = &r.signatures[0];
+        assert_eq!(sig.cert_at_signing, Some(CertValidityAtSigning::Valid));
+        assert_eq!(sig.key_usage_ok, Some(true));
+        assert!(sig.problems.is_empty(), "{:?}", sig.problems);
+        let nb = sig.cert_not_before.as_deref().unwrap();
+        let na = sig.cert_not_after.as_deref().unwrap();
+        assert!(nb.starts_with(&(now - Duration::days(1)).format("%Y-%m-%d").to_string()));
+        assert!(na.starts_with(&(now + Duration::days(365)).format("%Y-%m-%d").to_string()));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["signatures"][0]["cert_at_signing"], "valid");
+        assert_eq!(json["signatures"][0]["cert_not_after"], na);
+    }
+
+    #[test]
+    fn expired_at_signing_is_invalid() {
+        let now = Utc::now();
+        let s = signer(
+            now - Duration::days(730),
+            now - Duration::days(365),
+            Some(KeyUsage(KeyUsages::DigitalSignature.into())),
+        );
+        let r = verify_signed_at(&s, now);
+        assert_eq!(r.status, Status::Invalid);
+        let sig = &r.signatures[0];
+        assert_eq!(sig.cert_at_signing, Some(CertValidityAtSigning::Expired));
+        assert!(sig.digest_ok && sig.signature_ok, "the bytes are intact");
+        assert!(
+            sig.problems.iter().any(|p| p.contains("expired")),
+            "{:?}",
+            sig.problems
+        );
+        // Signed while the certificate was valid: still valid after it expired.
+        let r = verify_signed_at(&s, now - Duration::days(500));
+        assert_eq!(r.status, Status::Valid, "{r:?}");
+        assert_eq!(
+            r.signatures[0].cert_at_signing,
+            Some(CertValidityAtSigning::Valid)
+        );
+    }
+
+    #[test]
+    fn not_yet_valid_at_signing_is_listed() {
+        let now = Utc::now();
+        let s = signer(
+            now + Duration::days(2),
+            now + Duration::days(365),
+            Some(KeyUsage(KeyUsages::NonRepudiation.into())),
+        );
+        let r = verify_signed_at(&s, now);
+        let sig = &r.signatures[0];
+        assert_eq!(
+            sig.cert_at_signing,
+            Some(CertValidityAtSigning::NotYetValid)
+        );
+        assert!(
+            sig.problems.iter().any(|p| p.contains("not yet valid")),
+            "{:?}",
+            sig.problems
+        );
+        // nonRepudiation alone is a signing usage.
+        assert_eq!(sig.key_usage_ok, Some(true));
+    }
+
+    #[test]
+    fn key_usage_without_signing_is_invalid_and_absent_usage_is_fine() {
+        let now = Utc::now();
+        let (nb, na) = (now - Duration::days(1), now + Duration::days(30));
+        let s = signer(
+            nb,
+            na,
+            Some(KeyUsage(
+                KeyUsages::KeyEncipherment | KeyUsages::KeyAgreement,
+            )),
+        );
+        let r = verify_signed_at(&s, now);
+        assert_eq!(r.status, Status::Invalid);
+        let sig = &r.signatures[0];
+        assert_eq!(sig.key_usage_ok, Some(false));
+        assert!(sig.digest_ok && sig.signature_ok);
+        assert!(
+            sig.problems.iter().any(|p| p.contains("key usage")),
+            "{:?}",
+            sig.problems
+        );
+
+        let s = signer(nb, na, None);
+        let r = verify_signed_at(&s, now);
+        assert_eq!(r.status, Status::Valid, "{r:?}");
+        assert_eq!(r.signatures[0].key_usage_ok, None);
+    }
+
+    #[test]
+    fn pdf_dates_parse_with_zones() {
+        let t = parse_pdf_date("D:20260401093000+09'00'").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-04-01T00:30:00+00:00");
+        let t = parse_pdf_date("D:20260401093000Z").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-04-01T09:30:00+00:00");
+        let t = parse_pdf_date("D:20260401093000-05'30").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-04-01T15:00:00+00:00");
+        assert!(parse_pdf_date("D:2026").is_none());
+        assert!(parse_pdf_date("D:20261301093000Z").is_none());
+    }
 }

@@ -59,16 +59,16 @@ macro_rules! app_commands {
     };
 }
 
-/// Starts the app. `TENKEN_DATA_DIR` overrides the data directory (used by the GUI tests).
+/// Starts the app. The data directory is the one the `tenken` CLI uses on this PC
+/// (`tenken_core::store::default_data_dir`), so both see the same assessment, answers, evidence and
+/// signing key; `TENKEN_DATA_DIR` overrides it (used by the GUI tests).
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::scan::Tasks::default())
         .setup(|app| {
-            let dir = match std::env::var_os("TENKEN_DATA_DIR") {
-                Some(d) => std::path::PathBuf::from(d),
-                None => app.path().app_data_dir()?,
-            };
+            let over = std::env::var_os("TENKEN_DATA_DIR").map(std::path::PathBuf::from);
+            let dir = tenken_core::store::data_dir(over.as_deref());
             let state = state::AppState::open(&dir).map_err(|e| e.to_string())?;
             app.manage(state);
             Ok(())

@@ -69,6 +69,7 @@ export function reportMock(cmd: string, args: Json): unknown {
       name: 'さくら内科クリニック', subject: 'CN=さくら内科クリニック,O=Tenken', issuer: 'CN=さくら内科クリニック,O=Tenken',
       fingerprint_sha256: FP, not_before: '2026-11-20T00:00:00Z', not_after: '2036-11-23T00:00:00Z', self_signed: true,
       source: txt('自己署名（この端末で作成）', 'self-signed'),
+      key_storage: txt('OSのキーストア（Secret Service）', 'OS key store (Secret Service)'),
     };
     default: return undefined;
   }

@@ -36,4 +36,8 @@ self_signed: boolean,
 /**
  * Where it came from, in words.
  */
-source: TextDto, };
+source: TextDto, 
+/**
+ * Where the private key is kept (OS key store or owner-only file, and why a file), in words.
+ */
+key_storage: TextDto, };

@@ -2,10 +2,10 @@
 
 pub mod commands;
 pub mod dto;
-pub mod dto_report;
-pub mod dto_settings;
 pub mod dto_evidence;
 pub mod dto_history;
+pub mod dto_report;
+pub mod dto_settings;
 pub mod dto_vendor;
 mod engine;
 pub mod state;

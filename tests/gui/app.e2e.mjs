@@ -113,9 +113,33 @@ async function setInput(selector, value) {
   }, el, value);
 }
 
-/** Resident memory (KiB) of the app and its descendants (WebKit web/network processes). */
-function appRssKiB() {
-  const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((pid) => {
+/** The pid of the app this test started (its data folder tells it from any other), or 0. */
+function appPid() {
+  const ours = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TENKEN_DATA_DIR=${dataDir}`);
+    } catch {
+      return false;
+    }
+  };
+  return processes().find((p) => p.exe === resolve(app) && ours(p.pid))?.pid ?? 0;
+}
+
+/** Waits until process `pid` has exited (true) or `ms` passed (false). */
+async function waitUntilGone(pid, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    let stat = '';
+    try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return true; }
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/** Every readable process with its parent, executable and resident memory (KiB). */
+function processes() {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
@@ -127,9 +151,14 @@ function appRssKiB() {
       return null;
     }
   }).filter(Boolean);
-  const root = procs.find((p) => p.exe === resolve(app));
+}
+
+/** Resident memory (KiB) of the app and its descendants (WebKit web/network processes). */
+function appRssKiB() {
+  const procs = processes();
+  const root = appPid();
   if (!root) return 0;
-  const tree = new Set([root.pid]);
+  const tree = new Set([root]);
   let grew = true;
   while (grew) {
     grew = false;
@@ -140,15 +169,32 @@ function appRssKiB() {
   return procs.filter((p) => tree.has(p.pid)).reduce((s, p) => s + p.rss, 0);
 }
 
+/** tests/gui/wm-close.c, built for this run (needs cc and libX11, both there with WebKitGTK's build deps). */
+const wmClose = join(openerDir, 'wm-close');
+
 before(async () => {
   mkdirSync(shots, { recursive: true });
+  execFileSync('cc', ['-o', wmClose, join(repo, 'tests/gui/wm-close.c'), '-lX11'], { stdio: 'inherit' });
   await startDriver();
 });
 
+/** Stops the tauri-driver this test started (by its pid) and waits until it is gone. */
+async function stopDriver() {
+  const d = driver;
+  driver = undefined;
+  if (!d?.pid || d.exitCode !== null) return;
+  const gone = new Promise((r) => d.once('exit', r));
+  try { process.kill(d.pid, 'SIGTERM'); } catch { /* gone */ }
+  await Promise.race([gone, sleep(5000)]);
+}
+
 after(async () => {
   try { await browser?.deleteSession(); } catch { /* already closed */ }
-  if (driver?.pid) {
-    try { process.kill(driver.pid, 'SIGTERM'); } catch { /* gone */ }
+  await stopDriver();
+  // Never leave this test's app running (it would hold the display and its data folder).
+  const left = appPid();
+  if (left) {
+    try { process.kill(left, 'SIGTERM'); } catch { /* gone */ }
   }
 });
 
@@ -156,6 +202,9 @@ const CLINIC = 'さくら内科クリニック';
 const VENDOR = 'ミドリ医療システム株式会社';
 const VENDOR_CONTACT = '担当 田中様 03-1234-5678 tanaka@midori.example';
 const NOTE = '業者に確認中（来週回答）';
+const RESPONSIBLE = '事務長 鈴木';
+/** Where RESPONSIBLE was typed just before the window closed. */
+const typedAtClose = { item: '', scope: '' };
 /** The host name of this PC as the automatic check recorded it. */
 let thisPc = '';
 /** The id of this year's checklist. */
@@ -462,8 +511,29 @@ test('history shows this year alone without an error; settings; the profile edit
   const rss = appRssKiB();
   writeFileSync(join(shots, 'app-rss.txt'), `${rss} KiB RSS (app + WebKit processes)\n`);
   console.log(`app RSS under Xvfb: ${(rss / 1024).toFixed(0)} MiB (app + WebKit processes)`);
-  await browser.deleteSession();
+
+  // Text typed just before the window is closed (within the autosave pause) is kept.
+  await visit('checklist');
+  const item = await $t('item');
+  typedAtClose.item = await item.getAttribute('data-item-id');
+  typedAtClose.scope = await browser.execute((v) => {
+    const input = document.querySelector('[data-testid=item] fieldset[data-scope] [data-testid=responsible]');
+    input.value = v;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return input.closest('fieldset[data-scope]').getAttribute('data-scope');
+  }, RESPONSIBLE);
+  // Closed like the title bar's × does (WM_DELETE_WINDOW; Xvfb has no window manager): the app
+  // writes the pending text, then the window and the app go away by themselves.
+  const pid = appPid();
+  assert.ok(pid, 'the app is running');
+  const asked = run(wmClose, [String(pid)]);
+  assert.equal(asked.status, 0, `wm-close ${pid}: ${asked.out}`);
+  assert.ok(await waitUntilGone(pid, 20000), 'the app closed after saving');
+  try { await browser.deleteSession(); } catch { /* the window is already gone */ }
   browser = undefined;
+  // The driver does not always survive its app closing by itself: start a fresh one.
+  await stopDriver();
+  await startDriver();
 });
 
 test('restart: profile incl. vendor, answers, the note, the vendor sheet and the report are still there', async () => {
@@ -491,6 +561,9 @@ test('restart: profile incl. vendor, answers, the note, the vendor sheet and the
   assert.match(table, /いいえ\s*2027-03-31/);
   assert.match(table, /該当なし/);
   await shot('13-checklist-table-after-restart');
+  const answers = (await invoke('get_answers', { checklistId })).ok;
+  const closing = answers.find((a) => a.item_id === typedAtClose.item && a.scope === typedAtClose.scope);
+  assert.equal(closing?.responsible, RESPONSIBLE, 'typed just before the window closed, still there');
   await (await browser.$('[data-testid=answers-table] button.link')).click();
   await goToItem('2-4');
   assert.equal(await (await browser.$('fieldset[data-scope=server] textarea')).getValue(), NOTE);

@@ -377,6 +377,14 @@ test('vendor sheets: no vendors → profile; request, signed import after finger
   assert.equal(await xyz.getByTestId('vendor-status').innerText(), '要確認');
   assert.match(await xyz.getByTestId('vendor-detail').innerText(), /この画面で入力・2行中 2行に回答・「いいえ」1件/);
   await shot('26-vendor-status');
+  // The address typed on the profile before leaving it unsaved is still there, flagged, and can be dropped.
+  await page.locator('[data-nav=profile]').click();
+  await page.getByTestId('profile-restored').waitFor();
+  assert.equal(await page.locator('input[name=address]').inputValue(), '東京都千代田区1-1');
+  await shot('26b-profile-unsaved-kept');
+  await page.getByTestId('profile-discard').click();
+  assert.equal(await page.locator('input[name=address]').inputValue(), '');
+  assert.equal(await page.getByTestId('profile-restored').count(), 0);
 });
 
 test('settings switch the whole UI to English', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addSystem, blankVendor, formProblem, pruneVendorSystems, systemsInUse, toForm, toProfile,
+  addSystem, blankVendor, formProblem, keepDraft, pruneVendorSystems, systemsInUse, takeDraft, toForm,
+  toProfile,
 } from '../src/lib/profile';
 import { atMost, flushPending, onLeave } from '../src/lib/pending';
 import type { ProfileDto } from '../src/lib/bindings/ProfileDto';
@@ -85,6 +86,20 @@ describe('profile form', () => {
     const f = toForm({ ...saved, vendors: [] });
     f.vendors = [{ ...blankVendor(), name: 'A社', systems: ['電子カルテ', 'もう使っていない'] }];
     expect(toProfile(f).vendors[0]!.systems).toEqual(['電子カルテ']);
+  });
+});
+
+describe('unsaved profile edits', () => {
+  it('are kept once when the screen is left, as a copy', () => {
+    expect(takeDraft()).toBeNull();
+    const f = toForm(saved);
+    f.address = '大阪府';
+    keepDraft(f);
+    f.address = 'changed after leaving';
+    const back = takeDraft();
+    expect(back?.address).toBe('大阪府');
+    expect(back?.vendors).toHaveLength(2);
+    expect(takeDraft()).toBeNull();
   });
 });
 

@@ -151,3 +151,18 @@ export function toProfile(f: ProfileForm): ProfileDto {
     vendors,
   };
 }
+
+/** Unsaved edits of the profile form kept while the person looks at another screen. */
+let kept: ProfileForm | null = null;
+
+/** Keeps unsaved edits when the profile screen is left without saving. */
+export function keepDraft(f: ProfileForm): void {
+  kept = structuredClone(f);
+}
+
+/** The kept unsaved edits (once), or null. */
+export function takeDraft(): ProfileForm | null {
+  const f = kept;
+  kept = null;
+  return f;
+}

@@ -371,6 +371,19 @@ test('vendor sheets: no vendors → profile; request, signed import after finger
   const second = sheet.locator('[data-item-id=vendor-demo-2]');
   await second.getByLabel('はい').check();
   await second.getByTestId('vendor-row-saved').waitFor();
+  // A note typed (not yet left) is written when the window is closing.
+  await second.locator('textarea').fill('保守契約書で確認');
+  const noteSaved = await page.evaluate(async () => {
+    window.dispatchEvent(new Event('beforeunload'));
+    const t0 = performance.now();
+    for (;;) {
+      const sheet = await window.__TAURI_INTERNALS__.invoke('get_vendor_sheet', { vendor: 'XYZ保守' });
+      if (sheet.answers.some((a) => a.note === '保守契約書で確認')) return true;
+      if (performance.now() - t0 > 500) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  assert.equal(noteSaved, true, 'the vendor sheet note was saved when the window was closing');
   await second.getByLabel('はい').focus();
   await shot('25-vendor-enter');
   await page.getByTestId('vendor-sheet-close').click();

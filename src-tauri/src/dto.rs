@@ -115,8 +115,11 @@ pub struct ChecklistView {
 pub struct VendorDto {
     /// Company name.
     pub name: String,
-    /// Contact.
+    /// Contact (person, phone, mail) in one line.
     pub contact: String,
+    /// Systems in use that this vendor looks after (names from the profile's `systems`).
+    #[serde(default)]
+    pub systems: Vec<String>,
 }
 
 /// The clinic profile entered on first launch.

@@ -44,7 +44,8 @@ pub fn id(s: &str) -> Result<(), CommandError> {
     }
 }
 
-/// Validates the clinic profile: name required, sane lengths.
+/// Validates the clinic profile: name required, sane lengths, vendors named once each and
+/// looking after systems that are in the clinic's list.
 pub fn profile(p: &ProfileDto) -> Result<(), CommandError> {
     if p.name.trim().is_empty() {
         return Err(CommandError::invalid(
@@ -62,12 +63,66 @@ pub fn profile(p: &ProfileDto) -> Result<(), CommandError> {
             "Too many entries",
         ));
     }
+    let mut systems: Vec<String> = Vec::with_capacity(p.systems.len());
     for s in &p.systems {
         short("システム名", "System name", s)?;
+        let key = s.trim().to_lowercase();
+        if key.is_empty() {
+            return Err(CommandError::invalid(
+                "システム名が空の行があります",
+                "A system name is empty",
+            ));
+        }
+        if systems.contains(&key) {
+            return Err(CommandError::invalid(
+                format!("システム「{}」が2回入っています", s.trim()),
+                format!("The system \"{}\" is listed twice", s.trim()),
+            ));
+        }
+        systems.push(key);
     }
-    for v in &p.vendors {
+    let mut names: Vec<String> = Vec::with_capacity(p.vendors.len());
+    for (i, v) in p.vendors.iter().enumerate() {
+        let n = i + 1;
+        if v.name.trim().is_empty() {
+            return Err(CommandError::invalid(
+                format!("{n}番目の事業者の名前を入力してください"),
+                format!("Enter the name of vendor {n}"),
+            ));
+        }
         short("事業者名", "Vendor name", &v.name)?;
         short("連絡先", "Contact", &v.contact)?;
+        let key = v.name.trim().to_lowercase();
+        if names.contains(&key) {
+            return Err(CommandError::invalid(
+                format!("事業者「{}」が2回入っています", v.name.trim()),
+                format!("The vendor \"{}\" is listed twice", v.name.trim()),
+            ));
+        }
+        names.push(key);
+        if v.systems.len() > MAX_LIST {
+            return Err(CommandError::invalid(
+                "項目が多すぎます",
+                "Too many entries",
+            ));
+        }
+        for s in &v.systems {
+            short("システム名", "System name", s)?;
+            if !systems.contains(&s.trim().to_lowercase()) {
+                return Err(CommandError::invalid(
+                    format!(
+                        "事業者「{}」の担当システム「{}」が、使っているシステムの一覧にありません",
+                        v.name.trim(),
+                        s.trim()
+                    ),
+                    format!(
+                        "Vendor \"{}\" looks after \"{}\", which is not in the list of systems in use",
+                        v.name.trim(),
+                        s.trim()
+                    ),
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -157,7 +212,7 @@ pub fn settings(s: &SettingsDto) -> Result<(), CommandError> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::dto::{AnswerValueDto, ScopeDto};
+    use crate::dto::{AnswerValueDto, ScopeDto, VendorDto};
 
     fn ans(value: AnswerValueDto, target: Option<&str>) -> AnswerDto {
         AnswerDto {
@@ -214,5 +269,46 @@ mod tests {
         s.lang = "en".into();
         s.text_scale = 500;
         assert!(settings(&s).is_err());
+    }
+
+    fn clinic_with(vendors: Vec<VendorDto>) -> ProfileDto {
+        ProfileDto {
+            name: "さくら内科".into(),
+            systems: vec!["電子カルテ".into(), "レセコン".into()],
+            vendors,
+            ..Default::default()
+        }
+    }
+
+    fn vendor(name: &str, systems: &[&str]) -> VendorDto {
+        VendorDto {
+            name: name.into(),
+            contact: "担当 田中 03-1234-5678".into(),
+            systems: systems.iter().map(|s| (*s).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn vendors_need_a_name_once_and_known_systems() {
+        profile(&clinic_with(vec![
+            vendor("A社", &["電子カルテ"]),
+            vendor("B社", &["レセコン", "電子カルテ"]),
+        ]))
+        .unwrap();
+        let e = profile(&clinic_with(vec![vendor("  ", &[])])).unwrap_err();
+        assert_eq!(e.code, "invalid_input");
+        assert!(e.ja.contains("1番目の事業者"), "{}", e.ja);
+        let e = profile(&clinic_with(vec![vendor("A社", &[]), vendor(" a社 ", &[])])).unwrap_err();
+        assert!(e.ja.contains("2回"), "{}", e.ja);
+        let e = profile(&clinic_with(vec![vendor("A社", &["PACS・画像"])])).unwrap_err();
+        assert!(e.ja.contains("PACS・画像"), "{}", e.ja);
+        let long = "あ".repeat(201);
+        assert!(profile(&clinic_with(vec![vendor(&long, &[])])).is_err());
+        let mut p = clinic_with(vec![]);
+        p.systems.push("電子カルテ".into());
+        assert!(profile(&p).unwrap_err().ja.contains("2回"));
+        let mut p = clinic_with(vec![]);
+        p.systems.push(" ".into());
+        assert!(profile(&p).is_err());
     }
 }

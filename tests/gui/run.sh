@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# Screenshots of this run only (a stale one from an earlier run must not be mistaken for current).
+rm -rf "$ROOT/target/gui-shots"
 mkdir -p "$ROOT/target/gui-shots"
 
 cd "$ROOT/ui"

@@ -119,7 +119,7 @@ function vendorState(v: Json) {
   let progress = s?.progress ?? 'not_requested';
   if (s && answered > 0) progress = answered < vendorItems.length || no > 0 ? 'needs_review' : 'answered';
   return {
-    name, contact: v.contact ?? '', systems: name.includes('メディカル') ? ['電子カルテ', 'レセコン'] : [], in_profile: true,
+    name, contact: v.contact ?? '', systems: (v.systems as string[] | undefined) ?? [], in_profile: true,
     progress, source: s?.source ?? 'none', updated_on: s?.updated_on ?? null, signer: s?.signer ?? null,
     rows: vendorItems.length, answered, no, request_file_name: `回答依頼_${name}_2026年度.json`,
   };

@@ -59,16 +59,32 @@ after(async () => {
 
 test('first launch asks for the clinic profile, then shows home', async () => {
   await page.getByTestId('profile-form').waitFor();
+  assert.equal(await page.locator('nav').count(), 0, 'the profile is shown alone on first launch');
   await shot('01-profile');
   await page.getByTestId('profile-save').click();
   assert.match(await page.getByRole('alert').innerText(), /医療機関名を入力してください/);
   await page.locator('input[name=name]').fill('さくら内科クリニック');
   await page.locator('input[name=administrator]').fill('山田 太郎');
+  // Common systems are ticked; others typed in (Enter adds, it does not save the form).
+  await page.locator('input[data-system="電子カルテ"]').check();
+  await page.locator('input[data-system="レセコン"]').check();
+  await page.getByTestId('system-input').fill('自動精算機');
+  await page.getByTestId('system-input').press('Enter');
+  assert.match(await page.getByTestId('system-other').innerText(), /自動精算機/);
+  assert.equal(await page.getByTestId('profile-form').isVisible(), true);
+  await page.getByTestId('system-input').fill('レセコン');
+  await page.getByTestId('system-add').click();
+  assert.match(await page.locator('#system-error').innerText(), /もう一覧にあります/);
+  await page.getByTestId('system-input').fill('');
+  assert.equal(await page.locator('#system-error').count(), 0, 'typing again clears the message');
+  await shot('01b-profile-systems');
   await page.getByTestId('profile-save').click();
   await page.getByTestId('home-progress').waitFor();
   assert.equal(await page.getByTestId('clinic-name').innerText(), 'さくら内科クリニック');
   assert.match(await page.getByTestId('home-progress').innerText(), /3 行中 0 行に回答済み/);
   await shot('02-home-empty');
+  const saved = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('get_profile'));
+  assert.deepEqual(saved.systems, ['電子カルテ', 'レセコン', '自動精算機']);
 });
 
 test('answering: いいえ needs 目標日; answers show in the table and on home', async () => {
@@ -146,6 +162,19 @@ test('checklist: evidence beside the item, contradiction flagged, autosave, atta
   // Typing a note is saved after a pause.
   await server.locator('textarea').fill('業者に確認中');
   await page.waitForFunction(() => document.querySelector('[data-testid=save-state]')?.getAttribute('data-state') === 'saved');
+  // Closing the window within the pause still writes what was typed (no 0.7 s wait).
+  await server.locator('textarea').fill('業者に確認中・来週回答');
+  const closedAt = await page.evaluate(async () => {
+    window.dispatchEvent(new Event('beforeunload'));
+    const t0 = performance.now();
+    for (;;) {
+      const answers = await window.__TAURI_INTERNALS__.invoke('get_answers', { checklistId: 'demo' });
+      if (answers.some((a) => a.note === '業者に確認中・来週回答')) return performance.now() - t0;
+      if (performance.now() - t0 > 500) return null;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  assert.notEqual(closedAt, null, 'the typed note was saved when the window was closing');
   // Attach a file: stored with name, size, fingerprint and date.
   await server.getByTestId('attach').click();
   await server.getByTestId('attachments').waitFor();
@@ -261,14 +290,49 @@ test('vendor sheets: no vendors → profile; request, signed import after finger
   await page.locator('[data-nav=vendor]').click();
   await page.getByTestId('vendor-none').waitFor();
   await shot('22-vendor-none');
-  await page.evaluate(async () => {
-    const p = await window.__TAURI_INTERNALS__.invoke('get_profile');
-    await window.__TAURI_INTERNALS__.invoke('save_profile', { profile: { ...p, vendors: [
-      { name: 'ABCメディカル', contact: '03-1234-5678' }, { name: 'XYZ保守', contact: 'support@xyz.example' },
-    ] } });
-  });
+  // The vendors come from the clinic profile, edited later from the vendor screen's link.
   await page.getByTestId('vendor-open-profile').click();
   await page.getByTestId('profile-form').waitFor();
+  assert.equal(await page.locator('input[name=name]').inputValue(), 'さくら内科クリニック');
+  assert.equal(await page.locator('input[data-system="電子カルテ"]').isChecked(), true);
+  assert.equal(await page.getByTestId('vendor-rows-empty').isVisible(), true);
+  await page.locator('input[data-system="PACS・画像"]').check();
+  await page.getByTestId('vendor-add').click();
+  // The new row's name field has the focus.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'vendor-name');
+  await page.keyboard.type('ABCメディカル');
+  let row = page.getByTestId('vendor-row').nth(0);
+  await row.getByTestId('vendor-contact').fill('03-1234-5678');
+  await row.locator('input[data-vendor-system="電子カルテ"]').check();
+  await row.locator('input[data-vendor-system="レセコン"]').check();
+  await row.locator('input[data-vendor-system="PACS・画像"]').check();
+  await page.getByTestId('vendor-add').click();
+  row = page.getByTestId('vendor-row').nth(1);
+  await row.getByTestId('vendor-name').fill('abcメディカル ');
+  await page.getByTestId('profile-save').click();
+  assert.match(await page.getByTestId('profile-error').innerText(), /事業者「abcメディカル」が2回入っています/);
+  assert.equal(await row.getByTestId('vendor-name').evaluate((e) => e === document.activeElement), true, 'focus on the row to fix');
+  await shot('22b-profile-vendor-twice');
+  await row.getByTestId('vendor-name').fill('XYZ保守');
+  await row.getByTestId('vendor-contact').fill('support@xyz.example');
+  // Unticking a system takes it off the vendor that looked after it.
+  await page.locator('input[data-system="PACS・画像"]').uncheck();
+  assert.equal(await page.getByTestId('vendor-row').nth(0).locator('input[data-vendor-system="PACS・画像"]').count(), 0);
+  // A third row nobody wrote in is dropped, not refused.
+  await page.getByTestId('vendor-add').click();
+  await page.getByTestId('profile-save').click();
+  assert.equal(await page.getByTestId('profile-saved').innerText(), '保存しました');
+  assert.equal(await page.locator('[data-nav=profile]').getAttribute('aria-current'), 'page', 'later saves stay on the profile');
+  assert.equal(await page.getByTestId('vendor-row').count(), 2);
+  const stored = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('get_profile'));
+  assert.deepEqual(stored.vendors, [
+    { name: 'ABCメディカル', contact: '03-1234-5678', systems: ['電子カルテ', 'レセコン'] },
+    { name: 'XYZ保守', contact: 'support@xyz.example', systems: [] },
+  ]);
+  await shot('22c-profile-vendors');
+  // Any further edit hides the old 保存しました.
+  await page.locator('input[name=address]').fill('東京都千代田区1-1');
+  assert.equal(await page.getByTestId('profile-saved').count(), 0);
   await page.locator('[data-nav=vendor]').click();
   const cards = page.getByTestId('vendor-card');
   await cards.first().waitFor();
@@ -307,12 +371,33 @@ test('vendor sheets: no vendors → profile; request, signed import after finger
   const second = sheet.locator('[data-item-id=vendor-demo-2]');
   await second.getByLabel('はい').check();
   await second.getByTestId('vendor-row-saved').waitFor();
+  // A note typed (not yet left) is written when the window is closing.
+  await second.locator('textarea').fill('保守契約書で確認');
+  const noteSaved = await page.evaluate(async () => {
+    window.dispatchEvent(new Event('beforeunload'));
+    const t0 = performance.now();
+    for (;;) {
+      const sheet = await window.__TAURI_INTERNALS__.invoke('get_vendor_sheet', { vendor: 'XYZ保守' });
+      if (sheet.answers.some((a) => a.note === '保守契約書で確認')) return true;
+      if (performance.now() - t0 > 500) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  assert.equal(noteSaved, true, 'the vendor sheet note was saved when the window was closing');
   await second.getByLabel('はい').focus();
   await shot('25-vendor-enter');
   await page.getByTestId('vendor-sheet-close').click();
   assert.equal(await xyz.getByTestId('vendor-status').innerText(), '要確認');
   assert.match(await xyz.getByTestId('vendor-detail').innerText(), /この画面で入力・2行中 2行に回答・「いいえ」1件/);
   await shot('26-vendor-status');
+  // The address typed on the profile before leaving it unsaved is still there, flagged, and can be dropped.
+  await page.locator('[data-nav=profile]').click();
+  await page.getByTestId('profile-restored').waitFor();
+  assert.equal(await page.locator('input[name=address]').inputValue(), '東京都千代田区1-1');
+  await shot('26b-profile-unsaved-kept');
+  await page.getByTestId('profile-discard').click();
+  assert.equal(await page.locator('input[name=address]').inputValue(), '');
+  assert.equal(await page.getByTestId('profile-restored').count(), 0);
 });
 
 test('settings switch the whole UI to English', async () => {

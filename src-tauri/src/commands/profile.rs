@@ -21,36 +21,31 @@ pub fn to_dto(p: ClinicProfile) -> ProfileDto {
             .map(|v| VendorDto {
                 name: v.name,
                 contact: v.contact,
+                systems: v.systems,
             })
             .collect(),
     }
 }
 
-/// The UI's profile as the engine keeps it; vendor details the UI does not edit are kept from
-/// `old` (matched by name).
-pub fn from_dto(p: ProfileDto, old: Option<&ClinicProfile>) -> ClinicProfile {
-    let vendors = p
-        .vendors
-        .into_iter()
-        .map(|v| {
-            let mut kept = old
-                .and_then(|o| o.vendors.iter().find(|x| x.name == v.name).cloned())
-                .unwrap_or_else(|| Vendor {
-                    name: v.name.clone(),
-                    contact: String::new(),
-                    systems: Vec::new(),
-                });
-            kept.contact = v.contact;
-            kept
-        })
-        .collect();
+/// The UI's profile as the engine keeps it, every field trimmed (the UI edits all of it,
+/// vendors' systems included, so nothing is taken from the previous profile).
+pub fn from_dto(p: ProfileDto) -> ClinicProfile {
+    let trim_all = |v: Vec<String>| v.into_iter().map(|s| s.trim().to_string()).collect();
     ClinicProfile {
-        name: p.name,
-        address: p.address,
-        administrator: p.administrator,
-        security_officer: p.security_officer,
-        systems: p.systems,
-        vendors,
+        name: p.name.trim().to_string(),
+        address: p.address.trim().to_string(),
+        administrator: p.administrator.trim().to_string(),
+        security_officer: p.security_officer.trim().to_string(),
+        systems: trim_all(p.systems),
+        vendors: p
+            .vendors
+            .into_iter()
+            .map(|v| Vendor {
+                name: v.name.trim().to_string(),
+                contact: v.contact.trim().to_string(),
+                systems: trim_all(v.systems),
+            })
+            .collect(),
     }
 }
 
@@ -73,8 +68,7 @@ pub fn save_profile(state: State<'_, AppState>, profile: ProfileDto) -> CmdResul
 pub fn save(state: &AppState, profile: ProfileDto) -> CmdResult<()> {
     validate::profile(&profile)?;
     let mut store = state.store()?;
-    let old = store.get_profile().map_err(CommandError::io)?;
-    let p = from_dto(profile, old.as_ref());
+    let p = from_dto(profile);
     store.set_profile(&p).map_err(CommandError::io)?;
     let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
     store
@@ -110,5 +104,83 @@ mod tests {
             crate::engine::current_assessment(&state).unwrap().id,
             before.id
         );
+    }
+
+    fn clinic() -> ProfileDto {
+        ProfileDto {
+            name: "さくら内科クリニック".into(),
+            address: "東京都千代田区1-1".into(),
+            administrator: "山田 太郎".into(),
+            security_officer: "佐藤 花子".into(),
+            systems: vec![
+                "電子カルテ".into(),
+                "レセコン".into(),
+                "オンライン資格確認".into(),
+                "予約アプリ（自院）".into(),
+            ],
+            vendors: vec![
+                VendorDto {
+                    name: "カルテ販売株式会社".into(),
+                    contact: "田中 03-1234-5678 tanaka@example.jp".into(),
+                    systems: vec!["電子カルテ".into(), "レセコン".into()],
+                },
+                VendorDto {
+                    name: "回線サービス".into(),
+                    contact: String::new(),
+                    systems: vec!["オンライン資格確認".into()],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn save_then_load_keeps_everything_incl_vendor_systems() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let state = AppState::open(dir.path()).unwrap();
+            save(&state, clinic()).unwrap();
+        }
+        // A new AppState on the same folder: what the app sees after a restart.
+        let state = AppState::open(dir.path()).unwrap();
+        let stored = state.store().unwrap().get_profile().unwrap().unwrap();
+        assert_eq!(to_dto(stored), clinic());
+        // Editing later: a vendor removed, another's systems changed; nothing stale comes back.
+        let mut edited = clinic();
+        edited.vendors.remove(1);
+        edited.vendors[0].systems = vec!["レセコン".into()];
+        save(&state, edited.clone()).unwrap();
+        let stored = state.store().unwrap().get_profile().unwrap().unwrap();
+        assert_eq!(to_dto(stored), edited);
+        // The year's assessment carries the vendors too (the report lists them).
+        let a = crate::engine::current_assessment(&state).unwrap();
+        assert_eq!(a.profile.vendors[0].systems, vec!["レセコン".to_string()]);
+    }
+
+    #[test]
+    fn invalid_profile_is_refused_and_nothing_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        save(&state, clinic()).unwrap();
+        let mut bad = clinic();
+        bad.vendors[1].name = "カルテ販売株式会社".into();
+        let e = save(&state, bad).unwrap_err();
+        assert_eq!(e.code, "invalid_input");
+        let stored = state.store().unwrap().get_profile().unwrap().unwrap();
+        assert_eq!(to_dto(stored), clinic());
+    }
+
+    #[test]
+    fn saved_fields_are_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let mut p = clinic();
+        p.name = "  さくら内科クリニック ".into();
+        p.vendors[0].name = " カルテ販売株式会社".into();
+        p.vendors[0].systems = vec![" 電子カルテ ".into()];
+        save(&state, p).unwrap();
+        let stored = state.store().unwrap().get_profile().unwrap().unwrap();
+        assert_eq!(stored.name, "さくら内科クリニック");
+        assert_eq!(stored.vendors[0].name, "カルテ販売株式会社");
+        assert_eq!(stored.vendors[0].systems, vec!["電子カルテ".to_string()]);
     }
 }

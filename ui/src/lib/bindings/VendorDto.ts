@@ -9,6 +9,10 @@ export type VendorDto = {
  */
 name: string, 
 /**
- * Contact.
+ * Contact (person, phone, mail) in one line.
  */
-contact: string, };
+contact: string, 
+/**
+ * Systems in use that this vendor looks after (names from the profile's `systems`).
+ */
+systems: Array<string>, };

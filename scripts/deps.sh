@@ -11,8 +11,8 @@ cli_pkgs=(build-essential pkg-config curl ca-certificates
 all_pkgs=(
   # Tauri 2 build dependencies
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev file wget
-  # GUI tests: virtual display, WebDriver, screenshots
-  xvfb xauth webkit2gtk-driver chromium imagemagick
+  # GUI tests: virtual display, WebDriver, screenshots; the Japanese locale (dates as 2026/11/23)
+  xvfb xauth webkit2gtk-driver chromium imagemagick locales
   # report verification and fonts
   poppler-utils qpdf openssl fonts-ipaexfont-gothic python3-venv
   # XLSX check
@@ -26,6 +26,9 @@ all_pkgs=(
 pkgs=("${cli_pkgs[@]}")
 if [ "$what" = "all" ]; then pkgs+=("${all_pkgs[@]}"); fi
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -33,12 +36,17 @@ done
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "deps: all system packages present"
 else
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   echo "deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}"
+fi
+
+# ja_JP.UTF-8, so the app under test shows dates and text the way a Japanese PC does.
+if [ "$what" = "all" ] && ! locale -a 2>/dev/null | grep -qix 'ja_JP\.utf-\?8'; then
+  echo "deps: generating the ja_JP.UTF-8 locale"
+  $SUDO sed -i 's/^# *ja_JP.UTF-8 UTF-8/ja_JP.UTF-8 UTF-8/' /etc/locale.gen
+  $SUDO locale-gen >/dev/null
 fi
 
 # tauri-driver (WebDriver bridge for the GUI end-to-end test), from crates.io.

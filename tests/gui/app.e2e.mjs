@@ -14,7 +14,7 @@
 // starting a PDF viewer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,9 +42,15 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** The app runs as on a Japanese PC (dates as 2026/11/23) when ja_JP.UTF-8 exists (scripts/deps.sh makes it). */
+function japaneseLocale() {
+  const r = spawnSync('locale', ['-a'], { encoding: 'utf8' });
+  return /^ja_JP\.utf-?8$/im.test(r.stdout ?? '') ? { LANG: 'ja_JP.UTF-8', LC_ALL: 'ja_JP.UTF-8' } : {};
+}
+
 async function startDriver() {
   driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', '4444'], {
-    env: { ...process.env, TENKEN_DATA_DIR: dataDir, TENKEN_REPORT_DIR: reportDir, TENKEN_OPENER: opener },
+    env: { ...process.env, ...japaneseLocale(), TENKEN_DATA_DIR: dataDir, TENKEN_REPORT_DIR: reportDir, TENKEN_OPENER: opener },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {

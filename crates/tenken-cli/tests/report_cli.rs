@@ -56,6 +56,16 @@ fn default_report_scans_this_pc_and_signs() {
         "{}",
         String::from_utf8_lossy(&v.stdout)
     );
+    // The key made on this first use was already valid at the signing time (which is taken
+    // when the run starts, before the key exists).
+    let json: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(json["signatures"][0]["cert_at_signing"], "valid", "{json}");
+    assert!(
+        json["signatures"][0]["problems"]
+            .as_array()
+            .is_none_or(|p| p.is_empty()),
+        "{json}"
+    );
     // ...and the text is the latest official checklist's, with this PC's evidence in it.
     let text = pdftotext(&pdf);
     assert!(

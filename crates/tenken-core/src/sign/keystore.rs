@@ -466,7 +466,18 @@ pub fn generate_self_signed(subject_hint: &str) -> Result<LocalSigner, SignError
     serial[0] &= 0x7f;
     serial[0] |= 0x01;
     let serial = SerialNumber::new(&serial)?;
-    let validity = Validity::from_now(Duration::from_secs(10 * 365 * 24 * 3600 + 3 * 24 * 3600))?;
+    // Valid from a day back: a report's signing time is taken when the run starts, possibly
+    // before this key is made on first use, and PC clocks drift; a certificate that starts after
+    // the signing time would make every verifier flag the signature.
+    let now = std::time::SystemTime::now();
+    let day = Duration::from_secs(24 * 3600);
+    let time = |t: std::time::SystemTime| {
+        x509_cert::time::Time::try_from(t).map_err(|e| SignError::Key(e.to_string()))
+    };
+    let validity = Validity {
+        not_before: time(now.checked_sub(day).unwrap_or(now))?,
+        not_after: time(now + Duration::from_secs(10 * 365 * 24 * 3600 + 3 * 24 * 3600))?,
+    };
     let subject = dn(&cn, Some(&org))?;
     let mut builder = CertificateBuilder::new(
         Profile::Manual { issuer: None },

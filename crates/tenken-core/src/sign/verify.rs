@@ -783,6 +783,22 @@ mod tests {
     }
 
     #[test]
+    fn key_made_on_first_use_is_valid_for_a_signing_time_taken_before_it() {
+        // `tenken report` takes its signing time when the run starts; on first use the key is
+        // made later, after the scan.
+        let started = Utc::now() - Duration::minutes(5);
+        let s = crate::sign::keystore::generate_self_signed("さくら内科クリニック").unwrap();
+        let r = verify_signed_at(&s, started);
+        let sig = &r.signatures[0];
+        assert_eq!(
+            sig.cert_at_signing,
+            Some(CertValidityAtSigning::Valid),
+            "{r:?}"
+        );
+        assert!(sig.problems.is_empty(), "{:?}", sig.problems);
+    }
+
+    #[test]
     fn certificate_valid_at_signing_with_signing_key_usage() {
         let now = Utc::now();
         let s = signer(

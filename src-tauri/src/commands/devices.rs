@@ -34,13 +34,7 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
                 Some(b) if !b.is_empty() => format!("{} ({b})", h.os),
                 _ => h.os.clone(),
             },
-            // Link-local IPv6 addresses (fe80::/10) say nothing about where a PC is reachable.
-            ips: h
-                .ips
-                .iter()
-                .filter(|ip| !ip.to_ascii_lowercase().starts_with("fe80:"))
-                .cloned()
-                .collect(),
+            ips: h.display_ips(),
             role: h.role.clone(),
             last_update: h.last_patch_display(lang),
             antivirus: h

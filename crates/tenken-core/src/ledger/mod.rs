@@ -248,6 +248,22 @@ pub fn host_row(b: &Bundle) -> HostRow {
 }
 
 impl HostRow {
+    /// The addresses people look for: without link-local IPv6 (fe80::/10), which only the local
+    /// link uses and says nothing about where the PC can be reached.
+    pub fn display_ips(&self) -> Vec<String> {
+        self.ips
+            .iter()
+            .filter(|ip| {
+                let l = ip.to_ascii_lowercase();
+                !(l.starts_with("fe8")
+                    || l.starts_with("fe9")
+                    || l.starts_with("fea")
+                    || l.starts_with("feb"))
+            })
+            .cloned()
+            .collect()
+    }
+
     /// 「最終更新」 as shown to people: the local date of the last update and, when some are
     /// pending, their number (e.g. "2026-11-23、未適用の更新 3件"). `None` = 未確認.
     pub fn last_patch_display(&self, lang: Lang) -> Option<String> {
@@ -397,7 +413,7 @@ impl Ledger {
                 h.role.clone().unwrap_or_default(),
                 h.os.clone(),
                 opt_text(&h.os_build, lang),
-                h.ips.join(" "),
+                h.display_ips().join(" "),
                 h.macs.join(" "),
                 opt_text(&h.last_patch_display(lang), lang),
                 cell_text(&h.antivirus, lang),
@@ -551,6 +567,18 @@ mod tests {
             host_row(&b).risky_ports,
             Some(vec!["22/tcp SSH".to_string(), "5900/tcp VNC".to_string()])
         );
+    }
+
+    #[test]
+    fn link_local_ipv6_is_not_shown() {
+        let mut row = host_row(&sample::bundles().remove(0));
+        row.ips = vec![
+            "192.0.2.2".into(),
+            "fe80::fc:ff:fe00:1".into(),
+            "FE9A::1".into(),
+            "fd00::2".into(),
+        ];
+        assert_eq!(row.display_ips(), ["192.0.2.2", "fd00::2"]);
     }
 
     #[test]

@@ -208,10 +208,10 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                 vec![
                     Cell::new(name),
                     Cell::new(os),
-                    if h.ips.is_empty() {
+                    if h.display_ips().is_empty() {
                         unknown_cell(lang)
                     } else {
-                        Cell::new(h.ips.join(" "))
+                        Cell::new(h.display_ips().join(" "))
                     },
                     opt_cell(&h.last_patch_display(lang), lang),
                     check_cell(&h.antivirus, lang),

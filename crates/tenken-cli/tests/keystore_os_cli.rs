@@ -41,34 +41,6 @@ fn tools_present() -> bool {
     false
 }
 
-/// Synthesised one-page PDF with a classic xref table.
-fn tiny_pdf() -> Vec<u8> {
-    let objs = [
-        "<</Type/Catalog/Pages 2 0 R>>",
-        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-    ];
-    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offs = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offs.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes());
-    for o in offs {
-        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 /// Every file under `dir`.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -179,7 +151,7 @@ fn secret_service_holds_the_key_and_two_processes_sign_with_it() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&home).unwrap();
     std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("in.pdf"), tiny_pdf()).unwrap();
+    std::fs::write(out.join("in.pdf"), common::tiny_pdf()).unwrap();
     let script = dir.path().join("session.sh");
     std::fs::write(&script, SESSION_SCRIPT).unwrap();
     let o = Command::new("dbus-run-session")

@@ -1,6 +1,8 @@
 //! `tenken key` and `tenken verify` end to end: exit codes 0/1/2 and the Japanese output.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -23,36 +25,6 @@ fn tenken(data: &Path, args: &[&str]) -> Output {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Synthesised one-page PDF with a classic xref table (offsets computed here).
-fn tiny_pdf() -> Vec<u8> {
-    let objs = [
-        "<</Type/Catalog/Pages 2 0 R>>",
-        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
-        "<</Length 44>>\nstream\nBT /F1 24 Tf 72 700 Td (Tenken CLI test) Tj ET\nendstream",
-        "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
-    ];
-    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offs = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offs.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes());
-    for o in offs {
-        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 #[test]
@@ -79,7 +51,7 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     std::fs::write(&cert, tenken(&data, &["key", "cert"]).stdout).unwrap();
 
     let signer = KeyStore::open(&data).load().unwrap();
-    let signed = sign_pdf(&tiny_pdf(), &signer, &SignOptions::default()).unwrap();
+    let signed = sign_pdf(&common::tiny_pdf(), &signer, &SignOptions::default()).unwrap();
     let pdf = dir.path().join("report.pdf");
     std::fs::write(&pdf, &signed).unwrap();
 
@@ -134,7 +106,7 @@ fn key_generate_show_cert_and_verify_exit_codes() {
     assert!(stdout(&o).contains("改ざん: あり"), "{}", stdout(&o));
     // Unsigned: exit 1. Garbage: exit 2.
     let unsigned = dir.path().join("unsigned.pdf");
-    std::fs::write(&unsigned, tiny_pdf()).unwrap();
+    std::fs::write(&unsigned, common::tiny_pdf()).unwrap();
     assert_eq!(
         tenken(&data, &["verify", unsigned.to_str().unwrap()])
             .status

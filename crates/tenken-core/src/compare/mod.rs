@@ -340,7 +340,14 @@ mod tests {
     use super::*;
     use crate::store::{BundleTrust, NewAssessment};
 
-    fn answer(item: &str, scope: Scope, value: AnswerValue, target: Option<&str>) -> Answer {
+    /// An answer of `value` for `item` / `scope` with an optional 目標日 (also used by
+    /// `side_by_side`'s tests).
+    pub(super) fn answer(
+        item: &str,
+        scope: Scope,
+        value: AnswerValue,
+        target: Option<&str>,
+    ) -> Answer {
         Answer {
             item_id: item.into(),
             scope,

@@ -306,21 +306,8 @@ mod tests {
 
     use super::*;
     use crate::checklist;
+    use crate::compare::tests::answer;
     use crate::store::NewAssessment;
-
-    fn answer(item: &str, scope: Scope, value: AnswerValue, target: Option<&str>) -> Answer {
-        Answer {
-            item_id: item.into(),
-            scope,
-            value,
-            checked_on: None,
-            target_date: target.map(|t| t.parse().unwrap()),
-            note: String::new(),
-            responsible: String::new(),
-            attachments: Vec::new(),
-            updated_at: None,
-        }
-    }
 
     fn mk(store: &mut Store, c: &Checklist, fy: u16) -> i64 {
         store

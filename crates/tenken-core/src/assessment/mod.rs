@@ -130,6 +130,21 @@ pub enum AnswerError {
 }
 
 impl Answer {
+    /// An answer of `value` for `item_id` / `scope`, with no dates, note, person or attachments.
+    pub fn new(item_id: impl Into<String>, scope: Scope, value: AnswerValue) -> Self {
+        Self {
+            item_id: item_id.into(),
+            scope,
+            value,
+            checked_on: None,
+            target_date: None,
+            note: String::new(),
+            responsible: String::new(),
+            attachments: Vec::new(),
+            updated_at: None,
+        }
+    }
+
     /// Checks the rules that do not need the checklist: いいえ needs a 目標日.
     pub fn validate(&self) -> Result<(), AnswerError> {
         if self.value == AnswerValue::No && self.target_date.is_none() {

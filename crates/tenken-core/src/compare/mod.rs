@@ -174,14 +174,13 @@ pub fn compare(store: &Store, fy1: u16, fy2: u16) -> Result<Comparison, CompareE
     compare_with(store, fy1, fy2, &lists, chrono::Local::now().date_naive())
 }
 
-/// [`compare`] with explicit checklists and "today" (for 目標日 overdue).
-pub fn compare_with(
+/// The clinic assessments of `fy1` and `fy2`, each with its checklist from `lists`.
+fn two_years<'a>(
     store: &Store,
     fy1: u16,
     fy2: u16,
-    lists: &[Checklist],
-    today: NaiveDate,
-) -> Result<Comparison, CompareError> {
+    lists: &'a [Checklist],
+) -> Result<(Assessment, &'a Checklist, Assessment, &'a Checklist), CompareError> {
     let a1 = year_assessment(store, fy1)?.ok_or(CompareError::NoAssessment(fy1))?;
     let a2 = year_assessment(store, fy2)?.ok_or(CompareError::NoAssessment(fy2))?;
     let cl = |id: &str| {
@@ -190,8 +189,19 @@ pub fn compare_with(
             .find(|c| c.id == id)
             .ok_or_else(|| CompareError::NoChecklist(id.to_string()))
     };
-    let c1 = cl(&a1.checklist_id)?;
-    let c2 = cl(&a2.checklist_id)?;
+    let (c1, c2) = (cl(&a1.checklist_id)?, cl(&a2.checklist_id)?);
+    Ok((a1, c1, a2, c2))
+}
+
+/// [`compare`] with explicit checklists and "today" (for 目標日 overdue).
+pub fn compare_with(
+    store: &Store,
+    fy1: u16,
+    fy2: u16,
+    lists: &[Checklist],
+    today: NaiveDate,
+) -> Result<Comparison, CompareError> {
+    let (a1, c1, a2, c2) = two_years(store, fy1, fy2, lists)?;
 
     let mut changes = Vec::new();
     let mut targets = Vec::new();
@@ -349,15 +359,8 @@ mod tests {
         target: Option<&str>,
     ) -> Answer {
         Answer {
-            item_id: item.into(),
-            scope,
-            value,
-            checked_on: None,
             target_date: target.map(|t| t.parse().unwrap()),
-            note: String::new(),
-            responsible: String::new(),
-            attachments: Vec::new(),
-            updated_at: None,
+            ..Answer::new(item, scope, value)
         }
     }
 

@@ -227,16 +227,7 @@ pub fn side_by_side(
     lists: &[Checklist],
     today: NaiveDate,
 ) -> Result<SideBySide, CompareError> {
-    let a1 = year_assessment(store, fy1)?.ok_or(CompareError::NoAssessment(fy1))?;
-    let a2 = year_assessment(store, fy2)?.ok_or(CompareError::NoAssessment(fy2))?;
-    let cl = |id: &str| {
-        lists
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| CompareError::NoChecklist(id.to_string()))
-    };
-    let c1 = cl(&a1.checklist_id)?;
-    let c2 = cl(&a2.checklist_id)?;
+    let (a1, c1, a2, c2) = super::two_years(store, fy1, fy2, lists)?;
     let same = c1.id == c2.id;
 
     let mut rows = Vec::new();

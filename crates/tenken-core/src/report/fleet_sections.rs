@@ -673,17 +673,7 @@ mod tests {
     }
 
     fn answer(item: &str, value: AnswerValue) -> Answer {
-        Answer {
-            item_id: item.into(),
-            scope: Scope::General,
-            value,
-            checked_on: None,
-            target_date: None,
-            note: String::new(),
-            responsible: String::new(),
-            attachments: vec![],
-            updated_at: None,
-        }
+        Answer::new(item, Scope::General, value)
     }
 
     #[test]

@@ -57,15 +57,8 @@ fn new_assessment(store: &mut Store, cl: &Checklist) -> i64 {
 
 fn answer(item: &str, scope: Scope, value: AnswerValue) -> Answer {
     Answer {
-        item_id: item.into(),
-        scope,
-        value,
         checked_on: Some(date("2025-06-01")),
-        target_date: None,
-        note: String::new(),
-        responsible: String::new(),
-        attachments: vec![],
-        updated_at: None,
+        ..Answer::new(item, scope, value)
     }
 }
 

@@ -410,15 +410,8 @@ mod tests {
 
     fn ans(item: &str, value: AnswerValue, target: Option<&str>) -> Answer {
         Answer {
-            item_id: item.into(),
-            scope: Scope::General,
-            value,
-            checked_on: None,
             target_date: target.map(|t| t.parse().unwrap()),
-            note: String::new(),
-            responsible: String::new(),
-            attachments: Vec::new(),
-            updated_at: None,
+            ..Answer::new(item, Scope::General, value)
         }
     }
 

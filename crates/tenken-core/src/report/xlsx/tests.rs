@@ -18,15 +18,8 @@ fn checklist() -> Checklist {
 
 fn ans(item: &str, scope: Scope, value: AnswerValue) -> Answer {
     Answer {
-        item_id: item.into(),
-        scope,
-        value,
         checked_on: Some("2025-06-01".parse().unwrap()),
-        target_date: None,
-        note: String::new(),
-        responsible: String::new(),
-        attachments: vec![],
-        updated_at: None,
+        ..Answer::new(item, scope, value)
     }
 }
 

@@ -167,17 +167,7 @@ pub fn attach(
         .iter()
         .any(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope);
     if !exists {
-        let blank = Answer {
-            item_id: item_id.to_string(),
-            scope: scope.into(),
-            value: AnswerValue::Unanswered,
-            checked_on: None,
-            target_date: None,
-            note: String::new(),
-            responsible: String::new(),
-            attachments: Vec::new(),
-            updated_at: None,
-        };
+        let blank = Answer::new(item_id, scope.into(), AnswerValue::Unanswered);
         store.set_answer(a.id, &checklist, blank).map_err(|e| {
             CommandError::invalid(
                 format!("添付できませんでした: {e}"),

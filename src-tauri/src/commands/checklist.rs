@@ -38,28 +38,34 @@ pub const SHEET: &str = "clinic";
 /// Flattened view of one checklist (the items of the clinic sheet).
 pub fn view(c: &Checklist) -> ChecklistView {
     let c = &c.for_sheet(SHEET);
-    let items = c
-        .sections
-        .iter()
-        .flat_map(|s| {
-            s.items.iter().map(move |i| ItemView {
-                id: i.id.clone(),
-                number: i.number.clone(),
-                section: (&s.title).into(),
-                text: (&i.text).into(),
-                scopes: i.answer_scopes().into_iter().map(Into::into).collect(),
-                deadline: i.deadline.as_ref().map(Into::into),
-                why: (&i.guidance.why).into(),
-                done_when: (&i.guidance.done_when).into(),
-                who: (&i.guidance.who).into(),
-                reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
-            })
-        })
-        .collect();
     ChecklistView {
         summary: summary(c),
-        items,
+        items: item_views(c, SHEET),
     }
+}
+
+/// The items of `sheet` in form order, as the UI shows them (with their section and guidance).
+pub fn item_views(c: &Checklist, sheet: &str) -> Vec<ItemView> {
+    c.sections
+        .iter()
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .filter(move |i| i.sheets.iter().any(|x| x == sheet))
+                .map(move |i| ItemView {
+                    id: i.id.clone(),
+                    number: i.number.clone(),
+                    section: (&s.title).into(),
+                    text: (&i.text).into(),
+                    scopes: i.answer_scopes().into_iter().map(Into::into).collect(),
+                    deadline: i.deadline.as_ref().map(Into::into),
+                    why: (&i.guidance.why).into(),
+                    done_when: (&i.guidance.done_when).into(),
+                    who: (&i.guidance.who).into(),
+                    reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
+                })
+        })
+        .collect()
 }
 
 /// Lists the checklist versions the engine knows: official ones first, newest first.

@@ -258,17 +258,7 @@ mod tests {
             .set_answer(
                 a.id,
                 &c,
-                Answer {
-                    item_id: item.id.clone(),
-                    scope: Scope::Server,
-                    value: AnswerValue::Yes,
-                    checked_on: None,
-                    target_date: None,
-                    note: String::new(),
-                    responsible: String::new(),
-                    attachments: Vec::new(),
-                    updated_at: None,
-                },
+                Answer::new(item.id.clone(), Scope::Server, AnswerValue::Yes),
             )
             .unwrap();
         drop(store);

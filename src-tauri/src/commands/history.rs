@@ -170,15 +170,8 @@ mod tests {
 
     fn answer(item: &str, scope: Scope, value: AnswerValue, target: Option<&str>) -> Answer {
         Answer {
-            item_id: item.into(),
-            scope,
-            value,
-            checked_on: None,
             target_date: target.map(|t| t.parse().unwrap()),
-            note: String::new(),
-            responsible: String::new(),
-            attachments: Vec::new(),
-            updated_at: None,
+            ..Answer::new(item, scope, value)
         }
     }
 

@@ -6,12 +6,11 @@
 use std::path::PathBuf;
 
 use tauri::{AppHandle, Manager};
-use tenken_core::checklist::ProvenanceTag;
 use tenken_core::store::VendorStatus;
 use tenken_core::vendor::sheet::{self, Progress, SheetError};
 use tenken_core::vendor::{VendorError, trust, verify_answers};
 
-use crate::dto::{AnswerDto, CmdResult, CommandError, ItemView};
+use crate::dto::{AnswerDto, CmdResult, CommandError};
 use crate::dto_vendor::{
     AnswerSourceDto, RequestWrittenDto, VendorImportDto, VendorOverviewDto, VendorProgressDto,
     VendorSheetDto, VendorStateDto,
@@ -243,27 +242,7 @@ pub fn sheet_in(state: &AppState, vendor: &str) -> CmdResult<VendorSheetDto> {
     let lists = crate::engine::checklists(state.dir())?;
     let store = state.store()?;
     let cl = sheet::sheet_checklist(&store, &lists, vendor, fy).map_err(sheet_error)?;
-    let items = cl
-        .sections
-        .iter()
-        .flat_map(|s| {
-            s.items
-                .iter()
-                .filter(|i| i.sheets.iter().any(|x| x == sheet::SHEET))
-                .map(move |i| ItemView {
-                    id: i.id.clone(),
-                    number: i.number.clone(),
-                    section: (&s.title).into(),
-                    text: (&i.text).into(),
-                    scopes: i.answer_scopes().into_iter().map(Into::into).collect(),
-                    deadline: i.deadline.as_ref().map(Into::into),
-                    why: (&i.guidance.why).into(),
-                    done_when: (&i.guidance.done_when).into(),
-                    who: (&i.guidance.who).into(),
-                    reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
-                })
-        })
-        .collect();
+    let items = crate::commands::checklist::item_views(cl, sheet::SHEET);
     let answers = sheet::sheet_answers(&store, vendor, fy).map_err(sheet_error)?;
     Ok(VendorSheetDto {
         vendor: vendor.to_string(),
@@ -455,17 +434,7 @@ mod tests {
                         .unwrap()
                         .answer_scopes()
                         .into_iter()
-                        .map(|s| Answer {
-                            item_id: i.id.clone(),
-                            scope: s,
-                            value: AnswerValue::Yes,
-                            checked_on: None,
-                            target_date: None,
-                            note: String::new(),
-                            responsible: String::new(),
-                            attachments: Vec::new(),
-                            updated_at: None,
-                        })
+                        .map(|s| Answer::new(i.id.clone(), s, AnswerValue::Yes))
                 })
                 .collect(),
         };

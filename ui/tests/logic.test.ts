@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerProblem, blankAnswer, isDate, overview, today, trendBars } from '../src/lib/logic';
+import { answerProblem, blankAnswer, isDate, overview, today, upsertStep } from '../src/lib/logic';
 import type { ItemView } from '../src/lib/bindings/ItemView';
 
 const txt = { ja: 'x', en: 'x' };
@@ -56,25 +56,14 @@ describe('home overview', () => {
   });
 });
 
-describe('trend chart data', () => {
-  it('sorts years, stacks segments to the full height of the largest year', () => {
-    const bars = trendBars(
-      [
-        { year: 2026, yes: 30, no: 10, notApplicable: 0, unanswered: 0 },
-        { year: 2025, yes: 10, no: 5, notApplicable: 0, unanswered: 5 },
-      ],
-      100, 50,
-    );
-    expect(bars.map((b) => b.year)).toEqual([2025, 2026]);
-    expect(bars[0]!.x).toBe(0);
-    expect(bars[1]!.x).toBe(50);
-    const top = bars[1]!.segments[bars[1]!.segments.length - 1]!;
-    expect(top.y).toBeCloseTo(0);
-    const yes2025 = bars[0]!.segments[0]!;
-    expect(yes2025.height).toBeCloseTo(25);
-    expect(yes2025.y).toBeCloseTo(75);
-  });
-  it('empty history gives no bars', () => {
-    expect(trendBars([], 100, 50)).toEqual([]);
+describe('upsertStep', () => {
+  it('replaces the entry of the same step in place and appends new steps', () => {
+    const a = { step: 'os.patches', state: 'running' };
+    const b = { step: 'firewall.host', state: 'running' };
+    const list = upsertStep(upsertStep([], a), b);
+    expect(list.map((s) => s.step)).toEqual(['os.patches', 'firewall.host']);
+    const done = upsertStep(list, { step: 'os.patches', state: 'pass' });
+    expect(done).toEqual([{ step: 'os.patches', state: 'pass' }, b]);
+    expect(list[0]!.state).toBe('running');
   });
 });

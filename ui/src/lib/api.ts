@@ -81,6 +81,11 @@ function isCommandError(e: unknown): e is CommandError {
   return typeof e === 'object' && e !== null && 'ja' in e && 'en' in e && 'code' in e;
 }
 
+/** Whether a command ended because the user cancelled it (`code: 'cancelled'`). */
+export function isCancelled(e: unknown): boolean {
+  return isCommandError(e) && e.code === 'cancelled';
+}
+
 /** A plain message for any error a command returned. */
 export function errorText(e: unknown): string {
   if (isCommandError(e)) return i18n.lang === 'en' ? e.en : e.ja;

@@ -17,6 +17,11 @@ export function today(now: Date = new Date()): string {
 }
 
 /** Key of one answer row. */
+/** `list` with `p` in place of the entry of the same step, or appended (progress lists). */
+export function upsertStep<T extends { step: string }>(list: T[], p: T): T[] {
+  return list.some((s) => s.step === p.step) ? list.map((s) => (s.step === p.step ? p : s)) : [...list, p];
+}
+
 export function rowKey(itemId: string, scope: ScopeDto): string {
   return `${itemId}#${scope}`;
 }
@@ -99,38 +104,6 @@ export function overview(items: ItemView[], answers: AnswerDto[], day: string): 
   }
   o.planned.sort((x, y) => (x.target_date ?? '').localeCompare(y.target_date ?? ''));
   return o;
-}
-
-/** One year of history. */
-export interface YearCounts {
-  year: number;
-  yes: number;
-  no: number;
-  notApplicable: number;
-  unanswered: number;
-}
-
-/** A stacked bar of the trend chart, in SVG user units. */
-export interface Bar {
-  year: number;
-  x: number;
-  segments: { kind: 'yes' | 'no' | 'notApplicable' | 'unanswered'; y: number; height: number; count: number }[];
-}
-
-/** Shapes history into stacked bars (oldest left) of a chart `height` tall, bars `width` apart. */
-export function trendBars(history: YearCounts[], height: number, width: number): Bar[] {
-  const sorted = [...history].sort((a, b) => a.year - b.year);
-  const max = Math.max(1, ...sorted.map((h) => h.yes + h.no + h.notApplicable + h.unanswered));
-  return sorted.map((h, i) => {
-    let y = height;
-    const segments = (['yes', 'no', 'notApplicable', 'unanswered'] as const).map((kind) => {
-      const count = h[kind];
-      const hgt = (count / max) * height;
-      y -= hgt;
-      return { kind, y, height: hgt, count };
-    });
-    return { year: h.year, x: i * width, segments };
-  });
 }
 
 // ---------------------------------------------------------------- evidence (issue 7)

@@ -24,6 +24,12 @@ class AppStore {
     return this.answers.find((a) => rowKey(a.item_id, a.scope) === k);
   }
 
+  /** Shows checklist item `itemId` (or the checklist at its current item). */
+  openItem(itemId: string | null): void {
+    this.focusItem = itemId;
+    this.screen = 'checklist';
+  }
+
   putAnswer(a: AnswerDto): void {
     const k = rowKey(a.item_id, a.scope);
     this.answers = [...this.answers.filter((x) => rowKey(x.item_id, x.scope) !== k), a];

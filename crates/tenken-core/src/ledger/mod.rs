@@ -249,19 +249,26 @@ pub fn host_row(b: &Bundle) -> HostRow {
 
 impl HostRow {
     /// The addresses people look for: without link-local IPv6 (fe80::/10), which only the local
-    /// link uses and says nothing about where the PC can be reached.
+    /// link uses and says nothing about where the PC can be reached — unless those are all
+    /// there is.
     pub fn display_ips(&self) -> Vec<String> {
-        self.ips
+        let link_local = |ip: &String| {
+            let l = ip.to_ascii_lowercase();
+            ["fe8", "fe9", "fea", "feb"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        };
+        let routable: Vec<String> = self
+            .ips
             .iter()
-            .filter(|ip| {
-                let l = ip.to_ascii_lowercase();
-                !(l.starts_with("fe8")
-                    || l.starts_with("fe9")
-                    || l.starts_with("fea")
-                    || l.starts_with("feb"))
-            })
+            .filter(|ip| !link_local(ip))
             .cloned()
-            .collect()
+            .collect();
+        if routable.is_empty() {
+            self.ips.clone()
+        } else {
+            routable
+        }
     }
 
     /// 「最終更新」 as shown to people: the local date of the last update and, when some are
@@ -579,6 +586,12 @@ mod tests {
             "fd00::2".into(),
         ];
         assert_eq!(row.display_ips(), ["192.0.2.2", "fd00::2"]);
+        row.ips = vec!["fe80::1".into()];
+        assert_eq!(
+            row.display_ips(),
+            ["fe80::1"],
+            "only link-local: still shown"
+        );
     }
 
     #[test]

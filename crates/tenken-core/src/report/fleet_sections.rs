@@ -208,10 +208,9 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                 vec![
                     Cell::new(name),
                     Cell::new(os),
-                    if h.display_ips().is_empty() {
-                        unknown_cell(lang)
-                    } else {
-                        Cell::new(h.display_ips().join(" "))
+                    match h.display_ips() {
+                        ips if ips.is_empty() => unknown_cell(lang),
+                        ips => Cell::new(ips.join(" ")),
                     },
                     opt_cell(&h.last_patch_display(lang), lang),
                     check_cell(&h.antivirus, lang),

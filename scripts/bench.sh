@@ -5,11 +5,11 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
 echo "== 1. Local scan: wall/CPU time, peak memory; socket enumeration vs ss -tanp (10,000 loopback connections)"
-cargo bench --profile dev -p tenken-core --bench scan
+cargo bench --profile dev -p tenken-probe --bench scan
 
 echo
 echo "== 2. Report: generation and signing time and size of a 30+ page report (dev profile, dependencies optimised)"
-cargo run --quiet --example report_bench -p tenken-core
+cargo run --quiet --example report_bench -p tenken-report
 
 echo
 echo "== 3. LAN check vs nmap -sT -T4 -n in the namespace lab (root only)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the SYNTHESISED probe fixtures under crates/tenken-core/tests/fixtures/<os>/<probe>/<case>/.
+"""Writes the SYNTHESISED probe fixtures under crates/tenken-probe/tests/fixtures/<os>/<probe>/<case>/.
 
 Every case directory holds raw output files named `<source key>.<ext>` (bytes exactly as a
 command would print them: CP932, UTF-8 BOM, CLIXML noise ...) and `expect.json` with the verdict
@@ -8,7 +8,7 @@ unless the note says otherwise. Re-record on real machines before trusting the p
 """
 import json, os, sys
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "crates", "tenken-core", "tests", "fixtures")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "crates", "tenken-probe", "tests", "fixtures")
 
 def case(os_, probe, name, files, expect):
     d = os.path.join(ROOT, os_, probe, name)

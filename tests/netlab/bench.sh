@@ -8,7 +8,7 @@ LAB="$ROOT/tests/netlab/lab.sh"
 [ "$(id -u)" = 0 ] || { echo "!!! NETWORK BENCH SKIPPED: needs root !!!"; exit 0; }
 command -v nmap >/dev/null || apt-get install -y -o DPkg::Lock::Timeout=600 nmap >/dev/null
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-cargo build -q -p tenken-core --example lan_check
+cargo build -q -p tenken-net --example lan_check
 BIN="$CARGO_TARGET_DIR/debug/examples/lan_check"
 P="tkb$$"; STATE=$(mktemp -d)
 trap '"$LAB" down "$P" "$STATE"; rm -rf "$STATE"' EXIT

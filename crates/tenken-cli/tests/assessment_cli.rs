@@ -1,5 +1,5 @@
 //! `tenken assessment` and `tenken history` end to end, on a temporary data directory and the
-//! synthesised test checklist of tenken-core's fixtures.
+//! synthesised test checklist of tenken-store's fixtures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -15,7 +15,7 @@ fn tenken(data: &Path, args: &[&str]) -> Output {
     std::fs::copy(
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../tenken-core/tests/fixtures/store/test-checklist.toml"
+            "/../tenken-store/tests/fixtures/store/test-checklist.toml"
         ),
         user.join("test-r7.toml"),
     )

@@ -3,22 +3,24 @@
 //! The engine knows nothing about windows or terminals; the `tenken` CLI and the Tauri app are
 //! thin faces over it. Data flows one way: checklist + probe output -> findings -> bundle ->
 //! assessment -> report -> signature.
+//!
+//! Each part is its own crate (see `docs/architecture.md`), so cargo rejects a dependency
+//! cycle; this crate holds the use cases that join them ([`workflow`]) and re-exports the parts
+//! under their old module names (`tenken_core::probe`, `tenken_core::store`, ...).
 
-pub mod assessment;
-pub mod checklist;
-pub mod compare;
-pub mod evidence;
-pub mod i18n;
-pub mod ledger;
-pub mod net;
-pub mod probe;
-pub mod report;
-pub mod sign;
-pub mod store;
-pub mod vendor;
+pub use tenken_assessment as assessment;
+pub use tenken_base::i18n;
+pub use tenken_checklist as checklist;
+pub use tenken_compare as compare;
+pub use tenken_evidence as evidence;
+pub use tenken_ledger as ledger;
+pub use tenken_net as net;
+pub use tenken_probe as probe;
+pub use tenken_report as report;
+pub use tenken_sign as sign;
+pub use tenken_store as store;
+pub use tenken_vendor as vendor;
+
 pub mod workflow;
 
-pub use i18n::{Lang, Text};
-
-/// Version of the engine, recorded in every bundle and report.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use tenken_base::{Lang, Text, VERSION};

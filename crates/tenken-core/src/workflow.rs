@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, Utc};
 
-use crate::Lang;
 use crate::assessment::{Assessment, Assessor, fiscal_year_of};
 use crate::checklist::{self, Checklist, ChecklistError};
 use crate::evidence::Bundle;
@@ -16,6 +15,7 @@ use crate::sign::bundle::{SignedBundle, sign_bundle};
 use crate::sign::keystore::KeyStore;
 use crate::sign::pades::{SignOptions, sign_pdf};
 use crate::store::{BundleTrust, NewAssessment, Store, StoreError};
+use tenken_base::Lang;
 
 /// Errors of the workflow (each names the step that failed).
 #[derive(Debug, thiserror::Error)]
@@ -363,7 +363,7 @@ mod merge_tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::evidence::Verdict;
-    use crate::report::sample;
+    use tenken_testkit::sample;
 
     #[test]
     fn network_findings_join_the_local_bundle_and_survive_a_new_local_scan() {

@@ -180,7 +180,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = AppState::open(dir.path()).unwrap();
         let files = tempfile::tempdir().unwrap();
-        let bundle = tenken_core::report::sample::bundles().remove(1);
+        let bundle = tenken_testkit::sample::bundles().remove(1);
         let json = serde_json::to_string_pretty(&bundle).unwrap();
 
         // Signed by this installation's own key: verified.

@@ -218,8 +218,8 @@ mod tests {
     use super::*;
     use tenken_core::assessment::{Answer, AnswerValue};
     use tenken_core::checklist::Scope;
-    use tenken_core::report::sample;
     use tenken_core::sign::keystore::KeyStore;
+    use tenken_testkit::sample;
 
     /// A data dir with this year's assessment of the official checklist, the sample bundles kept
     /// as the app keeps them, and はい answered on the item the overdue-updates finding names.

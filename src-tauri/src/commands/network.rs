@@ -335,7 +335,7 @@ mod tests {
             .clone();
         let _ = crate::engine::assessment_for(&state, &cid).unwrap();
         // Local results of this "PC" kept first (as the automatic check does).
-        let mut local = tenken_core::report::sample::bundles().remove(0);
+        let mut local = tenken_testkit::sample::bundles().remove(0);
         local.host.hostname = "TEST-PC".into();
         {
             let a = crate::engine::current_assessment(&state).unwrap();

@@ -46,7 +46,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let now = chrono::Utc::now();
     if args.sample {
-        let (cl, a, b) = report::sample::input_parts();
+        let (cl, a, b) = tenken_testkit::sample::input_parts();
         let input = report::ReportInput::new(cl, a, b, ctx.lang, now);
         let pdf = report::render_pdf(&input).context("report generation failed")?;
         workflow::write_file(&args.out, &pdf)?;

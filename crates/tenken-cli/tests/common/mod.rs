@@ -32,7 +32,8 @@ pub fn ok(out: &Output) -> String {
 
 /// The committed whole-machine replay set of `os` (windows, macos, linux).
 pub fn fixture(os: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../tenken-core/tests/fixtures/replay/{os}"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../tenken-probe/tests/fixtures/replay/{os}"))
 }
 
 /// A synthesised one-page PDF (classic xref table) with a line of text, to sign and verify.

@@ -1,0 +1,238 @@
+//! Checklists as data: every MHLW version and the Tenken-recommended list, loaded from
+//! `checklists/*.toml` and validated strictly. Adding next year's version is a data change.
+//!
+//! The model below is what the rest of the engine sees. Loading, validation, the built-in
+//! (embedded) set and XLSX import live in the submodules.
+
+use serde::{Deserialize, Serialize};
+
+use tenken_base::Text;
+
+mod error;
+mod load;
+pub mod mapping;
+mod raw;
+mod validate;
+mod xlsx;
+
+pub use error::{ChecklistError, Diagnostic};
+pub use load::{all, builtin, find, latest_official, load_dir, load_file, parse_str, to_toml};
+pub use validate::validate;
+pub use xlsx::{import_xlsx, save_user_checklist};
+
+/// Where a checklist's wording comes from and under which terms it is reused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// 出典: the title of the official publication.
+    pub title: String,
+    /// Publisher (e.g. 厚生労働省).
+    pub publisher: String,
+    /// Publication date as printed (e.g. 令和7年5月).
+    pub date: String,
+    /// URL of the official document, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Licence / reuse note (公共データ利用規約 PDL1.0 ...), including the note that wording was edited.
+    pub license_note: String,
+    /// SHA-256 (hex) of the source file, for imported workbooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// What kind of checklist this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChecklistKind {
+    /// An MHLW checklist version.
+    Official,
+    /// Tenken's supplementary checklist built from the seed documents.
+    Recommended,
+    /// Imported from a workbook by the user (`tenken checklist import`).
+    Imported,
+}
+
+/// A sheet of a checklist (医療機関確認用, 事業者確認用, 薬局確認用).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sheet {
+    /// Stable id (`clinic`, `vendor`, `pharmacy`).
+    pub id: String,
+    /// Title (ja/en).
+    pub title: Text,
+}
+
+/// Scope row of an item: which kind of system the answer is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// 医療情報システム全般 (or no scope split).
+    General,
+    /// サーバ.
+    Server,
+    /// 端末PC.
+    Terminal,
+    /// ネットワーク機器.
+    Network,
+}
+
+impl Scope {
+    /// Label as printed on the MHLW form.
+    pub fn label(self, lang: tenken_base::Lang) -> &'static str {
+        match (self, lang) {
+            (Scope::General, tenken_base::Lang::Ja) => "医療情報システム全般",
+            (Scope::Server, tenken_base::Lang::Ja) => "サーバ",
+            (Scope::Terminal, tenken_base::Lang::Ja) => "端末PC",
+            (Scope::Network, tenken_base::Lang::Ja) => "ネットワーク機器",
+            (Scope::General, tenken_base::Lang::En) => "All systems",
+            (Scope::Server, tenken_base::Lang::En) => "Servers",
+            (Scope::Terminal, tenken_base::Lang::En) => "Client PCs",
+            (Scope::Network, tenken_base::Lang::En) => "Network devices",
+        }
+    }
+}
+
+/// How sure we are that a wording is the official text (tags of `mhlw-checklist.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvenanceTag {
+    /// [A-OCR] MHLW's own text, OCR'd from the official PDF.
+    Checked,
+    /// [A-Q] MHLW text as quoted by a secondary source.
+    Quoted,
+    /// [S] a secondary source's paraphrase.
+    Secondary,
+    /// [R] Tenken's reconstruction: NOT the official wording.
+    Reconstructed,
+    /// Taken verbatim from a workbook the user imported.
+    Imported,
+    /// Tenken's own advice (recommended checklist), citing a seed document.
+    Tenken,
+}
+
+/// Where one wording came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Confidence tag.
+    pub tag: ProvenanceTag,
+    /// Sources consulted (URLs or document names).
+    pub sources: Vec<String>,
+    /// Free note (e.g. "truncated in OCR; ending reconstructed").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Guidance shown with an item: why it matters, what counts as done, who usually does it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Guidance {
+    /// Why it matters for a clinic.
+    pub why: Text,
+    /// What counts as done.
+    pub done_when: Text,
+    /// Who usually does it (staff / vendor / 院長).
+    pub who: Text,
+}
+
+/// One checklist item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Stable id, unique within the checklist (e.g. `2-6`, `vendor-2-3`).
+    pub id: String,
+    /// Number as printed (e.g. `2-⑥`, `2(3)`).
+    pub number: String,
+    /// The wording (ja is the form's text; en is a translation).
+    pub text: Text,
+    /// Provenance of the Japanese wording.
+    pub provenance: Provenance,
+    /// Sheets this item appears on (sheet ids).
+    pub sheets: Vec<String>,
+    /// Scope rows answered separately (empty = one answer, scope General).
+    pub scopes: Vec<Scope>,
+    /// Deadline text (e.g. 令和9年度までに導入), when the form marks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Text>,
+    /// Guidance.
+    pub guidance: Guidance,
+    /// True when the item is new in this version (relative to the previous version).
+    #[serde(default)]
+    pub new_in_version: bool,
+    /// Gate item: answering いいえ makes the rest of the sheet unnecessary (医療情報システムの有無).
+    #[serde(default)]
+    pub gate: bool,
+    /// Ids of the same item in the previous version (`Checklist::previous`); empty for new items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_ids: Vec<String>,
+}
+
+impl Item {
+    /// The scope rows to answer: the item's scopes, or just [`Scope::General`].
+    pub fn answer_scopes(&self) -> Vec<Scope> {
+        if self.scopes.is_empty() {
+            vec![Scope::General]
+        } else {
+            self.scopes.clone()
+        }
+    }
+}
+
+/// A section (1 体制構築, 2 医療情報システムの管理・運用, 3 インシデント発生に備えた対応).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Stable id (e.g. `2`).
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Items in form order.
+    pub items: Vec<Item>,
+}
+
+/// A whole checklist version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checklist {
+    /// Stable id (e.g. `mhlw-r7`, `tenken-recommended`).
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Fiscal year (西暦) the version is for.
+    pub fiscal_year: u16,
+    /// Kind of checklist.
+    pub kind: ChecklistKind,
+    /// Id of the version this one follows (for year-over-year mapping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// 出典 and licence.
+    pub source: Source,
+    /// Sheets.
+    pub sheets: Vec<Sheet>,
+    /// Sections in form order.
+    pub sections: Vec<Section>,
+}
+
+impl Checklist {
+    /// All items in form order.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.sections.iter().flat_map(|s| s.items.iter())
+    }
+
+    /// Finds an item by id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items().find(|i| i.id == id)
+    }
+
+    /// A copy holding only the items of one sheet (sections left empty are dropped).
+    pub fn for_sheet(&self, sheet: &str) -> Checklist {
+        let mut out = self.clone();
+        for section in &mut out.sections {
+            section
+                .items
+                .retain(|i| i.sheets.iter().any(|s| s == sheet));
+        }
+        out.sections.retain(|s| !s.items.is_empty());
+        out.sheets.retain(|s| s.id == sheet);
+        out
+    }
+
+    /// Items on one sheet, in form order.
+    pub fn sheet_items<'a>(&'a self, sheet: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items()
+            .filter(move |i| i.sheets.iter().any(|s| s == sheet))
+    }
+}

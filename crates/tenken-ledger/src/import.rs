@@ -1,0 +1,200 @@
+//! Importing evidence bundles from other PCs into an assessment, after checking their
+//! signatures against this installation's own certificate and the trusted list.
+//!
+//! Accepted forms: the signed envelope (`*.signed.json`), or a bundle JSON with a detached
+//! `FILE.p7s` next to it (what `tenken scan --json FILE` writes), or (only with
+//! `accept_unverified`) a plain unsigned bundle. A tampered bundle is always refused.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use tenken_evidence::Bundle;
+use tenken_sign::bundle::{BundleVerdict, find_detached, verify_bundle_json};
+use tenken_store::{BundleTrust, Store, StoreError};
+
+/// Why a bundle was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file cannot be read.
+    #[error("{path}: ファイルを読めません (cannot read): {reason}")]
+    Read {
+        /// File.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Not a Tenken bundle.
+    #[error("{path}: Tenkenの証跡ファイルではありません (not a Tenken bundle): {reason}")]
+    Malformed {
+        /// File.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// No signature.
+    #[error(
+        "{path}: 署名がありません。改ざんされていないことを確かめられないため取り込みません。署名なしで取り込む場合は --accept-unverified を付けてください (unsigned bundle refused)"
+    )]
+    Unsigned {
+        /// File.
+        path: String,
+    },
+    /// Changed after signing.
+    #[error(
+        "{path}: 署名の後に内容が書き換えられています（改ざんの可能性）。取り込みません (tampered bundle refused: {reason})"
+    )]
+    Tampered {
+        /// File.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
+    /// Signed by an unknown certificate.
+    #[error(
+        "{path}: 署名した人（{signer}）はこのTenkenで信頼されていません。相手の証明書を確認してから `tenken key trust 証明書.pem` で登録するか、--accept-unverified を付けてください (signer not trusted, fingerprint {fingerprint})"
+    )]
+    Untrusted {
+        /// File.
+        path: String,
+        /// Signer's name.
+        signer: String,
+        /// Signer's certificate fingerprint.
+        fingerprint: String,
+    },
+    /// Store error.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What was imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Imported {
+    /// New bundle row id.
+    pub bundle_id: i64,
+    /// Host name of the bundle.
+    pub host: String,
+    /// Signature check outcome stored with it.
+    pub trust: BundleTrust,
+    /// Signer, when signed.
+    pub signer: Option<String>,
+    /// Number of older bundles of the host it superseded.
+    pub replaced: usize,
+}
+
+fn bundle_value(bytes: &[u8]) -> Result<Bundle, String> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let v = if v.get("format").and_then(serde_json::Value::as_str)
+        == Some(tenken_sign::bundle::SIGNED_BUNDLE_FORMAT)
+    {
+        v.get("bundle").cloned().ok_or("envelope without bundle")?
+    } else {
+        v
+    };
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// Verifies and imports one bundle file into `assessment_id`. `anchors` are the trusted
+/// certificates (see [`tenken_vendor::trust::anchors`]); with no anchors nothing counts as
+/// trusted. An earlier bundle of the same host in the assessment is marked superseded.
+pub fn import_file(
+    store: &mut Store,
+    assessment_id: i64,
+    path: &Path,
+    anchors: &[Vec<u8>],
+    accept_unverified: bool,
+) -> Result<Imported, ImportError> {
+    let p = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Read {
+        path: p.clone(),
+        reason: e.to_string(),
+    })?;
+    let detached = match find_detached(path) {
+        Some(d) => Some(std::fs::read(&d).map_err(|e| ImportError::Read {
+            path: d.display().to_string(),
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    let bundle = bundle_value(&bytes).map_err(|reason| ImportError::Malformed {
+        path: p.clone(),
+        reason,
+    })?;
+    let verdict = if anchors.is_empty() {
+        // verify_bundle treats an empty list as "trust anyone": never let that happen here.
+        match verify_bundle_json(&bytes, detached.as_deref(), &[]) {
+            BundleVerdict::Valid {
+                signer,
+                fingerprint,
+            } => BundleVerdict::UntrustedSigner {
+                signer,
+                fingerprint,
+            },
+            v => v,
+        }
+    } else {
+        verify_bundle_json(&bytes, detached.as_deref(), anchors)
+    };
+    let (trust, signer, signature) = match verdict {
+        BundleVerdict::Valid { signer, .. } => (BundleTrust::Verified, Some(signer), true),
+        BundleVerdict::Tampered { reason } => {
+            return Err(ImportError::Tampered { path: p, reason });
+        }
+        BundleVerdict::Malformed { reason } => {
+            return Err(ImportError::Malformed { path: p, reason });
+        }
+        BundleVerdict::Unsigned if !accept_unverified => {
+            return Err(ImportError::Unsigned { path: p });
+        }
+        BundleVerdict::UntrustedSigner {
+            signer,
+            fingerprint,
+        } if !accept_unverified => {
+            return Err(ImportError::Untrusted {
+                path: p,
+                signer,
+                fingerprint,
+            });
+        }
+        BundleVerdict::Unsigned => (BundleTrust::Unverified, None, false),
+        BundleVerdict::UntrustedSigner { signer, .. } => {
+            (BundleTrust::Unverified, Some(signer), true)
+        }
+    };
+    let sig_bytes: Option<Vec<u8>> = if signature {
+        match &detached {
+            Some(d) => Some(d.clone()),
+            None => tenken_sign::bundle::SignedBundle::from_json(&bytes)
+                .ok()
+                .map(|s| s.signature),
+        }
+    } else {
+        None
+    };
+    let json = serde_json::to_string(&bundle).map_err(|e| ImportError::Malformed {
+        path: p.clone(),
+        reason: e.to_string(),
+    })?;
+    let host = bundle.host.hostname.clone();
+    let replaced = store
+        .bundles(Some(assessment_id))?
+        .iter()
+        .filter(|b| b.host == host && !b.superseded)
+        .count();
+    let bundle_id = store.add_bundle_checked(
+        Some(assessment_id),
+        &host,
+        &json,
+        sig_bytes.as_deref(),
+        true,
+        trust,
+        signer.as_deref(),
+    )?;
+    Ok(Imported {
+        bundle_id,
+        host,
+        trust,
+        signer,
+        replaced,
+    })
+}

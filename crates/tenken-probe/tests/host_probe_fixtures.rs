@@ -1,0 +1,321 @@
+//! Replays every recorded/synthesised output under `tests/fixtures/<os>/<probe id>/<case>/`
+//! through the host probes and asserts the verdict each case expects. Bytes are decoded the way
+//! the exec layer does: CP932 (Shift_JIS) when the case says so, otherwise UTF-8 (BOM kept, so
+//! the parsers must strip it). Also: no probe panics on arbitrary text or bytes (proptest).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use proptest::prelude::*;
+use serde::Deserialize;
+use tenken_evidence::{HostFacts, Verdict};
+use tenken_probe::checks::host_probes;
+use tenken_probe::{CaptureError, Captured, EvalContext, Os, Probe, Source};
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    verdict: Verdict,
+    #[serde(default)]
+    reason: Option<tenken_evidence::UnknownReason>,
+    #[serde(default)]
+    elevated: bool,
+    #[serde(default)]
+    now: Option<DateTime<Utc>>,
+    #[serde(default)]
+    source: Vec<CaseSource>,
+    #[serde(default)]
+    facts: Option<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CaseSource {
+    key: String,
+    #[serde(default)]
+    file: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    stderr: Option<String>,
+    #[serde(default)]
+    exit_code: Option<i32>,
+    #[serde(default)]
+    error: Option<CaptureError>,
+}
+
+const OSES: [Os; 3] = [Os::Windows, Os::Macos, Os::Linux];
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn decode(bytes: &[u8], encoding: Option<&str>) -> (String, String) {
+    match encoding {
+        Some("cp932") | Some("shift_jis") => {
+            let (text, _, _) = encoding_rs::SHIFT_JIS.decode(bytes);
+            (text.into_owned(), "cp932".into())
+        }
+        _ => match std::str::from_utf8(bytes) {
+            Ok(s) if s.starts_with('\u{feff}') => (s.to_string(), "utf-8-bom".into()),
+            Ok(s) => (s.to_string(), "utf-8".into()),
+            Err(_) => {
+                let (text, _, _) = encoding_rs::SHIFT_JIS.decode(bytes);
+                (text.into_owned(), "cp932".into())
+            }
+        },
+    }
+}
+
+fn capture(source: &Source, stdout: String, enc: Option<String>, elevated: bool) -> Captured {
+    let now = Utc::now();
+    Captured {
+        source: source.clone(),
+        raw_len: stdout.len() as u64,
+        raw_sha256: tenken_evidence::sha256_hex(stdout.as_bytes()),
+        stdout,
+        stderr: String::new(),
+        exit_code: Some(0),
+        encoding: enc,
+        error: None,
+        error_detail: None,
+        started_at: now,
+        ended_at: now,
+        elevated,
+    }
+}
+
+fn ctx(os: Os, now: DateTime<Utc>, elevated: bool) -> EvalContext {
+    EvalContext {
+        os,
+        host: HostFacts::default(),
+        now,
+        elevated,
+    }
+}
+
+fn default_now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2024-07-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn run_case(probe: &dyn Probe, os: Os, dir: &Path) -> Result<(), String> {
+    let raw =
+        std::fs::read_to_string(dir.join("case.toml")).map_err(|e| format!("case.toml: {e}"))?;
+    let case: Case = toml::from_str(&raw).map_err(|e| format!("case.toml: {e}"))?;
+    let plan = probe.plan(os);
+    let mut caps = Vec::new();
+    for cs in &case.source {
+        if !plan.iter().any(|s| s.key() == cs.key) {
+            return Err(format!(
+                "source key '{}' is not in the probe's plan",
+                cs.key
+            ));
+        }
+    }
+    for src in &plan {
+        let cs = case.source.iter().find(|c| c.key == src.key());
+        let mut cap = match cs.and_then(|c| c.file.as_ref()) {
+            Some(f) => {
+                let bytes = std::fs::read(dir.join(f)).map_err(|e| format!("{f}: {e}"))?;
+                let (text, enc) = decode(&bytes, cs.and_then(|c| c.encoding.as_deref()));
+                let mut c = capture(src, text, Some(enc), case.elevated);
+                c.raw_len = bytes.len() as u64;
+                c.raw_sha256 = tenken_evidence::sha256_hex(&bytes);
+                c
+            }
+            None => capture(src, String::new(), None, case.elevated),
+        };
+        match cs {
+            Some(c) => {
+                cap.stderr = c.stderr.clone().unwrap_or_default();
+                cap.exit_code = c.exit_code.or(cap.exit_code);
+                cap.error = c.error;
+            }
+            // Not listed in the case: the runner found nothing to read.
+            None => {
+                cap.error = Some(CaptureError::NotFound);
+                cap.exit_code = None;
+            }
+        }
+        caps.push(cap);
+    }
+    let f = probe.evaluate(
+        &ctx(os, case.now.unwrap_or_else(default_now), case.elevated),
+        &caps,
+    );
+    let meta = probe.meta();
+    if f.probe_id != meta.id {
+        return Err("probe id mismatch".into());
+    }
+    if f.evidence.len() != caps.len() {
+        return Err("every capture must become evidence".into());
+    }
+    for (e, c) in f.evidence.iter().zip(&caps) {
+        if e.raw != c.stdout || e.raw_sha256 != c.raw_sha256 || e.elevated != c.elevated {
+            return Err(format!(
+                "evidence for '{}' does not carry the raw output, hash and privilege",
+                c.source.key()
+            ));
+        }
+    }
+    if f.verdict != case.verdict {
+        return Err(format!(
+            "verdict {:?} != expected {:?}; summary: {}",
+            f.verdict, case.verdict, f.summary.ja
+        ));
+    }
+    if (f.verdict == Verdict::Unknown) != f.reason.is_some() {
+        return Err("unknown verdicts (and only they) carry a reason".into());
+    }
+    if let Some(r) = case.reason
+        && f.reason != Some(r)
+    {
+        return Err(format!("reason {:?} != expected {:?}", f.reason, r));
+    }
+    if f.summary.ja.is_empty() || f.summary.en.is_empty() {
+        return Err("summary must exist in ja and en".into());
+    }
+    if matches!(f.verdict, Verdict::Warn | Verdict::Fail) && f.action.ja.is_empty() {
+        return Err("warn/fail must say what to do".into());
+    }
+    if let Some(expected) = &case.facts {
+        let want = serde_json::to_value(expected).map_err(|e| e.to_string())?;
+        for (k, v) in want.as_object().into_iter().flatten() {
+            if f.facts.get(k) != Some(v) {
+                return Err(format!("fact {k}: {:?} != expected {v}", f.facts.get(k)));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_host_probe_fixture_gives_its_expected_verdict() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for probe in host_probes() {
+        for os in OSES {
+            let dir = fixtures().join(os.as_str()).join(probe.meta().id);
+            let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .map(|e| e.path())
+                        .filter(|p| p.join("case.toml").is_file())
+                        .collect()
+                })
+                .unwrap_or_default();
+            cases.sort();
+            if cases.len() < 2 {
+                failures.push(format!("{}: fewer than 2 fixture cases", dir.display()));
+            }
+            for c in cases {
+                ran += 1;
+                if let Err(e) = run_case(probe.as_ref(), os, &c) {
+                    failures.push(format!("{}: {e}", c.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} fixture cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(ran >= 13 * 3 * 2);
+}
+
+#[test]
+fn host_probe_ids_are_unique_and_referenced() {
+    let probes = host_probes();
+    assert_eq!(probes.len(), 13);
+    let mut ids: Vec<&str> = probes.iter().map(|p| p.meta().id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 13);
+    for p in &probes {
+        let m = p.meta();
+        for c in ["mhlw-r5", "mhlw-r6", "mhlw-r7"] {
+            assert!(
+                m.checklist_refs.iter().any(|r| r.checklist == c),
+                "{} lacks {c}",
+                m.id
+            );
+        }
+        assert!(
+            !p.plan(Os::Windows).is_empty(),
+            "{} has no Windows plan",
+            m.id
+        );
+        assert!(!p.plan(Os::Linux).is_empty(), "{} has no Linux plan", m.id);
+    }
+}
+
+#[test]
+fn powershell_scripts_follow_the_quoting_rules() {
+    // Scripts go after -Command as one argument: no double quotes (MSVC quoting), no
+    // -EncodedCommand / -ExecutionPolicy Bypass (EDR heuristics), well under 32,767 chars.
+    for probe in host_probes() {
+        for src in probe.plan(Os::Windows) {
+            if let Source::Command { program, args, .. } = &src {
+                if !program.ends_with("powershell.exe") {
+                    continue;
+                }
+                assert!(
+                    program.starts_with(r"C:\Windows\System32\"),
+                    "{}: absolute path",
+                    probe.meta().id
+                );
+                let script = args.last().unwrap();
+                assert!(
+                    !script.contains('"'),
+                    "{}: double quote in script",
+                    probe.meta().id
+                );
+                assert!(script.len() < 8000, "{}: script too long", probe.meta().id);
+                assert!(script.starts_with("$ErrorActionPreference='Stop'"));
+                assert!(script.ends_with("Emit $out"));
+                for a in args {
+                    assert!(
+                        !a.eq_ignore_ascii_case("-EncodedCommand")
+                            && !a.eq_ignore_ascii_case("-ExecutionPolicy")
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn eval_all(os: Os, stdout: &str) {
+    for probe in host_probes() {
+        let caps: Vec<Captured> = probe
+            .plan(os)
+            .iter()
+            .map(|s| capture(s, stdout.to_string(), None, false))
+            .collect();
+        let f = probe.evaluate(&ctx(os, default_now(), false), &caps);
+        assert_eq!(f.verdict == Verdict::Unknown, f.reason.is_some());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_probe_panics_on_arbitrary_text(s in ".{0,400}") {
+        for os in OSES { eval_all(os, &s); }
+    }
+
+    #[test]
+    fn no_probe_panics_on_arbitrary_bytes(b in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let (text, _) = decode(&b, Some("cp932"));
+        for os in OSES { eval_all(os, &text); }
+    }
+
+    #[test]
+    fn no_probe_panics_on_json_like_text(k in "[A-Za-z_]{1,12}", v in prop_oneof![Just("null".to_string()), Just("[]".to_string()), Just("{}".to_string()), "-?[0-9]{1,12}", "\"[^\"\\\\]{0,20}\""]) {
+        let doc = format!("{{\"{k}\":{v},\"os\":{v},\"rdp\":{v},\"usb\":{v},\"lock\":{v},\"logs\":{v},\"wifi\":{v},\"users\":{v},\"admins\":{v},\"wb\":{v},\"bitlocker\":{v},\"secpol\":{v},\"smb1\":{v},\"services\":{v},\"wuHistory\":{v},\"hotfixes\":{v}}}");
+        for os in OSES { eval_all(os, &doc); }
+    }
+}

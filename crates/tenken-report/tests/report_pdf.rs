@@ -1,0 +1,286 @@
+//! End-to-end checks of the PDF report with third-party tools (qpdf, poppler's pdftotext,
+//! pdfinfo, pdfdetach). Needs the Debian packages `qpdf` and `poppler-utils`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::TimeZone;
+use tenken_base::Lang;
+use tenken_report::{self as report, RawJson, ReportInput, SignerInfo};
+use tenken_testkit::sample;
+
+fn tool(name: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("{name} is needed for this test (apt-get install qpdf poppler-utils): {e}")
+    });
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The realistic sample with its JSON written to files first (as the CLI reads them).
+fn input(dir: &Path, lang: Lang) -> ReportInput {
+    let (cl, asmt, bundles) = sample::input_parts();
+    let asmt_json = serde_json::to_vec_pretty(&asmt).unwrap();
+    std::fs::write(dir.join("in-assessment.json"), &asmt_json).unwrap();
+    let mut raw_bundles = Vec::new();
+    for (i, b) in bundles.iter().enumerate() {
+        // compact JSON on purpose: the attachment must be these bytes, not a re-serialization
+        let bytes = serde_json::to_vec(b).unwrap();
+        std::fs::write(dir.join(format!("in-bundle-{i}.json")), &bytes).unwrap();
+        raw_bundles.push(Some(bytes));
+    }
+    let mut input = ReportInput::new(
+        cl,
+        asmt,
+        bundles,
+        lang,
+        chrono::Utc
+            .with_ymd_and_hms(2025, 11, 12, 8, 30, 0)
+            .unwrap(),
+    );
+    input.signer = Some(SignerInfo {
+        name: "山田 太郎".into(),
+        organization: Some("さくら内科クリニック".into()),
+        cert_sha256: None,
+    });
+    input.raw_json = RawJson {
+        assessment: Some(asmt_json),
+        bundles: raw_bundles,
+    };
+    input
+}
+
+#[test]
+fn japanese_report_passes_third_party_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = input(dir.path(), Lang::Ja);
+    let start = std::time::Instant::now();
+    let pdf = report::render_pdf(&input).unwrap();
+    let took = start.elapsed();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let p = path.to_str().unwrap();
+
+    // structure
+    let (ok, out) = tool("qpdf", &["--check", p]);
+    assert!(ok, "qpdf --check failed:\n{out}");
+    assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+    // classic xref table (what an incremental-update signer appends to)
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("\nxref\n") || text.contains("\rxref"),
+        "classic xref table expected"
+    );
+    assert!(
+        !text.contains("/XRefStm") && !text.contains("/Type /XRef"),
+        "no xref streams"
+    );
+
+    // metadata and page count
+    let (ok, info) = tool("pdfinfo", &[p]);
+    assert!(ok, "{info}");
+    assert!(
+        info.contains("Title:") && info.contains("さくら内科クリニック"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:") && info.contains("鈴木 一郎"),
+        "{info}"
+    );
+    assert!(
+        info.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["Producer:", "Tenken", tenken_base::VERSION]),
+        "{info}"
+    );
+    assert!(info.contains("2025"), "creation date: {info}");
+    assert!(info.contains("A4"), "{info}");
+    assert!(
+        info.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["PDF", "version:", "1.7"]),
+        "{info}"
+    );
+    assert!(
+        !info.contains("PDF/X"),
+        "no false conformance claim: {info}"
+    );
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .map(|s| s.trim().parse().unwrap())
+        .unwrap();
+    assert!(pages >= 25, "expected a ~30-page report, got {pages}");
+    assert!(
+        pdf.len() < 1_500_000,
+        "{} bytes for {pages} pages",
+        pdf.len()
+    );
+    eprintln!("report: {pages} pages, {} bytes, {took:?}", pdf.len());
+
+    // text extraction: fonts and ToUnicode are right
+    let (ok, txt) = tool("pdftotext", &["-layout", p, "-"]);
+    assert!(ok, "{txt}");
+    let flat: String = txt.split_whitespace().collect();
+    for needle in [
+        "点検報告書",
+        "セキュリティパッチ（最新ファームウェアや更新プログラム）を適用している。",
+        "適合",
+        "未確認",
+        "不適合",
+        "回答と証跡が食い違っています",
+        "最後の更新プログラム適用から200日経過しています",
+        "SERVER-KARTE",
+        "tenkenverify",
+        "改善計画",
+    ] {
+        assert!(
+            flat.contains(&needle.split_whitespace().collect::<String>()),
+            "pdftotext lacks {needle}"
+        );
+    }
+    assert!(
+        flat.contains(&format!("1/{pages}ページ")),
+        "page X / Y footer"
+    );
+    assert!(
+        flat.contains(&format!("{pages}/{pages}ページ")),
+        "last page footer"
+    );
+
+    // attachments are the exact input bytes
+    let (ok, list) = tool("pdfdetach", &["-list", p]);
+    assert!(ok, "{list}");
+    assert!(list.contains("4 embedded files"), "{list}");
+    let out_dir = dir.path().join("detached");
+    std::fs::create_dir(&out_dir).unwrap();
+    let (ok, msg) = tool(
+        "pdfdetach",
+        &["-saveall", "-o", out_dir.to_str().unwrap(), p],
+    );
+    assert!(ok, "{msg}");
+    let got = |n: &str| std::fs::read(out_dir.join(n)).unwrap();
+    assert_eq!(
+        got("assessment.json"),
+        std::fs::read(dir.path().join("in-assessment.json")).unwrap()
+    );
+    assert_eq!(
+        got("bundle-01-SERVER-KARTE.json"),
+        std::fs::read(dir.path().join("in-bundle-0.json")).unwrap()
+    );
+    assert_eq!(
+        got("bundle-02-UKETSUKE-PC1.json"),
+        std::fs::read(dir.path().join("in-bundle-1.json")).unwrap()
+    );
+    // and their SHA-256 are printed on the verification page
+    for f in report::embedded_files(&input).unwrap() {
+        assert!(flat.contains(&f.sha256), "hash of {} not printed", f.name);
+    }
+
+    // the appendix lists the SHA-256 of every raw output (printed in two halves)
+    for b in &input.bundles {
+        for f in &b.findings {
+            for e in &f.evidence {
+                let (h1, h2) = e.raw_sha256.split_at(32);
+                assert!(
+                    flat.contains(h1) && flat.contains(h2),
+                    "{} of {}",
+                    f.probe_id,
+                    b.host.hostname
+                );
+            }
+        }
+    }
+
+    if let Ok(keep) = std::env::var("TENKEN_KEEP_REPORT") {
+        std::fs::copy(&path, keep).unwrap();
+    }
+}
+
+#[test]
+fn english_report_uses_english_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = input(dir.path(), Lang::En);
+    let pdf = report::render_pdf(&input).unwrap();
+    let path = dir.path().join("en.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let (ok, txt) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(ok);
+    for needle in [
+        "Self-assessment report with evidence",
+        "Unverified",
+        "Improvement plan",
+        "page 1 /",
+    ] {
+        assert!(txt.contains(needle), "missing {needle}");
+    }
+    assert!(!txt.contains("点検報告書（証跡付き）"));
+    if let Ok(keep) = std::env::var("TENKEN_KEEP_REPORT_EN") {
+        std::fs::copy(&path, keep).unwrap();
+    }
+}
+
+#[test]
+fn mismatched_checklist_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = input(dir.path(), Lang::Ja);
+    input.assessment.checklist_id = "mhlw-r6".into();
+    assert!(matches!(
+        report::render_pdf(&input),
+        Err(report::ReportError::ChecklistMismatch { .. })
+    ));
+}
+
+#[test]
+fn comparison_section_appears_only_when_given() {
+    use tenken_assessment::AnswerValue;
+    use tenken_checklist::Scope;
+    use tenken_compare::{AnswerChange, Comparison, Direction, NewItem, Side};
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = input(dir.path(), Lang::Ja);
+    let text_of = |input: &ReportInput, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, report::render_pdf(input).unwrap()).unwrap();
+        tool("pdftotext", &[path.to_str().unwrap(), "-"]).1
+    };
+    assert!(!text_of(&input, "a.pdf").contains("前年度との比較"));
+    input.comparison = Some(Comparison {
+        from: Side {
+            fiscal_year: 2024,
+            assessment_id: 1,
+            checklist_id: "mhlw-r6".into(),
+        },
+        to: Side {
+            fiscal_year: 2025,
+            assessment_id: 2,
+            checklist_id: "mhlw-r7".into(),
+        },
+        changes: vec![AnswerChange {
+            item_before: "1-1".into(),
+            item_after: "1-1".into(),
+            number: "1-①".into(),
+            scope: Scope::General,
+            before: AnswerValue::No,
+            after: AnswerValue::Yes,
+            direction: Direction::Improved,
+        }],
+        new_items: vec![NewItem {
+            id: "2-4".into(),
+            number: "2-④".into(),
+            text: "synthesised new item".into(),
+            answer: None,
+        }],
+        targets: vec![],
+        findings: vec![],
+    });
+    let txt = text_of(&input, "b.pdf");
+    assert!(txt.contains("前年度との比較"));
+    assert!(txt.contains("新規"));
+    assert!(txt.contains("改善"));
+}

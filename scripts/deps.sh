@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every system package Tenken needs on Debian/Ubuntu (idempotent).
 #   scripts/deps.sh cli   - what building the CLI and writing a report needs
-#   scripts/deps.sh all   - everything for the GUI, the tests and the benchmarks
+#   scripts/deps.sh windows - the Windows build (MinGW-w64) and Wine, to run tenken.exe in tests
+#   scripts/deps.sh all   - everything for the GUI, the tests and the benchmarks (includes windows)
 set -euo pipefail
 what="${1:-all}"
 
@@ -23,8 +24,16 @@ all_pkgs=(
   dbus gnome-keyring libsecret-tools
 )
 
-pkgs=("${cli_pkgs[@]}")
-if [ "$what" = "all" ]; then pkgs+=("${all_pkgs[@]}"); fi
+# Windows build and its Wine test (docs/windows.md): MinGW-w64 links tenken.exe (dlltool and objdump
+# come with binutils), wine64 runs it.
+windows_pkgs=(gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine64)
+
+case "$what" in
+  cli) pkgs=("${cli_pkgs[@]}") ;;
+  windows) pkgs=("${windows_pkgs[@]}") ;;
+  all) pkgs=("${cli_pkgs[@]}" "${all_pkgs[@]}" "${windows_pkgs[@]}") ;;
+  *) echo "deps: unknown mode '$what' (cli, windows, all)" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -141,7 +141,12 @@ impl AntivirusStatus {
 
     fn eval_windows(&self, ctx: &EvalContext, captured: &[Captured]) -> Finding {
         let Some(v) = ok(captured, "ps_antivirus").and_then(|c| ps_json(&c.stdout)) else {
-            return unknown(&self.meta, UnknownReason::Unparsable, serde_json::json!({}));
+            let reason = if super::kit::silent_powershell(captured, "ps_antivirus") {
+                UnknownReason::CommandMissing
+            } else {
+                UnknownReason::Unparsable
+            };
+            return unknown(&self.meta, reason, serde_json::json!({}));
         };
         let sc2_error = v.get("av").and_then(|a| a.get("error")).is_some();
         let products: Vec<(String, ProductState)> = if sc2_error {

@@ -266,12 +266,37 @@ impl HostFirewall {
                 .unwrap_or_default();
             let facts = serde_json::json!({ "source": "netsh", "states": states });
             if states.is_empty() {
-                return unknown(&self.meta, UnknownReason::Unparsable, facts);
+                let reason = if super::kit::silent_powershell(captured, "ps_firewall")
+                    && ok(captured, "netsh_state").is_none_or(|c| c.stdout.trim().is_empty())
+                {
+                    UnknownReason::CommandMissing
+                } else {
+                    UnknownReason::Unparsable
+                };
+                return unknown(&self.meta, reason, facts);
             }
             if states.iter().all(|s| *s) {
                 return self.pass(
                     "すべてのプロファイルでファイアウォールが有効です".into(),
                     "The firewall is on for every profile".into(),
+                    facts,
+                );
+            }
+            if states.iter().all(|s| !*s) {
+                // netsh does not say which profile is in use, but with every one off the PC is
+                // unprotected whichever it is.
+                return finding(
+                    &self.meta,
+                    Verdict::Fail,
+                    None,
+                    Text::new(
+                        "すべてのプロファイルでファイアウォールが無効です",
+                        "The firewall is off for every profile",
+                    ),
+                    Text::new(
+                        "Windows セキュリティでファイアウォールをすべて有効にしてください",
+                        "Turn the firewall on for all profiles in Windows Security",
+                    ),
                     facts,
                 );
             }

@@ -550,7 +550,12 @@ impl Probe for NetGateway {
             Os::Linux => Self::view_linux(captured),
         };
         let Some(view) = view else {
-            return unknown(&self.meta, UnknownReason::Unparsable, serde_json::json!({}));
+            let reason = if super::kit::silent_powershell(captured, "ps_network") {
+                UnknownReason::CommandMissing
+            } else {
+                UnknownReason::Unparsable
+            };
+            return unknown(&self.meta, reason, serde_json::json!({}));
         };
         let physical: Vec<&Nic> = view.nics.iter().filter(|n| !n.virtual_if).collect();
         let mut subnets: Vec<(u32, u8)> = physical

@@ -131,8 +131,27 @@ pub fn missing(caps: &[Captured], key: &str) -> bool {
     find(caps, key).is_some_and(|c| c.error == Some(CaptureError::NotFound))
 }
 
-/// Parses a PowerShell JSON document (object) produced by [`ps`].
+/// Whether a PowerShell capture ran, ended with exit code 0 and printed nothing at all. Tenken's
+/// scripts always print a JSON document (errors included), so this is a PowerShell that does not
+/// run scripts: Wine's `powershell.exe` stub, or a stand-in left by a hardening tool.
+pub fn silent_powershell(caps: &[Captured], key: &str) -> bool {
+    find(caps, key).is_some_and(|c| {
+        let is_ps = matches!(&c.source, Source::Command { program, .. }
+            if program.to_ascii_lowercase().ends_with("powershell.exe"));
+        is_ps
+            && c.error.is_none()
+            && c.exit_code == Some(0)
+            && strip_bom(&c.stdout).trim().is_empty()
+            && c.stderr.trim().is_empty()
+    })
+}
+
+/// Parses a PowerShell JSON document (object) produced by [`ps`]. A PowerShell that prints
+/// nothing at all counts as missing (see [`silent_powershell`]).
 pub fn ps_doc(caps: &[Captured], key: &str) -> Result<Value, UnknownReason> {
+    if silent_powershell(caps, key) {
+        return Err(UnknownReason::CommandMissing);
+    }
     let t = text(caps, key)?;
     if strip_bom(t).starts_with("#< CLIXML") && ps_json(t).is_none() {
         return Err(UnknownReason::Unparsable);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tenken_base::Text;
 
 mod error;
+pub mod evidence;
 mod load;
 pub mod mapping;
 mod raw;

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use tenken_base::Text;
 
 mod error;
-pub mod evidence;
 mod load;
 pub mod mapping;
 mod raw;

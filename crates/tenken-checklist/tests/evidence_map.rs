@@ -3,7 +3,7 @@
 //! `previous_ids`) is on the declared topic, and a new year gets its evidence from data alone.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use tenken_checklist::evidence::{Bears, EvidenceMap, ProbeKind};
+use tenken_checklist::mapping::evidence::{Bears, EvidenceMap, ProbeKind};
 use tenken_checklist::{self as checklist, Checklist};
 
 fn lists() -> Vec<Checklist> {

@@ -34,7 +34,7 @@ fn probe_checklist_refs_name_real_items() {
 /// exactly what the registry derives (no per-probe mapping left in code).
 #[test]
 fn every_probe_is_in_the_evidence_registry() {
-    let map = checklist::evidence::EvidenceMap::builtin().unwrap();
+    let map = checklist::mapping::evidence::EvidenceMap::builtin().unwrap();
     for probe in checks::all() {
         let id = probe.meta().id;
         assert!(

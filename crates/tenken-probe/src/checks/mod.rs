@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use super::{CaptureError, Captured, Probe, ProbeMeta};
 use tenken_base::Text;
-use tenken_checklist::evidence::EvidenceMap;
+use tenken_checklist::mapping::evidence::EvidenceMap;
 use tenken_evidence::{Finding, ItemRef, UnknownReason, Verdict};
 
 pub mod accounts_local;

@@ -7,12 +7,12 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::mapping::map_item;
-use super::{Checklist, ChecklistError, Diagnostic};
+use super::map_item;
+use crate::{Checklist, ChecklistError, Diagnostic};
 
 /// Name of the embedded registry, used in error positions.
 pub const MAP_FILE: &str = "checklists/evidence/evidence-map.toml";
-const MAP_TEXT: &str = include_str!("../../../checklists/evidence/evidence-map.toml");
+const MAP_TEXT: &str = include_str!("../../../../checklists/evidence/evidence-map.toml");
 
 /// How a finding bears on the answer to an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use tenken_base::Sheet;
 use tenken_checklist::Scope;
 
 pub mod evidence_map;
@@ -173,8 +174,8 @@ pub struct Assessment {
     pub fiscal_year: u16,
     /// Checklist id (e.g. `mhlw-r7`).
     pub checklist_id: String,
-    /// Sheet answered (`clinic`, `pharmacy`, or `vendor` for a vendor's answer set).
-    pub sheet: String,
+    /// Sheet answered (clinic, pharmacy, or vendor for a vendor's answer set).
+    pub sheet: Sheet,
     /// Clinic profile at the time of the assessment.
     pub profile: ClinicProfile,
     /// Who assessed.

@@ -163,6 +163,12 @@ pub struct Item {
 }
 
 impl Item {
+    /// True when the item appears on sheet `sheet` (a sheet id, or a `tenken_base::Sheet`).
+    pub fn on_sheet(&self, sheet: impl AsRef<str>) -> bool {
+        let sheet = sheet.as_ref();
+        self.sheets.iter().any(|s| s == sheet)
+    }
+
     /// The scope rows to answer: the item's scopes, or just [`Scope::General`].
     pub fn answer_scopes(&self) -> Vec<Scope> {
         if self.scopes.is_empty() {
@@ -217,22 +223,25 @@ impl Checklist {
         self.items().find(|i| i.id == id)
     }
 
-    /// A copy holding only the items of one sheet (sections left empty are dropped).
-    pub fn for_sheet(&self, sheet: &str) -> Checklist {
+    /// A copy holding only the items of one sheet (sections left empty are dropped). `sheet`
+    /// is a sheet id (`"clinic"`) or a `tenken_base::Sheet`.
+    pub fn for_sheet(&self, sheet: impl AsRef<str>) -> Checklist {
+        let sheet = sheet.as_ref();
         let mut out = self.clone();
         for section in &mut out.sections {
-            section
-                .items
-                .retain(|i| i.sheets.iter().any(|s| s == sheet));
+            section.items.retain(|i| i.on_sheet(sheet));
         }
         out.sections.retain(|s| !s.items.is_empty());
         out.sheets.retain(|s| s.id == sheet);
         out
     }
 
-    /// Items on one sheet, in form order.
-    pub fn sheet_items<'a>(&'a self, sheet: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
-        self.items()
-            .filter(move |i| i.sheets.iter().any(|s| s == sheet))
+    /// Items on one sheet, in form order. `sheet` is a sheet id (`"vendor"`) or a
+    /// `tenken_base::Sheet`.
+    pub fn sheet_items<'a, S: AsRef<str> + 'a>(
+        &'a self,
+        sheet: S,
+    ) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items().filter(move |i| i.on_sheet(sheet.as_ref()))
     }
 }

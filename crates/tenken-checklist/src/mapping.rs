@@ -3,6 +3,8 @@
 
 use super::{Checklist, Item};
 
+pub mod evidence;
+
 /// The items of `to` that correspond to item `item_id` of `from`.
 ///
 /// Works in both directions between adjacent versions (`to.previous == from.id` or

@@ -140,15 +140,10 @@ pub enum CompareError {
     NoChecklist(String),
 }
 
-/// The clinic (non-vendor) assessment of a fiscal year: the most recently created one.
+/// The medical institution's own assessment of a fiscal year (never a vendor's answer set):
+/// [`Store::own_assessment`], the one rule for "this year's assessment".
 pub fn year_assessment(store: &Store, fy: u16) -> Result<Option<Assessment>, StoreError> {
-    let id = store
-        .list_assessments()?
-        .into_iter()
-        .filter(|a| a.fiscal_year == fy && a.sheet != "vendor")
-        .map(|a| a.id)
-        .max();
-    id.map(|id| store.get_assessment(id)).transpose()
+    store.own_assessment(fy)
 }
 
 fn direction(before: AnswerValue, after: AnswerValue) -> Direction {
@@ -211,7 +206,7 @@ pub fn compare_with(
         let mapped: Vec<_> = mapping::map_item(c1, c2, &ans.item_id)
             .unwrap_or_default()
             .into_iter()
-            .filter(|i| i.sheets.contains(&a2.sheet))
+            .filter(|i| i.on_sheet(a2.sheet))
             .collect();
         let laters: Vec<Option<&Answer>> = mapped
             .iter()
@@ -259,7 +254,7 @@ pub fn compare_with(
     } else {
         mapping::new_items(c1, c2)
             .into_iter()
-            .filter(|i| i.sheets.contains(&a2.sheet))
+            .filter(|i| i.on_sheet(a2.sheet))
             .map(|i| NewItem {
                 id: i.id.clone(),
                 number: i.number.clone(),
@@ -392,7 +387,7 @@ mod tests {
                     &NewAssessment {
                         fiscal_year: fy,
                         checklist_id: c.id.clone(),
-                        sheet: "clinic".into(),
+                        sheet: tenken_assessment::Sheet::Clinic,
                         profile: Default::default(),
                         assessor: Default::default(),
                     },

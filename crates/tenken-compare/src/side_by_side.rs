@@ -115,7 +115,7 @@ pub fn year_summaries(
     let mut years: Vec<u16> = store
         .list_assessments()?
         .into_iter()
-        .filter(|a| a.sheet != "vendor")
+        .filter(|a| a.sheet.is_own())
         .map(|a| a.fiscal_year)
         .collect();
     years.sort_unstable();
@@ -237,7 +237,7 @@ pub fn side_by_side(
             .unwrap_or_else(|| c1.item(&item.id).into_iter().collect());
         let earlier: Vec<&Item> = earlier
             .into_iter()
-            .filter(|i| i.sheets.contains(&a1.sheet))
+            .filter(|i| i.on_sheet(a1.sheet))
             .collect();
         for scope in item.answer_scopes() {
             let after =
@@ -307,7 +307,7 @@ mod tests {
                 &NewAssessment {
                     fiscal_year: fy,
                     checklist_id: c.id.clone(),
-                    sheet: "clinic".into(),
+                    sheet: tenken_assessment::Sheet::Clinic,
                     profile: Default::default(),
                     assessor: Default::default(),
                 },
@@ -363,7 +363,7 @@ mod tests {
 
         // Every clinic row of R7, in form order.
         let expected: Vec<(String, Scope)> = r7
-            .sheet_items("clinic")
+            .sheet_items(tenken_assessment::Sheet::Clinic)
             .flat_map(|i| i.answer_scopes().into_iter().map(|sc| (i.id.clone(), sc)))
             .collect();
         let got: Vec<(String, Scope)> = s
@@ -419,7 +419,7 @@ mod tests {
             [2024, 2025]
         );
         let rows6 = count(
-            r6.sheet_items("clinic")
+            r6.sheet_items(tenken_assessment::Sheet::Clinic)
                 .map(|i| i.answer_scopes().len())
                 .sum(),
         );

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local, Utc};
 
-use crate::assessment::{Assessment, Assessor, fiscal_year_of};
+use crate::assessment::{Assessment, Assessor, Sheet, fiscal_year_of};
 use crate::checklist::{self, Checklist, ChecklistError};
 use crate::evidence::Bundle;
 use crate::report::{self, RawJson, ReportError, ReportInput, SignerInfo};
@@ -54,20 +54,16 @@ pub enum WorkflowError {
     },
 }
 
-/// This fiscal year's assessment of the clinic sheet; created with the latest official checklist
-/// (and the stored clinic profile) when there is none yet.
+/// This fiscal year's own assessment of the institution ([`Store::own_assessment`]: never a
+/// vendor's answer set); created on the clinic sheet with the latest official checklist (and the
+/// stored clinic profile) when there is none yet.
 pub fn ensure_assessment(
     store: &mut Store,
     data_dir: &Path,
     today: chrono::NaiveDate,
 ) -> Result<Assessment, WorkflowError> {
     let fy = fiscal_year_of(today);
-    if let Some(a) = store
-        .list_assessments()?
-        .into_iter()
-        .filter(|a| a.fiscal_year == fy && a.sheet != "vendor")
-        .max_by_key(|a| a.updated_at)
-    {
+    if let Some(a) = store.own_assessment(fy)? {
         return Ok(a);
     }
     let all = checklist::all(Some(data_dir))?;
@@ -78,7 +74,7 @@ pub fn ensure_assessment(
         &NewAssessment {
             fiscal_year: fy,
             checklist_id: latest.id.clone(),
-            sheet: "clinic".to_string(),
+            sheet: Sheet::Clinic,
             profile,
             assessor: Assessor::default(),
         },
@@ -86,8 +82,9 @@ pub fn ensure_assessment(
     Ok(store.get_assessment(id)?)
 }
 
-/// This fiscal year's clinic assessment that uses checklist `checklist_id`; created (with the
-/// stored clinic profile) when there is none yet. Used when the user picked a checklist version.
+/// This fiscal year's current clinic assessment that uses checklist `checklist_id`
+/// ([`Store::current_assessment`]); created (with the stored clinic profile) when there is none
+/// yet. Used when the user picked a checklist version.
 pub fn assessment_for_checklist(
     store: &mut Store,
     data_dir: &Path,
@@ -95,12 +92,7 @@ pub fn assessment_for_checklist(
     checklist_id: &str,
 ) -> Result<Assessment, WorkflowError> {
     let fy = fiscal_year_of(today);
-    if let Some(a) = store
-        .list_assessments()?
-        .into_iter()
-        .filter(|a| a.fiscal_year == fy && a.sheet != "vendor" && a.checklist_id == checklist_id)
-        .max_by_key(|a| a.updated_at)
-    {
+    if let Some(a) = store.current_assessment(fy, Sheet::Clinic, Some(checklist_id))? {
         return Ok(a);
     }
     let checklist = checklist::find(checklist_id, Some(data_dir))?;
@@ -110,7 +102,7 @@ pub fn assessment_for_checklist(
         &NewAssessment {
             fiscal_year: fy,
             checklist_id: checklist.id.clone(),
-            sheet: "clinic".to_string(),
+            sheet: Sheet::Clinic,
             profile,
             assessor: Assessor::default(),
         },

@@ -78,7 +78,7 @@ fn ledger_reads_facts_roles_devices_and_skips_superseded() {
             &NewAssessment {
                 fiscal_year: 2025,
                 checklist_id: cl.id.clone(),
-                sheet: "clinic".into(),
+                sheet: tenken_base::Sheet::Clinic,
                 profile: Default::default(),
                 assessor: Default::default(),
             },

@@ -90,28 +90,9 @@ fn finding(
 /// Checklist items a network finding gives evidence for: the router and LAN surface belong to
 /// 接続元制限 (R7 2-⑬, R5/R6 2-(8)); open services on LAN hosts also to 不要なサービスの停止
 /// (R7 2-⑫, R6 2-(9)); the device inventory (台帳, 2-①) lists the router that was found.
+/// The items a network check speaks to, from `checklists/evidence/evidence-map.toml`.
 fn refs(id: &str) -> Vec<ItemRef> {
-    let item = |checklist: &str, item: &str| ItemRef {
-        checklist: checklist.to_string(),
-        item: item.to_string(),
-    };
-    let mut refs = vec![
-        item("mhlw-r7", "2-13"),
-        item("mhlw-r6", "2-8"),
-        item("mhlw-r5", "2-8"),
-    ];
-    match id {
-        ID_LAN => {
-            refs.push(item("mhlw-r7", "2-12"));
-            refs.push(item("mhlw-r6", "2-9"));
-        }
-        ID_REACH => {
-            refs.push(item("mhlw-r7", "2-1"));
-            refs.push(item("mhlw-r6", "2-1"));
-        }
-        _ => {}
-    }
-    refs
+    tenken_probe::checks::registry_refs(id)
 }
 
 fn title(id: &str) -> Text {

@@ -29,3 +29,29 @@ fn probe_checklist_refs_name_real_items() {
         "probes should reference checklist items ({checked})"
     );
 }
+
+/// Every probe has an entry in the evidence registry, and the references a finding carries are
+/// exactly what the registry derives (no per-probe mapping left in code).
+#[test]
+fn every_probe_is_in_the_evidence_registry() {
+    let map = checklist::mapping::evidence::EvidenceMap::builtin().unwrap();
+    for probe in checks::all() {
+        let id = probe.meta().id;
+        assert!(
+            map.probe(id).is_some(),
+            "{id} missing from evidence-map.toml"
+        );
+    }
+    let smb = checks::by_id("smb.v1").unwrap();
+    let refs: Vec<(String, String)> = smb
+        .meta()
+        .checklist_refs
+        .iter()
+        .map(|r| (r.checklist.clone(), r.item.clone()))
+        .collect();
+    assert!(refs.contains(&("mhlw-r6".into(), "2-9".into())), "{refs:?}");
+    assert!(
+        !refs.contains(&("mhlw-r6".into(), "2-5".into())),
+        "{refs:?}"
+    );
+}

@@ -55,7 +55,7 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     let sheet_only;
     let input = if input.checklist.sheets.len() > 1 {
         sheet_only = ReportInput {
-            checklist: input.checklist.for_sheet(&input.assessment.sheet),
+            checklist: input.checklist.for_sheet(input.assessment.sheet),
             ..input.clone()
         };
         &sheet_only

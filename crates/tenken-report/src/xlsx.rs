@@ -168,8 +168,8 @@ fn build_workbook(
         let sheet = checklist
             .sheets
             .iter()
-            .find(|s| s.id == a.sheet)
-            .ok_or_else(|| XlsxExportError::UnknownSheet(a.sheet.clone()))?;
+            .find(|s| s.id == a.sheet.as_str())
+            .ok_or_else(|| XlsxExportError::UnknownSheet(a.sheet.to_string()))?;
         let mut name = sanitize_sheet_name(sheet.title.get(lang));
         if used_names.contains(&name) {
             name = sanitize_sheet_name(&format!("{name} ({})", a.id));
@@ -300,7 +300,7 @@ fn write_sheet(
         let items: Vec<_> = section
             .items
             .iter()
-            .filter(|i| i.sheets.contains(&a.sheet))
+            .filter(|i| i.on_sheet(a.sheet))
             .collect();
         if items.is_empty() {
             continue;

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use tenken_assessment::{
-    Answer, AnswerError, AnswerValue, Assessment, Assessor, Attachment, ClinicProfile,
+    Answer, AnswerError, AnswerValue, Assessment, Assessor, Attachment, ClinicProfile, Sheet,
 };
 use tenken_checklist::{Checklist, Scope};
 
@@ -90,7 +90,7 @@ pub enum StoreError {
         /// Item id.
         item_id: String,
         /// Sheet of the assessment.
-        sheet: String,
+        sheet: Sheet,
     },
     /// The checklist passed is not the one the assessment uses.
     #[error(
@@ -104,7 +104,7 @@ pub enum StoreError {
     },
     /// The sheet does not exist in the checklist.
     #[error("シート {0} はこのチェックリストにありません (unknown sheet)")]
-    UnknownSheet(String),
+    UnknownSheet(Sheet),
     /// No assessment with that id.
     #[error("点検 {0} が見つかりません (assessment not found)")]
     AssessmentNotFound(i64),
@@ -128,8 +128,8 @@ pub struct NewAssessment {
     pub fiscal_year: u16,
     /// Checklist id.
     pub checklist_id: String,
-    /// Sheet id (`clinic`, `pharmacy`, `vendor`).
-    pub sheet: String,
+    /// Sheet answered.
+    pub sheet: Sheet,
     /// Clinic profile at the time of the assessment.
     pub profile: ClinicProfile,
     /// Who assesses.
@@ -145,8 +145,8 @@ pub struct HistoryEntry {
     pub fiscal_year: u16,
     /// Checklist id.
     pub checklist_id: String,
-    /// Sheet id.
-    pub sheet: String,
+    /// Sheet answered.
+    pub sheet: Sheet,
     /// 医療機関名.
     pub clinic_name: String,
     /// Answers stored (all values, including 未回答 rows).
@@ -229,6 +229,10 @@ fn scope_from(s: &str) -> Result<Scope> {
     })
 }
 
+fn sheet_from(s: &str) -> Result<Sheet> {
+    Sheet::from_id(s).ok_or_else(|| StoreError::Corrupt(format!("sheet '{s}'")))
+}
+
 fn value_str(v: AnswerValue) -> &'static str {
     match v {
         AnswerValue::Yes => "yes",
@@ -279,14 +283,14 @@ pub fn hash_file(path: &Path) -> Result<Attachment> {
 }
 
 /// Checks an answer against the checklist and the assessment's sheet.
-fn validate_answer(checklist: &Checklist, sheet: &str, answer: &Answer) -> Result<()> {
+fn validate_answer(checklist: &Checklist, sheet: Sheet, answer: &Answer) -> Result<()> {
     let item = checklist
         .item(&answer.item_id)
         .ok_or_else(|| AnswerError::UnknownItem(answer.item_id.clone()))?;
-    if !item.sheets.iter().any(|s| s == sheet) {
+    if !item.on_sheet(sheet) {
         return Err(StoreError::ItemNotOnSheet {
             item_id: answer.item_id.clone(),
-            sheet: sheet.to_string(),
+            sheet,
         });
     }
     if !item.answer_scopes().contains(&answer.scope) {
@@ -439,8 +443,8 @@ impl Store {
                 given: checklist.id.clone(),
             });
         }
-        if !checklist.sheets.iter().any(|s| s.id == new.sheet) {
-            return Err(StoreError::UnknownSheet(new.sheet.clone()));
+        if !checklist.sheets.iter().any(|s| s.id == new.sheet.as_str()) {
+            return Err(StoreError::UnknownSheet(new.sheet));
         }
         let profile =
             serde_json::to_string(&new.profile).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -452,7 +456,7 @@ impl Store {
             params![
                 new.fiscal_year,
                 new.checklist_id,
-                new.sheet,
+                new.sheet.as_str(),
                 profile,
                 new.assessor.name,
                 new.assessor.company,
@@ -491,7 +495,7 @@ impl Store {
             id: row.0,
             fiscal_year: row.1,
             checklist_id: row.2,
-            sheet: row.3,
+            sheet: sheet_from(&row.3)?,
             profile,
             assessor: Assessor {
                 name: row.5,
@@ -522,20 +526,68 @@ impl Store {
         ids.into_iter().map(|id| self.assessment_row(id)).collect()
     }
 
-    /// The current assessment of a fiscal year (the most recently created one), with answers.
-    pub fn current_assessment(&self, fiscal_year: u16) -> Result<Option<Assessment>> {
-        let id: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM assessments WHERE fiscal_year = ?1 ORDER BY id DESC LIMIT 1",
-                [fiscal_year],
-                |r| r.get(0),
-            )
-            .optional()?;
-        id.map(|id| self.get_assessment(id)).transpose()
+    /// The current assessment of fiscal year `fiscal_year` on `sheet`, with answers: of that
+    /// year's assessments of that sheet, the one changed last (created, or an answer saved), the
+    /// newer one on a tie. This is the one rule for "this year's assessment"; the workflow, the
+    /// comparison, the report and both faces use it. With `checklist_id`, only assessments of
+    /// that checklist version count (the app lets the user pick the version).
+    pub fn current_assessment(
+        &self,
+        fiscal_year: u16,
+        sheet: Sheet,
+        checklist_id: Option<&str>,
+    ) -> Result<Option<Assessment>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, checklist_id, updated_at FROM assessments
+             WHERE fiscal_year = ?1 AND sheet = ?2",
+        )?;
+        let rows = st
+            .query_map(params![fiscal_year, sheet.as_str()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, DateTime<Utc>>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .filter(|(_, c, _)| checklist_id.is_none_or(|want| c == want))
+            .max_by_key(|(id, _, updated)| (*updated, *id))
+            .map(|(id, _, _)| self.get_assessment(id))
+            .transpose()
     }
 
-    /// The most recently created assessment of any year, with answers.
+    /// The medical institution's own current assessment of a fiscal year: the current one of
+    /// the clinic sheet, else of the pharmacy sheet ([`Store::current_assessment`]). Never a
+    /// vendor's answer set.
+    pub fn own_assessment(&self, fiscal_year: u16) -> Result<Option<Assessment>> {
+        for sheet in Sheet::ALL.into_iter().filter(|s| s.is_own()) {
+            if let Some(a) = self.current_assessment(fiscal_year, sheet, None)? {
+                return Ok(Some(a));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The institution's own assessment of the latest fiscal year that has one
+    /// ([`Store::own_assessment`] of that year), with answers.
+    pub fn latest_own_assessment(&self) -> Result<Option<Assessment>> {
+        let year: Option<u16> = self
+            .conn
+            .query_row(
+                "SELECT MAX(fiscal_year) FROM assessments WHERE sheet <> ?1",
+                [Sheet::Vendor.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match year {
+            Some(fy) => self.own_assessment(fy),
+            None => Ok(None),
+        }
+    }
+
+    /// The most recently created assessment of any year and sheet, with answers.
     pub fn latest_assessment(&self) -> Result<Option<Assessment>> {
         let id: Option<i64> = self
             .conn
@@ -587,7 +639,7 @@ impl Store {
             });
         }
         for (i, ans) in answers.iter().enumerate() {
-            validate_answer(checklist, &a.sheet, ans).map_err(|e| StoreError::BatchEntry {
+            validate_answer(checklist, a.sheet, ans).map_err(|e| StoreError::BatchEntry {
                 index: i + 1,
                 item_id: ans.item_id.clone(),
                 reason: Box::new(e),
@@ -704,7 +756,7 @@ impl Store {
                     id: r.0,
                     fiscal_year: r.1,
                     checklist_id: r.2,
-                    sheet: r.3,
+                    sheet: sheet_from(&r.3)?,
                     clinic_name: profile.name,
                     created_at: r.5,
                     updated_at: r.6,

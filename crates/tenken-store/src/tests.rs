@@ -41,7 +41,7 @@ fn new_assessment(store: &mut Store, cl: &Checklist) -> i64 {
             &NewAssessment {
                 fiscal_year: 2025,
                 checklist_id: cl.id.clone(),
-                sheet: "clinic".into(),
+                sheet: Sheet::Clinic,
                 profile: profile(),
                 assessor: Assessor {
                     name: "鈴木 一郎".into(),
@@ -213,7 +213,7 @@ fn unknown_item_scope_or_sheet_is_refused() {
             &NewAssessment {
                 fiscal_year: 2025,
                 checklist_id: cl.id.clone(),
-                sheet: "vendor".into(),
+                sheet: Sheet::Vendor,
                 ..Default::default()
             },
         )
@@ -228,7 +228,7 @@ fn unknown_item_scope_or_sheet_is_refused() {
             &NewAssessment {
                 fiscal_year: 2025,
                 checklist_id: cl.id.clone(),
-                sheet: "pharmacy".into(),
+                sheet: Sheet::Pharmacy,
                 ..Default::default()
             },
         )
@@ -417,7 +417,7 @@ fn profile_history_bundles_and_reports() {
             &NewAssessment {
                 fiscal_year: 2026,
                 checklist_id: cl.id.clone(),
-                sheet: "clinic".into(),
+                sheet: Sheet::Clinic,
                 profile: profile(),
                 assessor: Assessor::default(),
             },
@@ -451,8 +451,18 @@ fn profile_history_bundles_and_reports() {
         (id1, 4, 2, 1, 1)
     );
     assert_eq!(h[1].clinic_name, profile().name);
-    assert_eq!(store.current_assessment(2025).unwrap().unwrap().id, id1);
-    assert_eq!(store.current_assessment(2024).unwrap(), None);
+    assert_eq!(
+        store
+            .current_assessment(2025, Sheet::Clinic, None)
+            .unwrap()
+            .unwrap()
+            .id,
+        id1
+    );
+    assert_eq!(
+        store.current_assessment(2024, Sheet::Clinic, None).unwrap(),
+        None
+    );
     assert_eq!(store.latest_assessment().unwrap().unwrap().id, id2);
 
     let b1 = store
@@ -489,7 +499,7 @@ fn new_profile_reaches_only_that_fiscal_years_assessments() {
     let mut earlier = NewAssessment {
         fiscal_year: 2024,
         checklist_id: cl.id.clone(),
-        sheet: "clinic".into(),
+        sheet: Sheet::Clinic,
         profile: profile(),
         assessor: Assessor::default(),
     };
@@ -507,4 +517,50 @@ fn new_profile_reaches_only_that_fiscal_years_assessments() {
         "旧名称クリニック"
     );
     assert_eq!(store.apply_profile_to_fiscal_year(2030, &p).unwrap(), 0);
+}
+
+#[test]
+fn current_assessment_is_per_year_and_sheet_and_follows_the_last_change() {
+    let (_dir, mut store) = new_store();
+    let cl = test_checklist();
+    let a = new_assessment(&mut store, &cl);
+    let b = new_assessment(&mut store, &cl);
+    let v = store
+        .create_assessment(
+            &cl,
+            &NewAssessment {
+                fiscal_year: 2025,
+                checklist_id: cl.id.clone(),
+                sheet: Sheet::Vendor,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let current = |s: &Store, sheet| {
+        s.current_assessment(2025, sheet, None)
+            .unwrap()
+            .map(|x| x.id)
+    };
+    // The vendor's answer set, created last, is not the clinic's assessment.
+    assert_eq!(current(&store, Sheet::Clinic), Some(b));
+    assert_eq!(current(&store, Sheet::Vendor), Some(v));
+    assert_eq!(current(&store, Sheet::Pharmacy), None);
+    assert_eq!(store.own_assessment(2025).unwrap().map(|x| x.id), Some(b));
+    assert_eq!(
+        store.latest_own_assessment().unwrap().map(|x| x.id),
+        Some(b)
+    );
+    // Saving an answer on the older one makes it the one worked on.
+    store
+        .set_answer(a, &cl, answer("1-1", Scope::General, AnswerValue::Yes))
+        .unwrap();
+    assert_eq!(current(&store, Sheet::Clinic), Some(a));
+    assert_eq!(store.own_assessment(2025).unwrap().map(|x| x.id), Some(a));
+    assert_eq!(
+        store
+            .current_assessment(2025, Sheet::Clinic, Some("other-checklist"))
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.own_assessment(2024).unwrap(), None);
 }

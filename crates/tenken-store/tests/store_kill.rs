@@ -58,7 +58,7 @@ fn writer_process() {
                 &NewAssessment {
                     fiscal_year: 2025,
                     checklist_id: cl.id.clone(),
-                    sheet: "clinic".into(),
+                    sheet: tenken_assessment::Sheet::Clinic,
                     ..Default::default()
                 },
             )

@@ -298,7 +298,7 @@ pub fn assessment() -> Assessment {
         id: 1,
         fiscal_year: 2025,
         checklist_id: CHECKLIST_ID.into(),
-        sheet: "clinic".into(),
+        sheet: tenken_assessment::Sheet::Clinic,
         profile: ClinicProfile {
             name: "さくら内科クリニック（試験用）".into(),
             address: "東京都千代田区霞が関1-2-2 試験ビル3階".into(),

@@ -122,7 +122,7 @@ pub fn request(
         fiscal_year,
         checklist_id: checklist.id.clone(),
         items: checklist
-            .sheet_items("vendor")
+            .sheet_items(sheet::SHEET)
             .map(|i| RequestItem {
                 id: i.id.clone(),
                 number: i.number.clone(),

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Request, VendorError, verify_answers};
-use tenken_assessment::{Answer, AnswerValue, Assessor};
+use tenken_assessment::{Answer, AnswerValue, Assessor, Sheet};
 use tenken_checklist::Checklist;
 use tenken_store::{NewAssessment, Store, StoreError, VendorStatus};
 
-/// Sheet id of the vendor sheet in the checklists.
-pub const SHEET: &str = "vendor";
+/// The vendor sheet (事業者確認用).
+pub const SHEET: Sheet = Sheet::Vendor;
 
 /// Errors of the vendor sheet workflow.
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +37,7 @@ pub enum SheetError {
 }
 
 fn has_sheet(c: &Checklist) -> bool {
-    c.sheets.iter().any(|s| s.id == SHEET)
+    c.sheets.iter().any(|s| s.id == SHEET.as_str())
 }
 
 /// The checklist of fiscal year `fy`'s vendor sheets: the one of the year's clinic assessment
@@ -47,7 +47,8 @@ pub fn year_checklist<'a>(
     lists: &'a [Checklist],
     fy: u16,
 ) -> Result<&'a Checklist, SheetError> {
-    let clinic = tenken_compare::year_assessment(store, fy)?
+    let clinic = store
+        .own_assessment(fy)?
         .and_then(|a| lists.iter().find(|c| c.id == a.checklist_id))
         .filter(|c| has_sheet(c));
     clinic
@@ -82,7 +83,7 @@ pub fn vendor_assessment(
         &NewAssessment {
             fiscal_year: fy,
             checklist_id: checklist.id.clone(),
-            sheet: SHEET.into(),
+            sheet: SHEET,
             profile,
             assessor: Assessor {
                 name: String::new(),

@@ -1,5 +1,6 @@
 //! Checklist versions and their items.
 
+use tenken_core::assessment::Sheet;
 use tenken_core::checklist::{Checklist, ChecklistKind, ProvenanceTag};
 
 use tauri::State;
@@ -33,7 +34,7 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
 }
 
 /// Sheet the app answers (the clinic's own sheet; pharmacy and vendor rows are not asked).
-pub const SHEET: &str = "clinic";
+pub const SHEET: Sheet = Sheet::Clinic;
 
 /// Flattened view of one checklist (the items of the clinic sheet).
 pub fn view(c: &Checklist) -> ChecklistView {
@@ -45,13 +46,13 @@ pub fn view(c: &Checklist) -> ChecklistView {
 }
 
 /// The items of `sheet` in form order, as the UI shows them (with their section and guidance).
-pub fn item_views(c: &Checklist, sheet: &str) -> Vec<ItemView> {
+pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
     c.sections
         .iter()
         .flat_map(|s| {
             s.items
                 .iter()
-                .filter(move |i| i.sheets.iter().any(|x| x == sheet))
+                .filter(move |i| i.on_sheet(sheet))
                 .map(move |i| ItemView {
                     id: i.id.clone(),
                     number: i.number.clone(),

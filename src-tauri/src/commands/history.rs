@@ -183,7 +183,7 @@ mod tests {
                 &NewAssessment {
                     fiscal_year: fy,
                     checklist_id: c.id.clone(),
-                    sheet: "clinic".into(),
+                    sheet: tenken_core::assessment::Sheet::Clinic,
                     profile: Default::default(),
                     assessor: Default::default(),
                 },

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use serde::Deserialize;
 use tenken_core::assessment::{
-    Answer, AnswerValue, Assessment, Assessor, ClinicProfile, fiscal_year_of,
+    Answer, AnswerValue, Assessment, Assessor, ClinicProfile, Sheet, fiscal_year_of,
 };
 use tenken_core::checklist::{Checklist, Scope};
 use tenken_core::report::xlsx;
@@ -46,7 +46,7 @@ struct NewArgs {
     year: Option<u16>,
     /// シート (sheet: clinic, pharmacy, vendor)
     #[arg(long, default_value = "clinic")]
-    sheet: String,
+    sheet: Sheet,
     /// 医療機関名 (clinic name)
     #[arg(long)]
     name: Option<String>,
@@ -131,15 +131,16 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// The assessment to work on: the given id, this fiscal year's, or the latest.
+/// The assessment to work on: the given id, else the institution's own assessment (never a
+/// vendor's answer set) of this fiscal year, else of the latest year that has one.
 pub fn resolve(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<Assessment> {
     if let Some(id) = id {
         return Ok(store.get_assessment(id)?);
     }
-    if let Some(a) = store.current_assessment(fiscal_year_of(today()))? {
+    if let Some(a) = store.own_assessment(fiscal_year_of(today()))? {
         return Ok(a);
     }
-    store.latest_assessment()?.with_context(|| {
+    store.latest_own_assessment()?.with_context(|| {
         ctx.t(
             "点検がまだありません。`tenken assessment new` で作成してください",
             "no assessment yet: create one with `tenken assessment new`",
@@ -390,7 +391,7 @@ pub fn answers_from_file(
 fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
     // Without an id: this fiscal year's assessment, else the latest one; with none at all, this
     // fiscal year's is created with the latest official checklist (as `tenken report` does).
-    let assessment = match (a.assessment, store.latest_assessment()?) {
+    let assessment = match (a.assessment, store.latest_own_assessment()?) {
         (None, None) => tenken_core::workflow::ensure_assessment(store, &ctx.data_path(), today())?,
         (id, _) => resolve(ctx, store, id)?,
     };
@@ -471,9 +472,9 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
     let sheet_title = checklist
         .sheets
         .iter()
-        .find(|s| s.id == assessment.sheet)
+        .find(|s| s.id == assessment.sheet.as_str())
         .map(|s| s.title.get(ctx.lang).to_string())
-        .unwrap_or_else(|| assessment.sheet.clone());
+        .unwrap_or_else(|| assessment.sheet.to_string());
     println!(
         "{} {}  {}  {}（{}）",
         ctx.t("点検", "Assessment"),
@@ -536,16 +537,16 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
 fn export(ctx: &Ctx, store: &Store, a: ExportArgs) -> anyhow::Result<u8> {
     let assessment = resolve(ctx, store, a.id)?;
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
-    // One worksheet per sheet answered: the other sheets' latest assessments of the same
+    // One worksheet per sheet answered: the other sheets' current assessments of the same
     // fiscal year and checklist come along.
     let mut all = vec![assessment.clone()];
-    for other in store.list_assessments()? {
-        if other.fiscal_year == assessment.fiscal_year
-            && other.checklist_id == assessment.checklist_id
-            && other.id != assessment.id
-            && all.iter().all(|x| x.sheet != other.sheet)
-        {
-            all.push(store.get_assessment(other.id)?);
+    for sheet in Sheet::ALL.into_iter().filter(|s| *s != assessment.sheet) {
+        if let Some(other) = store.current_assessment(
+            assessment.fiscal_year,
+            sheet,
+            Some(&assessment.checklist_id),
+        )? {
+            all.push(other);
         }
     }
     let refs: Vec<&Assessment> = all.iter().collect();

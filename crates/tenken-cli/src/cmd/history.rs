@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 verified
             );
         }
-        if h.sheet == "vendor" {
+        if h.sheet == tenken_core::assessment::Sheet::Vendor {
             if let Some(v) = vendor_sheets.iter().find(|v| v.assessment_id == Some(h.id)) {
                 println!(
                     "      {}: {} — {}",

@@ -24,16 +24,10 @@ pub struct Args {
     accept_unverified: bool,
 }
 
-/// The clinic assessment to work on: the given id, this fiscal year's, or the latest.
+/// The clinic assessment to work on: the given id, this fiscal year's own assessment, or the
+/// latest ([`super::assessment::resolve`]).
 pub fn clinic_assessment(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<i64> {
-    if let Some(id) = id {
-        return Ok(store.get_assessment(id)?.id);
-    }
-    let fy = tenken_core::assessment::fiscal_year_of(chrono::Local::now().date_naive());
-    if let Some(a) = tenken_core::compare::year_assessment(store, fy)? {
-        return Ok(a.id);
-    }
-    Ok(super::assessment::resolve(ctx, store, None)?.id)
+    Ok(super::assessment::resolve(ctx, store, id)?.id)
 }
 
 /// Runs `tenken import`.

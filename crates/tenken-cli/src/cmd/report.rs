@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use tenken_core::report;
 use tenken_core::sign::keystore::KeyStore;
-use tenken_core::store::{NewAssessment, Store};
+use tenken_core::store::Store;
 use tenken_core::workflow;
 
 use crate::ctx::Ctx;
@@ -61,28 +61,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let assessment = match (args.assessment, &args.checklist) {
         (Some(id), _) => store.get_assessment(id)?,
         (None, Some(checklist_id)) => {
-            let fy = tenken_core::assessment::fiscal_year_of(today);
-            match store
-                .list_assessments()?
-                .into_iter()
-                .find(|a| a.fiscal_year == fy && &a.checklist_id == checklist_id)
-            {
-                Some(a) => a,
-                None => {
-                    let checklist = super::checklist_source::find(ctx, checklist_id)?;
-                    let id = store.create_assessment(
-                        &checklist,
-                        &NewAssessment {
-                            fiscal_year: fy,
-                            checklist_id: checklist.id.clone(),
-                            sheet: "clinic".into(),
-                            profile: store.get_profile()?.unwrap_or_default(),
-                            assessor: Default::default(),
-                        },
-                    )?;
-                    store.get_assessment(id)?
-                }
-            }
+            // Loaded here first for the CLI's message naming the checklist it cannot load.
+            super::checklist_source::find(ctx, checklist_id)?;
+            workflow::assessment_for_checklist(&mut store, &data_dir, today, checklist_id)?
         }
         (None, None) => workflow::ensure_assessment(&mut store, &data_dir, today)?,
     };

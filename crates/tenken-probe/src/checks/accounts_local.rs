@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
 use super::kit::{
-    Outcome, as_bool, as_str, cmd, days_since, file, host_probe, lines, ps, ps_doc, refs, section,
-    text, unk,
+    Outcome, as_bool, as_str, cmd, days_since, file, host_probe, lines, ps, ps_doc, section, text,
+    unk,
 };
 use crate::parse::{as_list, ps_date};
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
@@ -49,7 +49,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(30),
-        checklist_refs: refs(&[("mhlw-r7", "2-5"), ("mhlw-r6", "2-5"), ("mhlw-r5", "2-5")]),
+        checklist_refs: super::registry_refs("accounts.local"),
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::kit::{
-    Outcome, as_i64, cmd, conf_value, file, host_probe, lines, ps, ps_doc, refs, section, text,
+    Outcome, as_i64, cmd, conf_value, file, host_probe, lines, ps, ps_doc, section, text,
     text_or_stderr, unk,
 };
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
@@ -42,7 +42,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(30),
-        checklist_refs: refs(&[("mhlw-r7", "2-7"), ("mhlw-r6", "2-5"), ("mhlw-r5", "2-5")]),
+        checklist_refs: super::registry_refs("accounts.policy"),
     }
 }
 

@@ -103,7 +103,7 @@ impl AntivirusStatus {
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(60),
-                checklist_refs: vec![super::item("mhlw-r7", "2-6"), super::item("mhlw-r6", "2-7")],
+                checklist_refs: super::registry_refs("antivirus.status"),
             },
         }
     }

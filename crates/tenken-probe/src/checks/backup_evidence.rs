@@ -12,8 +12,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
 use super::kit::{
-    Outcome, as_i64, as_str, cmd, days_since, file, host_probe, lines, ps, ps_doc, refs, section,
-    text, text_or_stderr, unk,
+    Outcome, as_i64, as_str, cmd, days_since, file, host_probe, lines, ps, ps_doc, section, text,
+    text_or_stderr, unk,
 };
 use crate::parse::{as_list, ps_date};
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
@@ -73,7 +73,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: true,
         timeout: Duration::from_secs(45),
-        checklist_refs: refs(&[("mhlw-r7", "3-2"), ("mhlw-r6", "3-2"), ("mhlw-r5", "3-2")]),
+        checklist_refs: super::registry_refs("backup.evidence"),
     }
 }
 

@@ -236,11 +236,7 @@ impl HostFirewall {
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(60),
-                checklist_refs: vec![
-                    super::item("mhlw-r7", "2-13"),
-                    super::item("mhlw-r7", "2-12"),
-                    super::item("mhlw-r6", "2-8"),
-                ],
+                checklist_refs: super::registry_refs("firewall.host"),
             },
         }
     }

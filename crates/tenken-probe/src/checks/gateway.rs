@@ -321,12 +321,7 @@ impl NetGateway {
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(45),
-                checklist_refs: vec![
-                    super::item("mhlw-r7", "2-1"),
-                    super::item("mhlw-r7", "2-13"),
-                    super::item("mhlw-r6", "2-1"),
-                    super::item("mhlw-r6", "2-8"),
-                ],
+                checklist_refs: super::registry_refs("net.gateway"),
             },
         }
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::kit::{
-    Outcome, as_bool, as_i64, as_str, cmd, conf_value, file, host_probe, lines, ps, ps_doc, refs,
+    Outcome, as_bool, as_i64, as_str, cmd, conf_value, file, host_probe, lines, ps, ps_doc,
     section, text, unk,
 };
 use crate::parse::as_list;
@@ -45,7 +45,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: true,
         timeout: Duration::from_secs(30),
-        checklist_refs: refs(&[("mhlw-r7", "2-11"), ("mhlw-r6", "2-6"), ("mhlw-r5", "2-6")]),
+        checklist_refs: super::registry_refs("log.retention"),
     }
 }
 

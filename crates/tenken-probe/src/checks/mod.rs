@@ -1,9 +1,12 @@
 //! The registry of local probes. Adding a probe is one line in [`all`].
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use super::{CaptureError, Captured, Probe, ProbeMeta};
 use tenken_base::Text;
+use tenken_checklist::mapping::evidence::EvidenceMap;
 use tenken_evidence::{Finding, ItemRef, UnknownReason, Verdict};
 
 pub mod accounts_local;
@@ -61,6 +64,34 @@ pub fn host_probes() -> Vec<Box<dyn Probe>> {
 /// The probe with this id, if registered.
 pub fn by_id(id: &str) -> Option<Box<dyn Probe>> {
     all().into_iter().find(|p| p.meta().id == id)
+}
+
+/// The checklist items `probe_id` gives evidence for, in every built-in checklist version, as
+/// declared in `checklists/evidence/evidence-map.toml` (older versions derived through the
+/// items' `previous_ids`). Computed once; empty for an unregistered probe.
+pub fn registry_refs(probe_id: &str) -> Vec<ItemRef> {
+    static REFS: OnceLock<HashMap<String, Vec<ItemRef>>> = OnceLock::new();
+    REFS.get_or_init(|| {
+        let mut out = HashMap::new();
+        let (Ok(map), Ok(lists)) = (EvidenceMap::builtin(), tenken_checklist::builtin()) else {
+            return out;
+        };
+        for p in &map.probes {
+            let refs = lists
+                .iter()
+                .flat_map(|c| {
+                    map.items_in(&p.id, c, &lists)
+                        .into_iter()
+                        .map(|l| item(&c.id, &l.item))
+                })
+                .collect();
+            out.insert(p.id.clone(), refs);
+        }
+        out
+    })
+    .get(probe_id)
+    .cloned()
+    .unwrap_or_default()
 }
 
 /// Item reference helper: `item("mhlw-r7", "2-12")`.

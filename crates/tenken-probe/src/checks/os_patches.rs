@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use super::kit::{
-    Outcome, as_i64, as_str, cmd, days_since, file, host_probe, lines, ps, ps_doc, refs, section,
-    text, unk,
+    Outcome, as_i64, as_str, cmd, days_since, file, host_probe, lines, ps, ps_doc, section, text,
+    unk,
 };
 use crate::parse::{as_list, ps_date};
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
@@ -51,7 +51,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(90),
-        checklist_refs: refs(&[("mhlw-r7", "2-6"), ("mhlw-r6", "2-7"), ("mhlw-r5", "2-7")]),
+        checklist_refs: super::registry_refs("os.patches"),
     }
 }
 

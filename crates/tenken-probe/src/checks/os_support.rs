@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::kit::{Outcome, as_i64, as_str, file, host_probe, ps, ps_doc, refs, section, text, unk};
+use super::kit::{Outcome, as_i64, as_str, file, host_probe, ps, ps_doc, section, text, unk};
 use crate::parse::{key_values, kv_get};
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
 use tenken_base::Text;
@@ -37,7 +37,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(30),
-        checklist_refs: refs(&[("mhlw-r7", "2-6"), ("mhlw-r6", "2-7"), ("mhlw-r5", "2-7")]),
+        checklist_refs: super::registry_refs("os.support"),
     }
 }
 

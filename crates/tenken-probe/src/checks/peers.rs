@@ -147,11 +147,7 @@ impl NetPeers {
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(30),
-                checklist_refs: vec![
-                    super::item("mhlw-r7", "2-2"),
-                    super::item("mhlw-r7", "2-13"),
-                    super::item("mhlw-r6", "2-2"),
-                ],
+                checklist_refs: super::registry_refs("net.peers"),
             },
         }
     }

@@ -217,11 +217,7 @@ impl ListeningPorts {
                 ],
                 needs_elevation: false,
                 timeout: Duration::from_secs(30),
-                checklist_refs: vec![
-                    super::item("mhlw-r7", "2-12"),
-                    super::item("mhlw-r7", "2-13"),
-                    super::item("mhlw-r6", "2-8"),
-                ],
+                checklist_refs: super::registry_refs("ports.listening"),
             },
         }
     }

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::kit::{
-    Outcome, as_i64, as_str, cmd, host_probe, lines, ps, ps_doc, refs, section, text, unk,
-};
+use super::kit::{Outcome, as_i64, as_str, cmd, host_probe, lines, ps, ps_doc, section, text, unk};
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
 use tenken_base::Text;
 use tenken_evidence::UnknownReason;
@@ -34,7 +32,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(30),
-        checklist_refs: refs(&[("mhlw-r7", "2-12"), ("mhlw-r6", "2-5"), ("mhlw-r5", "2-5")]),
+        checklist_refs: super::registry_refs("remote.rdp"),
     }
 }
 

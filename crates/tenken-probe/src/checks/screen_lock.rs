@@ -10,8 +10,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::kit::{
-    Outcome, as_i64, as_str, cmd, host_probe, lines, ps, ps_doc, refs, section, text,
-    text_or_stderr, unk,
+    Outcome, as_i64, as_str, cmd, host_probe, lines, ps, ps_doc, section, text, text_or_stderr, unk,
 };
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
 use tenken_base::Text;
@@ -45,7 +44,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(30),
-        checklist_refs: refs(&[("mhlw-r7", "2-5"), ("mhlw-r6", "2-5"), ("mhlw-r5", "2-5")]),
+        checklist_refs: super::registry_refs("screen.lock"),
     }
 }
 

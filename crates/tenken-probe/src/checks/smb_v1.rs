@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::kit::{
-    Outcome, as_bool, as_i64, cmd, host_probe, lines, missing, ps, ps_doc, refs, section, text, unk,
+    Outcome, as_bool, as_i64, cmd, host_probe, lines, missing, ps, ps_doc, section, text, unk,
 };
 use crate::{Captured, EvalContext, Os, ProbeMeta, Source};
 use tenken_base::Text;
@@ -34,7 +34,7 @@ fn meta() -> ProbeMeta {
         ],
         needs_elevation: false,
         timeout: Duration::from_secs(45),
-        checklist_refs: refs(&[("mhlw-r7", "2-12"), ("mhlw-r6", "2-5"), ("mhlw-r5", "2-5")]),
+        checklist_refs: super::registry_refs("smb.v1"),
     }
 }
 

@@ -37,7 +37,7 @@ fn assessment() -> Assessment {
         id: 1,
         fiscal_year: 2025,
         checklist_id: "test-r7".into(),
-        sheet: "clinic".into(),
+        sheet: tenken_assessment::Sheet::Clinic,
         profile: ClinicProfile {
             name: "さくら内科クリニック".into(),
             ..Default::default()

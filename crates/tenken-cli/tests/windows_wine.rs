@@ -246,16 +246,26 @@ fn tenken_exe_end_to_end_under_wine() {
         took < Duration::from_secs(180),
         "scan took {took:?}: some probe did not end"
     );
-    let bundle = tenken_core::evidence::Bundle::from_json(&std::fs::read(work.join("scan.json")).unwrap())
-        .unwrap();
+    let bundle =
+        tenken_core::evidence::Bundle::from_json(&std::fs::read(work.join("scan.json")).unwrap())
+            .unwrap();
     assert_eq!(bundle.host.os_family, "windows");
-    let ids: Vec<&str> = bundle.findings.iter().map(|f| f.probe_id.as_str()).collect();
+    let ids: Vec<&str> = bundle
+        .findings
+        .iter()
+        .map(|f| f.probe_id.as_str())
+        .collect();
     for id in POWERSHELL_ONLY.iter().chain(&NATIVE_SOCKET_PROBES) {
         assert!(ids.contains(id), "{id} missing from the scan: {ids:?}");
     }
     for f in &bundle.findings {
         use tenken_core::evidence::{UnknownReason, Verdict};
-        assert_ne!(f.reason, Some(UnknownReason::Timeout), "{} timed out", f.probe_id);
+        assert_ne!(
+            f.reason,
+            Some(UnknownReason::Timeout),
+            "{} timed out",
+            f.probe_id
+        );
         if f.verdict == Verdict::Pass {
             assert!(
                 NATIVE_SOCKET_PROBES.contains(&f.probe_id.as_str()),
@@ -280,7 +290,13 @@ fn tenken_exe_end_to_end_under_wine() {
             );
         }
         if !NATIVE_SOCKET_PROBES.contains(&f.probe_id.as_str()) {
-            assert_eq!(f.verdict, Verdict::Unknown, "{}: {:?}", f.probe_id, f.verdict);
+            assert_eq!(
+                f.verdict,
+                Verdict::Unknown,
+                "{}: {:?}",
+                f.probe_id,
+                f.verdict
+            );
         }
     }
 
@@ -290,7 +306,10 @@ fn tenken_exe_end_to_end_under_wine() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("署名付き報告書を作成しました"), "{out}");
     let pdf = work.join("report.pdf");
-    let sig = Command::new("pdfsig").arg(&pdf).output().expect("pdfsig (poppler-utils)");
+    let sig = Command::new("pdfsig")
+        .arg(&pdf)
+        .output()
+        .expect("pdfsig (poppler-utils)");
     let sig = text(&sig);
     assert!(sig.contains("Signature is Valid."), "{sig}");
     assert!(sig.contains("Total document signed"), "{sig}");
@@ -336,7 +355,14 @@ fn tenken_exe_end_to_end_under_wine() {
     assert_eq!(v2["signatures"][0]["fingerprint_sha256"], fp.as_str());
 
     // A data folder given explicitly (a vendor's USB stick) keeps its key in a file, and says why.
-    let usb = w.run(&["--data-dir", "usb-data", "key", "generate", "--name", "ＡＢＣメディカル"]);
+    let usb = w.run(&[
+        "--data-dir",
+        "usb-data",
+        "key",
+        "generate",
+        "--name",
+        "ＡＢＣメディカル",
+    ]);
     assert!(usb.status.success(), "{}", text(&usb));
     let k: serde_json::Value = serde_json::from_str(&ok(&w.run(&[
         "--data-dir",
@@ -375,7 +401,11 @@ fn tenken_exe_end_to_end_under_wine() {
     .unwrap();
     let refused = w.run(&["import", "linux-pc.tenken.json"]);
     assert!(!refused.status.success(), "untrusted bundle accepted");
-    assert!(text(&refused).contains("信頼されていません"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("信頼されていません"),
+        "{}",
+        text(&refused)
+    );
     ok(&w.run(&["key", "trust", "linux.pem"]));
     let imp = ok(&w.run(&["import", "linux-pc.tenken.json"]));
     assert!(imp.contains("署名確認済み"), "{imp}");

@@ -228,11 +228,11 @@ fn load_dir_inner(path: &Path, reserved: &[Checklist]) -> Result<Vec<Checklist>,
 /// User checklists may not reuse a built-in id.
 pub fn all(data_dir: Option<&Path>) -> Result<Vec<Checklist>, ChecklistError> {
     let mut out = builtin()?;
-    if let Some(dir) = data_dir.map(|d| d.join("checklists")) {
-        if dir.is_dir() {
-            let user = load_dir_inner(&dir, &out)?;
-            out.extend(user);
-        }
+    if let Some(dir) = data_dir.map(|d| d.join("checklists"))
+        && dir.is_dir()
+    {
+        let user = load_dir_inner(&dir, &out)?;
+        out.extend(user);
     }
     Ok(out)
 }

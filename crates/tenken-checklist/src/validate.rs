@@ -238,13 +238,13 @@ pub(crate) fn check(c: &Checklist, previous: Option<&Checklist>) -> Vec<Issue> {
                     ));
                 }
             }
-            if let Some(d) = &item.deadline {
-                if d.ja.trim().is_empty() {
-                    out.push(issue(
-                        at(Loc::Item),
-                        format!("item `{}`: deadline.ja is empty", item.id),
-                    ));
-                }
+            if let Some(d) = &item.deadline
+                && d.ja.trim().is_empty()
+            {
+                out.push(issue(
+                    at(Loc::Item),
+                    format!("item `{}`: deadline.ja is empty", item.id),
+                ));
             }
             if needs_guidance {
                 let g = &item.guidance;

@@ -307,16 +307,16 @@ pub fn finding_changes(
             continue;
         };
         for f in &later.findings {
-            if let Some(e) = earlier.findings.iter().find(|e| e.probe_id == f.probe_id) {
-                if e.verdict != f.verdict {
-                    findings.push(FindingChange {
-                        host: later.host.hostname.clone(),
-                        probe_id: f.probe_id.clone(),
-                        title: f.title.clone(),
-                        before: e.verdict,
-                        after: f.verdict,
-                    });
-                }
+            if let Some(e) = earlier.findings.iter().find(|e| e.probe_id == f.probe_id)
+                && e.verdict != f.verdict
+            {
+                findings.push(FindingChange {
+                    host: later.host.hostname.clone(),
+                    probe_id: f.probe_id.clone(),
+                    title: f.title.clone(),
+                    before: e.verdict,
+                    after: f.verdict,
+                });
             }
         }
     }

@@ -225,27 +225,27 @@ pub fn render_text(findings: &[Finding], lang: Lang) -> String {
         if let Some(r) = f.reason {
             out.push_str(&format!("    {}\n", r.text().get(lang)));
         }
-        if f.probe_id == eval::ID_LAN {
-            if let Some(ports) = f.facts.get("ports").and_then(|p| p.as_array()) {
-                let mut line = String::new();
-                for p in ports {
-                    let state = p.get("state").and_then(|s| s.as_str()).unwrap_or("?");
-                    if state == "open" || state == "filtered" {
-                        let port = p
-                            .get("port")
-                            .and_then(serde_json::Value::as_u64)
-                            .unwrap_or(0);
-                        let st = match (state, lang) {
-                            ("open", Lang::Ja) => "開",
-                            ("filtered", Lang::Ja) => "応答なし",
-                            (s, _) => s,
-                        };
-                        line.push_str(&format!(" {port}:{st}"));
-                    }
+        if f.probe_id == eval::ID_LAN
+            && let Some(ports) = f.facts.get("ports").and_then(|p| p.as_array())
+        {
+            let mut line = String::new();
+            for p in ports {
+                let state = p.get("state").and_then(|s| s.as_str()).unwrap_or("?");
+                if state == "open" || state == "filtered" {
+                    let port = p
+                        .get("port")
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or(0);
+                    let st = match (state, lang) {
+                        ("open", Lang::Ja) => "開",
+                        ("filtered", Lang::Ja) => "応答なし",
+                        (s, _) => s,
+                    };
+                    line.push_str(&format!(" {port}:{st}"));
                 }
-                if !line.is_empty() {
-                    out.push_str(&format!("    {}{line}\n", lang.pick("ポート", "ports")));
-                }
+            }
+            if !line.is_empty() {
+                out.push_str(&format!("    {}{line}\n", lang.pick("ポート", "ports")));
             }
         }
         if !f.action.get(lang).is_empty() {

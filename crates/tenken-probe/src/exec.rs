@@ -180,12 +180,12 @@ mod unix {
 
     /// Sends SIGKILL to the process group led by `pid` (set up with `process_group(0)`).
     pub(super) fn kill_group(pid: u32) {
-        if let Ok(pgid) = libc::pid_t::try_from(pid) {
-            if pgid > 0 {
-                // SAFETY: plain syscall on a process group we created.
-                unsafe {
-                    libc::killpg(pgid, libc::SIGKILL);
-                }
+        if let Ok(pgid) = libc::pid_t::try_from(pid)
+            && pgid > 0
+        {
+            // SAFETY: plain syscall on a process group we created.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
             }
         }
     }

@@ -38,10 +38,10 @@ pub fn is_elevated() -> bool {
 /// Name of the user running the scan.
 pub fn current_user() -> String {
     for var in ["USER", "USERNAME", "LOGNAME"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.is_empty() {
-                return v;
-            }
+        if let Ok(v) = std::env::var(var)
+            && !v.is_empty()
+        {
+            return v;
         }
     }
     #[cfg(unix)]

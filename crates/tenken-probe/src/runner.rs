@@ -367,10 +367,10 @@ async fn run_one(
             ));
         }
     }
-    if let Some(dir) = record_dir {
-        if let Err(e) = record::write_probe(&dir, probe.meta().id, &caps) {
-            tracing::warn!("recording {}: {e}", probe.meta().id);
-        }
+    if let Some(dir) = record_dir
+        && let Err(e) = record::write_probe(&dir, probe.meta().id, &caps)
+    {
+        tracing::warn!("recording {}: {e}", probe.meta().id);
     }
     finalize(probe.as_ref(), &ctx, &caps)
 }

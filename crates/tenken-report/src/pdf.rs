@@ -200,10 +200,8 @@ fn subset_fonts(doc: &mut lopdf::Document, used: &BTreeSet<u16>) -> Result<(), R
             if let Ok(Object::Dictionary(d)) = doc.get_object_mut(id) {
                 d.set("FontName", Object::Name(base_name.clone().into_bytes()));
             }
-        } else if is_type0_or_cid {
-            if let Ok(Object::Dictionary(d)) = doc.get_object_mut(id) {
-                d.set("BaseFont", Object::Name(base_name.clone().into_bytes()));
-            }
+        } else if is_type0_or_cid && let Ok(Object::Dictionary(d)) = doc.get_object_mut(id) {
+            d.set("BaseFont", Object::Name(base_name.clone().into_bytes()));
         }
     }
     Ok(())

@@ -77,15 +77,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 verified
             );
         }
-        if h.sheet == tenken_core::assessment::Sheet::Vendor {
-            if let Some(v) = vendor_sheets.iter().find(|v| v.assessment_id == Some(h.id)) {
-                println!(
-                    "      {}: {} — {}",
-                    ctx.t("事業者", "vendor"),
-                    v.vendor,
-                    v.status.label(ctx.lang)
-                );
-            }
+        if h.sheet == tenken_core::assessment::Sheet::Vendor
+            && let Some(v) = vendor_sheets.iter().find(|v| v.assessment_id == Some(h.id))
+        {
+            println!(
+                "      {}: {} — {}",
+                ctx.t("事業者", "vendor"),
+                v.vendor,
+                v.status.label(ctx.lang)
+            );
         }
     }
     Ok(0)

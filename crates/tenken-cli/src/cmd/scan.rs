@@ -227,10 +227,10 @@ fn print_table(ctx: &Ctx, bundle: &Bundle) {
         .min(48);
     for f in &bundle.findings {
         let mut summary = f.summary.get(lang).to_string();
-        if let Some(r) = f.reason {
-            if !summary.contains(r.text().get(lang)) {
-                summary = format!("{summary} ({})", r.text().get(lang));
-            }
+        if let Some(r) = f.reason
+            && !summary.contains(r.text().get(lang))
+        {
+            summary = format!("{summary} ({})", r.text().get(lang));
         }
         println!(
             "{}  {}  {}",

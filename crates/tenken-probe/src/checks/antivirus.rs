@@ -196,12 +196,11 @@ impl AntivirusStatus {
             "third_party_services": services,
         });
         if let Some((name, _)) = products.iter().find(|(_, s)| s.state == 1 && !s.outdated) {
-            if name.contains("Defender") {
-                if let Some(age) = sig_age {
-                    if mode == "Normal" {
-                        return self.by_age(age, "Microsoft Defender", 3, 7, facts);
-                    }
-                }
+            if name.contains("Defender")
+                && let Some(age) = sig_age
+                && mode == "Normal"
+            {
+                return self.by_age(age, "Microsoft Defender", 3, 7, facts);
             }
             return finding(
                 &self.meta,
@@ -215,10 +214,11 @@ impl AntivirusStatus {
                 facts,
             );
         }
-        if mode == "Normal" && rtp == Some(true) {
-            if let Some(age) = sig_age {
-                return self.by_age(age, "Microsoft Defender", 3, 7, facts);
-            }
+        if mode == "Normal"
+            && rtp == Some(true)
+            && let Some(age) = sig_age
+        {
+            return self.by_age(age, "Microsoft Defender", 3, 7, facts);
         }
         if let Some((name, _)) = products.iter().find(|(_, s)| s.state == 1) {
             return finding(
@@ -343,20 +343,20 @@ impl AntivirusStatus {
         if let Some((_, built)) = header {
             return self.by_age(age_days(ctx.now, built), "ClamAV", 3, 7, facts);
         }
-        if let Some(m) = &mdatp {
-            if m == "true" {
-                return finding(
-                    &self.meta,
-                    Verdict::Pass,
-                    None,
-                    Text::new(
-                        "Microsoft Defender for Endpoint のリアルタイム保護が有効です",
-                        "Microsoft Defender for Endpoint real-time protection is on",
-                    ),
-                    Text::default(),
-                    facts,
-                );
-            }
+        if let Some(m) = &mdatp
+            && m == "true"
+        {
+            return finding(
+                &self.meta,
+                Verdict::Pass,
+                None,
+                Text::new(
+                    "Microsoft Defender for Endpoint のリアルタイム保護が有効です",
+                    "Microsoft Defender for Endpoint real-time protection is on",
+                ),
+                Text::default(),
+                facts,
+            );
         }
         let unreadable = ["clamav_daily_cld", "clamav_daily_cvd"].iter().any(|k| {
             super::get(captured, k).is_some_and(|c| c.stderr.contains("Permission denied"))

@@ -312,12 +312,10 @@ pub fn timer_last(line: &str) -> Option<DateTime<Utc>> {
         if t.len() == 10
             && t.as_bytes().get(4) == Some(&b'-')
             && let Some(time) = toks.get(i + 1)
-        {
-            if let Ok(n) =
+            && let Ok(n) =
                 NaiveDateTime::parse_from_str(&format!("{t} {time}"), "%Y-%m-%d %H:%M:%S")
-            {
-                dates.push(n.and_utc());
-            }
+        {
+            dates.push(n.and_utc());
         }
     }
     let next_missing = matches!(toks.first(), Some(&"-") | Some(&"n/a"));

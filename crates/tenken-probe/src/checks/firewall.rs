@@ -136,22 +136,22 @@ pub fn nft_filters_input(text: &str) -> Option<bool> {
     let items = v.get("nftables")?.as_array()?;
     let mut input_chains = Vec::new();
     for it in items {
-        if let Some(c) = it.get("chain") {
-            if c.get("hook").and_then(Value::as_str) == Some("input") {
-                if c.get("policy").and_then(Value::as_str) == Some("drop") {
-                    return Some(true);
-                }
-                input_chains.push((
-                    c.get("table")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    c.get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                ));
+        if let Some(c) = it.get("chain")
+            && c.get("hook").and_then(Value::as_str) == Some("input")
+        {
+            if c.get("policy").and_then(Value::as_str) == Some("drop") {
+                return Some(true);
             }
+            input_chains.push((
+                c.get("table")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                c.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            ));
         }
     }
     for it in items {
@@ -187,16 +187,15 @@ pub fn iptables_filters_input(text: &str) -> Option<bool> {
         } else {
             cols.first()
         };
-        if let Some(t) = target {
-            if *t == "DROP"
+        if let Some(t) = target
+            && (*t == "DROP"
                 || *t == "REJECT"
                 || t.starts_with("ufw")
                 || t.starts_with("firewalld")
                 || t.starts_with("nixos-fw")
-                || t.starts_with("INPUT_")
-            {
-                return Some(true);
-            }
+                || t.starts_with("INPUT_"))
+        {
+            return Some(true);
         }
     }
     Some(false)

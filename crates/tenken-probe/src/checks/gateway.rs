@@ -219,10 +219,11 @@ pub fn bsd_ifconfig(text: &str) -> Vec<Nic> {
     let mut out: Vec<Nic> = Vec::new();
     let mut cur: Option<(Nic, bool)> = None;
     let flush = |cur: &mut Option<(Nic, bool)>, out: &mut Vec<Nic>| {
-        if let Some((n, active)) = cur.take() {
-            if active && !n.ipv4.is_empty() {
-                out.push(n);
-            }
+        if let Some((n, active)) = cur.take()
+            && active
+            && !n.ipv4.is_empty()
+        {
+            out.push(n);
         }
     };
     for l in text.lines() {
@@ -246,10 +247,10 @@ pub fn bsd_ifconfig(text: &str) -> Vec<Nic> {
         let t = l.trim();
         if let Some((n, active)) = cur.as_mut() {
             if let Some(r) = t.strip_prefix("inet ") {
-                if let Some(a) = r.split_whitespace().next() {
-                    if usable_v4(a) {
-                        n.ipv4.push(a.to_string());
-                    }
+                if let Some(a) = r.split_whitespace().next()
+                    && usable_v4(a)
+                {
+                    n.ipv4.push(a.to_string());
                 }
             } else if let Some(r) = t.strip_prefix("ether ") {
                 n.mac = r.split_whitespace().next().map(str::to_string);

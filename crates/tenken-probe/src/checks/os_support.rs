@@ -246,15 +246,14 @@ fn windows(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         && (10240..19044).contains(&build)
         && family != Family::Ltsc
         && family != Family::IotLtsc
+        && let Some(eos) = date("2023-06-13")
     {
-        if let Some(eos) = date("2023-06-13") {
-            return judge(ctx, &format!("Windows 10 (build {build})"), eos, facts);
-        }
+        return judge(ctx, &format!("Windows 10 (build {build})"), eos, facts);
     }
-    if build < 7601 {
-        if let Some(eos) = date("2020-01-14") {
-            return judge(ctx, &format!("Windows (build {build})"), eos, facts);
-        }
+    if build < 7601
+        && let Some(eos) = date("2020-01-14")
+    {
+        return judge(ctx, &format!("Windows (build {build})"), eos, facts);
     }
     Outcome::unknown(
         UnknownReason::Other,

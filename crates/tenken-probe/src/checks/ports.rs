@@ -249,32 +249,32 @@ impl Probe for ListeningPorts {
         let mut list = listeners(&snap);
         // macOS: libproc only shows the caller's own processes unless root; netstat shows all.
         let mut complete = ctx.os != Os::Macos || ctx.elevated;
-        if ctx.os == Os::Macos {
-            if let Some(ns) = ok(captured, "netstat_tcp") {
-                complete = true;
-                for (addr, port) in parse_bsd_netstat_listen(&ns.stdout) {
-                    if list.iter().any(|l| l.proto == "tcp" && l.port == port) {
-                        continue;
-                    }
-                    let Some(ip) = parse_ip(&addr) else { continue };
-                    let exposure = match classify(ip) {
-                        AddrClass::Loopback => Exposure::Loopback,
-                        AddrClass::Unspecified => Exposure::AllInterfaces,
-                        _ => Exposure::Address,
-                    };
-                    let risk = risk_of("tcp", port);
-                    list.push(Listener {
-                        proto: "tcp".into(),
-                        addr,
-                        port,
-                        exposure,
-                        service: risk.map(|r| r.0.to_string()),
-                        severity: risk.map(|r| r.1),
-                        pids: vec![],
-                        processes: vec![],
-                        exes: vec![],
-                    });
+        if ctx.os == Os::Macos
+            && let Some(ns) = ok(captured, "netstat_tcp")
+        {
+            complete = true;
+            for (addr, port) in parse_bsd_netstat_listen(&ns.stdout) {
+                if list.iter().any(|l| l.proto == "tcp" && l.port == port) {
+                    continue;
                 }
+                let Some(ip) = parse_ip(&addr) else { continue };
+                let exposure = match classify(ip) {
+                    AddrClass::Loopback => Exposure::Loopback,
+                    AddrClass::Unspecified => Exposure::AllInterfaces,
+                    _ => Exposure::Address,
+                };
+                let risk = risk_of("tcp", port);
+                list.push(Listener {
+                    proto: "tcp".into(),
+                    addr,
+                    port,
+                    exposure,
+                    service: risk.map(|r| r.0.to_string()),
+                    severity: risk.map(|r| r.1),
+                    pids: vec![],
+                    processes: vec![],
+                    exes: vec![],
+                });
             }
         }
         let exposed: Vec<&Listener> = list

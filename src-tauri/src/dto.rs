@@ -253,7 +253,9 @@ pub struct ProgressEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{ja} ({en})")]
 pub struct CommandError {
-    /// Machine code (`invalid_input`, `engine`, `io`, `not_found`, `cancelled`).
+    /// Machine code: an [`ErrorKind`](tenken_core::ErrorKind) code (`not_found`, `invalid_input`,
+    /// `conflict`, `damaged`, `storage`, `key_store`, `signature`, `unavailable`, `cancelled`,
+    /// `internal`).
     pub code: String,
     /// Japanese message.
     pub ja: String,
@@ -271,22 +273,35 @@ impl CommandError {
         }
     }
 
-    /// An engine step failed; the engine's message (which names the step) is shown as is.
-    pub fn engine(e: impl std::fmt::Display) -> Self {
+    /// An engine or file error: its [`ErrorKind`](tenken_core::ErrorKind) becomes the code, and a
+    /// plain heading goes before the engine's message where the message alone would not say what
+    /// happened (a missing assessment is "not_found" with the engine's words, never a file error).
+    pub fn of(e: impl tenken_core::Kinded + std::fmt::Display) -> Self {
+        let kind = e.kind();
+        let (ja, en) = match kind.headline() {
+            Some(h) => (format!("{}: {e}", h.ja), format!("{}: {e}", h.en)),
+            None => (e.to_string(), e.to_string()),
+        };
         Self {
-            code: "engine".into(),
-            ja: format!("処理できませんでした: {e}"),
-            en: format!("Could not complete: {e}"),
+            code: kind.code().into(),
+            ja,
+            en,
         }
     }
 
-    /// File or storage error.
-    pub fn io(e: impl std::fmt::Display) -> Self {
+    /// Like [`of`](Self::of), with what was being done said first (「保存できませんでした」):
+    /// the code is still the error's kind.
+    pub fn doing(ja: &str, en: &str, e: impl tenken_core::Kinded + std::fmt::Display) -> Self {
         Self {
-            code: "io".into(),
-            ja: format!("ファイルの読み書きに失敗しました: {e}"),
-            en: format!("Could not read or write a file: {e}"),
+            code: e.kind().code().into(),
+            ja: format!("{ja}: {e}"),
+            en: format!("{en}: {e}"),
         }
+    }
+
+    /// A fault in the app itself (a value that could not be serialised, a worker that died).
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::of(Internal(e.to_string()))
     }
 
     /// Something asked for does not exist.
@@ -301,3 +316,19 @@ impl CommandError {
 
 /// Result type of every command.
 pub type CmdResult<T> = Result<T, CommandError>;
+
+/// A fault in the app itself, as an error with a kind.
+#[derive(Debug)]
+struct Internal(String);
+
+impl std::fmt::Display for Internal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl tenken_core::Kinded for Internal {
+    fn kind(&self) -> tenken_core::ErrorKind {
+        tenken_core::ErrorKind::Internal
+    }
+}

@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// The checklist versions the engine knows (built-in MHLW versions plus imported ones in the
 /// data directory).
 pub(crate) fn checklists(data_dir: &Path) -> Result<Vec<Checklist>, CommandError> {
-    tenken_core::checklist::all(Some(data_dir)).map_err(CommandError::engine)
+    tenken_core::checklist::all(Some(data_dir)).map_err(CommandError::of)
 }
 
 /// Today's date on this PC (fiscal years follow local time).
@@ -31,9 +31,9 @@ pub(crate) fn assessment_for(
         today(),
         checklist_id,
     )
-    .map_err(CommandError::engine)?;
+    .map_err(CommandError::of)?;
     let c = tenken_core::checklist::find(&a.checklist_id, Some(state.dir()))
-        .map_err(CommandError::engine)?;
+        .map_err(CommandError::of)?;
     Ok((a, c))
 }
 
@@ -42,5 +42,5 @@ pub(crate) fn assessment_for(
 pub(crate) fn current_assessment(state: &AppState) -> Result<Assessment, CommandError> {
     let mut store = state.store()?;
     tenken_core::workflow::ensure_assessment(&mut store, state.dir(), today())
-        .map_err(CommandError::engine)
+        .map_err(CommandError::of)
 }

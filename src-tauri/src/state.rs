@@ -41,20 +41,20 @@ impl AppState {
     /// Opens (or starts) the state in `dir`: the engine store and the settings file. A corrupt
     /// settings file is kept aside, never overwritten silently.
     pub fn open(dir: &Path) -> Result<Self, CommandError> {
-        std::fs::create_dir_all(dir).map_err(CommandError::io)?;
-        let store = Store::open_default(Some(dir)).map_err(CommandError::io)?;
+        std::fs::create_dir_all(dir).map_err(CommandError::of)?;
+        let store = Store::open_default(Some(dir)).map_err(CommandError::of)?;
         let file = dir.join(SETTINGS_FILE);
         let data = match std::fs::read(&file) {
             Ok(bytes) => match serde_json::from_slice::<Data>(&bytes) {
                 Ok(d) => d,
                 Err(_) => {
                     let aside = dir.join(format!("{SETTINGS_FILE}.corrupt"));
-                    std::fs::rename(&file, &aside).map_err(CommandError::io)?;
+                    std::fs::rename(&file, &aside).map_err(CommandError::of)?;
                     Data::default()
                 }
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Data::default(),
-            Err(e) => return Err(CommandError::io(e)),
+            Err(e) => return Err(CommandError::of(e)),
         };
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -82,7 +82,7 @@ impl AppState {
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, CommandError> {
         self.store
             .lock()
-            .map_err(|_| CommandError::io("store lock poisoned"))
+            .map_err(|_| CommandError::internal("store lock poisoned"))
     }
 
     /// Reads with `f`.
@@ -90,7 +90,7 @@ impl AppState {
         let guard = self
             .data
             .lock()
-            .map_err(|_| CommandError::io("state lock poisoned"))?;
+            .map_err(|_| CommandError::internal("state lock poisoned"))?;
         Ok(f(&guard))
     }
 
@@ -102,13 +102,13 @@ impl AppState {
         let mut guard = self
             .data
             .lock()
-            .map_err(|_| CommandError::io("state lock poisoned"))?;
+            .map_err(|_| CommandError::internal("state lock poisoned"))?;
         let mut next = guard.clone();
         let out = f(&mut next)?;
-        let bytes = serde_json::to_vec_pretty(&next).map_err(CommandError::io)?;
+        let bytes = serde_json::to_vec_pretty(&next).map_err(CommandError::internal)?;
         let tmp = self.dir.join(format!("{SETTINGS_FILE}.tmp"));
-        std::fs::write(&tmp, bytes).map_err(CommandError::io)?;
-        std::fs::rename(&tmp, self.file()).map_err(CommandError::io)?;
+        std::fs::write(&tmp, bytes).map_err(CommandError::of)?;
+        std::fs::rename(&tmp, self.file()).map_err(CommandError::of)?;
         *guard = next;
         Ok(out)
     }

@@ -196,3 +196,14 @@ pub fn fiscal_year_of(date: NaiveDate) -> u16 {
     let fy = if date.month() >= 4 { y } else { y - 1 };
     u16::try_from(fy).unwrap_or(0)
 }
+
+impl tenken_base::Kinded for AnswerError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        match self {
+            AnswerError::UnknownItem(_) | AnswerError::UnknownScope(..) => {
+                tenken_base::ErrorKind::NotFound
+            }
+            AnswerError::MissingTargetDate(_) => tenken_base::ErrorKind::InvalidInput,
+        }
+    }
+}

@@ -2,10 +2,12 @@
 //! ([`Lang`], [`Text`]), the checklist [`Sheet`] an assessment answers, the product [`VERSION`] and where this installation keeps its data
 //! ([`paths`]). Nothing here depends on another Tenken crate.
 
+pub mod error;
 pub mod i18n;
 pub mod paths;
 pub mod sheet;
 
+pub use error::{ErrorKind, Kinded};
 pub use i18n::{Lang, Text};
 pub use sheet::Sheet;
 

@@ -105,6 +105,18 @@ fn join(d: &[Diagnostic]) -> String {
         .join("\n")
 }
 
+impl tenken_base::Kinded for ChecklistError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            ChecklistError::Invalid(_) | ChecklistError::Import { .. } => ErrorKind::InvalidInput,
+            ChecklistError::Io { source, .. } => ErrorKind::of_io(source),
+            ChecklistError::Serialize { .. } => ErrorKind::Internal,
+            ChecklistError::NotFound(_) => ErrorKind::NotFound,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

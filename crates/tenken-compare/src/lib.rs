@@ -338,6 +338,17 @@ pub fn target_state(
     }
 }
 
+impl tenken_base::Kinded for CompareError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        match self {
+            CompareError::Store(e) => e.kind(),
+            CompareError::NoAssessment(_) | CompareError::NoChecklist(_) => {
+                tenken_base::ErrorKind::NotFound
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

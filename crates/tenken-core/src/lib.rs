@@ -23,4 +23,4 @@ pub use tenken_vendor as vendor;
 
 pub mod workflow;
 
-pub use tenken_base::{Lang, Text, VERSION};
+pub use tenken_base::{ErrorKind, Kinded, Lang, Text, VERSION};

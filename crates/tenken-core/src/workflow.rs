@@ -350,6 +350,23 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
     })
 }
 
+impl tenken_base::Kinded for WorkflowError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            WorkflowError::Store(e) => e.kind(),
+            WorkflowError::Checklist(e) => e.kind(),
+            WorkflowError::Report(e) => e.kind(),
+            WorkflowError::Sign(e) => e.kind(),
+            WorkflowError::Ledger(e) => e.kind(),
+            WorkflowError::Compare(e) => e.kind(),
+            WorkflowError::NoChecklist => ErrorKind::NotFound,
+            WorkflowError::BadBundle(..) => ErrorKind::Damaged,
+            WorkflowError::Io { source, .. } => ErrorKind::of_io(source),
+        }
+    }
+}
+
 #[cfg(test)]
 mod merge_tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

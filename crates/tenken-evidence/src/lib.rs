@@ -281,3 +281,12 @@ impl Bundle {
         Ok(bundle)
     }
 }
+
+impl tenken_base::Kinded for EvidenceError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        match self {
+            EvidenceError::Json(_) | EvidenceError::Format(_) => tenken_base::ErrorKind::Damaged,
+            EvidenceError::Canonical(_) => tenken_base::ErrorKind::Internal,
+        }
+    }
+}

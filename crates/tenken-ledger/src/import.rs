@@ -198,3 +198,17 @@ pub fn import_file(
         replaced,
     })
 }
+
+impl tenken_base::Kinded for ImportError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            ImportError::Read { .. } => ErrorKind::Storage,
+            ImportError::Malformed { .. } => ErrorKind::Damaged,
+            ImportError::Unsigned { .. }
+            | ImportError::Tampered { .. }
+            | ImportError::Untrusted { .. } => ErrorKind::Signature,
+            ImportError::Store(e) => e.kind(),
+        }
+    }
+}

@@ -489,6 +489,15 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+impl tenken_base::Kinded for LedgerError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        match self {
+            LedgerError::Store(e) => e.kind(),
+            LedgerError::Bundle { .. } => tenken_base::ErrorKind::Damaged,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

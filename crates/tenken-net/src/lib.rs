@@ -255,6 +255,21 @@ pub fn render_text(findings: &[Finding], lang: Lang) -> String {
     out
 }
 
+impl tenken_base::Kinded for NetError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            NetError::BadTarget(..)
+            | NetError::TooWide(_)
+            | NetError::NotPrivate(_)
+            | NetError::TooMany(_)
+            | NetError::Rate(_) => ErrorKind::InvalidInput,
+            NetError::Io(_, e) => ErrorKind::of_io(e),
+            NetError::Json(_) => ErrorKind::Internal,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

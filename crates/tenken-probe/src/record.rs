@@ -127,3 +127,12 @@ pub fn read_probe(
     }
     Ok(Some(out))
 }
+
+impl tenken_base::Kinded for RecordError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        match self {
+            RecordError::Io { source, .. } => tenken_base::ErrorKind::of_io(source),
+            RecordError::Json { .. } => tenken_base::ErrorKind::Damaged,
+        }
+    }
+}

@@ -393,3 +393,14 @@ pub fn scan_blocking(
         })?;
     rt.block_on(scan(probes, opts, events))
 }
+
+impl tenken_base::Kinded for ScanError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            ScanError::Record(e) => e.kind(),
+            ScanError::UnsupportedOs => ErrorKind::Unavailable,
+            ScanError::UnknownProbe(_) => ErrorKind::NotFound,
+        }
+    }
+}

@@ -218,6 +218,17 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
     result
 }
 
+impl tenken_base::Kinded for ReportError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            ReportError::ChecklistMismatch { .. } => ErrorKind::Conflict,
+            ReportError::Evidence(e) => e.kind(),
+            ReportError::Font | ReportError::Json(_) | ReportError::Pdf(_) => ErrorKind::Internal,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -404,5 +404,17 @@ fn write_sheet(
     Ok(())
 }
 
+impl tenken_base::Kinded for XlsxExportError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            XlsxExportError::ChecklistMismatch { .. } => ErrorKind::Conflict,
+            XlsxExportError::UnknownSheet(_) => ErrorKind::NotFound,
+            XlsxExportError::Empty => ErrorKind::InvalidInput,
+            XlsxExportError::Xlsx(_) => ErrorKind::Internal,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

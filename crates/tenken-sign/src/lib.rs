@@ -219,3 +219,20 @@ pub fn common_name(cert_der: &[u8]) -> Option<String> {
     }
     Some(cert.tbs_certificate.subject.to_string())
 }
+
+impl tenken_base::Kinded for SignError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            SignError::Io { source, .. } => ErrorKind::of_io(source),
+            SignError::InsecurePermissions { .. }
+            | SignError::Key(_)
+            | SignError::Pkcs12(_)
+            | SignError::KeyExists
+            | SignError::NoKey
+            | SignError::KeystoreUnavailable { .. } => ErrorKind::KeyStore,
+            SignError::Der(_) | SignError::Pdf(_) | SignError::Bundle(_) => ErrorKind::Damaged,
+            SignError::Crypto(_) => ErrorKind::Signature,
+        }
+    }
+}

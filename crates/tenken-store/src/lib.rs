@@ -953,5 +953,25 @@ fn read_answer(
     })
 }
 
+impl tenken_base::Kinded for StoreError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            StoreError::NotADatabase { .. } | StoreError::Corrupt(_) => ErrorKind::Damaged,
+            StoreError::NewerSchema { .. } | StoreError::ChecklistMismatch { .. } => {
+                ErrorKind::Conflict
+            }
+            StoreError::Sqlite(_) => ErrorKind::Storage,
+            StoreError::Io { source, .. } => ErrorKind::of_io(source),
+            StoreError::Answer(e) => e.kind(),
+            StoreError::BatchEntry { reason, .. } => reason.kind(),
+            StoreError::ItemNotOnSheet { .. }
+            | StoreError::UnknownSheet(_)
+            | StoreError::AssessmentNotFound(_)
+            | StoreError::AnswerNotFound(..) => ErrorKind::NotFound,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -204,3 +204,14 @@ pub fn verify_answers(
         trusted,
     ))
 }
+
+impl tenken_base::Kinded for VendorError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            VendorError::Malformed(_) => ErrorKind::InvalidInput,
+            VendorError::Tampered(_) | VendorError::Untrusted { .. } => ErrorKind::Signature,
+            VendorError::Sign(e) => e.kind(),
+        }
+    }
+}

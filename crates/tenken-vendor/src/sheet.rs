@@ -398,6 +398,18 @@ pub fn vendor_states(
     Ok(out)
 }
 
+impl tenken_base::Kinded for SheetError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        use tenken_base::ErrorKind;
+        match self {
+            SheetError::Store(e) => e.kind(),
+            SheetError::Vendor(e) => e.kind(),
+            SheetError::NoChecklist(_) | SheetError::NotOnSheet(_) => ErrorKind::NotFound,
+            SheetError::Answer(_) => ErrorKind::InvalidInput,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -80,7 +80,7 @@ fn with_times(
 ) -> CmdResult<Vec<AnswerDto>> {
     let times = store
         .attachment_times(assessment_id)
-        .map_err(CommandError::io)?;
+        .map_err(CommandError::of)?;
     Ok(answers
         .into_iter()
         .map(|a| {
@@ -102,7 +102,7 @@ pub fn answers_of(state: &AppState, checklist_id: &str) -> CmdResult<Vec<AnswerD
     validate::id(checklist_id)?;
     let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
     let store = state.store()?;
-    let answers = store.answers(a.id).map_err(CommandError::io)?;
+    let answers = store.answers(a.id).map_err(CommandError::of)?;
     with_times(&store, a.id, answers)
 }
 
@@ -124,15 +124,12 @@ pub fn store_answer(
     let (a, checklist) = crate::engine::assessment_for(state, checklist_id)?;
     let answer = from_dto(answer)?;
     let mut store = state.store()?;
-    let stored = store.set_answer(a.id, &checklist, answer).map_err(|e| {
-        CommandError::invalid(
-            format!("保存できませんでした: {e}"),
-            format!("Not saved: {e}"),
-        )
-    })?;
+    let stored = store
+        .set_answer(a.id, &checklist, answer)
+        .map_err(|e| CommandError::doing("保存できませんでした", "Not saved", e))?;
     with_times(&store, a.id, vec![stored])?
         .pop()
-        .ok_or_else(|| CommandError::io("answer not stored"))
+        .ok_or_else(|| CommandError::internal("answer not stored"))
 }
 
 /// Saves (inserts or replaces) one answer (autosave: called on every change); returns it as stored.
@@ -163,35 +160,27 @@ pub fn attach(
     let mut store = state.store()?;
     let exists = store
         .answers(a.id)
-        .map_err(CommandError::io)?
+        .map_err(CommandError::of)?
         .iter()
         .any(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope);
     if !exists {
         let blank = Answer::new(item_id, scope.into(), AnswerValue::Unanswered);
-        store.set_answer(a.id, &checklist, blank).map_err(|e| {
-            CommandError::invalid(
-                format!("添付できませんでした: {e}"),
-                format!("Not attached: {e}"),
-            )
-        })?;
+        store
+            .set_answer(a.id, &checklist, blank)
+            .map_err(|e| CommandError::doing("添付できませんでした", "Not attached", e))?;
     }
     store
         .attach_file(a.id, item_id, scope.into(), path)
-        .map_err(|e| {
-            CommandError::invalid(
-                format!("添付できませんでした: {e}"),
-                format!("Not attached: {e}"),
-            )
-        })?;
+        .map_err(|e| CommandError::doing("添付できませんでした", "Not attached", e))?;
     let answers: Vec<Answer> = store
         .answers(a.id)
-        .map_err(CommandError::io)?
+        .map_err(CommandError::of)?
         .into_iter()
         .filter(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope)
         .collect();
     with_times(&store, a.id, answers)?
         .pop()
-        .ok_or_else(|| CommandError::io("answer not stored"))
+        .ok_or_else(|| CommandError::internal("answer not stored"))
 }
 
 /// Attaches a file chosen in the file picker to an answer row and keeps the record (name, size,
@@ -222,7 +211,7 @@ pub async fn attach_file(
         )
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }
 
 /// Hashes a file chosen in the file picker; the file itself is not copied or changed.
@@ -230,23 +219,23 @@ pub async fn attach_file(
 pub async fn hash_attachment(path: String) -> CmdResult<AttachmentDto> {
     tokio::task::spawn_blocking(move || hash_file(std::path::Path::new(&path)))
         .await
-        .map_err(CommandError::io)?
+        .map_err(CommandError::internal)?
 }
 
 /// SHA-256, size and name of a file.
 pub fn hash_file(path: &std::path::Path) -> CmdResult<AttachmentDto> {
-    let meta = std::fs::metadata(path).map_err(CommandError::io)?;
+    let meta = std::fs::metadata(path).map_err(CommandError::of)?;
     if !meta.is_file() {
         return Err(CommandError::invalid(
             "ファイルを選んでください",
             "Choose a file",
         ));
     }
-    let mut f = std::fs::File::open(path).map_err(CommandError::io)?;
+    let mut f = std::fs::File::open(path).map_err(CommandError::of)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = f.read(&mut buf).map_err(CommandError::io)?;
+        let n = f.read(&mut buf).map_err(CommandError::of)?;
         if n == 0 {
             break;
         }
@@ -306,6 +295,37 @@ mod tests {
         );
         assert_eq!(std::fs::read(&p).unwrap(), b"abc");
         assert!(hash_file(dir.path()).is_err());
+    }
+
+    #[test]
+    fn engine_errors_reach_the_app_with_their_kind_not_as_file_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let cl = crate::engine::checklists(state.dir()).unwrap();
+        let c = &cl[0];
+        let file = dir.path().join("規程.pdf");
+        std::fs::write(&file, b"%PDF rules").unwrap();
+        // An item that does not exist is "not found" in the engine's words.
+        let e = attach(&state, &c.id, "9-99", crate::dto::ScopeDto::General, &file).unwrap_err();
+        assert_eq!(e.code, "not_found", "{e:?}");
+        assert!(
+            e.ja.contains("9-99") && e.ja.starts_with("添付できませんでした"),
+            "{e:?}"
+        );
+        assert!(!e.ja.contains("ファイルの読み書き"), "{e:?}");
+        // A stored assessment that does not exist is "not found" too (it used to read
+        // 「ファイルの読み書きに失敗しました」).
+        let store = state.store().unwrap();
+        let e = CommandError::of(store.get_assessment(424_242).unwrap_err());
+        assert_eq!(e.code, "not_found", "{e:?}");
+        assert!(
+            e.ja.contains("424242") && !e.ja.contains("ファイルの読み書き"),
+            "{e:?}"
+        );
+        drop(store);
+        // A chosen file that has gone is "not found"; a folder instead of a file cannot be read.
+        let gone = hash_file(&dir.path().join("ない.pdf")).unwrap_err();
+        assert_eq!(gone.code, "not_found", "{gone:?}");
     }
 
     #[test]

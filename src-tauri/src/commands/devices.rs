@@ -22,7 +22,7 @@ fn trust_str(t: BundleTrust) -> &'static str {
 pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
     let a = crate::engine::current_assessment(state)?;
     let store = state.store()?;
-    let ledger = tenken_core::ledger::build(&store, a.id).map_err(CommandError::engine)?;
+    let ledger = tenken_core::ledger::build(&store, a.id).map_err(CommandError::of)?;
     let lang = crate::commands::report::lang(state);
     let mut rows: Vec<DeviceRowDto> = ledger
         .hosts
@@ -122,7 +122,7 @@ pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportR
                 ),
             },
         },
-        Err(ImportError::Store(e)) => return Err(CommandError::io(e)),
+        Err(ImportError::Store(e)) => return Err(CommandError::of(e)),
         Err(e) => {
             let (ja, en) = match &e {
                 ImportError::Unsigned { .. } => (
@@ -165,7 +165,7 @@ pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<ImportResu
         import_one(&state, std::path::Path::new(&path))
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }
 
 #[cfg(test)]

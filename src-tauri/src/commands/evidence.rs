@@ -170,9 +170,9 @@ pub fn load(
 ) -> CmdResult<(tenken_core::assessment::Assessment, Checklist, Vec<Bundle>)> {
     let (a, c) = crate::engine::assessment_for(state, checklist_id)?;
     let store = state.store()?;
-    let a = store.get_assessment(a.id).map_err(CommandError::io)?;
+    let a = store.get_assessment(a.id).map_err(CommandError::of)?;
     let bundles = tenken_core::workflow::current_bundles(&store, a.id)
-        .map_err(CommandError::engine)?
+        .map_err(CommandError::of)?
         .into_iter()
         .map(|(b, _)| b)
         .collect();

@@ -40,7 +40,7 @@ fn verdict(v: Verdict) -> String {
 pub fn history_in(state: &AppState) -> CmdResult<HistoryDto> {
     let lists = crate::engine::checklists(state.dir())?;
     let store = state.store()?;
-    let years = compare::year_summaries(&store, &lists).map_err(CommandError::engine)?;
+    let years = compare::year_summaries(&store, &lists).map_err(CommandError::of)?;
     Ok(HistoryDto {
         this_year: tenken_core::assessment::fiscal_year_of(crate::engine::today()),
         years: years
@@ -87,7 +87,7 @@ pub fn compare_in(state: &AppState, earlier: u16, later: u16) -> CmdResult<Compa
                 format!("{fy}年度の記録がありません"),
                 format!("No record for fiscal year {fy}"),
             ),
-            e => CommandError::engine(e),
+            e => CommandError::of(e),
         },
     )?;
     let side = |x: &compare::Side| YearSideDto {
@@ -148,7 +148,7 @@ pub fn compare_in(state: &AppState, earlier: u16, later: u16) -> CmdResult<Compa
 pub async fn history(app: AppHandle) -> CmdResult<HistoryDto> {
     tokio::task::spawn_blocking(move || history_in(&app.state::<AppState>()))
         .await
-        .map_err(CommandError::io)?
+        .map_err(CommandError::internal)?
 }
 
 /// Two fiscal years side by side, item by item in MHLW order (read off the main thread).
@@ -157,7 +157,7 @@ pub async fn compare_years(app: AppHandle, earlier: u16, later: u16) -> CmdResul
     validate_years(earlier, later)?;
     tokio::task::spawn_blocking(move || compare_in(&app.state::<AppState>(), earlier, later))
         .await
-        .map_err(CommandError::io)?
+        .map_err(CommandError::internal)?
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ pub fn plan_of(gateway: Option<Ipv4Addr>, nt: &NeverTouch) -> NetworkPlanDto {
 /// table only; sends nothing.
 #[tauri::command]
 pub async fn network_plan(state: State<'_, AppState>) -> CmdResult<NetworkPlanDto> {
-    let nt = NeverTouch::load(state.dir()).map_err(CommandError::engine)?;
+    let nt = NeverTouch::load(state.dir()).map_err(CommandError::of)?;
     let (_, _, gw) = net::gateway::discover().await;
     Ok(plan_of(gw, &nt))
 }
@@ -139,10 +139,10 @@ pub fn keep_network(
     let kept = {
         let mut store = state.store()?;
         tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, fresh, &subject)
-            .map_err(CommandError::engine)?
+            .map_err(CommandError::of)?
     };
     let checklist = tenken_core::checklist::find(&a.checklist_id, Some(state.dir()))
-        .map_err(CommandError::engine)?
+        .map_err(CommandError::of)?
         .for_sheet(crate::commands::checklist::SHEET);
     Ok(NetworkOutcomeDto {
         findings: findings
@@ -194,7 +194,7 @@ pub async fn start_network_check(
             "Consent to the listed targets first",
         ));
     }
-    let nt = NeverTouch::load(app.state::<AppState>().dir()).map_err(CommandError::engine)?;
+    let nt = NeverTouch::load(app.state::<AppState>().dir()).map_err(CommandError::of)?;
     let scope = consented_scope(&targets, nt)?;
     let cancel = tasks.start(&task)?;
     let total = u32::from(scope.network) + u32::from(!scope.lan.is_empty());
@@ -232,8 +232,8 @@ pub async fn start_network_check(
     };
     tasks.finish(&task);
     let outcome = result
-        .map_err(CommandError::io)?
-        .map_err(CommandError::engine)?;
+        .map_err(CommandError::internal)?
+        .map_err(CommandError::of)?;
     let Some((_, findings)) = outcome else {
         progress(
             &app,
@@ -267,7 +267,7 @@ pub async fn start_network_check(
         )
     })
     .await
-    .map_err(CommandError::io)??;
+    .map_err(CommandError::internal)??;
     progress(
         &app,
         &task,

@@ -53,7 +53,7 @@ pub fn from_dto(p: ProfileDto) -> ClinicProfile {
 #[tauri::command]
 pub fn get_profile(state: State<'_, AppState>) -> CmdResult<Option<ProfileDto>> {
     let store = state.store()?;
-    Ok(store.get_profile().map_err(CommandError::io)?.map(to_dto))
+    Ok(store.get_profile().map_err(CommandError::of)?.map(to_dto))
 }
 
 /// Saves the profile after validation (committed immediately).
@@ -69,11 +69,11 @@ pub fn save(state: &AppState, profile: ProfileDto) -> CmdResult<()> {
     validate::profile(&profile)?;
     let mut store = state.store()?;
     let p = from_dto(profile);
-    store.set_profile(&p).map_err(CommandError::io)?;
+    store.set_profile(&p).map_err(CommandError::of)?;
     let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
     store
         .apply_profile_to_fiscal_year(fy, &p)
-        .map_err(CommandError::io)?;
+        .map_err(CommandError::of)?;
     Ok(())
 }
 

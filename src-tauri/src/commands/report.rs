@@ -139,7 +139,7 @@ pub fn entries(state: &AppState) -> CmdResult<Vec<ReportEntry>> {
     let store = state.store()?;
     let mut out: Vec<ReportEntry> = store
         .reports()
-        .map_err(CommandError::io)?
+        .map_err(CommandError::of)?
         .iter()
         .map(|r| {
             let year = r
@@ -193,7 +193,7 @@ pub fn write_report(
         "回答と証跡を集めています",
         "Collecting answers and evidence",
     );
-    std::fs::create_dir_all(dir).map_err(CommandError::io)?;
+    std::fs::create_dir_all(dir).map_err(CommandError::of)?;
     let (a, checklist) = crate::engine::assessment_for(state, checklist_id)?;
     let now = chrono::Utc::now();
     let stamp = now
@@ -229,12 +229,12 @@ pub fn write_report(
     );
     let mut store = state.store()?;
     let signed = tenken_core::workflow::signed_report(&store, &keys, state.dir(), a.id, lang, now)
-        .map_err(CommandError::engine)?;
-    tenken_core::workflow::write_file(&pdf_path, &signed.pdf).map_err(CommandError::io)?;
+        .map_err(CommandError::of)?;
+    tenken_core::workflow::write_file(&pdf_path, &signed.pdf).map_err(CommandError::of)?;
     let stored = store
         .add_report(Some(a.id), &pdf_path)
-        .map_err(CommandError::io)?;
-    let current = store.get_assessment(a.id).map_err(CommandError::io)?;
+        .map_err(CommandError::of)?;
+    let current = store.get_assessment(a.id).map_err(CommandError::of)?;
     drop(store);
     step(
         app,
@@ -245,7 +245,7 @@ pub fn write_report(
         "Writing the Excel checklist",
     );
     tenken_core::report::xlsx::export_xlsx(&checklist, &[&current], lang, &xlsx_path)
-        .map_err(CommandError::engine)?;
+        .map_err(CommandError::of)?;
     step(app, task, "done", 4, "できました", "Done");
     Ok(entry(&stored, Some(a.fiscal_year)))
 }
@@ -280,7 +280,7 @@ pub async fn generate_report(
         write_report(&state, &checklist_id, &dir, Some(&app), &task)
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }
 
 /// Reports written so far, newest first.
@@ -353,7 +353,7 @@ pub fn open_report_folder(
             let dir = PathBuf::from(&f.dir);
             // The default folder is made on first use; opening it counts as a use.
             if f.is_default {
-                std::fs::create_dir_all(&dir).map_err(CommandError::io)?;
+                std::fs::create_dir_all(&dir).map_err(CommandError::of)?;
             }
             dir
         }
@@ -382,10 +382,10 @@ pub fn verify_path(state: &AppState, path: &Path) -> CmdResult<VerifyResultDto> 
             "Only a report PDF or an evidence bundle (.json) file can be checked",
         ));
     }
-    let bytes = std::fs::read(path).map_err(CommandError::io)?;
+    let bytes = std::fs::read(path).map_err(CommandError::of)?;
     let mut opts = tenken_core::sign::verify::VerifyOptions::default();
     if let Some(sig) = tenken_core::sign::bundle::find_detached(path) {
-        opts.detached_signature = Some(std::fs::read(sig).map_err(CommandError::io)?);
+        opts.detached_signature = Some(std::fs::read(sig).map_err(CommandError::of)?);
     }
     let report = tenken_core::sign::verify::verify_file_with(&bytes, &opts);
     if report.kind == tenken_core::sign::verify::FileKind::Unknown {
@@ -428,7 +428,7 @@ pub async fn verify_report(app: AppHandle, path: String) -> CmdResult<VerifyResu
         verify_path(&state, Path::new(&path))
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }
 
 /// Verifies a listed report by its store id.
@@ -449,7 +449,7 @@ pub async fn verify_stored_report(app: AppHandle, id: i64) -> CmdResult<VerifyRe
         verify_path(&state, Path::new(&r.path))
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }
 
 /// Whether a verification result is 有効 (for callers that only need the verdict).

@@ -27,7 +27,10 @@ pub struct Tasks(Mutex<HashMap<String, CancelToken>>);
 impl Tasks {
     /// Registers a task and returns its cancel token.
     pub fn start(&self, task: &str) -> CmdResult<CancelToken> {
-        let mut m = self.0.lock().map_err(|_| CommandError::io("task lock"))?;
+        let mut m = self
+            .0
+            .lock()
+            .map_err(|_| CommandError::internal("task lock"))?;
         let token = CancelToken::new();
         m.insert(task.to_string(), token.clone());
         Ok(token)
@@ -35,7 +38,10 @@ impl Tasks {
 
     /// Asks a task to stop; false when no such task runs.
     pub fn cancel(&self, task: &str) -> CmdResult<bool> {
-        let m = self.0.lock().map_err(|_| CommandError::io("task lock"))?;
+        let m = self
+            .0
+            .lock()
+            .map_err(|_| CommandError::internal("task lock"))?;
         Ok(m.get(task).map(CancelToken::cancel).is_some())
     }
 
@@ -162,7 +168,7 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
     };
     let bundle = runner::scan(probes, opts, Some(sink))
         .await
-        .map_err(CommandError::engine)?;
+        .map_err(CommandError::internal)?;
     if cancel.is_cancelled() {
         emit(
             &app,
@@ -198,11 +204,11 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
         let mut store = state.store()?;
         // Merged with this PC's kept network results, so a new local check does not erase them.
         tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, kept, &subject)
-            .map_err(CommandError::engine)?;
+            .map_err(CommandError::of)?;
         Ok(())
     })
     .await
-    .map_err(CommandError::io)??;
+    .map_err(CommandError::internal)??;
     let n = u32::try_from(bundle.findings.len()).unwrap_or(u32::MAX);
     emit(
         &app,

@@ -41,7 +41,7 @@ pub fn certificate_info(state: State<'_, AppState>) -> CmdResult<Option<Certific
     if !keys.exists() {
         return Ok(None);
     }
-    let info = keys.info().map_err(CommandError::engine)?;
+    let info = keys.info().map_err(CommandError::of)?;
     Ok(Some(CertificateDto::from(&info)))
 }
 
@@ -54,7 +54,7 @@ pub async fn generate_certificate(app: AppHandle) -> CmdResult<CertificateDto> {
         let name = state
             .store()?
             .get_profile()
-            .map_err(CommandError::io)?
+            .map_err(CommandError::of)?
             .map(|p| p.name)
             .unwrap_or_default();
         let keys = KeyStore::open(state.dir());
@@ -64,11 +64,11 @@ pub async fn generate_certificate(app: AppHandle) -> CmdResult<CertificateDto> {
                 "A signing certificate already exists; the app never replaces it.",
             ));
         }
-        let info = keys.generate(&name, false).map_err(CommandError::engine)?;
+        let info = keys.generate(&name, false).map_err(CommandError::of)?;
         Ok(CertificateDto::from(&info))
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }
 
 /// Imports a company certificate from a PKCS#12 file (.p12 / .pfx).
@@ -92,20 +92,20 @@ pub async fn import_certificate(
     }
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let meta = std::fs::metadata(&path).map_err(CommandError::io)?;
+        let meta = std::fs::metadata(&path).map_err(CommandError::of)?;
         if !meta.is_file() || meta.len() > 1024 * 1024 {
             return Err(CommandError::invalid(
                 "証明書ファイル（.p12 / .pfx）を選んでください",
                 "Choose a certificate file (.p12 / .pfx)",
             ));
         }
-        let bytes = std::fs::read(&path).map_err(CommandError::io)?;
+        let bytes = std::fs::read(&path).map_err(CommandError::of)?;
         let keys = KeyStore::open(state.dir());
         let info = keys
             .import_p12(&bytes, &password)
-            .map_err(CommandError::engine)?;
+            .map_err(CommandError::of)?;
         Ok(CertificateDto::from(&info))
     })
     .await
-    .map_err(CommandError::io)?
+    .map_err(CommandError::internal)?
 }

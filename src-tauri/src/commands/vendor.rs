@@ -47,7 +47,7 @@ fn sheet_error(e: SheetError) -> CommandError {
             format!("項目 {item} は事業者確認用シートにありません"),
             format!("Item {item} is not on the vendor sheet"),
         ),
-        e => CommandError::engine(e),
+        e => CommandError::of(e),
     }
 }
 
@@ -62,7 +62,7 @@ pub fn vendor_name(state: &AppState, name: &str) -> CmdResult<()> {
     let profile = state
         .store()?
         .get_profile()
-        .map_err(CommandError::io)?
+        .map_err(CommandError::of)?
         .unwrap_or_default();
     if profile.vendors.iter().any(|v| v.name == name) {
         Ok(())
@@ -115,14 +115,14 @@ fn read_answer_file(path: &str) -> CmdResult<Vec<u8>> {
             "Choose a file",
         ));
     }
-    let meta = std::fs::metadata(path).map_err(CommandError::io)?;
+    let meta = std::fs::metadata(path).map_err(CommandError::of)?;
     if !meta.is_file() || meta.len() > MAX_FILE {
         return Err(CommandError::invalid(
             "事業者の回答ファイルを選んでください",
             "Choose the vendor's answer file",
         ));
     }
-    std::fs::read(path).map_err(CommandError::io)
+    std::fs::read(path).map_err(CommandError::of)
 }
 
 /// Every vendor of the profile and its sheet's state this fiscal year.
@@ -179,8 +179,8 @@ pub fn export_request_in(
         let mut store = state.store()?;
         sheet::export_request(&mut store, &lists, vendor, this_year()).map_err(sheet_error)?
     };
-    let bytes = serde_json::to_vec_pretty(&req).map_err(CommandError::io)?;
-    tenken_core::workflow::write_file(&out, &bytes).map_err(CommandError::io)?;
+    let bytes = serde_json::to_vec_pretty(&req).map_err(CommandError::internal)?;
+    tenken_core::workflow::write_file(&out, &bytes).map_err(CommandError::of)?;
     Ok(RequestWrittenDto {
         path: out.display().to_string(),
         items: count(req.items.len()),
@@ -206,7 +206,7 @@ pub fn import_in(
                 "The certificate's fingerprint differs from the one shown. It was not trusted",
             ));
         }
-        trust::add(dir, &v.certificate).map_err(CommandError::engine)?;
+        trust::add(dir, &v.certificate).map_err(CommandError::of)?;
     }
     let lists = crate::engine::checklists(dir)?;
     let anchors = trust::anchors(dir);
@@ -274,7 +274,7 @@ async fn blocking<T: Send + 'static>(
 ) -> CmdResult<T> {
     tokio::task::spawn_blocking(move || f(&app.state::<AppState>()))
         .await
-        .map_err(CommandError::io)?
+        .map_err(CommandError::internal)?
 }
 
 /// Every vendor of the profile and its sheet's state this fiscal year.

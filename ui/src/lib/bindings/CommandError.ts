@@ -5,7 +5,9 @@
  */
 export type CommandError = { 
 /**
- * Machine code (`invalid_input`, `engine`, `io`, `not_found`, `cancelled`).
+ * Machine code: an [`ErrorKind`](tenken_core::ErrorKind) code (`not_found`, `invalid_input`,
+ * `conflict`, `damaged`, `storage`, `key_store`, `signature`, `unavailable`, `cancelled`,
+ * `internal`).
  */
 code: string, 
 /**

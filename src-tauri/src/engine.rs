@@ -44,3 +44,18 @@ pub(crate) fn current_assessment(state: &AppState) -> Result<Assessment, Command
     tenken_core::workflow::ensure_assessment(&mut store, state.dir(), today())
         .map_err(CommandError::of)
 }
+
+/// Runs a command's work on a blocking worker thread, never on the window's main thread (disk,
+/// database, key store and processes can all take a while); `f` gets the app and its state.
+pub(crate) async fn off_main<T: Send + 'static>(
+    app: tauri::AppHandle,
+    f: impl FnOnce(&tauri::AppHandle, &AppState) -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        use tauri::Manager;
+        let state = app.state::<AppState>();
+        f(&app, &state)
+    })
+    .await
+    .map_err(CommandError::internal)?
+}

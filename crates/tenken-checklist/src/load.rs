@@ -159,7 +159,28 @@ pub fn parse_str(name: &str, text: &str) -> Result<Checklist, ChecklistError> {
 }
 
 /// The built-in checklists (MHLW R5, R6, R7 and the Tenken-recommended list), validated.
+///
+/// The built-in files are compiled in and never change, so they are parsed and validated once per
+/// process; later calls clone the result (the app asks on every screen and autosave).
 pub fn builtin() -> Result<Vec<Checklist>, ChecklistError> {
+    static PARSED: std::sync::OnceLock<Result<Vec<Checklist>, Vec<Diagnostic>>> =
+        std::sync::OnceLock::new();
+    match PARSED.get_or_init(|| match parse_builtin() {
+        Ok(v) => Ok(v),
+        Err(ChecklistError::Invalid(d)) => Err(d),
+        Err(other) => Err(vec![Diagnostic {
+            file: "built-in".into(),
+            line: 1,
+            column: 1,
+            message: other.to_string(),
+        }]),
+    }) {
+        Ok(v) => Ok(v.clone()),
+        Err(d) => Err(ChecklistError::Invalid(d.clone())),
+    }
+}
+
+fn parse_builtin() -> Result<Vec<Checklist>, ChecklistError> {
     let mut parsed = Vec::new();
     let mut diags = Vec::new();
     for (name, text) in BUILTIN {

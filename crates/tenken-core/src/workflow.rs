@@ -124,7 +124,7 @@ pub fn keep_signed_bundle(
     let signer = keys.signer(subject_hint)?;
     let signed = sign_bundle(bundle, signer.as_ref())?;
     let json = serde_json::to_string(bundle).map_err(ReportError::Json)?;
-    let subject = keys.info()?.cert.subject;
+    let subject = keys.certificate_info()?.cert.subject;
     store.add_bundle_checked(
         Some(assessment_id),
         &bundle.host.hostname,
@@ -294,7 +294,7 @@ pub fn signed_report(
     let checklist: Checklist = checklist::find(&assessment.checklist_id, Some(data_dir))?;
     // An existing key is kept even when the clinic name changed later: its subject is shown.
     let signer = keys.signer(assessment.profile.name.trim())?;
-    let info = keys.info()?;
+    let info = keys.certificate_info()?;
     let bundles = current_bundles(store, assessment_id)?;
     let assessment_json = serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
     let (bundles, raw): (Vec<Bundle>, Vec<Option<Vec<u8>>>) = bundles

@@ -250,20 +250,59 @@ impl SecretStore for OsSecretStore {
         }
     }
     fn set(&self, service: &str, account: &str, secret: &[u8]) -> Result<(), String> {
-        keyring::Entry::new(service, account)
-            .and_then(|e| e.set_secret(secret))
-            .map_err(|e| e.to_string())
+        let (service, account, secret) = (service.to_owned(), account.to_owned(), secret.to_vec());
+        within(KEYSTORE_TIMEOUT, move || {
+            keyring::Entry::new(&service, &account)
+                .and_then(|e| e.set_secret(&secret))
+                .map_err(|e| e.to_string())
+        })
     }
     fn get(&self, service: &str, account: &str) -> Result<Vec<u8>, String> {
-        keyring::Entry::new(service, account)
-            .and_then(|e| e.get_secret())
-            .map_err(|e| e.to_string())
+        let (service, account) = (service.to_owned(), account.to_owned());
+        within(KEYSTORE_TIMEOUT, move || {
+            keyring::Entry::new(&service, &account)
+                .and_then(|e| e.get_secret())
+                .map_err(|e| e.to_string())
+        })
     }
     fn delete(&self, service: &str, account: &str) -> Result<(), String> {
-        match keyring::Entry::new(service, account).and_then(|e| e.delete_credential()) {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(e.to_string()),
-        }
+        let (service, account) = (service.to_owned(), account.to_owned());
+        within(KEYSTORE_TIMEOUT, move || {
+            match keyring::Entry::new(&service, &account).and_then(|e| e.delete_credential()) {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+}
+
+/// How long one call to the OS key store may take. A locked keyring can wait for an unlock
+/// prompt nobody sees (a service account, a remote session); Tenken then says so instead of
+/// hanging.
+pub const KEYSTORE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs a key-store call on its own thread and gives up after `timeout` (the call's thread is
+/// left to finish on its own; nothing is written after a time-out is reported, because the
+/// caller treats the store as unavailable and never falls back to a new key).
+fn within<T: Send + 'static>(
+    timeout: std::time::Duration,
+    call: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("tenken-keystore".into())
+        .spawn(move || {
+            // The receiver may have given up already; nothing to do then.
+            let _ = tx.send(call());
+        })
+        .map_err(|e| e.to_string())?;
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "鍵の保管庫が {} 秒以内に応答しませんでした（ロックされているか、確認の画面が出ていない可能性があります） / the key store did not answer within {} s",
+            timeout.as_secs(),
+            timeout.as_secs()
+        )),
     }
 }
 
@@ -725,16 +764,20 @@ impl KeyStore {
                 doc.as_bytes().to_vec()
             }
         };
+        LocalSigner::from_pkcs8(&key_der, self.stored_certs()?)
+    }
+
+    /// The stored certificate chain (DER, signer first), read from its file.
+    fn stored_certs(&self) -> Result<Vec<Vec<u8>>, SignError> {
         let cert_path = self.dir.join(CERT_FILE);
         let cert_pem =
             fs::read(&cert_path).map_err(|e| SignError::io(cert_path.display().to_string(), e))?;
         let certs = Certificate::load_pem_chain(&cert_pem)
             .map_err(|e| SignError::Key(format!("{}: {e}", cert_path.display())))?;
-        let certs = certs
+        Ok(certs
             .iter()
             .map(|c| c.to_der())
-            .collect::<Result<Vec<_>, _>>()?;
-        LocalSigner::from_pkcs8(&key_der, certs)
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
     /// The signer, creating a self-signed key named after `subject_hint` (the clinic name) on
@@ -914,9 +957,27 @@ impl KeyStore {
         self.info()
     }
 
-    /// Facts about the stored key (loads it, so an unreachable OS key store is an error).
+    /// Facts about the stored key (loads it, so an unreachable OS key store is an error: use it
+    /// where the key is about to be used or its health is asked for).
     pub fn info(&self) -> Result<KeyInfo, SignError> {
-        let signer = self.load()?;
+        self.load()?;
+        self.certificate_info()
+    }
+
+    /// Facts about the stored certificate and where its key is kept, read from the files
+    /// alone: the private key is not read and the OS key store is not contacted (for showing
+    /// the certificate; [`info`](Self::info) also proves the key can be used).
+    pub fn certificate_info(&self) -> Result<KeyInfo, SignError> {
+        if !self.exists() {
+            return Err(SignError::NoKey);
+        }
+        let certs = self.stored_certs()?;
+        let Some(signer_cert) = certs.first() else {
+            return Err(SignError::Key(format!(
+                "{}: no certificate",
+                self.dir.join(CERT_FILE).display()
+            )));
+        };
         let location = self.read_location()?;
         let meta_path = self.dir.join(META_FILE);
         let source = fs::read(&meta_path)
@@ -925,9 +986,9 @@ impl KeyStore {
             .map(|m| m.source)
             .unwrap_or(KeySource::SelfSigned);
         Ok(KeyInfo {
-            cert: cert_info(signer.certificate_der())?,
+            cert: cert_info(signer_cert)?,
             source,
-            chain_len: signer.chain.len(),
+            chain_len: certs.len() - 1,
             storage: location.location,
             keystore_entry: location.entry,
             storage_note: location.note,
@@ -948,6 +1009,46 @@ mod tests {
     use std::collections::HashMap;
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn a_key_store_call_that_hangs_gives_up_with_a_message() {
+        let slow = within(std::time::Duration::from_millis(50), || {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+            Ok(1)
+        });
+        let err = slow.unwrap_err();
+        assert!(err.contains("応答しませんでした"), "{err}");
+        assert_eq!(
+            within(std::time::Duration::from_secs(5), || Ok::<_, String>(7)),
+            Ok(7)
+        );
+        assert_eq!(
+            within(std::time::Duration::from_secs(5), || Err::<u8, _>(
+                "locked".into()
+            )),
+            Err("locked".to_string())
+        );
+    }
+
+    #[test]
+    fn the_certificate_is_shown_without_reading_the_private_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = Arc::new(FakeStore::default());
+        let ks = store(dir.path(), &fake, KeyPolicy::Auto);
+        let made = ks.generate("さくら医院", false).unwrap();
+        fake.set_down(true);
+        // The key store is locked: using the key fails, showing the certificate does not.
+        assert!(ks.info().is_err());
+        let shown = ks.certificate_info().unwrap();
+        assert_eq!(shown.cert.fingerprint_sha256, made.cert.fingerprint_sha256);
+        assert_eq!(shown.storage, made.storage);
+        assert_eq!(shown.chain_len, made.chain_len);
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            KeyStore::open(empty.path()).certificate_info(),
+            Err(SignError::NoKey)
+        ));
+    }
 
     /// An in-memory key store that can be switched off like a locked/absent keyring.
     #[derive(Default)]

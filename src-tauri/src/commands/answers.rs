@@ -5,7 +5,6 @@
 use std::io::Read;
 
 use sha2::{Digest, Sha256};
-use tauri::State;
 use tenken_core::assessment::{Answer, AnswerValue, Attachment};
 
 use crate::dto::{AnswerDto, AnswerValueDto, AttachmentDto, CmdResult, CommandError, ScopeDto};
@@ -108,8 +107,8 @@ pub fn answers_of(state: &AppState, checklist_id: &str) -> CmdResult<Vec<AnswerD
 
 /// All answers saved for a checklist (this fiscal year's assessment with that checklist).
 #[tauri::command]
-pub fn get_answers(state: State<'_, AppState>, checklist_id: String) -> CmdResult<Vec<AnswerDto>> {
-    answers_of(&state, &checklist_id)
+pub async fn get_answers(app: tauri::AppHandle, checklist_id: String) -> CmdResult<Vec<AnswerDto>> {
+    crate::engine::off_main(app, move |_app, state| answers_of(state, &checklist_id)).await
 }
 
 /// Saves (inserts or replaces) one answer after validation (the engine refuses unknown items or
@@ -134,12 +133,15 @@ pub fn store_answer(
 
 /// Saves (inserts or replaces) one answer (autosave: called on every change); returns it as stored.
 #[tauri::command]
-pub fn save_answer(
-    state: State<'_, AppState>,
+pub async fn save_answer(
+    app: tauri::AppHandle,
     checklist_id: String,
     answer: AnswerDto,
 ) -> CmdResult<AnswerDto> {
-    store_answer(&state, &checklist_id, answer)
+    crate::engine::off_main(app, move |_app, state| {
+        store_answer(state, &checklist_id, answer)
+    })
+    .await
 }
 
 /// Hashes `path` and records it with the answer of `item_id` / `scope` (an unanswered row is

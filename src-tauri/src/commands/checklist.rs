@@ -3,10 +3,7 @@
 use tenken_core::assessment::Sheet;
 use tenken_core::checklist::{Checklist, ChecklistKind, ProvenanceTag};
 
-use tauri::State;
-
 use crate::dto::{ChecklistSummary, ChecklistView, CmdResult, CommandError, ItemView};
-use crate::state::AppState;
 use crate::validate;
 
 fn kind(k: ChecklistKind) -> &'static str {
@@ -71,30 +68,36 @@ pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
 
 /// Lists the checklist versions the engine knows: official ones first, newest first.
 #[tauri::command]
-pub fn list_checklists(state: State<'_, AppState>) -> CmdResult<Vec<ChecklistSummary>> {
-    let mut out: Vec<_> = crate::engine::checklists(state.dir())?
-        .iter()
-        .map(summary)
-        .collect();
-    // Official MHLW versions first (the UI opens the first one), newest first.
-    out.sort_by(|a, b| {
-        (a.kind != "official")
-            .cmp(&(b.kind != "official"))
-            .then(b.fiscal_year.cmp(&a.fiscal_year))
-            .then(a.id.cmp(&b.id))
-    });
-    Ok(out)
+pub async fn list_checklists(app: tauri::AppHandle) -> CmdResult<Vec<ChecklistSummary>> {
+    crate::engine::off_main(app, move |_app, state| {
+        let mut out: Vec<_> = crate::engine::checklists(state.dir())?
+            .iter()
+            .map(summary)
+            .collect();
+        // Official MHLW versions first (the UI opens the first one), newest first.
+        out.sort_by(|a, b| {
+            (a.kind != "official")
+                .cmp(&(b.kind != "official"))
+                .then(b.fiscal_year.cmp(&a.fiscal_year))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    })
+    .await
 }
 
 /// One checklist with all items and guidance.
 #[tauri::command]
-pub fn get_checklist(state: State<'_, AppState>, id: String) -> CmdResult<ChecklistView> {
-    validate::id(&id)?;
-    crate::engine::checklists(state.dir())?
-        .iter()
-        .find(|c| c.id == id)
-        .map(view)
-        .ok_or_else(|| {
-            CommandError::not_found("そのチェックリストは見つかりません", "No such checklist")
-        })
+pub async fn get_checklist(app: tauri::AppHandle, id: String) -> CmdResult<ChecklistView> {
+    crate::engine::off_main(app, move |_app, state| {
+        validate::id(&id)?;
+        crate::engine::checklists(state.dir())?
+            .iter()
+            .find(|c| c.id == id)
+            .map(view)
+            .ok_or_else(|| {
+                CommandError::not_found("そのチェックリストは見つかりません", "No such checklist")
+            })
+    })
+    .await
 }

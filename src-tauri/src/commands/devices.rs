@@ -1,7 +1,7 @@
 //! Devices ledger and imported evidence bundles (file picker or drag-and-drop), each file with a
 //! plain result: imported with a trusted signature, refused as untrusted, or refused as invalid.
 
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager};
 use tenken_core::ledger::import::ImportError;
 use tenken_core::store::BundleTrust;
 
@@ -74,8 +74,8 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
 
 /// The device ledger of this fiscal year's assessment.
 #[tauri::command]
-pub fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRowDto>> {
-    device_rows(&state)
+pub async fn list_devices(app: tauri::AppHandle) -> CmdResult<Vec<DeviceRowDto>> {
+    crate::engine::off_main(app, move |_app, state| device_rows(state)).await
 }
 
 /// Imports one file and says plainly what happened (never an error for a refused file: the

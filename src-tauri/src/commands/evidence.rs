@@ -2,7 +2,6 @@
 //! (checklist side panel, contradictions) and grouped by meaning (automatic check, home). Thin
 //! wrappers over `tenken_core::assessment::{evidence_map, results}`.
 
-use tauri::State;
 use tenken_core::assessment::evidence_map::{self, ContradictionKind, EvidenceStatus};
 use tenken_core::assessment::results::{self, ResultGroup};
 use tenken_core::checklist::Checklist;
@@ -183,25 +182,34 @@ pub fn load(
 /// which results speak to it, its status and any contradiction with the answer. Answers are
 /// only read.
 #[tauri::command]
-pub fn item_evidence(
-    state: State<'_, AppState>,
+pub async fn item_evidence(
+    app: tauri::AppHandle,
     checklist_id: String,
 ) -> CmdResult<Vec<ItemEvidenceDto>> {
-    validate::id(&checklist_id)?;
-    let (a, c, bundles) = load(&state, &checklist_id)?;
-    Ok(evidence_rows(&c, &a, &bundles))
+    crate::engine::off_main(app, move |_app, state| {
+        validate::id(&checklist_id)?;
+        let (a, c, bundles) = load(state, &checklist_id)?;
+        Ok(evidence_rows(&c, &a, &bundles))
+    })
+    .await
 }
 
 /// The results kept with this fiscal year's assessment, grouped by meaning (empty when nothing
 /// was checked yet); item numbers refer to `checklist_id`.
 #[tauri::command]
-pub fn scan_results(state: State<'_, AppState>, checklist_id: String) -> CmdResult<ScanResultsDto> {
-    validate::id(&checklist_id)?;
-    let (_, c, bundles) = load(&state, &checklist_id)?;
-    Ok(scan_results_of(
-        &c.for_sheet(crate::commands::checklist::SHEET),
-        &bundles,
-    ))
+pub async fn scan_results(
+    app: tauri::AppHandle,
+    checklist_id: String,
+) -> CmdResult<ScanResultsDto> {
+    crate::engine::off_main(app, move |_app, state| {
+        validate::id(&checklist_id)?;
+        let (_, c, bundles) = load(state, &checklist_id)?;
+        Ok(scan_results_of(
+            &c.for_sheet(crate::commands::checklist::SHEET),
+            &bundles,
+        ))
+    })
+    .await
 }
 
 /// Plain text of a verdict (for messages built in Rust).

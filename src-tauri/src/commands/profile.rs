@@ -1,6 +1,5 @@
 //! The clinic profile (first launch), kept by the engine's store.
 
-use tauri::State;
 use tenken_core::assessment::{ClinicProfile, Vendor};
 
 use crate::dto::{CmdResult, CommandError, ProfileDto, VendorDto};
@@ -51,15 +50,18 @@ pub fn from_dto(p: ProfileDto) -> ClinicProfile {
 
 /// The saved profile, or `null` on first launch.
 #[tauri::command]
-pub fn get_profile(state: State<'_, AppState>) -> CmdResult<Option<ProfileDto>> {
-    let store = state.store()?;
-    Ok(store.get_profile().map_err(CommandError::of)?.map(to_dto))
+pub async fn get_profile(app: tauri::AppHandle) -> CmdResult<Option<ProfileDto>> {
+    crate::engine::off_main(app, move |_app, state| {
+        let store = state.store()?;
+        Ok(store.get_profile().map_err(CommandError::of)?.map(to_dto))
+    })
+    .await
 }
 
 /// Saves the profile after validation (committed immediately).
 #[tauri::command]
-pub fn save_profile(state: State<'_, AppState>, profile: ProfileDto) -> CmdResult<()> {
-    save(&state, profile)
+pub async fn save_profile(app: tauri::AppHandle, profile: ProfileDto) -> CmdResult<()> {
+    crate::engine::off_main(app, move |_app, state| save(state, profile)).await
 }
 
 /// Saves the profile and copies it into this fiscal year's assessments (like `tenken profile`),

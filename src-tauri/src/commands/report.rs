@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, Manager};
 use tenken_core::Lang;
 use tenken_core::sign::keystore::KeyStore;
 use tenken_core::store::StoredReport;
@@ -64,8 +64,8 @@ fn folder_of(app: &AppHandle, state: &AppState) -> CmdResult<ReportFolder> {
 
 /// The folder reports are written into.
 #[tauri::command]
-pub fn report_folder(app: AppHandle, state: State<'_, AppState>) -> CmdResult<ReportFolder> {
-    folder_of(&app, &state)
+pub async fn report_folder(app: tauri::AppHandle) -> CmdResult<ReportFolder> {
+    crate::engine::off_main(app, folder_of).await
 }
 
 /// Validates a folder chosen by the user: absolute, an existing directory, sane length.
@@ -88,20 +88,22 @@ pub fn chosen_folder(path: &str) -> CmdResult<PathBuf> {
 
 /// Sets the report folder (`None` goes back to the default).
 #[tauri::command]
-pub fn set_report_folder(
-    app: AppHandle,
-    state: State<'_, AppState>,
+pub async fn set_report_folder(
+    app: tauri::AppHandle,
     path: Option<String>,
 ) -> CmdResult<ReportFolder> {
-    let chosen = match path.as_deref() {
-        None | Some("") => None,
-        Some(p) => Some(chosen_folder(p)?.display().to_string()),
-    };
-    state.update(|d| {
-        d.report_dir = chosen;
-        Ok(())
-    })?;
-    folder_of(&app, &state)
+    crate::engine::off_main(app, move |app, state| {
+        let chosen = match path.as_deref() {
+            None | Some("") => None,
+            Some(p) => Some(chosen_folder(p)?.display().to_string()),
+        };
+        state.update(|d| {
+            d.report_dir = chosen;
+            Ok(())
+        })?;
+        folder_of(app, state)
+    })
+    .await
 }
 
 /// Path of the XLSX written next to a report PDF (same time stamp).
@@ -285,8 +287,8 @@ pub async fn generate_report(
 
 /// Reports written so far, newest first.
 #[tauri::command]
-pub fn list_reports(state: State<'_, AppState>) -> CmdResult<Vec<ReportEntry>> {
-    entries(&state)
+pub async fn list_reports(app: tauri::AppHandle) -> CmdResult<Vec<ReportEntry>> {
+    crate::engine::off_main(app, move |_app, state| entries(state)).await
 }
 
 /// The stored report with id `id` (only ids known to the store are accepted).
@@ -325,46 +327,48 @@ fn open_with_system(path: &Path) -> CmdResult<()> {
 
 /// Opens a listed report's PDF with the system's PDF viewer.
 #[tauri::command]
-pub fn open_report(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    let r = known_report(&state, id)?;
-    if !r.exists {
-        return Err(CommandError::not_found(
-            format!(
-                "報告書のファイルが見つかりません（移動または削除されました）: {}",
-                r.path
-            ),
-            format!("The report file is missing (moved or deleted): {}", r.path),
-        ));
-    }
-    open_with_system(Path::new(&r.path))
+pub async fn open_report(app: tauri::AppHandle, id: i64) -> CmdResult<()> {
+    crate::engine::off_main(app, move |_app, state| {
+        let r = known_report(state, id)?;
+        if !r.exists {
+            return Err(CommandError::not_found(
+                format!(
+                    "報告書のファイルが見つかりません（移動または削除されました）: {}",
+                    r.path
+                ),
+                format!("The report file is missing (moved or deleted): {}", r.path),
+            ));
+        }
+        open_with_system(Path::new(&r.path))
+    })
+    .await
 }
 
 /// Opens the folder of a listed report (or, without id, the report folder).
 #[tauri::command]
-pub fn open_report_folder(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: Option<i64>,
-) -> CmdResult<()> {
-    let dir = match id {
-        Some(id) => PathBuf::from(known_report(&state, id)?.folder),
-        None => {
-            let f = folder_of(&app, &state)?;
-            let dir = PathBuf::from(&f.dir);
-            // The default folder is made on first use; opening it counts as a use.
-            if f.is_default {
-                std::fs::create_dir_all(&dir).map_err(CommandError::of)?;
+pub async fn open_report_folder(app: tauri::AppHandle, id: Option<i64>) -> CmdResult<()> {
+    crate::engine::off_main(app, move |app, state| {
+        let dir = match id {
+            Some(id) => PathBuf::from(known_report(state, id)?.folder),
+            None => {
+                let f = folder_of(app, state)?;
+                let dir = PathBuf::from(&f.dir);
+                // The default folder is made on first use; opening it counts as a use.
+                if f.is_default {
+                    std::fs::create_dir_all(&dir).map_err(CommandError::of)?;
+                }
+                dir
             }
-            dir
+        };
+        if !dir.is_dir() {
+            return Err(CommandError::not_found(
+                format!("フォルダが見つかりません: {}", dir.display()),
+                format!("The folder does not exist: {}", dir.display()),
+            ));
         }
-    };
-    if !dir.is_dir() {
-        return Err(CommandError::not_found(
-            format!("フォルダが見つかりません: {}", dir.display()),
-            format!("The folder does not exist: {}", dir.display()),
-        ));
-    }
-    open_with_system(&dir)
+        open_with_system(&dir)
+    })
+    .await
 }
 
 /// Verifies the file at `path` (PDF, signed bundle, or bundle JSON with a `.p7s`/`.sig` next to
@@ -402,7 +406,7 @@ pub fn verify_path(state: &AppState, path: &Path) -> CmdResult<VerifyResultDto> 
     // Say when a signature was made with this PC's own certificate.
     let keys = KeyStore::open(state.dir());
     if keys.exists()
-        && let Ok(info) = keys.info()
+        && let Ok(info) = keys.certificate_info()
     {
         for s in &mut dto.signatures {
             s.this_installation = s

@@ -17,32 +17,41 @@ pub fn get_settings(state: State<'_, AppState>) -> CmdResult<SettingsDto> {
 
 /// Saves settings after validation.
 #[tauri::command]
-pub fn save_settings(state: State<'_, AppState>, settings: SettingsDto) -> CmdResult<()> {
-    validate::settings(&settings)?;
-    state.update(|d| {
-        d.settings = settings;
-        Ok(())
+pub async fn save_settings(app: tauri::AppHandle, settings: SettingsDto) -> CmdResult<()> {
+    crate::engine::off_main(app, move |_app, state| {
+        validate::settings(&settings)?;
+        state.update(|d| {
+            d.settings = settings;
+            Ok(())
+        })
     })
+    .await
 }
 
 /// Where data is kept.
 #[tauri::command]
-pub fn data_location(state: State<'_, AppState>) -> CmdResult<DataLocation> {
-    Ok(DataLocation {
-        dir: state.dir().display().to_string(),
-        state_file: state.store_path()?.display().to_string(),
+pub async fn data_location(app: tauri::AppHandle) -> CmdResult<DataLocation> {
+    crate::engine::off_main(app, move |_app, state| {
+        Ok(DataLocation {
+            dir: state.dir().display().to_string(),
+            state_file: state.store_path()?.display().to_string(),
+        })
     })
+    .await
 }
 
 /// Signing certificate (subject, fingerprint, validity, source), `null` when none exists yet.
 #[tauri::command]
-pub fn certificate_info(state: State<'_, AppState>) -> CmdResult<Option<CertificateDto>> {
-    let keys = KeyStore::open(state.dir());
-    if !keys.exists() {
-        return Ok(None);
-    }
-    let info = keys.info().map_err(CommandError::of)?;
-    Ok(Some(CertificateDto::from(&info)))
+pub async fn certificate_info(app: tauri::AppHandle) -> CmdResult<Option<CertificateDto>> {
+    crate::engine::off_main(app, move |_app, state| {
+        let keys = KeyStore::open(state.dir());
+        if !keys.exists() {
+            return Ok(None);
+        }
+        let info = keys.certificate_info().map_err(CommandError::of)?;
+        Ok(Some(CertificateDto::from(&info)))
+    })
+    .await
 }
 
 /// Generates a new self-signed signing certificate (named after the clinic); an existing key is

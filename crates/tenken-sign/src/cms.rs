@@ -320,6 +320,21 @@ pub fn verify_detached_digest(
         out.signer_cert = Some(signer_der);
         return Ok(out);
     }
+    // SignedData lists the digest algorithms its signers use (RFC 5652 5.1); that list is not
+    // covered by the signature, so a list that does not name the signer's algorithm means the
+    // signature data was altered after signing.
+    if !sd
+        .digest_algorithms
+        .iter()
+        .any(|a| a.oid == si.digest_alg.oid)
+    {
+        out.problems.push(
+            "the signature's list of digest algorithms does not name its signer's (the signature data was altered)"
+                .into(),
+        );
+        out.signer_cert = Some(signer_der);
+        return Ok(out);
+    }
     let Some(attrs) = &si.signed_attrs else {
         out.problems.push("no signed attributes".into());
         out.signer_cert = Some(signer_der);
@@ -372,7 +387,26 @@ pub fn verify_detached_digest(
     Ok(out)
 }
 
-/// Whether `cert_der` is one of `trusted` or is directly issued (and signed) by one of them.
+/// Whether `issuer` may issue certificates at all (RFC 5280): its basicConstraints says it is a
+/// CA (4.2.1.9) and, when it has a keyUsage, that usage includes keyCertSign (4.2.1.3). A
+/// trusted end-entity certificate (a vendor's own self-signed one) is trusted itself but vouches
+/// for nobody else.
+fn may_issue(issuer: &Certificate) -> bool {
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+    let is_ca = matches!(
+        issuer.tbs_certificate.get::<BasicConstraints>(),
+        Ok(Some((_, bc))) if bc.ca
+    );
+    let usage_ok = match issuer.tbs_certificate.get::<KeyUsage>() {
+        Ok(None) => true,
+        Ok(Some((_, ku))) => ku.key_cert_sign(),
+        Err(_) => false,
+    };
+    is_ca && usage_ok
+}
+
+/// Whether `cert_der` is one of `trusted`, or chains to one of them through the certificates
+/// it carries, each link signed by a certificate that may issue certificates ([`may_issue`]).
 pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bool {
     if trusted.iter().any(|t| t.as_slice() == cert_der) {
         return true;
@@ -392,6 +426,7 @@ pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bo
         for t in trusted {
             if let Ok(tc) = Certificate::from_der(t)
                 && tc.tbs_certificate.subject == current.tbs_certificate.issuer
+                && may_issue(&tc)
                 && verify_raw(&tc.tbs_certificate.subject_public_key_info, &tbs_der, sig)
             {
                 return true;
@@ -403,6 +438,7 @@ pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bo
             .find(|c| {
                 c.tbs_certificate.subject == current.tbs_certificate.issuer
                     && c.tbs_certificate.subject != current.tbs_certificate.subject
+                    && may_issue(c)
                     && verify_raw(&c.tbs_certificate.subject_public_key_info, &tbs_der, sig)
             });
         match parent {

@@ -48,6 +48,93 @@ fn openssl_cert(dir: &Path, name: &str, ec: bool) -> (std::path::PathBuf, std::p
     (key, cert)
 }
 
+/// A self-signed CA certificate as a real CA has it (basicConstraints CA:TRUE, keyUsage
+/// keyCertSign), or with the given extensions instead.
+fn openssl_ca(dir: &Path, name: &str, ext: &[&str]) -> (std::path::PathBuf, std::path::PathBuf) {
+    let key = dir.join(format!("{name}.key"));
+    let cert = dir.join(format!("{name}.crt"));
+    let subj = format!("/CN={name}/O=Vendor KK");
+    let mut args = vec![
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        p(&key),
+        "-out",
+        p(&cert),
+        "-days",
+        "365",
+        "-subj",
+        &subj,
+    ];
+    let default = [
+        "basicConstraints=critical,CA:TRUE",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ];
+    for e in if ext.is_empty() { &default[..] } else { ext } {
+        args.extend(["-addext", e]);
+    }
+    run_ok("openssl", &args);
+    (key, cert)
+}
+
+/// A leaf certificate for `cn` issued by the CA (`ca_key`, `ca_cert`), with signing key usage.
+fn openssl_leaf(
+    dir: &Path,
+    cn: &str,
+    ca_key: &Path,
+    ca_cert: &Path,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let leaf_key = dir.join(format!("{cn}.key"));
+    let csr = dir.join(format!("{cn}.csr"));
+    let leaf_cert = dir.join(format!("{cn}.crt"));
+    let ext = dir.join(format!("{cn}.cnf"));
+    std::fs::write(
+        &ext,
+        "keyUsage=digitalSignature,nonRepudiation\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let subj = format!("/CN={cn}/O=Vendor KK");
+    run_ok(
+        "openssl",
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            p(&leaf_key),
+            "-out",
+            p(&csr),
+            "-subj",
+            &subj,
+        ],
+    );
+    run_ok(
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            p(&csr),
+            "-CA",
+            p(ca_cert),
+            "-CAkey",
+            p(ca_key),
+            "-CAcreateserial",
+            "-out",
+            p(&leaf_cert),
+            "-days",
+            "365",
+            "-extfile",
+            p(&ext),
+        ],
+    );
+    (leaf_key, leaf_cert)
+}
+
 fn export_p12(dir: &Path, name: &str, key: &Path, cert: &Path, extra: &[&str]) -> Vec<u8> {
     let out = dir.join(format!("{name}.p12"));
     let mut args = vec![
@@ -187,7 +274,7 @@ fn pkcs12_import_modern_and_legacy_rsa_and_ec() {
 fn pkcs12_with_ca_chain_is_trusted_through_the_ca() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let (ca_key, ca_cert) = openssl_cert(d, "Vendor Root CA", false);
+    let (ca_key, ca_cert) = openssl_ca(d, "Vendor Root CA", &[]);
     let leaf_key = d.join("leaf.key");
     let csr = d.join("leaf.csr");
     let leaf_cert = d.join("leaf.crt");
@@ -529,4 +616,44 @@ fn imported_p12_follows_the_key_store_policy_and_replaces_the_old_entry() {
     let signer = store.load().unwrap();
     assert_eq!(signer.algorithm(), SigAlg::RsaPkcs1Sha256);
     assert_eq!(signer.certificate_der(), trust_of(&rsa_cert)[0].as_slice());
+}
+
+/// A certificate that is not a CA (basicConstraints CA:FALSE, or a keyUsage without
+/// keyCertSign) vouches for nobody: a leaf it signed is not trusted through it, even when the
+/// person trusted that certificate; a real CA's leaf is.
+#[test]
+fn only_a_real_ca_makes_its_leaf_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: [(&str, &[&str], bool); 3] = [
+        ("Real CA", &[], true),
+        ("Not a CA", &["basicConstraints=critical,CA:FALSE"], false),
+        (
+            "CA without keyCertSign",
+            &[
+                "basicConstraints=critical,CA:TRUE",
+                "keyUsage=critical,digitalSignature,nonRepudiation",
+            ],
+            false,
+        ),
+    ];
+    for (name, ext, trusted) in cases {
+        let (ca_key, ca_cert) = openssl_ca(d, name, ext);
+        let (leaf_key, leaf_cert) = openssl_leaf(d, &format!("{name} leaf"), &ca_key, &ca_cert);
+        let p12 = export_p12(d, name, &leaf_key, &leaf_cert, &["-certfile", p(&ca_cert)]);
+        let data = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(data.path()).with_policy(KeyPolicy::File);
+        store.import_p12(&p12, "秘密pass").unwrap();
+        let signer = store.load().unwrap();
+        let signed = sign_pdf(&make_pdf(1, false), &signer, &SignOptions::default()).unwrap();
+        let r = verify_file_with(
+            &signed,
+            &VerifyOptions {
+                trusted: trust_of(&ca_cert),
+                detached_signature: None,
+            },
+        );
+        assert_eq!(r.signatures[0].trusted, Some(trusted), "{name}: {r:?}");
+        assert_eq!(r.status == Status::Valid, trusted, "{name}: {:?}", r.status);
+    }
 }

@@ -6,7 +6,7 @@ CARGO ?= cargo
 OUT ?= tenken-report.pdf
 TENKEN := $(or $(CARGO_TARGET_DIR),target)/release/tenken
 
-.PHONY: help deps deps-cli cli report test test-rust test-ui lint app app-build gui-test bench notices clean \
+.PHONY: help deps deps-cli cli report test test-rust test-ui lint audit app app-build gui-test bench notices clean \
 	windows windows-test msrv
 
 help:
@@ -33,6 +33,12 @@ report: cli
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(MAKE) audit
+
+# Every dependency checked offline by cargo-deny: RustSec advisories (dated snapshot in
+# third_party/rustsec-advisory-db), licences, duplicate versions, sources (deny.toml).
+audit:
+	scripts/audit.sh
 
 # Engine and CLI: parsers and fixtures, checklists, store (kill test), report verified by qpdf,
 # pdfsig and pyHanko, the network lab (needs root: CI runs as root).

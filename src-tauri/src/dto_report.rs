@@ -3,7 +3,10 @@
 //! `tenken_core::sign::verify::VerifyReport`).
 
 use serde::{Deserialize, Serialize};
-use tenken_core::sign::verify::{AfterSigning, FileKind, SignatureReport, Status, VerifyReport};
+use tenken_core::sign::explain;
+use tenken_core::sign::verify::{
+    AfterSigning, FileKind, SignatureReport, Status, VerifyReport, pdf_date_rfc3339,
+};
 use ts_rs::TS;
 
 use crate::dto::TextDto;
@@ -140,90 +143,6 @@ pub struct VerifyResultDto {
     pub bundle_sha256: Option<String>,
 }
 
-fn text(ja: &str, en: &str) -> TextDto {
-    TextDto {
-        ja: ja.into(),
-        en: en.into(),
-    }
-}
-
-/// Parses a PDF date (`D:YYYYMMDDHHmmSS+09'00'`, `Z` or no zone = UTC) into RFC 3339.
-pub fn pdf_date_rfc3339(s: &str) -> Option<String> {
-    use chrono::{FixedOffset, NaiveDate, TimeZone};
-    let d = s.strip_prefix("D:").unwrap_or(s);
-    let digits: String = d.chars().take_while(char::is_ascii_digit).collect();
-    if digits.len() != 14 {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|x| x.parse::<u32>().ok());
-    let year = i32::try_from(num(0..4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, num(4..6)?, num(6..8)?)?;
-    let time = date.and_hms_opt(num(8..10)?, num(10..12)?, num(12..14)?)?;
-    let zone = d.get(14..)?.trim_end_matches('\'');
-    let offset = match zone.chars().next() {
-        None | Some('Z') => FixedOffset::east_opt(0)?,
-        Some(sign @ ('+' | '-')) => {
-            let rest: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
-            let h: i32 = rest.get(0..2)?.parse().ok()?;
-            let m: i32 = rest.get(2..4).map_or(Some(0), |x| x.parse().ok())?;
-            let secs = (h * 60 + m) * 60;
-            FixedOffset::east_opt(if sign == '-' { -secs } else { secs })?
-        }
-        Some(_) => return None,
-    };
-    offset
-        .from_local_datetime(&time)
-        .single()
-        .map(|t| t.to_rfc3339())
-}
-
-/// Plain-words findings of one signature (empty when it is valid).
-fn findings(s: &SignatureReport) -> Vec<TextDto> {
-    let mut out = Vec::new();
-    if s.signature_ok && !s.digest_ok {
-        out.push(text(
-            "署名の後に、ファイルの内容が書き換えられています。",
-            "The content was changed after it was signed.",
-        ));
-    } else if !s.digest_ok || !s.signature_ok {
-        out.push(text(
-            "署名が内容と一致しません（書き換えられたか、署名が壊れています）。",
-            "The signature does not match the content (changed, or the signature is damaged).",
-        ));
-    }
-    if s.digest_ok && s.signature_ok && !s.signing_certificate_ok {
-        out.push(text(
-            "署名に記録された証明書と、添付の証明書が一致しません。",
-            "The certificate named in the signature is not the one attached.",
-        ));
-    }
-    if !s.covers_revision {
-        out.push(text(
-            "署名がファイルの一部しか守っていません。",
-            "The signature covers only part of the file.",
-        ));
-    }
-    if s.after_signing == AfterSigning::OtherModifications {
-        out.push(text(
-            "署名の後に、署名以外の変更が書き足されています。",
-            "Changes other than signatures were added after signing.",
-        ));
-    }
-    if s.trusted == Some(false) {
-        out.push(text(
-            "署名した証明書は、信頼する証明書として登録されていません。",
-            "The signer's certificate is not one you trust.",
-        ));
-    }
-    if !s.valid && out.is_empty() {
-        out.push(text(
-            "署名を確かめられませんでした（詳しくは技術情報を見てください）。",
-            "The signature could not be confirmed (see the technical details).",
-        ));
-    }
-    out
-}
-
 impl From<&SignatureReport> for SignatureDto {
     fn from(s: &SignatureReport) -> Self {
         Self {
@@ -234,12 +153,12 @@ impl From<&SignatureReport> for SignatureDto {
             signing_time: s.signing_time.as_deref().and_then(pdf_date_rfc3339),
             signing_time_raw: s.signing_time.clone(),
             fingerprint_sha256: s.fingerprint_sha256.clone(),
-            intact: s.digest_ok && s.signature_ok && s.signing_certificate_ok,
+            intact: explain::intact(s),
             after_signing: s.after_signing.into(),
             trusted: s.trusted,
             this_installation: false,
             valid: s.valid,
-            findings: findings(s),
+            findings: explain::findings(s).iter().map(TextDto::from).collect(),
             problems: s.problems.clone(),
         }
     }
@@ -255,24 +174,7 @@ impl VerifyResultDto {
             FileKind::Unknown => "unknown",
         };
         let signatures: Vec<SignatureDto> = r.signatures.iter().map(SignatureDto::from).collect();
-        let summary = match r.status {
-            Status::Valid => text(
-                "有効です。署名の後に変更されていません。",
-                "Valid. Nothing was changed after signing.",
-            ),
-            Status::Invalid if signatures.is_empty() => text(
-                "無効です。このファイルには署名がありません。",
-                "Not valid: this file has no signature.",
-            ),
-            Status::Invalid => text(
-                "無効です。署名の後に変更されたか、署名が正しくありません。",
-                "Not valid: changed after signing, or the signature is not correct.",
-            ),
-            Status::CouldNotCheck => text(
-                "未確認です。ファイルを読み取れず、署名を確かめられませんでした。",
-                "Not checked: the file could not be read well enough to check the signature.",
-            ),
-        };
+        let summary = TextDto::from(&explain::summary(r));
         Self {
             file_name: file_name.to_string(),
             kind: kind.into(),

@@ -195,3 +195,65 @@ fn bundle_verify_and_p12_import_errors() {
         before
     );
 }
+
+/// Issue 14: a PDF with an overlay appended after signing (an ordinary incremental update that
+/// replaces a page's text) printed 無効 together with 「改ざん: なし」. It must say what happened,
+/// in the same words as the app.
+#[test]
+fn an_overlay_appended_after_signing_is_invalid_and_never_untampered() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(
+        tenken(&data, &["key", "generate", "--name", "さくら診療所"])
+            .status
+            .success()
+    );
+    let signer = KeyStore::open(&data).load().unwrap();
+    let signed = sign_pdf(&common::tiny_pdf(), &signer, &SignOptions::default()).unwrap();
+    // Append a revision with a new content stream object (classic xref section).
+    let text = String::from_utf8_lossy(&signed).into_owned();
+    let last = |key: &str| -> String {
+        let at = text.rfind(key).unwrap() + key.len();
+        text[at..]
+            .trim_start()
+            .split(['/', '>'])
+            .next()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let root = last("/Root");
+    let size: u32 = last("/Size").parse().unwrap();
+    let prev = tenken_core::sign::pades::last_startxref(&signed).unwrap();
+    let mut pdf = signed.clone();
+    pdf.push(b'\n');
+    let off = pdf.len();
+    let body = "BT /F1 24 Tf 72 700 Td (PAID IN FULL) Tj ET";
+    pdf.extend_from_slice(
+        format!(
+            "{size} 0 obj\n<</Length {}>>\nstream\n{body}\nendstream\nendobj\n",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!(
+            "xref\n{size} 1\n{off:010} 00000 n\r\ntrailer\n<</Size {}/Root {root}/Prev {prev}>>\nstartxref\n{xref}\n%%EOF\n",
+            size + 1
+        )
+        .as_bytes(),
+    );
+    let file = dir.path().join("overlay.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let o = tenken(&data, &["verify", file.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("無効"), "{out}");
+    assert!(
+        !out.contains("改ざん: なし"),
+        "無効 and 改ざん: なし together:\n{out}"
+    );
+    assert!(out.contains("改ざん: あり"), "{out}");
+    assert!(out.contains("署名以外の変更"), "{out}");
+}

@@ -9,6 +9,7 @@
 
 pub mod bundle;
 pub mod cms;
+pub mod explain;
 pub mod keystore;
 pub mod outcome;
 pub mod pades;

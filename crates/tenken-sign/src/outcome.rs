@@ -233,8 +233,10 @@ fn key_usage_allows_signing(cert_der: &[u8], problems: &mut Vec<String>) -> Opti
     }
 }
 
-/// Parses a PDF date (`D:YYYYMMDDHHmmSS` with `Z`, `+HH'mm'` or no zone = UTC).
-pub fn parse_pdf_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+/// Parses a PDF date (`D:YYYYMMDDHHmmSS` with `Z`, `+HH'mm'` or no zone = UTC), keeping the
+/// offset it was written with. The one PDF-date parser: [`parse_pdf_date`],
+/// [`pdf_date_rfc3339`] and [`display_pdf_date`](crate::verify::display_pdf_date) use it.
+pub fn parse_pdf_date_with_offset(s: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     use chrono::{NaiveDateTime, TimeZone};
     let d = s.trim().strip_prefix("D:").unwrap_or(s.trim());
     let digits: String = d.chars().take_while(char::is_ascii_digit).collect();
@@ -242,7 +244,7 @@ pub fn parse_pdf_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         return None;
     }
     let naive = NaiveDateTime::parse_from_str(&digits[..14], "%Y%m%d%H%M%S").ok()?;
-    let zone = &d[digits.len()..];
+    let zone = d[digits.len()..].trim_end_matches('\'');
     let offset_secs = match zone.chars().next() {
         None | Some('Z') => 0,
         Some(sign @ ('+' | '-')) => {
@@ -254,11 +256,19 @@ pub fn parse_pdf_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         }
         Some(_) => return None,
     };
-    let offset = chrono::FixedOffset::east_opt(offset_secs)?;
-    offset
+    chrono::FixedOffset::east_opt(offset_secs)?
         .from_local_datetime(&naive)
         .single()
-        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// Parses a PDF date into UTC ([`parse_pdf_date_with_offset`]).
+pub fn parse_pdf_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    parse_pdf_date_with_offset(s).map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A PDF date as RFC 3339 with the offset it was written with (`2026-11-24T07:30:15+09:00`).
+pub fn pdf_date_rfc3339(s: &str) -> Option<String> {
+    parse_pdf_date_with_offset(s).map(|t| t.to_rfc3339())
 }
 
 /// Compares the signing time with the certificate's validity period; an expired certificate

@@ -19,7 +19,7 @@ use super::pades::decode_text;
 
 pub use crate::outcome::{
     AfterSigning, CertValidityAtSigning, FileKind, SignatureReport, Status, VerifyOptions,
-    VerifyReport, parse_pdf_date,
+    VerifyReport, parse_pdf_date, parse_pdf_date_with_offset, pdf_date_rfc3339,
 };
 
 /// Largest `/Contents` accepted (bytes of hex).
@@ -377,26 +377,13 @@ pub fn load_trust_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, super::SignError> 
 /// Renders a PDF date (`D:YYYYMMDDHHmmSS...`) as `YYYY-MM-DD HH:mm:SS` plus its zone, if it
 /// parses; otherwise returns it unchanged.
 pub fn display_pdf_date(s: &str) -> String {
-    let d = s.strip_prefix("D:").unwrap_or(s);
-    let digits: String = d.chars().take_while(char::is_ascii_digit).collect();
-    if digits.len() < 14 {
-        return s.to_string();
+    match crate::outcome::parse_pdf_date_with_offset(s) {
+        Some(t) if t.offset().local_minus_utc() == 0 => {
+            t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        }
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+        None => s.to_string(),
     }
-    let zone = &d[14..];
-    let zone = match zone {
-        "" | "Z" => "UTC".to_string(),
-        z => z.replace('\'', ""),
-    };
-    format!(
-        "{}-{}-{} {}:{}:{} {}",
-        &digits[0..4],
-        &digits[4..6],
-        &digits[6..8],
-        &digits[8..10],
-        &digits[10..12],
-        &digits[12..14],
-        zone
-    )
 }
 
 #[cfg(test)]
@@ -615,5 +602,18 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-04-01T15:00:00+00:00");
         assert!(parse_pdf_date("D:2026").is_none());
         assert!(parse_pdf_date("D:20261301093000Z").is_none());
+        assert_eq!(
+            crate::outcome::pdf_date_rfc3339("D:20261124073015+09'00'").as_deref(),
+            Some("2026-11-24T07:30:15+09:00")
+        );
+        assert_eq!(
+            display_pdf_date("D:20261124073015+09'00'"),
+            "2026-11-24 07:30:15 +09:00"
+        );
+        assert_eq!(
+            display_pdf_date("D:20261123223015Z"),
+            "2026-11-23 22:30:15 UTC"
+        );
+        assert_eq!(display_pdf_date("yesterday"), "yesterday");
     }
 }

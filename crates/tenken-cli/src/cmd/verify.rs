@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use tenken_core::sign::bundle::find_detached;
+use tenken_core::sign::explain;
 use tenken_core::sign::verify::{
     AfterSigning, CertValidityAtSigning, FileKind, SignatureReport, Status, VerifyOptions,
     VerifyReport, display_pdf_date, load_trust_certs, verify_file_with,
@@ -104,19 +105,10 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
             )
         );
     }
-    let intact = s.digest_ok && s.signature_ok && s.signing_certificate_ok;
     println!(
         "  {}: {}",
         ctx.t("改ざん", "Tampering"),
-        yes_no(
-            ctx,
-            intact,
-            ("なし", "none"),
-            (
-                "あり（署名が一致しません）",
-                "YES (signature does not match)"
-            )
-        )
+        explain::tampering(s).get(ctx.lang)
     );
     if s.after_signing != AfterSigning::NotApplicable {
         let after = match s.after_signing {
@@ -141,6 +133,9 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
         ),
     };
     println!("  {}: {}", ctx.t("証明書の信頼", "Trust"), trust);
+    for f in explain::findings(s) {
+        println!("  {}: {}", ctx.t("理由", "Reason"), f.get(ctx.lang));
+    }
     for p in &s.problems {
         println!("  {}: {}", ctx.t("問題", "Problem"), p);
     }
@@ -183,11 +178,15 @@ fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {
         println!("{}: {m}", ctx.t("理由", "Reason"));
     }
     let overall = match r.status {
-        Status::Valid => ctx.t("有効（改ざんなし）", "VALID"),
+        Status::Valid => ctx.t("有効", "VALID"),
         Status::Invalid => ctx.t("無効", "INVALID"),
         Status::CouldNotCheck => ctx.t("確認できませんでした", "COULD NOT CHECK"),
     };
-    println!("{}: {overall}", ctx.t("結果", "Result"));
+    println!(
+        "{}: {overall} — {}",
+        ctx.t("結果", "Result"),
+        explain::summary(r).get(ctx.lang)
+    );
 }
 
 /// Runs `tenken verify`.

@@ -2,9 +2,6 @@
 //! committed immediately: the UI saves on every change), and attachments recorded by name, size,
 //! SHA-256 and time.
 
-use std::io::Read;
-
-use sha2::{Digest, Sha256};
 use tenken_core::assessment::{Answer, AnswerValue, Attachment};
 
 use crate::dto::{AnswerDto, AnswerValueDto, AttachmentDto, CmdResult, CommandError, ScopeDto};
@@ -233,24 +230,11 @@ pub fn hash_file(path: &std::path::Path) -> CmdResult<AttachmentDto> {
             "Choose a file",
         ));
     }
-    let mut f = std::fs::File::open(path).map_err(CommandError::of)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = f.read(&mut buf).map_err(CommandError::of)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let a = tenken_core::store::hash_file(path).map_err(CommandError::of)?;
     Ok(AttachmentDto {
-        name,
-        size: meta.len(),
-        sha256: hex::encode(h.finalize()),
+        name: a.name,
+        size: a.size,
+        sha256: a.sha256,
         added_at: None,
     })
 }

@@ -41,6 +41,9 @@ pub enum WorkflowError {
     /// The comparison with the previous year failed.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
+    /// The XLSX checklist could not be written.
+    #[error(transparent)]
+    Xlsx(#[from] crate::report::xlsx::XlsxExportError),
     /// A stored bundle could not be read.
     #[error("保存された証跡バンドルを読めません (stored bundle {0} is unreadable): {1}")]
     BadBundle(i64, String),
@@ -342,6 +345,58 @@ pub fn signed_report(
     })
 }
 
+/// A step of [`write_report_set`], for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportStep {
+    /// Rendering and signing the PDF.
+    Signing,
+    /// Writing the filled checklist as XLSX.
+    Xlsx,
+}
+
+/// What [`write_report_set`] wrote.
+#[derive(Debug, Clone)]
+pub struct ReportSet {
+    /// The signed report (bytes, signer, bundle count).
+    pub signed: SignedReport,
+    /// The report's record in the store's history.
+    pub stored: crate::store::StoredReport,
+    /// The XLSX written beside it, when asked for.
+    pub xlsx: Option<PathBuf>,
+}
+
+/// Writes an assessment's report set, the one way both faces do it: the signed PDF at `pdf`
+/// (atomically), its record in the store's history, then the filled checklist as XLSX at `xlsx`
+/// when given (with the answers as stored at that moment). `on_step` hears each step.
+#[allow(clippy::too_many_arguments)]
+pub fn write_report_set(
+    store: &mut Store,
+    keys: &KeyStore,
+    data_dir: &Path,
+    assessment_id: i64,
+    lang: Lang,
+    now: DateTime<Utc>,
+    pdf: &Path,
+    xlsx: Option<&Path>,
+    on_step: &mut dyn FnMut(ReportStep),
+) -> Result<ReportSet, WorkflowError> {
+    on_step(ReportStep::Signing);
+    let signed = signed_report(store, keys, data_dir, assessment_id, lang, now)?;
+    write_file(pdf, &signed.pdf)?;
+    let stored = store.add_report(Some(assessment_id), pdf)?;
+    if let Some(xlsx) = xlsx {
+        on_step(ReportStep::Xlsx);
+        let current = store.get_assessment(assessment_id)?;
+        let checklist = checklist::find(&current.checklist_id, Some(data_dir))?;
+        report::xlsx::export_xlsx(&checklist, &[&current], lang, xlsx)?;
+    }
+    Ok(ReportSet {
+        signed,
+        stored,
+        xlsx: xlsx.map(Path::to_path_buf),
+    })
+}
+
 /// Writes `bytes` to `path` atomically (a half-written file never replaces a good one).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WorkflowError> {
     report::write_atomic(path, bytes).map_err(|source| WorkflowError::Io {
@@ -360,6 +415,7 @@ impl tenken_base::Kinded for WorkflowError {
             WorkflowError::Sign(e) => e.kind(),
             WorkflowError::Ledger(e) => e.kind(),
             WorkflowError::Compare(e) => e.kind(),
+            WorkflowError::Xlsx(e) => e.kind(),
             WorkflowError::NoChecklist => ErrorKind::NotFound,
             WorkflowError::BadBundle(..) => ErrorKind::Damaged,
             WorkflowError::Io { source, .. } => ErrorKind::of_io(source),

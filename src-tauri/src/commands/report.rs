@@ -10,6 +10,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use tenken_core::Lang;
 use tenken_core::sign::keystore::KeyStore;
 use tenken_core::store::StoredReport;
+use tenken_core::workflow::ReportStep;
 
 use crate::commands::scan::PROGRESS_EVENT;
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
@@ -196,7 +197,7 @@ pub fn write_report(
         "Collecting answers and evidence",
     );
     std::fs::create_dir_all(dir).map_err(CommandError::of)?;
-    let (a, checklist) = crate::engine::assessment_for(state, checklist_id)?;
+    let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
     let now = chrono::Utc::now();
     let stamp = now
         .with_timezone(&chrono::Local)
@@ -221,35 +222,39 @@ pub fn write_report(
         (pdf_path, xlsx_path) = names(n);
     }
     let keys = KeyStore::open(state.dir());
-    step(
-        app,
-        task,
-        "sign",
-        1,
-        "PDF を作って署名しています",
-        "Writing and signing the PDF",
-    );
     let mut store = state.store()?;
-    let signed = tenken_core::workflow::signed_report(&store, &keys, state.dir(), a.id, lang, now)
-        .map_err(CommandError::of)?;
-    tenken_core::workflow::write_file(&pdf_path, &signed.pdf).map_err(CommandError::of)?;
-    let stored = store
-        .add_report(Some(a.id), &pdf_path)
-        .map_err(CommandError::of)?;
-    let current = store.get_assessment(a.id).map_err(CommandError::of)?;
+    let set = tenken_core::workflow::write_report_set(
+        &mut store,
+        &keys,
+        state.dir(),
+        a.id,
+        lang,
+        now,
+        &pdf_path,
+        Some(&xlsx_path),
+        &mut |s| match s {
+            ReportStep::Signing => step(
+                app,
+                task,
+                "sign",
+                1,
+                "PDF を作って署名しています",
+                "Writing and signing the PDF",
+            ),
+            ReportStep::Xlsx => step(
+                app,
+                task,
+                "xlsx",
+                2,
+                "Excel のチェックリストを書いています",
+                "Writing the Excel checklist",
+            ),
+        },
+    )
+    .map_err(CommandError::of)?;
     drop(store);
-    step(
-        app,
-        task,
-        "xlsx",
-        2,
-        "Excel のチェックリストを書いています",
-        "Writing the Excel checklist",
-    );
-    tenken_core::report::xlsx::export_xlsx(&checklist, &[&current], lang, &xlsx_path)
-        .map_err(CommandError::of)?;
     step(app, task, "done", 4, "できました", "Done");
-    Ok(entry(&stored, Some(a.fiscal_year)))
+    Ok(entry(&set.stored, Some(a.fiscal_year)))
 }
 
 /// Writes the signed PDF and the XLSX into the report folder (no dialog); returns the new entry.

@@ -114,15 +114,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     }
 
     // 5. The signed report, then the XLSX.
-    let signed = workflow::signed_report(&store, &keys, &data_dir, assessment.id, ctx.lang, now)?;
-    workflow::write_file(&args.out, &signed.pdf)?;
-    store.add_report(Some(assessment.id), &args.out)?;
-    if let Some(xlsx) = &args.xlsx {
-        let checklist = super::checklist_source::find(ctx, &assessment.checklist_id)?;
-        let current = store.get_assessment(assessment.id)?;
-        report::xlsx::export_xlsx(&checklist, &[&current], ctx.lang, xlsx)
-            .with_context(|| xlsx.display().to_string())?;
-    }
+    let set = workflow::write_report_set(
+        &mut store,
+        &keys,
+        &data_dir,
+        assessment.id,
+        ctx.lang,
+        now,
+        &args.out,
+        args.xlsx.as_deref(),
+        &mut |_| {},
+    )?;
+    let signed = set.signed;
     if signed.bundles == 0 {
         eprintln!(
             "{}",

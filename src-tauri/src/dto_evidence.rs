@@ -47,7 +47,8 @@ pub struct ContradictionDto {
     pub host: String,
     /// Probe id of the result.
     pub probe_id: String,
-    /// `yes_but_fail`, `yes_but_warn` or `no_but_pass`.
+    /// `yes_but_fail`, `na_but_fail` or `no_but_pass` (回答と矛盾), or `yes_but_warn` or
+    /// `na_but_warn` (要確認: a second look, not a contradiction).
     pub kind: String,
     /// Plain explanation.
     pub message: TextDto,
@@ -60,7 +61,8 @@ pub struct ItemEvidenceDto {
     pub item_id: String,
     /// Scope row.
     pub scope: ScopeDto,
-    /// `supported`, `contradicted`, `none` or `unverified`.
+    /// `supported` (green), `contradicted` (回答と矛盾), `review` (要確認), `context` (related facts
+    /// only, never green), `unverified` (all 未確認) or `none`.
     pub status: String,
     /// Results that speak to this row.
     pub findings: Vec<FindingDto>,

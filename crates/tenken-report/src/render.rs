@@ -39,8 +39,9 @@ fn status_fill(s: EvidenceStatus) -> Option<Color> {
     match s {
         EvidenceStatus::Contradicted => Some(rgb(0xf8, 0xd4, 0xd4)),
         EvidenceStatus::Unverified => Some(rgb(0xe6, 0xe6, 0xe6)),
+        EvidenceStatus::Review => Some(rgb(0xfc, 0xec, 0xc8)),
         EvidenceStatus::Supported => Some(rgb(0xd9, 0xef, 0xd9)),
-        EvidenceStatus::None => None,
+        EvidenceStatus::Context | EvidenceStatus::None => None,
     }
 }
 
@@ -283,8 +284,9 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
     );
 }
 
-fn counts(rows: &[&ItemEvidence<'_>]) -> [usize; 5] {
-    let mut c = [0usize; 5];
+/// Rows per answer (はい, いいえ, 該当なし, 未回答), then 回答と矛盾 and 要確認.
+fn counts(rows: &[&ItemEvidence<'_>]) -> [usize; 6] {
+    let mut c = [0usize; 6];
     for r in rows {
         let i = match r.answer {
             AnswerValue::Yes => 0,
@@ -293,8 +295,10 @@ fn counts(rows: &[&ItemEvidence<'_>]) -> [usize; 5] {
             AnswerValue::Unanswered => 3,
         };
         c[i] += 1;
-        if r.status == EvidenceStatus::Contradicted {
-            c[4] += 1;
+        match r.status {
+            EvidenceStatus::Contradicted => c[4] += 1,
+            EvidenceStatus::Review => c[5] += 1,
+            _ => {}
         }
     }
     c
@@ -323,6 +327,7 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             Cell::new(c[2].to_string()),
             Cell::new(c[3].to_string()),
             Cell::new(c[4].to_string()),
+            Cell::new(c[5].to_string()),
         ]);
         chart.push((format!("{} {}", s.id, s.title.get(lang)), c));
     }
@@ -335,16 +340,18 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
         Cell::new(c[2].to_string()),
         Cell::new(c[3].to_string()),
         Cell::new(c[4].to_string()),
+        Cell::new(c[5].to_string()),
     ]);
-    let n = 66.0;
+    let n = 58.0;
     w.table(
         &[
-            (l("区分", "Section"), CONTENT_W - 5.0 * n),
+            (l("区分", "Section"), CONTENT_W - 6.0 * n),
             (answers[0].label(lang), n),
             (answers[1].label(lang), n),
             (answers[2].label(lang), n),
             (answers[3].label(lang), n),
             (l("回答と矛盾", "Conflicts"), n),
+            (l("要確認", "To review"), n),
         ],
         &rows,
         BODY,

@@ -62,6 +62,8 @@ fn status_str(s: EvidenceStatus) -> &'static str {
         EvidenceStatus::Contradicted => "contradicted",
         EvidenceStatus::None => "none",
         EvidenceStatus::Unverified => "unverified",
+        EvidenceStatus::Review => "review",
+        EvidenceStatus::Context => "context",
     }
 }
 
@@ -69,6 +71,8 @@ fn kind_str(k: ContradictionKind) -> &'static str {
     match k {
         ContradictionKind::YesButFail => "yes_but_fail",
         ContradictionKind::YesButWarn => "yes_but_warn",
+        ContradictionKind::NaButFail => "na_but_fail",
+        ContradictionKind::NaButWarn => "na_but_warn",
         ContradictionKind::NoButPass => "no_but_pass",
     }
 }

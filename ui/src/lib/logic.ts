@@ -109,7 +109,7 @@ export function overview(items: ItemView[], answers: AnswerDto[], day: string): 
 // ---------------------------------------------------------------- evidence (issue 7)
 
 /** Evidence status of one answer row, as the engine reports it. */
-export type EvidenceStatus = 'supported' | 'contradicted' | 'none' | 'unverified';
+export type EvidenceStatus = 'supported' | 'contradicted' | 'review' | 'context' | 'none' | 'unverified';
 
 /** The evidence rows of one item (one per scope row), in the item's scope order. */
 export function evidenceOf(evidence: ItemEvidenceDto[], itemId: string): ItemEvidenceDto[] {
@@ -129,7 +129,10 @@ export interface ContradictionEntry {
   messages: ContradictionDto[];
 }
 
-/** Every answer row the evidence contradicts, in checklist order (answers are never changed). */
+/**
+ * Every answer row the evidence contradicts (回答と矛盾) or asks to review (要確認: はい or 該当なし
+ * against 要改善), in checklist order; each message says which. Answers are never changed.
+ */
 export function contradictions(evidence: ItemEvidenceDto[]): ContradictionEntry[] {
   return evidence
     .filter((e) => e.contradictions.length > 0)

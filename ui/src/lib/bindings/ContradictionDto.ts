@@ -14,7 +14,8 @@ host: string,
  */
 probe_id: string, 
 /**
- * `yes_but_fail`, `yes_but_warn` or `no_but_pass`.
+ * `yes_but_fail`, `na_but_fail` or `no_but_pass` (回答と矛盾), or `yes_but_warn` or
+ * `na_but_warn` (要確認: a second look, not a contradiction).
  */
 kind: string, 
 /**

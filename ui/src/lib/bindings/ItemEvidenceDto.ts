@@ -16,7 +16,8 @@ item_id: string,
  */
 scope: ScopeDto, 
 /**
- * `supported`, `contradicted`, `none` or `unverified`.
+ * `supported` (green), `contradicted` (回答と矛盾), `review` (要確認), `context` (related facts
+ * only, never green), `unverified` (all 未確認) or `none`.
  */
 status: string, 
 /**

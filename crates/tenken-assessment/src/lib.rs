@@ -122,6 +122,30 @@ pub enum AnswerError {
     /// いいえ without a 目標日.
     #[error("「いいえ」には目標日が必要です (item {0}: a No answer needs a target date)")]
     MissingTargetDate(String),
+    /// 確認日 after today.
+    #[error(
+        "項目 {item}: 確認日 {checked} は未来の日付です（今日は {today}）。確認した日を入れてください (the check date is in the future)"
+    )]
+    CheckedInFuture {
+        /// Item id.
+        item: String,
+        /// The 確認日 given.
+        checked: NaiveDate,
+        /// Today on this PC.
+        today: NaiveDate,
+    },
+    /// 目標日 before 確認日.
+    #[error(
+        "項目 {item}: 目標日 {target} が確認日 {checked} より前です。これから対応する日を入れてください (the target date is before the check date)"
+    )]
+    TargetBeforeChecked {
+        /// Item id.
+        item: String,
+        /// The 確認日.
+        checked: NaiveDate,
+        /// The 目標日 given.
+        target: NaiveDate,
+    },
     /// The item does not exist in the checklist.
     #[error("項目 {0} はこのチェックリストにありません (unknown item)")]
     UnknownItem(String),
@@ -148,10 +172,39 @@ impl Answer {
 
     /// Checks the rules that do not need the checklist: いいえ needs a 目標日.
     pub fn validate(&self) -> Result<(), AnswerError> {
+        self.validate_on(chrono::Local::now().date_naive())
+    }
+
+    /// [`validate`](Self::validate) with `today` given: いいえ needs a 目標日; the 確認日 is not
+    /// after `today`; the 目標日 is not before the 確認日.
+    pub fn validate_on(&self, today: NaiveDate) -> Result<(), AnswerError> {
         if self.value == AnswerValue::No && self.target_date.is_none() {
             return Err(AnswerError::MissingTargetDate(self.item_id.clone()));
         }
+        if let Some(checked) = self.checked_on
+            && checked > today
+        {
+            return Err(AnswerError::CheckedInFuture {
+                item: self.item_id.clone(),
+                checked,
+                today,
+            });
+        }
+        if let (Some(checked), Some(target)) = (self.checked_on, self.target_date)
+            && target < checked
+        {
+            return Err(AnswerError::TargetBeforeChecked {
+                item: self.item_id.clone(),
+                checked,
+                target,
+            });
+        }
         Ok(())
+    }
+
+    /// Whether this is a いいえ whose 目標日 has passed on `today` (期限切れ).
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.value == AnswerValue::No && self.target_date.is_some_and(|t| t < today)
     }
 }
 
@@ -203,7 +256,9 @@ impl tenken_base::Kinded for AnswerError {
             AnswerError::UnknownItem(_) | AnswerError::UnknownScope(..) => {
                 tenken_base::ErrorKind::NotFound
             }
-            AnswerError::MissingTargetDate(_) => tenken_base::ErrorKind::InvalidInput,
+            AnswerError::MissingTargetDate(_)
+            | AnswerError::CheckedInFuture { .. }
+            | AnswerError::TargetBeforeChecked { .. } => tenken_base::ErrorKind::InvalidInput,
         }
     }
 }

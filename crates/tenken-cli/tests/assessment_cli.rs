@@ -149,7 +149,7 @@ value = "いいえ"
         &good,
         r#"{"answers": [
             {"item": "1-1", "value": "yes", "checked": "2025-06-02"},
-            {"item": "2-12", "scope": "server", "value": "no", "target": "2026-03-31", "note": "業者に依頼"},
+            {"item": "2-12", "scope": "server", "value": "no", "target": "2030-03-31", "note": "業者に依頼"},
             {"item": "2-12", "scope": "terminal", "value": "na"},
             {"item": "2-13", "scope": "network", "value": "該当なし"}
         ]}"#,
@@ -167,7 +167,7 @@ value = "いいえ"
         .iter()
         .find(|x| x["item_id"] == "2-12" && x["scope"] == "server")
         .unwrap();
-    assert_eq!(server["target_date"], "2026-03-31");
+    assert_eq!(server["target_date"], "2030-03-31");
 
     // Readable table.
     let table = ok(&tenken(&data, &["assessment", "show"]));
@@ -178,7 +178,7 @@ value = "いいえ"
     );
     let line = table.lines().find(|l| l.contains("サーバ")).unwrap();
     assert!(
-        line.contains("いいえ") && line.contains("2026-03-31"),
+        line.contains("いいえ") && line.contains("2030-03-31"),
         "{line}"
     );
     assert!(table.contains("回答済み: 5 / 6"), "{table}");

@@ -460,6 +460,9 @@ fn r6_to_r7_comparison() {
             "no",
             "--target",
             "2025-03-31",
+            // FY2024's check was made in FY2024 (a 目標日 before the 確認日 is refused).
+            "--checked",
+            "2024-11-01",
         ],
     ));
     ok(&tenken(

@@ -54,6 +54,9 @@ fn clinic(tmp: &Path, data: &Path) {
             "no",
             "--target",
             "2025-03-31",
+            // FY2024's check was made in FY2024 (a 目標日 before the 確認日 is refused).
+            "--checked",
+            "2024-11-01",
         ],
     ));
     ok(&tenken(
@@ -129,7 +132,7 @@ fn clinic(tmp: &Path, data: &Path) {
             "--value",
             "no",
             "--target-date",
-            "2026-03-31",
+            "2027-03-31",
             "--year",
             "2025",
         ],

@@ -45,6 +45,42 @@ fn status_fill(s: EvidenceStatus) -> Option<Color> {
     }
 }
 
+/// The day the report speaks for (its generation date on this PC's clock).
+fn report_day(input: &ReportInput) -> chrono::NaiveDate {
+    input
+        .generated_at
+        .with_timezone(&chrono::Local)
+        .date_naive()
+}
+
+/// The 目標日 cell: the date, and 「期限切れ」 in red when a いいえ's target has passed.
+fn target_cell(
+    a: Option<&tenken_assessment::Answer>,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Cell {
+    let date = date_or_dash(a.and_then(|a| a.target_date));
+    if a.is_some_and(|a| a.is_overdue(today)) {
+        Cell::filled(
+            format!("{date}\n{}", lang.pick("期限切れ", "OVERDUE")),
+            rgb(0xf8, 0xd4, 0xd4),
+        )
+    } else {
+        Cell::new(date)
+    }
+}
+
+/// Number of いいえ rows whose 目標日 has passed.
+fn overdue_count(input: &ReportInput) -> usize {
+    let today = report_day(input);
+    input
+        .assessment
+        .answers
+        .iter()
+        .filter(|a| a.is_overdue(today))
+        .count()
+}
+
 fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
     d.map_or_else(|| "—".into(), |d| d.format("%Y-%m-%d").to_string())
 }
@@ -238,6 +274,22 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             (l("出典", "Source"), Cell::new(source)),
             (l("点検者", "Assessor"), or_unset(&assessor, lang)),
             (l("署名者", "Signer"), Cell::new(signer)),
+            (
+                l("期限切れの目標日", "Overdue target dates"),
+                match overdue_count(input) {
+                    0 => Cell::new(l("なし", "none")),
+                    n => Cell::filled(
+                        format!(
+                            "{n} {}",
+                            l(
+                                "件（「いいえ」の目標日を過ぎています。改善計画を見てください）",
+                                "(No answers past their target date: see the improvement plan)"
+                            )
+                        ),
+                        rgb(0xf8, 0xd4, 0xd4),
+                    ),
+                },
+            ),
             (
                 l("自動確認したPC", "Hosts checked"),
                 Cell::new(format!("{bundles} {}", l("台", "host(s)"))),
@@ -438,7 +490,7 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
                 color: None,
             },
             Cell::new(date_or_dash(ans.and_then(|a| a.checked_on))),
-            Cell::new(date_or_dash(ans.and_then(|a| a.target_date))),
+            target_cell(ans, report_day(input), lang),
             Cell {
                 text: r.status.label(lang).into(),
                 fill: status_fill(r.status),
@@ -518,6 +570,9 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
                     l("目標日 ", "Target "),
                     t.format("%Y-%m-%d")
                 ));
+                if a.is_overdue(report_day(input)) {
+                    note.push_str(l("（期限切れ） ", "(OVERDUE) "));
+                }
             }
             if !a.responsible.is_empty() {
                 note.push_str(&format!("{}{} ", l("担当 ", "By "), a.responsible));
@@ -683,7 +738,7 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
                 item.guidance.done_when.get(lang)
             )),
             Cell::new(who),
-            Cell::new(date_or_dash(ans.and_then(|a| a.target_date))),
+            target_cell(ans, report_day(input), lang),
         ]);
     }
     // findings that need action, once per host and probe

@@ -505,7 +505,7 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
         "{}",
         "-".repeat(cols.iter().map(|c| c.1 + 1).sum::<usize>())
     );
-    let (mut answered, mut total) = (0, 0);
+    let (mut answered, mut total, mut overdue) = (0, 0, 0);
     for item in checklist.sheet_items(&assessment.sheet) {
         for scope in item.answer_scopes() {
             total += 1;
@@ -524,13 +524,30 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
                 pad(scope.label(ctx.lang), cols[2].1),
                 pad(value.label(ctx.lang), cols[3].1),
                 pad(&date(ans.and_then(|x| x.checked_on)), cols[4].1),
-                pad(&date(ans.and_then(|x| x.target_date)), cols[5].1),
+                {
+                    let mut t = date(ans.and_then(|x| x.target_date));
+                    if ans.is_some_and(|x| x.is_overdue(today())) {
+                        overdue += 1;
+                        t.push_str(ctx.t(" 期限切れ", " OVERDUE"));
+                    }
+                    t
+                },
             ];
             println!("{}", row.join(" ").trim_end());
         }
     }
     println!();
     println!("{}: {answered} / {total}", ctx.t("回答済み", "Answered"));
+    if overdue > 0 {
+        println!(
+            "{}: {overdue} {}",
+            ctx.t("期限切れ", "Overdue"),
+            ctx.t(
+                "件（「いいえ」の目標日を過ぎています）",
+                "(No answers past their target date)"
+            )
+        );
+    }
     Ok(0)
 }
 

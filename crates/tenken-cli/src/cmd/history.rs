@@ -58,6 +58,24 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 .with_timezone(&chrono::Local)
                 .format("%Y-%m-%d %H:%M")
         );
+        // Issue 14: いいえ answers whose 目標日 has passed.
+        let today = chrono::Local::now().date_naive();
+        let overdue = store
+            .get_assessment(h.id)?
+            .answers
+            .iter()
+            .filter(|a| a.is_overdue(today))
+            .count();
+        if overdue > 0 {
+            println!(
+                "      {}: {overdue} {}",
+                ctx.t("期限切れ", "overdue"),
+                ctx.t(
+                    "件（「いいえ」の目標日を過ぎています）",
+                    "(No answers past their target date)"
+                )
+            );
+        }
         // Issue 8: hosts whose evidence is in this assessment, and the vendor sheet state.
         let current: Vec<_> = store
             .bundles(Some(h.id))?

@@ -8,6 +8,7 @@ pub use tenken_base::Sheet;
 use tenken_checklist::Scope;
 
 pub mod evidence_map;
+pub mod profile_file;
 pub mod results;
 
 /// A vendor (事業者) the clinic works with.

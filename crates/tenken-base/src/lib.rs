@@ -6,6 +6,7 @@ pub mod error;
 pub mod i18n;
 pub mod paths;
 pub mod sheet;
+pub mod textfile;
 
 pub use error::{ErrorKind, Kinded};
 pub use i18n::{Lang, Text};

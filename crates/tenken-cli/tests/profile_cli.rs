@@ -118,7 +118,8 @@ fn set_show_and_import() {
     let o = tenken(&data, cwd, &["profile", "set"]);
     assert_eq!(o.status.code(), Some(2));
 
-    // Import replaces the whole profile.
+    // Import changes the fields the file names and keeps the others (issue 14: a file without
+    // `address` used to clear it).
     let toml = cwd.join("profile.toml");
     std::fs::write(
         &toml,
@@ -134,7 +135,8 @@ fn set_show_and_import() {
     let json: serde_json::Value =
         serde_json::from_str(&ok(&tenken(&data, cwd, &["profile", "show", "--json"]))).unwrap();
     assert_eq!(json["name"], "みどり歯科");
-    assert_eq!(json["address"], "");
+    assert_eq!(json["address"], "東京都千代田区1-1");
+    assert_eq!(json["security_officer"], "山田 花子");
     assert_eq!(json["administrator"], "鈴木 一郎");
     assert_eq!(json["systems"], serde_json::json!(["PACS"]));
     assert_eq!(json["vendors"][0]["name"], "XYZシステム");
@@ -146,6 +148,44 @@ fn set_show_and_import() {
     let json: serde_json::Value =
         serde_json::from_str(&ok(&tenken(&data, cwd, &["profile", "show", "--json"]))).unwrap();
     assert_eq!(json["name"], "みどり歯科");
+
+    // The case seen in issue 14: a typo (`adress`) and no vendors exited 0 and cleared the
+    // address and the vendor. Now it is refused whole, naming the key, and nothing changes.
+    std::fs::write(&toml, "name = \"みどり歯科\"\nadress = \"大阪市\"\n").unwrap();
+    let o = tenken(&data, cwd, &["profile", "import", toml.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("adress") && err.contains("何も変更していません"),
+        "{err}"
+    );
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(&tenken(&data, cwd, &["profile", "show", "--json"]))).unwrap();
+    assert_eq!(after, json, "a refused file changed the profile");
+
+    // A profile saved as Shift_JIS (CP932) by Notepad: refused with the fix, nothing changed.
+    std::fs::write(&toml, b"name = \"\x82\xb3\x82\xad\x82\xe7\"\n").unwrap();
+    let o = tenken(&data, cwd, &["profile", "import", toml.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("UTF-8") && err.contains("保存し直してください"),
+        "{err}"
+    );
+    assert!(!err.contains("stream did not contain"), "{err}");
+    // With a BOM it is read.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice("administrator = \"佐藤 次郎\"\n".as_bytes());
+    std::fs::write(&toml, bom).unwrap();
+    ok(&tenken(
+        &data,
+        cwd,
+        &["profile", "import", toml.to_str().unwrap()],
+    ));
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(&tenken(&data, cwd, &["profile", "show", "--json"]))).unwrap();
+    assert_eq!(after["administrator"], "佐藤 次郎");
+    assert_eq!(after["vendors"][0]["name"], "XYZシステム");
 }
 
 #[test]

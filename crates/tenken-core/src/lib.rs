@@ -10,6 +10,7 @@
 
 pub use tenken_assessment as assessment;
 pub use tenken_base::i18n;
+pub use tenken_base::textfile;
 pub use tenken_checklist as checklist;
 pub use tenken_compare as compare;
 pub use tenken_evidence as evidence;

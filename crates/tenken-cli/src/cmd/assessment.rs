@@ -292,7 +292,7 @@ struct AnswersFile {
 }
 
 fn read_answers_file(path: &Path) -> anyhow::Result<Vec<FileAnswer>> {
-    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let text = tenken_core::textfile::read_utf8(path)?;
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));

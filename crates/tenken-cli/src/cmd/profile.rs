@@ -217,10 +217,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         ProfileCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let profile: ClinicProfile = toml::from_str(&text)
-                .with_context(|| format!("{}: not a clinic profile", file.display()))?;
+            // Refused whole (unknown keys, wrong values, not UTF-8) before anything changes;
+            // fields the file does not mention are kept.
+            let text = tenken_core::textfile::read_utf8(&file)?;
+            let patch = tenken_core::assessment::profile_file::ProfilePatch::parse(&text)
+                .with_context(|| file.display().to_string())?;
+            let current = store.get_profile()?.unwrap_or_default();
+            let profile = patch.applied_to(&current);
             save(ctx, &mut store, &profile)?;
             print_profile(ctx, &profile);
             Ok(0)

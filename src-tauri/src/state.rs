@@ -41,7 +41,7 @@ impl AppState {
     /// Opens (or starts) the state in `dir`: the engine store and the settings file. A corrupt
     /// settings file is kept aside, never overwritten silently.
     pub fn open(dir: &Path) -> Result<Self, CommandError> {
-        std::fs::create_dir_all(dir).map_err(CommandError::of)?;
+        // The store creates the folder owner-only (0700 on Unix) with the database in it.
         let store = Store::open_default(Some(dir)).map_err(CommandError::of)?;
         let file = dir.join(SETTINGS_FILE);
         let data = match std::fs::read(&file) {

@@ -282,6 +282,67 @@ pub fn hash_file(path: &Path) -> Result<Attachment> {
     })
 }
 
+/// Creates `dir` (and missing parents) owner-only on Unix; tightens the OS default data folder
+/// if it exists with wider rights.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if !dir.exists() {
+            return std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir);
+        }
+        if dir == data_dir(None) {
+            let meta = std::fs::metadata(dir)?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows: the folder under %APPDATA% inherits the user profile's ACL (the user,
+        // SYSTEM and Administrators only); see docs/windows.md.
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Makes sure the database file exists owner-only (0600) on Unix before SQLite opens it, and
+/// tightens an existing one.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)?;
+            return Ok(());
+        }
+        let meta = std::fs::metadata(path)?;
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+            for ext in ["-wal", "-shm"] {
+                let side = PathBuf::from(format!("{}{ext}", path.display()));
+                if side.exists() {
+                    std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 /// Checks an answer against the checklist and the assessment's sheet.
 fn validate_answer(checklist: &Checklist, sheet: Sheet, answer: &Answer) -> Result<()> {
     let item = checklist
@@ -302,13 +363,20 @@ fn validate_answer(checklist: &Checklist, sheet: Sheet, answer: &Answer) -> Resu
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applying pending migrations.
+    ///
+    /// The clinic's answers and evidence are for the clinic only: on Unix a data folder Tenken
+    /// creates is made owner-only (0700), and the database is owner-only (0600) from its first
+    /// byte (SQLite gives its -wal and -shm files the database's mode). An existing folder the
+    /// user chose is left as it is; the OS default data folder is tightened to 0700.
     pub fn open(path: &Path) -> Result<Self> {
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |source| StoreError::Io { path: p, source }
+        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
-                path: parent.to_path_buf(),
-                source,
-            })?;
+            private_dir(parent).map_err(io(parent))?;
         }
+        private_file(path).map_err(io(path))?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let not_db = |source| StoreError::NotADatabase {

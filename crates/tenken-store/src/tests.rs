@@ -564,3 +564,41 @@ fn current_assessment_is_per_year_and_sheet_and_follows_the_last_change() {
     );
     assert_eq!(store.own_assessment(2024).unwrap(), None);
 }
+
+/// Issue 14: the data folder was 0755 and tenken.sqlite3 0644, so any local user could read the
+/// clinic's answers and evidence.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_database_are_for_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data").join("tenken");
+    let db = dir.join(DB_FILE_NAME);
+    let mut store = Store::open(&db).unwrap();
+    store
+        .set_profile(&crate::ClinicProfile {
+            name: "さくら内科".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(mode(&dir), 0o700, "data folder");
+    assert_eq!(mode(&db), 0o600, "database");
+    let wal = std::path::PathBuf::from(format!("{}-wal", db.display()));
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600, "WAL file");
+    }
+    drop(store);
+    // A database left 0644 by an older Tenken is tightened on open.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(store.get_profile().unwrap().unwrap().name, "さくら内科");
+    // A folder the user chose is not changed.
+    let chosen = tmp.path().join("usb");
+    std::fs::create_dir(&chosen).unwrap();
+    std::fs::set_permissions(&chosen, std::fs::Permissions::from_mode(0o755)).unwrap();
+    Store::open(&chosen.join(DB_FILE_NAME)).unwrap();
+    assert_eq!(mode(&chosen), 0o755);
+    assert_eq!(mode(&chosen.join(DB_FILE_NAME)), 0o600);
+}

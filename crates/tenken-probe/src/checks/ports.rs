@@ -341,6 +341,43 @@ impl Probe for ListeningPorts {
                 )
             }
             None if !complete => unknown(&self.meta, UnknownReason::NeedsElevation, facts),
+            // A port open to the network whose program could not be identified is not known to
+            // be harmless (issue 14: it gave 適合).
+            None if exposed.iter().any(|l| l.pids.is_empty()) => {
+                let unknown_ports: Vec<String> = exposed
+                    .iter()
+                    .filter(|l| l.pids.is_empty())
+                    .map(|l| format!("{}/{}", l.port, l.proto))
+                    .collect();
+                finding(
+                    &self.meta,
+                    Verdict::Unknown,
+                    Some(if ctx.elevated {
+                        UnknownReason::Other
+                    } else {
+                        UnknownReason::NeedsElevation
+                    }),
+                    Text::new(
+                        format!(
+                            "ネットワークに公開中のポート{}件のうち{}件は、どのプログラムが使っているか分かりませんでした: {}",
+                            exposed.len(),
+                            unknown_ports.len(),
+                            unknown_ports.join(", ")
+                        ),
+                        format!(
+                            "{} of {} port(s) open to the network belong to a program that could not be identified: {}",
+                            unknown_ports.len(),
+                            exposed.len(),
+                            unknown_ports.join(", ")
+                        ),
+                    ),
+                    Text::new(
+                        "管理者としてTenkenを実行して確認するか、そのポートを使うプログラムを保守業者に確認してください",
+                        "Run Tenken as administrator to check, or ask your vendor which program uses the port",
+                    ),
+                    facts,
+                )
+            }
             None => finding(
                 &self.meta,
                 Verdict::Pass,

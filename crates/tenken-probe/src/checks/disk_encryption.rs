@@ -67,15 +67,26 @@ fn on(drive: &str, how: &str) -> Outcome {
     )
 }
 
-fn off(drive: &str) -> Outcome {
+fn off(drive: &str, os: Os) -> Outcome {
+    let (ja, en) = match os {
+        Os::Windows => (
+            "BitLocker を有効にし、回復キーを安全な場所に保管してください（Home版は「デバイスの暗号化」）。",
+            "Turn on BitLocker (Device Encryption on Home editions) and keep the recovery key somewhere safe.",
+        ),
+        Os::Macos => (
+            "「システム設定」→「プライバシーとセキュリティ」で FileVault をオンにし、復旧キーを安全な場所に保管してください。",
+            "Turn on FileVault in System Settings > Privacy & Security and keep the recovery key somewhere safe.",
+        ),
+        Os::Linux => (
+            "ディスクの暗号化（LUKS）は、ふつう OS のインストール時に設定します。入れ直しやデータ移行が必要なため、保守業者に相談してください。",
+            "Disk encryption (LUKS) is normally set up when the OS is installed; it needs a reinstall or migration, so ask your vendor.",
+        ),
+    };
     Outcome::fail(
         &format!("システムドライブ（{drive}）が暗号化されていません。盗難時に患者情報が読まれるおそれがあります。"),
         &format!("The system drive ({drive}) is not encrypted."),
     )
-    .act(
-        "BitLocker（Macは FileVault）を有効にし、回復キーを安全な場所に保管してください。",
-        "Turn on BitLocker (FileVault on Mac) and keep the recovery key somewhere safe.",
-    )
+    .act(ja, en)
 }
 
 fn evaluate(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
@@ -105,7 +116,10 @@ pub fn parse_manage_bde(s: &str) -> Option<BdeState> {
     let prot_off = s.contains("Protection Off") || s.contains("保護はオフです");
     let full = s.contains("Fully Encrypted") || s.contains("完全に暗号化されています");
     let encrypting = s.contains("Encryption in Progress") || s.contains("暗号化しています");
-    let decrypted = s.contains("Fully Decrypted") || s.contains("完全に復号化されています");
+    // Japanese Windows prints 「暗号化は完全に解除されています」 for Fully Decrypted (issue 13).
+    let decrypted = s.contains("Fully Decrypted")
+        || s.contains("完全に復号化されています")
+        || s.contains("暗号化は完全に解除されています");
     if prot_on {
         Some(BdeState::On)
     } else if encrypting {
@@ -153,7 +167,7 @@ fn windows(caps: &[Captured]) -> Outcome {
                         )
                         .act("BitLockerの保護を再開してください（manage-bde -protectors -enable C:）。", "Resume BitLocker protection.")
                         .facts(facts),
-                        _ => off(&drive).facts(facts),
+                        _ => off(&drive, Os::Windows).facts(facts),
                     };
                 }
             }
@@ -169,7 +183,7 @@ fn windows(caps: &[Captured]) -> Outcome {
                 let facts = json!({"source": "shell System.Volume.BitLockerProtection", "drive": drive, "value": val});
                 return match as_i64(Some(val)) {
                     Some(1) => on(&drive, "shell property").facts(facts),
-                    Some(2) => off(&drive).facts(facts),
+                    Some(2) => off(&drive, Os::Windows).facts(facts),
                     None => Outcome::unknown(
                         UnknownReason::NotInstalled,
                         "BitLockerの状態がありません（Home版など）",
@@ -212,7 +226,7 @@ fn windows(caps: &[Captured]) -> Outcome {
                 "Resume BitLocker protection.",
             )
             .facts(json!({"source": "manage-bde"})),
-            Some(BdeState::Off) => off(&drive).facts(json!({"source": "manage-bde"})),
+            Some(BdeState::Off) => off(&drive, Os::Windows).facts(json!({"source": "manage-bde"})),
             None => {
                 let denied = t.contains("denied") || t.contains("拒否") || t.contains("管理者");
                 unk(if denied {
@@ -255,7 +269,7 @@ fn macos(caps: &[Captured]) -> Outcome {
     } else if t.contains("FileVault is On.") {
         on("Macintosh HD", "FileVault").facts(facts)
     } else if t.contains("FileVault is Off.") {
-        off("Macintosh HD").facts(facts)
+        off("Macintosh HD", Os::Macos).facts(facts)
     } else {
         unk(UnknownReason::Unparsable)
     }
@@ -296,7 +310,7 @@ fn linux(caps: &[Captured]) -> Outcome {
     };
     match root_encrypted(&v) {
         Some(true) => on("/", "LUKS").facts(json!({"source": "lsblk"})),
-        Some(false) => off("/").facts(json!({"source": "lsblk"})),
+        Some(false) => off("/", Os::Linux).facts(json!({"source": "lsblk"})),
         None => Outcome::unknown(
             UnknownReason::Unparsable,
             "ルート（/）のディスクが見つかりません（コンテナ内など）",

@@ -117,12 +117,25 @@ fn by_age(
         (Verdict::Pass, Some(t)) => Outcome::warn(&t.ja, &t.en),
         _ => o,
     };
-    o.act(
-        "Windows Update などで最新の更新を入れてください。自動更新をオンにしてください。",
-        "Install the latest updates and keep automatic updates on.",
-    )
-    .facts(facts)
+    let (ja, en) = match ctx.os {
+        Os::Windows => (
+            "Windows Update で最新の更新を入れてください。自動更新をオンにしてください。",
+            "Install the latest updates with Windows Update and keep automatic updates on.",
+        ),
+        Os::Macos => (
+            "「システム設定」→「一般」→「ソフトウェアアップデート」で最新の更新を入れ、自動アップデートをオンにしてください。",
+            "Install the latest updates in System Settings > General > Software Update and turn on automatic updates.",
+        ),
+        Os::Linux => UPDATE_ADVICE_LINUX,
+    };
+    o.act(ja, en).facts(facts)
 }
+
+/// What to do on Linux.
+const UPDATE_ADVICE_LINUX: (&str, &str) = (
+    "更新を適用してください（Debian/Ubuntu: sudo apt update && sudo apt upgrade、RHEL系: sudo dnf upgrade）。自動更新（unattended-upgrades / dnf-automatic）を有効にするか、保守業者に依頼してください。",
+    "Apply the updates (Debian/Ubuntu: sudo apt update && sudo apt upgrade; RHEL: sudo dnf upgrade) and enable automatic updates (unattended-upgrades / dnf-automatic), or ask your vendor.",
+);
 
 /// Parses `Win32_QuickFixEngineering.InstalledOn` raw strings: `M/d/yyyy`, `yyyy/MM/dd`,
 /// `yyyyMMdd`, or a hex FILETIME.
@@ -304,7 +317,9 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
                 cur = NaiveDateTime::parse_from_str(&rest, "%Y-%m-%d %H:%M:%S")
                     .ok()
                     .map(|n| n.and_utc());
-            } else if (l.starts_with("Upgrade:") || l.starts_with("Install:"))
+            } else if l.starts_with("Upgrade:")
+                // Installing a new package is not updating the system (issue 14: the last
+                // `apt-get install` of anything counted as the last update).
                 && let Some(d) = cur
                 && last.is_none_or(|x| d > x)
             {
@@ -315,7 +330,7 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
     }
     if let Ok(t) = text(caps, "dnf_log") {
         for l in lines(t) {
-            if !(l.contains("Upgrade:") || l.contains("Upgraded:") || l.contains("Installed:")) {
+            if !(l.contains("Upgrade:") || l.contains("Upgraded:")) {
                 continue;
             }
             let Some(stamp) = l.split_whitespace().next() else {
@@ -346,19 +361,35 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         })
         .unwrap_or_default();
     let facts = json!({"tool": tool, "pending_security_updates": pending_security});
+    let n = pending_security.len();
     match last {
         Some(d) => {
-            let extra = (!pending_security.is_empty()).then(|| {
+            let extra = (n > 0).then(|| {
                 Text::new(
-                    format!(
-                        "未適用のセキュリティ更新が{}件あります。",
-                        pending_security.len()
-                    ),
-                    format!("{} security updates are pending.", pending_security.len()),
+                    format!("未適用のセキュリティ更新が{n}件あります。"),
+                    format!("{n} security updates are pending."),
                 )
             });
-            by_age(ctx, d, facts, extra)
+            let o = by_age(ctx, d, facts, extra);
+            // Fixes are waiting and nothing was applied for two months: not kept up.
+            if n > 0 && o.verdict == Verdict::Warn && days_since(ctx.now, d) > WARN_AFTER_DAYS {
+                let (ja, en) = (o.summary.ja.clone(), o.summary.en.clone());
+                let facts = o.facts.clone();
+                return Outcome::fail(
+                    &format!("{ja} 未適用のセキュリティ更新が{n}件あります。"),
+                    &format!("{en} {n} security updates are pending."),
+                )
+                .act(UPDATE_ADVICE_LINUX.0, UPDATE_ADVICE_LINUX.1)
+                .facts(facts);
+            }
+            o
         }
+        None if n > 0 => Outcome::fail(
+            &format!("更新を適用した記録がなく、未適用のセキュリティ更新が{n}件あります。"),
+            &format!("No update was ever applied and {n} security updates are pending."),
+        )
+        .act(UPDATE_ADVICE_LINUX.0, UPDATE_ADVICE_LINUX.1)
+        .facts(facts),
         None => Outcome::unknown(
             if crate::checks::kit::missing(caps, "apt_history")
                 && crate::checks::kit::missing(caps, "dnf_log")

@@ -114,7 +114,10 @@ fn by_age(
         )
     };
     let o = match (o.verdict, extra_warn) {
-        (Verdict::Pass, Some(t)) => Outcome::warn(&t.ja, &t.en),
+        (Verdict::Pass, Some(t)) => Outcome::warn(
+            &format!("{}{}", o.summary.ja, t.ja),
+            &format!("{} {}", o.summary.en, t.en),
+        ),
         _ => o,
     };
     let (ja, en) = match ctx.os {

@@ -189,7 +189,7 @@ fn set_show_and_import() {
 }
 
 #[test]
-fn profile_reaches_this_years_report_and_key_is_kept() {
+fn profile_reaches_this_years_report_and_the_placeholder_key_is_renewed() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let cwd = dir.path();
@@ -223,6 +223,12 @@ fn profile_reaches_this_years_report_and_key_is_kept() {
     assert!(!all.contains("CN=Tenken (Tenken)"));
     assert!(all.contains("証明書のサブジェクト"));
 
+    // The first report's certificate says the name was not set (issue 14: it was CN = the
+    // host name, for good).
+    assert!(all.contains("医療機関名 未設定（"), "{all}");
+    let first = cwd.join("first.pdf");
+    std::fs::copy(&pdf, &first).unwrap();
+
     // The clinic name set afterwards reaches this year's assessment and the next report.
     let set = ok(&tenken(
         &data,
@@ -243,9 +249,28 @@ fn profile_reaches_this_years_report_and_key_is_kept() {
         .trim()
         .to_string();
     assert!(title.ends_with("さくら内科クリニック"), "{title}");
-    // The key made for the first report is kept, not silently regenerated for the new name.
-    assert_eq!(fingerprint(&out), fp1);
-    assert!(out.contains("Tenken 自己署名"), "{out}");
+    // The placeholder key made before the name was known is replaced by one in the clinic's
+    // name; the old certificate stays trusted, so the first report still verifies.
+    assert_ne!(fingerprint(&out), fp1);
+    assert!(!out.contains("Tenken 自己署名"), "{out}");
+    assert!(out.contains("さくら内科クリニック"), "{out}");
+    let v = tenken(&data, cwd, &["verify", first.to_str().unwrap()]);
+    let vout = String::from_utf8_lossy(&v.stdout).into_owned();
+    assert_eq!(v.status.code(), Some(0), "{vout}");
+    let trusted = ok(&tenken(&data, cwd, &["key", "trusted", "--json"]));
+    assert!(
+        trusted.contains(&fp1),
+        "old certificate not kept trusted: {trusted}"
+    );
+    // A later change of the name keeps the key (it is not a placeholder any more).
+    let fp2 = fingerprint(&out);
+    ok(&tenken(
+        &data,
+        cwd,
+        &["profile", "set", "--name", "さくら内科"],
+    ));
+    let out = ok(&tenken(&data, cwd, &["report", "--no-scan"]));
+    assert_eq!(fingerprint(&out), fp2);
 }
 
 #[test]
@@ -298,4 +323,42 @@ fn chart_labels_of_long_section_titles_are_not_cut() {
     ] {
         assert!(chart.contains(title), "missing {title:?} in chart: {chart}");
     }
+}
+
+/// Issue 14: 点検者 could only be set through `assessment new --assessor`, and the first report
+/// was signed silently with nothing answered and no clinic name.
+#[test]
+fn assessor_is_set_with_the_profile_and_an_empty_first_report_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cwd = dir.path();
+    let o = tenken(&data, cwd, &["report", "--no-scan"]);
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("回答が1件もありません"), "{err}");
+    assert!(err.contains("医療機関名が未設定です"), "{err}");
+    ok(&tenken(
+        &data,
+        cwd,
+        &[
+            "profile",
+            "set",
+            "--name",
+            "さくら内科",
+            "--assessor",
+            "山田 花子",
+        ],
+    ));
+    ok(&tenken(
+        &data,
+        cwd,
+        &["assessment", "answer", "1-1", "--value", "はい"],
+    ));
+    let o = tenken(&data, cwd, &["report", "--no-scan"]);
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("回答が1件もありません"), "{err}");
+    assert!(!err.contains("医療機関名が未設定です"), "{err}");
+    let cover = pdftotext(&cwd.join("tenken-report.pdf"), Some((1, 1)));
+    assert!(cover.contains("山田 花子"), "{cover}");
 }

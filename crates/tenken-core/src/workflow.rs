@@ -295,7 +295,10 @@ pub fn signed_report(
 ) -> Result<SignedReport, WorkflowError> {
     let assessment = store.get_assessment(assessment_id)?;
     let checklist: Checklist = checklist::find(&assessment.checklist_id, Some(data_dir))?;
-    // An existing key is kept even when the clinic name changed later: its subject is shown.
+    // An existing key is kept when the clinic name changes later (its subject is shown), except
+    // the placeholder made before any name was known: it is replaced by one in the clinic's
+    // name, and kept as a trusted certificate so reports signed with it still verify.
+    renew_placeholder_key(keys, data_dir, assessment.profile.name.trim())?;
     let signer = keys.signer(assessment.profile.name.trim())?;
     let info = keys.certificate_info()?;
     let bundles = current_bundles(store, assessment_id)?;
@@ -343,6 +346,23 @@ pub fn signed_report(
         signer: info.cert.subject,
         bundles: count,
     })
+}
+
+/// Replaces a placeholder key (made before the clinic's name was known) with one in `name`,
+/// keeping the old certificate trusted; does nothing when there is no name, no key, or a key
+/// that is not a placeholder. Returns whether it renewed.
+pub fn renew_placeholder_key(
+    keys: &KeyStore,
+    data_dir: &Path,
+    name: &str,
+) -> Result<bool, WorkflowError> {
+    if name.trim().is_empty() || !keys.exists() || !keys.is_placeholder() {
+        return Ok(false);
+    }
+    let old = keys.certificate_der()?;
+    crate::vendor::trust::add(data_dir, &old)?;
+    keys.generate(name, true)?;
+    Ok(true)
 }
 
 /// A step of [`write_report_set`], for progress display.

@@ -476,8 +476,13 @@ fn dn(common_name: &str, organization: Option<&str>) -> Result<Name, SignError> 
     Ok(RdnSequence(rdns))
 }
 
+/// Organization of a self-signed certificate made before the clinic's name was known.
+pub const PLACEHOLDER_ORG: &str = "Tenken 自己署名";
+
 /// Subject (CN, O) of a self-signed certificate: the clinic name for both when known, else
-/// this PC's host name and 「Tenken 自己署名」.
+/// 「医療機関名 未設定（this PC's host name）」 and [`PLACEHOLDER_ORG`], so a report signed before
+/// the name was set says so, and Tenken can replace the certificate once the name is known
+/// ([`KeyStore::is_placeholder`]).
 pub fn self_signed_subject(subject_hint: &str) -> (String, String) {
     let name = subject_hint.trim();
     if !name.is_empty() && name != "Tenken" {
@@ -485,8 +490,12 @@ pub fn self_signed_subject(subject_hint: &str) -> (String, String) {
     }
     let host = sysinfo::System::host_name().unwrap_or_default();
     let host = host.trim();
-    let cn = if host.is_empty() { "Tenken" } else { host };
-    (cn.to_string(), "Tenken 自己署名".to_string())
+    let cn = if host.is_empty() {
+        "医療機関名 未設定".to_string()
+    } else {
+        format!("医療機関名 未設定（{host}）")
+    };
+    (cn, PLACEHOLDER_ORG.to_string())
 }
 
 /// Creates a self-signed ECDSA P-256 certificate (10 years, digitalSignature + nonRepudiation).
@@ -765,6 +774,23 @@ impl KeyStore {
             }
         };
         LocalSigner::from_pkcs8(&key_der, self.stored_certs()?)
+    }
+
+    /// The stored signer certificate (DER), read from its file without the private key.
+    pub fn certificate_der(&self) -> Result<Vec<u8>, SignError> {
+        self.stored_certs()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| SignError::Key("no certificate".into()))
+    }
+
+    /// Whether the stored key is a self-signed one made before the clinic's name was known
+    /// (its subject's organization is [`PLACEHOLDER_ORG`]); such a key is replaced once the
+    /// name is known.
+    pub fn is_placeholder(&self) -> bool {
+        self.certificate_info().is_ok_and(|i| {
+            i.source == KeySource::SelfSigned && i.cert.subject.contains(PLACEHOLDER_ORG)
+        })
     }
 
     /// The stored certificate chain (DER, signer first), read from its file.

@@ -501,6 +501,19 @@ impl Store {
         Ok(n)
     }
 
+    /// Sets who carried out an assessment (点検者).
+    pub fn set_assessor(&mut self, assessment_id: i64, assessor: &Assessor) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE assessments SET assessor_name = ?1, assessor_company = ?2, updated_at = ?3
+             WHERE id = ?4",
+            params![assessor.name, assessor.company, Utc::now(), assessment_id],
+        )?;
+        if n == 0 {
+            return Err(StoreError::AssessmentNotFound(assessment_id));
+        }
+        Ok(())
+    }
+
     // ------------------------------------------------------------ assessments
 
     /// Creates an assessment for `checklist` (whose id must match `new.checklist_id`).

@@ -55,6 +55,12 @@ struct SetArgs {
     /// 事業者 "名称,連絡先,システム"（繰り返し可、一覧を置き換え） (vendor "name,contact,systems"; repeatable, replaces the list)
     #[arg(long = "vendor")]
     vendors: Vec<String>,
+    /// 点検者（今年度の点検を行う人）/ who carries out this fiscal year's assessment
+    #[arg(long)]
+    assessor: Option<String>,
+    /// 点検者の会社（事業者が点検するとき）/ the assessor's company, when a vendor does it
+    #[arg(long, requires = "assessor")]
+    assessor_company: Option<String>,
 }
 
 /// Parses `名称,連絡先,システム` (full-width commas too; several systems separated by `/` or `;`).
@@ -202,6 +208,34 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             if !vendors.is_empty() {
                 profile.vendors = vendors;
                 changed = true;
+            }
+            if let Some(name) = set.assessor.as_deref().map(str::trim) {
+                // 点検者 belongs to this fiscal year's own assessment (created when missing).
+                let today = chrono::Local::now().date_naive();
+                let a =
+                    tenken_core::workflow::ensure_assessment(&mut store, &ctx.data_path(), today)?;
+                let company = set
+                    .assessor_company
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string);
+                store.set_assessor(
+                    a.id,
+                    &tenken_core::assessment::Assessor {
+                        name: name.to_string(),
+                        company,
+                    },
+                )?;
+                println!(
+                    "{}: {name}（{} {}）",
+                    ctx.t("点検者を設定しました", "assessor set"),
+                    ctx.t("点検", "assessment"),
+                    a.id
+                );
+                if !changed {
+                    return Ok(0);
+                }
             }
             if !changed {
                 bail!(

@@ -126,6 +126,32 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         &mut |_| {},
     )?;
     let signed = set.signed;
+    // Issue 14: the first `make report` signed a report for 「医療機関名 未設定」 with nothing
+    // answered, silently.
+    let reported = store.get_assessment(assessment.id)?;
+    let answered = reported
+        .answers
+        .iter()
+        .filter(|a| a.value != tenken_core::assessment::AnswerValue::Unanswered)
+        .count();
+    if answered == 0 {
+        eprintln!(
+            "{}",
+            ctx.t(
+                "注意: チェックリストの回答が1件もありません。この報告書は自動確認の結果だけです。`tenken assessment answer`（またはアプリ）で回答してから、もう一度作成してください。",
+                "Note: no checklist item is answered; this report holds the automatic checks only. Answer with `tenken assessment answer` (or the app) and write it again."
+            )
+        );
+    }
+    if reported.profile.name.trim().is_empty() {
+        eprintln!(
+            "{}",
+            ctx.t(
+                "注意: 医療機関名が未設定です（報告書には「医療機関名 未設定」と載ります）。`tenken profile set --name 医療機関名` で設定してください。",
+                "Note: the clinic name is not set (the report says so). Set it with `tenken profile set --name \"Clinic name\"`."
+            )
+        );
+    }
     if signed.bundles == 0 {
         eprintln!(
             "{}",

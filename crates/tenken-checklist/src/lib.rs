@@ -223,6 +223,19 @@ impl Checklist {
         self.items().find(|i| i.id == id)
     }
 
+    /// The item a person named: its id (`2-5`) or its number as printed in the checklist and by
+    /// `tenken assessment show` (`2-⑤`), also with full-width digits or dashes (`２－５`).
+    pub fn resolve_item(&self, named: &str) -> Option<&Item> {
+        let named = named.trim();
+        self.item(named)
+            .or_else(|| self.items().find(|i| i.number == named))
+            .or_else(|| {
+                let key = item_key(named);
+                self.items()
+                    .find(|i| item_key(&i.id) == key || item_key(&i.number) == key)
+            })
+    }
+
     /// A copy holding only the items of one sheet (sections left empty are dropped). `sheet`
     /// is a sheet id (`"clinic"`) or a `tenken_base::Sheet`.
     pub fn for_sheet(&self, sheet: impl AsRef<str>) -> Checklist {
@@ -244,4 +257,20 @@ impl Checklist {
     ) -> impl Iterator<Item = &'a Item> + 'a {
         self.items().filter(move |i| i.on_sheet(sheet.as_ref()))
     }
+}
+
+/// An item id or number folded for comparison: circled numbers ①–⑳ and full-width digits become
+/// ASCII digits, full-width and other dashes become `-`, spaces are dropped, letters lower-cased.
+fn item_key(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '①'..='⑳' => out.push_str(&((c as u32 - '①' as u32) + 1).to_string()),
+            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            '－' | '‐' | '−' | '–' | '—' | 'ー' => out.push('-'),
+            c if c.is_whitespace() => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }

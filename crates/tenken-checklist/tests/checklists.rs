@@ -454,3 +454,19 @@ fn rejects_inconsistent_flags_and_tags() {
     let (_, msg) = one_error(&bad);
     assert!(msg.contains("missing field `why`"), "{msg}");
 }
+
+/// Issue 14: `tenken assessment show` prints 1-①, which `assessment answer` refused.
+#[test]
+fn items_are_found_by_id_or_by_their_printed_number() {
+    let cl = tenken_checklist::find("mhlw-r7", None).unwrap();
+    for named in ["2-5", "2-⑤", "２－５", " 2-⑤ "] {
+        assert_eq!(
+            cl.resolve_item(named).map(|i| i.id.as_str()),
+            Some("2-5"),
+            "{named}"
+        );
+    }
+    assert_eq!(cl.resolve_item("2-⑬").map(|i| i.id.as_str()), Some("2-13"));
+    assert!(cl.resolve_item("9-⑨").is_none());
+    assert!(cl.resolve_item("").is_none());
+}

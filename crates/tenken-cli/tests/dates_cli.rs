@@ -109,3 +109,42 @@ fn impossible_dates_are_refused_and_overdue_targets_are_marked() {
         "item row and plan rows: {text}"
     );
 }
+
+/// Issue 14: the number `assessment show` prints (1-①) was refused by `assessment answer`, and
+/// the per-scope error named the scopes in English only.
+#[test]
+fn printed_item_numbers_are_accepted_and_scopes_named_in_japanese() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = ok(&run(
+        &data,
+        &["assessment", "answer", "1-①", "--value", "はい"],
+    ));
+    assert!(out.contains("1-①"), "{out}");
+    let show = ok(&run(&data, &["assessment", "show"]));
+    assert!(
+        show.lines()
+            .any(|l| l.starts_with("1-①") && l.contains("はい")),
+        "{show}"
+    );
+    let o = run(&data, &["assessment", "answer", "2-⑤", "--value", "はい"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("サーバ (server)") && err.contains("端末PC (terminal)"),
+        "{err}"
+    );
+    assert!(err.contains("回答ファイルでは scope"), "{err}");
+    ok(&run(
+        &data,
+        &[
+            "assessment",
+            "answer",
+            "2-⑤",
+            "--value",
+            "はい",
+            "--scope",
+            "サーバ",
+        ],
+    ));
+}

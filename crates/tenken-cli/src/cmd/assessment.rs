@@ -236,12 +236,17 @@ fn default_scope(checklist: &Checklist, item: &str) -> anyhow::Result<Scope> {
     match scopes.as_slice() {
         [only] => Ok(*only),
         _ => bail!(
-            "項目 {item} は対象ごとに回答します。--scope で指定してください ({})",
+            "項目 {} は対象ごとに回答します。対象を指定してください（コマンドでは --scope、回答ファイルでは scope = \"...\"）: {} (item {item} is answered per scope: give --scope, or scope in an answers file)",
+            it.number,
             scopes
                 .iter()
-                .map(|s| serde_json::to_string(s)
-                    .unwrap_or_default()
-                    .replace('"', ""))
+                .map(|s| format!(
+                    "{} ({})",
+                    s.label(tenken_core::Lang::Ja),
+                    serde_json::to_string(s)
+                        .unwrap_or_default()
+                        .replace('"', "")
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -325,6 +330,8 @@ fn build_answer(
     responsible: Option<String>,
     attach: &[PathBuf],
 ) -> anyhow::Result<Answer> {
+    // The printed number (2-⑤, as `assessment show` prints it) names the item too.
+    let item = checklist.resolve_item(item).map_or(item, |i| i.id.as_str());
     let scope = match scope {
         Some(s) => parse_scope(s)?,
         None => default_scope(checklist, item)?,

@@ -257,3 +257,60 @@ fn an_overlay_appended_after_signing_is_invalid_and_never_untampered() {
     assert!(out.contains("改ざん: あり"), "{out}");
     assert!(out.contains("署名以外の変更"), "{out}");
 }
+
+/// Issue 14: a bundle signed by a certificate trusted with `tenken key trust` showed
+/// 「証明書の信頼: 未確認」. Without `--trust`, verify consults this installation's own
+/// certificate and the trusted ones; a signer among them is trusted, any other stays 未確認 and
+/// the file is still valid.
+#[test]
+fn verify_uses_the_installations_trusted_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path().join("here");
+    let other = dir.path().join("other");
+    for (d, name) in [(&here, "さくら診療所"), (&other, "ABCメディカル")] {
+        assert!(
+            tenken(d, &["key", "generate", "--name", name])
+                .status
+                .success()
+        );
+    }
+    let sign = |data: &Path, file: &str| {
+        let signer = KeyStore::open(data).load().unwrap();
+        let signed = sign_pdf(&common::tiny_pdf(), &signer, &SignOptions::default()).unwrap();
+        let p = dir.path().join(file);
+        std::fs::write(&p, &signed).unwrap();
+        p
+    };
+    let own = sign(&here, "own.pdf");
+    let foreign = sign(&other, "foreign.pdf");
+    let o = tenken(&here, &["verify", own.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("証明書の信頼: 信頼する証明書で確認済み"),
+        "{}",
+        stdout(&o)
+    );
+    // Not trusted yet: still valid, trust 未確認 (not 無効).
+    let o = tenken(&here, &["verify", foreign.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("証明書の信頼: 未確認"),
+        "{}",
+        stdout(&o)
+    );
+    // After `key trust` it is trusted.
+    let pem = dir.path().join("other.pem");
+    std::fs::write(&pem, tenken(&other, &["key", "cert"]).stdout).unwrap();
+    assert!(
+        tenken(&here, &["key", "trust", pem.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = tenken(&here, &["verify", foreign.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("証明書の信頼: 信頼する証明書で確認済み"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -365,6 +365,48 @@ pub fn renew_placeholder_key(
     Ok(true)
 }
 
+/// Verifies a report PDF or evidence bundle the way both faces do. With certificates given
+/// (`--trust`), trust is checked against them only (an untrusted signer makes it invalid). With
+/// none, the installation's own certificate and the ones trusted with `tenken key trust` are
+/// consulted: a signer among them is shown as trusted; one that is not stays 未確認 (never made
+/// invalid for it, so a clinic's report can be checked on any PC).
+pub fn verify_for_installation(
+    bytes: &[u8],
+    detached_signature: Option<Vec<u8>>,
+    trust: Vec<Vec<u8>>,
+    data_dir: &Path,
+) -> crate::sign::verify::VerifyReport {
+    use crate::sign::verify::{VerifyOptions, verify_file_with};
+    let explicit = !trust.is_empty();
+    let mut report = verify_file_with(
+        bytes,
+        &VerifyOptions {
+            trusted: trust,
+            detached_signature: detached_signature.clone(),
+        },
+    );
+    if explicit {
+        return report;
+    }
+    let anchors = crate::vendor::trust::anchors(data_dir);
+    if anchors.is_empty() {
+        return report;
+    }
+    let with_anchors = verify_file_with(
+        bytes,
+        &VerifyOptions {
+            trusted: anchors,
+            detached_signature,
+        },
+    );
+    for (s, t) in report.signatures.iter_mut().zip(&with_anchors.signatures) {
+        if t.trusted == Some(true) && s.fingerprint_sha256 == t.fingerprint_sha256 {
+            s.trusted = Some(true);
+        }
+    }
+    report
+}
+
 /// A step of [`write_report_set`], for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportStep {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use tenken_sign::keystore::KeyStore;
 use tenken_sign::verify::load_trust_certs;
-use tenken_sign::{CertInfo, SignError, Signer, cert_info};
+use tenken_sign::{CertInfo, SignError, cert_info};
 
 fn dir(data_dir: &Path) -> PathBuf {
     data_dir.join("trusted")
@@ -78,8 +78,9 @@ pub fn list(data_dir: &Path) -> Vec<CertInfo> {
 /// Trust anchors: this installation's own certificate (if a key exists) plus the trusted list.
 pub fn anchors(data_dir: &Path) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    if let Ok(s) = KeyStore::open(data_dir).load() {
-        out.push(s.certificate_der().to_vec());
+    // The certificate file only: the private key (OS key store) is not needed to trust it.
+    if let Ok(c) = KeyStore::open(data_dir).certificate_der() {
+        out.push(c);
     }
     out.extend(trusted(data_dir));
     out

@@ -392,11 +392,12 @@ pub fn verify_path(state: &AppState, path: &Path) -> CmdResult<VerifyResultDto> 
         ));
     }
     let bytes = std::fs::read(path).map_err(CommandError::of)?;
-    let mut opts = tenken_core::sign::verify::VerifyOptions::default();
-    if let Some(sig) = tenken_core::sign::bundle::find_detached(path) {
-        opts.detached_signature = Some(std::fs::read(sig).map_err(CommandError::of)?);
-    }
-    let report = tenken_core::sign::verify::verify_file_with(&bytes, &opts);
+    let detached = match tenken_core::sign::bundle::find_detached(path) {
+        Some(sig) => Some(std::fs::read(sig).map_err(CommandError::of)?),
+        None => None,
+    };
+    let report =
+        tenken_core::workflow::verify_for_installation(&bytes, detached, Vec::new(), state.dir());
     if report.kind == tenken_core::sign::verify::FileKind::Unknown {
         return Err(CommandError::invalid(
             "このファイルは報告書の PDF でも証跡バンドル（.json）でもありません。確かめられません。",

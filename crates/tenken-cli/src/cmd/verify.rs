@@ -7,8 +7,8 @@ use anyhow::Context;
 use tenken_core::sign::bundle::find_detached;
 use tenken_core::sign::explain;
 use tenken_core::sign::verify::{
-    AfterSigning, CertValidityAtSigning, FileKind, SignatureReport, Status, VerifyOptions,
-    VerifyReport, display_pdf_date, load_trust_certs, verify_file_with,
+    AfterSigning, CertValidityAtSigning, FileKind, SignatureReport, Status, VerifyReport,
+    display_pdf_date, load_trust_certs,
 };
 
 use crate::ctx::Ctx;
@@ -192,17 +192,18 @@ fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {
 /// Runs `tenken verify`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
-    let mut opts = VerifyOptions::default();
+    let mut trusted = Vec::new();
     for t in &args.trust {
         let b = std::fs::read(t).with_context(|| t.display().to_string())?;
-        opts.trusted
-            .extend(load_trust_certs(&b).with_context(|| t.display().to_string())?);
+        trusted.extend(load_trust_certs(&b).with_context(|| t.display().to_string())?);
     }
     let sig_path = args.signature.clone().or_else(|| find_detached(&args.file));
-    if let Some(p) = &sig_path {
-        opts.detached_signature = Some(std::fs::read(p).with_context(|| p.display().to_string())?);
-    }
-    let report = verify_file_with(&bytes, &opts);
+    let detached = match &sig_path {
+        Some(p) => Some(std::fs::read(p).with_context(|| p.display().to_string())?),
+        None => None,
+    };
+    let report =
+        tenken_core::workflow::verify_for_installation(&bytes, detached, trusted, &ctx.data_path());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

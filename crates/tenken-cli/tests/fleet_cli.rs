@@ -1,6 +1,8 @@
 //! Issue 8 end to end: bundles from several PCs (the committed replay fixture sets, signed by
 //! `tenken scan --json`), signature checks on import, the device ledger, vendor answer sets
 //! signed with an imported PKCS#12 (made here with `openssl`), and the R6 → R7 comparison.
+//!
+//! Why this file is over 600 lines: end-to-end CLI tests of the multi-PC workflow (bundles, ledger, vendors, comparison) on one shared set-up.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;

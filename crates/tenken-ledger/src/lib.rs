@@ -4,6 +4,8 @@
 //! rows as `tenken ledger`.
 //!
 //! Importing bundles from other PCs (with signature checks) lives in [`import`].
+//!
+//! Why this file is over 600 lines: the device ledger: rows from bundles and hand entries, merged per host, with the rules for each column.
 
 pub mod import;
 

@@ -1,4 +1,6 @@
 //! Pure verdict rules: observations in, findings out. No network access here.
+//!
+//! Why this file is over 600 lines: the verdict rules of every network check, one function per check, with their fixtures-driven tests.
 
 use std::net::Ipv4Addr;
 

@@ -1,5 +1,7 @@
 //! Default-gateway checks: finding the gateway, reachability (ICMP echo or TCP), the router's
 //! management surface (HTTP(S) GET `/`, banners), SSDP discovery and the IGD external address.
+//!
+//! Why this file is over 600 lines: the router checks (admin page, UPnP, remote admin ports) with their parsers and tests, kept together because they read the same device.
 
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};

@@ -1,6 +1,8 @@
 //! The report's sections, in order: cover, summary, item details, device ledger, vendor sheets
 //! (optional), network findings, improvement plan, year-over-year comparison (optional),
 //! evidence appendix, verification. The fleet parts live in `fleet_sections`.
+//!
+//! Why this file is over 600 lines: the report's sections in page order (cover, summary, items, evidence, plan, appendices); reading them top to bottom is reading the PDF.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,8 @@
 //! PKCS#12 import (RSA and ECDSA; legacy RC2/3DES and modern AES files made by `openssl pkcs12
 //! -export`), signing with imported keys, and evidence-bundle signatures checked by `openssl cms`.
 //! Needs `openssl poppler-utils qpdf python3-venv`; fails loudly when a tool is missing.
+//!
+//! Why this file is over 600 lines: integration tests of keys and bundle signatures with openssl and pyHanko fixtures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

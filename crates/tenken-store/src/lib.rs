@@ -9,6 +9,8 @@
 //! Autosave: every answer change ([`Store::set_answer`]) is its own committed transaction;
 //! [`Store::set_answers`] applies many answers all-or-nothing. Invalid answers are refused
 //! before anything is written.
+//!
+//! Why this file is over 600 lines: the one SQLite store: every query sits beside the schema it relies on (migrations are in migrations.rs, tests in tests.rs).
 
 mod fleet;
 mod migrations;

@@ -1,4 +1,6 @@
 //! Store tests: round trips, refusals that write nothing, migrations, WAL readers, bad files.
+//!
+//! Why this file is over 600 lines: unit tests of the store, one per rule.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;

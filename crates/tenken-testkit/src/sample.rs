@@ -3,6 +3,8 @@
 //! bundles with findings incl. 未確認 ones and a contradiction (はい on updates vs an
 //! `os.patches` fail, last update 200 days ago). Wording paraphrases the MHLW form; it is NOT
 //! the official text and not real clinic data.
+//!
+//! Why this file is over 600 lines: synthesised sample data for tests (a checklist, an assessment, three hosts' bundles); data, not logic.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::json;

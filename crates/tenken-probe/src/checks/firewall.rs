@@ -1,6 +1,8 @@
 //! `firewall.host`: is the host firewall on, and does it block inbound by default?
 //! Windows `Get-NetFirewallProfile` (netsh fallback, locale-independent parsing); macOS
 //! `socketfilterfw` (+ `pfctl`, root); Linux ufw / firewalld / nftables / iptables (root).
+//!
+//! Why this file is over 600 lines: firewall.host on three OSes and their fallbacks (PowerShell, netsh, pf, nft/iptables/ufw/firewalld), each with its parser.
 
 use std::time::Duration;
 

@@ -95,6 +95,20 @@ impl std::fmt::Display for ErrorKind {
     }
 }
 
+/// An OS I/O error in plain words, Japanese then English, without its OS code (for messages
+/// that keep the cause as text).
+pub fn io_plain(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "ファイルが見つかりません (file not found)",
+        K::PermissionDenied => "読み書きする権限がありません (permission denied)",
+        K::IsADirectory => "フォルダが指定されています (that is a folder)",
+        K::InvalidData => "ファイルの中身を読み取れません (unreadable contents)",
+        K::StorageFull => "ディスクの空きがありません (disk full)",
+        _ => "ファイルの読み書きに失敗しました (could not read or write the file)",
+    }
+}
+
 /// An error that knows its [`ErrorKind`].
 pub trait Kinded {
     /// What kind of failure this is.

@@ -8,7 +8,7 @@ pub mod paths;
 pub mod sheet;
 pub mod textfile;
 
-pub use error::{ErrorKind, Kinded};
+pub use error::{ErrorKind, Kinded, io_plain};
 pub use i18n::{Lang, Text};
 pub use sheet::Sheet;
 

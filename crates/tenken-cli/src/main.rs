@@ -79,8 +79,66 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("{}: {err:#}", ctx.t("エラー", "error"));
+            eprintln!("{}: {}", ctx.t("エラー", "error"), describe(&ctx, &err));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The error and its causes in plain words: an OS error is said in the user's language without
+/// its code (「ファイルが見つかりません」, never "No such file or directory (os error 2)").
+fn describe(ctx: &ctx::Ctx, err: &anyhow::Error) -> String {
+    let causes: Vec<&(dyn std::error::Error + 'static)> = err.chain().collect();
+    let mut parts: Vec<String> = Vec::new();
+    for (i, cause) in causes.iter().enumerate() {
+        let mut text = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io_words(ctx, io).to_string(),
+            None => cause.to_string(),
+        };
+        // Messages often end with their source's text ("{path}: {source}"); the source is said
+        // next, in plain words, so it is cut here.
+        if let Some(next) = causes.get(i + 1) {
+            let next = next.to_string();
+            if !next.is_empty() && text.ends_with(&next) {
+                text.truncate(text.len() - next.len());
+                text = text.trim_end_matches([':', ' ', '(']).to_string();
+            }
+        }
+        if text.is_empty() || parts.last().is_some_and(|p| p.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
+fn io_words(ctx: &ctx::Ctx, e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => ctx.t(
+            "ファイルが見つかりません。場所と名前を確認してください",
+            "file not found: check the path and name",
+        ),
+        K::PermissionDenied => ctx.t("読み書きする権限がありません", "permission denied"),
+        K::AlreadyExists => ctx.t(
+            "同じ名前のファイルがすでにあります",
+            "the file already exists",
+        ),
+        K::IsADirectory => ctx.t(
+            "フォルダが指定されています。ファイルを指定してください",
+            "that is a folder: give a file",
+        ),
+        K::InvalidData => ctx.t(
+            "ファイルの中身を読み取れません（形式または文字コードが違います）",
+            "the file's contents cannot be read (wrong format or encoding)",
+        ),
+        K::StorageFull => ctx.t("ディスクの空きがありません", "the disk is full"),
+        K::ReadOnlyFilesystem => {
+            ctx.t("書き込めない場所です（読み取り専用）", "read-only location")
+        }
+        _ => ctx.t(
+            "ファイルの読み書きに失敗しました",
+            "could not read or write the file",
+        ),
     }
 }

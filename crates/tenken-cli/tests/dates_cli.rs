@@ -148,3 +148,32 @@ fn printed_item_numbers_are_accepted_and_scopes_named_in_japanese() {
         ],
     ));
 }
+
+/// Issue 14: errors ended in OS error codes and English tails (`os error 2`).
+#[test]
+fn a_missing_file_is_said_in_plain_words_without_an_os_error_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&run(
+        &data,
+        &["assessment", "answer", "1-1", "--value", "はい"],
+    ));
+    for args in [
+        vec!["verify", "/nonexistent/report.pdf"],
+        vec!["import", "/nonexistent/pc.tenken.json"],
+        vec!["profile", "import", "/nonexistent/profile.toml"],
+        vec![
+            "assessment",
+            "answer",
+            "--file",
+            "/nonexistent/answers.toml",
+        ],
+    ] {
+        let o = run(&data, &args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("見つかりません"), "{args:?}: {err}");
+        assert!(!err.contains("os error"), "{args:?}: {err}");
+        assert!(!err.contains("No such file"), "{args:?}: {err}");
+    }
+}

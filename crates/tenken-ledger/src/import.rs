@@ -107,12 +107,12 @@ pub fn import_file(
     let p = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| ImportError::Read {
         path: p.clone(),
-        reason: e.to_string(),
+        reason: tenken_base::io_plain(&e).to_string(),
     })?;
     let detached = match find_detached(path) {
         Some(d) => Some(std::fs::read(&d).map_err(|e| ImportError::Read {
             path: d.display().to_string(),
-            reason: e.to_string(),
+            reason: tenken_base::io_plain(&e).to_string(),
         })?),
         None => None,
     };

@@ -7,7 +7,7 @@ OUT ?= tenken-report.pdf
 TENKEN := $(or $(CARGO_TARGET_DIR),target)/release/tenken
 
 .PHONY: help deps deps-cli cli report test test-rust test-ui lint audit app app-build gui-test bench notices clean \
-	windows windows-test msrv
+	windows windows-test windows-app-check msrv
 
 help:
 	@echo "make report   - このPCを点検して署名付き報告書を作成 / scan this PC and write the signed report ($(OUT))"
@@ -60,8 +60,15 @@ windows:
 
 # tenken.exe end to end under Wine (its own WINEPREFIX): Japanese arguments, scan, report checked by
 # pdfsig and pyHanko, verify, import of a bundle from the Linux build, %APPDATA%, Credential Manager.
-windows-test: windows
+windows-test: windows windows-app-check
 	$(CARGO) test -p tenken-cli --test windows_wine --locked -- --ignored
+
+# The desktop app's Rust side type-checked for Windows (its #[cfg(windows)] code and the Windows
+# crates under Tauri). Needs ui/dist (the app embeds it): `make test` builds it first.
+windows-app-check:
+	test -d ui/dist || (cd ui && npm ci --no-audit --no-fund && npm run build)
+	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc-posix \
+	  $(CARGO) check -p tenken-app --target x86_64-pc-windows-gnu --locked
 
 # The declared minimum Rust version (rust-version in Cargo.toml) really builds the workspace.
 MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)

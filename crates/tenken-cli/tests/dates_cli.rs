@@ -177,3 +177,73 @@ fn a_missing_file_is_said_in_plain_words_without_an_os_error_code() {
         assert!(!err.contains("No such file"), "{args:?}: {err}");
     }
 }
+
+/// Issue 13 item 5: a vendor feeds what a locked-down Windows PC printed: `netstat -ano` saved by
+/// cmd.exe (CP932, Japanese headers) next to the host facts stands in for the socket table.
+#[test]
+fn listening_ports_and_peers_replay_from_japanese_netstat_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rec = dir.path().join("pc1");
+    std::fs::create_dir_all(&rec).unwrap();
+    std::fs::copy(
+        common::fixture("windows").join("host.json"),
+        rec.join("host.json"),
+    )
+    .unwrap();
+    // [SYN] rows after the real Japanese header: SMB and RDP open to the LAN, one remote peer.
+    let text = "\r\nアクティブな接続\r\n\r\n  プロトコル  ローカル アドレス      外部アドレス           状態            PID\r\n  TCP         0.0.0.0:135            0.0.0.0:0              LISTENING       1044\r\n  TCP         0.0.0.0:445            0.0.0.0:0              LISTENING       4\r\n  TCP         0.0.0.0:3389           0.0.0.0:0              LISTENING       1160\r\n  TCP         192.168.10.21:50412    203.0.113.9:443        ESTABLISHED     5220\r\n  UDP         0.0.0.0:5353           *:*                                    2424\r\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    std::fs::write(rec.join("netstat-ano.txt"), &bytes).unwrap();
+    let out = dir.path().join("pc1.json");
+    ok(&run(
+        &data,
+        &[
+            "scan",
+            "--replay",
+            rec.to_str().unwrap(),
+            "--probe",
+            "ports.listening",
+            "--probe",
+            "net.peers",
+            "--json",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    ));
+    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let ports = b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["probe_id"] == "ports.listening")
+        .unwrap();
+    assert_eq!(ports["verdict"], "warn", "{ports}");
+    let listeners = ports["facts"]["listeners"].as_array().unwrap();
+    assert!(
+        listeners
+            .iter()
+            .any(|l| l["port"] == 445 && l["pids"] == serde_json::json!([4])),
+        "{listeners:?}"
+    );
+    let peers = b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["probe_id"] == "net.peers")
+        .unwrap();
+    assert_ne!(peers["verdict"], "unknown", "{peers}");
+    // The evidence is the text file itself: its path and the SHA-256 of its exact bytes.
+    let ev = &ports["evidence"][0];
+    assert_eq!(ev["kind"], "file", "{ev}");
+    assert!(
+        ev["source"].as_str().unwrap().ends_with("netstat-ano.txt"),
+        "{ev}"
+    );
+    assert!(
+        ev["raw"].as_str().unwrap().contains("ローカル アドレス"),
+        "{ev}"
+    );
+    use sha2::Digest;
+    assert_eq!(ev["raw_sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+}

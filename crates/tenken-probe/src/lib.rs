@@ -18,6 +18,7 @@ pub mod evidence_of;
 pub mod exec;
 pub mod host;
 pub mod native;
+pub mod netstat;
 pub mod parse;
 pub mod record;
 pub mod runner;

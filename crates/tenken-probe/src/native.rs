@@ -52,6 +52,14 @@ pub struct SocketsSnapshot {
 }
 
 impl SocketsSnapshot {
+    /// The snapshot in a `sockets` capture: the native collector's JSON, or Windows
+    /// `netstat -ano` text fed in its place ([`crate::netstat`]).
+    pub fn from_capture(stdout: &str) -> Option<SocketsSnapshot> {
+        serde_json::from_str(stdout)
+            .ok()
+            .or_else(|| crate::netstat::parse_netstat_ano(stdout))
+    }
+
     /// Process name of `pid`, when known.
     pub fn process_name(&self, pid: u32) -> Option<&str> {
         self.processes

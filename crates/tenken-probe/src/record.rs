@@ -128,6 +128,60 @@ pub fn read_probe(
     Ok(Some(out))
 }
 
+/// For a probe with no recording whose plan reads the native socket table: that capture made
+/// from `DIR/netstat-ano.txt` (Windows `netstat -ano` text), when the file is there.
+pub fn read_netstat_stand_in(
+    dir: &Path,
+    plan: &[Source],
+) -> Result<Option<Vec<Captured>>, RecordError> {
+    let file = dir.join(crate::netstat::NETSTAT_FILE);
+    let Some(src) = plan
+        .iter()
+        .find(|s| matches!(s, Source::Native { collector, .. } if collector == "sockets"))
+    else {
+        return Ok(None);
+    };
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&file).map_err(|source| RecordError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    let (text, encoding) = crate::exec::decode(&bytes);
+    let when = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .map(chrono::DateTime::<chrono::Utc>::from)
+        .unwrap_or_else(|_| chrono::Utc::now());
+    use sha2::Digest;
+    let raw_sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    let detail = format!(
+        "replayed from netstat -ano text {} ({encoding})",
+        file.display()
+    );
+    // The raw text itself is the capture (the probes read it as netstat text), so the evidence
+    // shows the file and its exact bytes' SHA-256.
+    let captured = Captured {
+        source: Source::File {
+            key: src.key().to_string(),
+            path: file.display().to_string(),
+        },
+        stdout: text,
+        stderr: String::new(),
+        exit_code: None,
+        encoding: Some(encoding.to_string()),
+        raw_len: bytes.len() as u64,
+        raw_sha256,
+        // netstat -ano lists every owner PID without elevation.
+        elevated: false,
+        error: None,
+        error_detail: Some(detail),
+        started_at: when,
+        ended_at: when,
+    };
+    Ok(Some(vec![captured]))
+}
+
 impl tenken_base::Kinded for RecordError {
     fn kind(&self) -> tenken_base::ErrorKind {
         match self {

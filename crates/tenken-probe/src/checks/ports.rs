@@ -243,7 +243,7 @@ impl Probe for ListeningPorts {
                 .unwrap_or(UnknownReason::Other);
             return unknown(&self.meta, reason, serde_json::json!({}));
         };
-        let Ok(snap) = serde_json::from_str::<SocketsSnapshot>(&sock.stdout) else {
+        let Some(snap) = SocketsSnapshot::from_capture(&sock.stdout) else {
             return unknown(&self.meta, UnknownReason::Unparsable, serde_json::json!({}));
         };
         let mut list = listeners(&snap);

@@ -5,7 +5,7 @@
 //! `FILE.p7s` next to it (what `tenken scan --json FILE` writes), or (only with
 //! `accept_unverified`) a plain unsigned bundle. A tampered bundle is always refused.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -62,6 +62,20 @@ pub enum ImportError {
         /// Signer's certificate fingerprint.
         fingerprint: String,
     },
+    /// A newer check of the same PC is already kept.
+    #[error(
+        "{path}: {host} のより新しい証跡（{kept}）がすでにあります。古い証跡（{given}）は取り込みません (a newer bundle of this PC is already kept)"
+    )]
+    Older {
+        /// File.
+        path: String,
+        /// The PC.
+        host: String,
+        /// When the file's check ended.
+        given: chrono::DateTime<chrono::Utc>,
+        /// When the kept check ended.
+        kept: chrono::DateTime<chrono::Utc>,
+    },
     /// Store error.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -80,6 +94,8 @@ pub struct Imported {
     pub signer: Option<String>,
     /// Number of older bundles of the host it superseded.
     pub replaced: usize,
+    /// The very same bundle was already kept; nothing was written.
+    pub unchanged: bool,
 }
 
 fn bundle_value(bytes: &[u8]) -> Result<Bundle, String> {
@@ -176,11 +192,43 @@ pub fn import_file(
         reason: e.to_string(),
     })?;
     let host = bundle.host.hostname.clone();
-    let replaced = store
+    let current: Vec<_> = store
         .bundles(Some(assessment_id))?
-        .iter()
+        .into_iter()
         .filter(|b| b.host == host && !b.superseded)
-        .count();
+        .collect();
+    // Importing the same bundle again changes nothing (re-runs over a folder are idempotent),
+    // unless it now comes with a better signature check (unverified before, verified now).
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(json.as_bytes()))
+    };
+    if let Some(same) = current.iter().find(|b| {
+        b.sha256 == sha && (b.verification == trust || b.verification == BundleTrust::Verified)
+    }) {
+        return Ok(Imported {
+            bundle_id: same.id,
+            host,
+            trust: same.verification,
+            signer: same.signer.clone(),
+            replaced: 0,
+            unchanged: true,
+        });
+    }
+    // A newer check of the host already kept is never replaced by an older one.
+    if let Some(newer) = current.iter().find_map(|b| {
+        Bundle::from_json(b.bundle_json.as_bytes())
+            .ok()
+            .filter(|kept| kept.ended_at > bundle.ended_at)
+    }) {
+        return Err(ImportError::Older {
+            path: p,
+            host,
+            given: bundle.ended_at,
+            kept: newer.ended_at,
+        });
+    }
+    let replaced = current.len();
     let bundle_id = store.add_bundle_checked(
         Some(assessment_id),
         &host,
@@ -196,7 +244,93 @@ pub fn import_file(
         trust,
         signer,
         replaced,
+        unchanged: false,
     })
+}
+
+/// What [`import_dir`] did with a folder of bundles.
+#[derive(Debug, Default)]
+pub struct FolderImport {
+    /// Bundles imported (new or newer than the kept one), with their file.
+    pub imported: Vec<(PathBuf, Imported)>,
+    /// Bundles already kept exactly as they are (nothing changed).
+    pub unchanged: Vec<(PathBuf, Imported)>,
+    /// Files left out because the folder or the store holds a newer check of the same PC.
+    pub older: Vec<(PathBuf, String)>,
+    /// Files refused (unsigned, tampered, untrusted, not a bundle), with the reason.
+    pub refused: Vec<(PathBuf, ImportError)>,
+}
+
+/// Imports every bundle file (`*.json`) in `dir` (not its subfolders): per PC only the newest
+/// check in the folder is considered; each is verified as [`import_file`] does; bad files are
+/// listed with their reason and never imported; re-running over the same folder changes nothing.
+/// `on_progress(done, total)` is called after each file.
+pub fn import_dir(
+    store: &mut Store,
+    assessment_id: i64,
+    dir: &Path,
+    anchors: &[Vec<u8>],
+    accept_unverified: bool,
+    on_progress: &mut dyn FnMut(usize, usize),
+) -> Result<FolderImport, ImportError> {
+    let rd = std::fs::read_dir(dir).map_err(|e| ImportError::Read {
+        path: dir.display().to_string(),
+        reason: tenken_base::io_plain(&e).to_string(),
+    })?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        })
+        .collect();
+    files.sort();
+    let total = files.len();
+    let mut out = FolderImport::default();
+    // Newest check per host among the readable files; the others are "older".
+    let mut newest: std::collections::BTreeMap<String, (chrono::DateTime<chrono::Utc>, PathBuf)> =
+        std::collections::BTreeMap::new();
+    let mut unreadable: Vec<PathBuf> = Vec::new();
+    for f in &files {
+        match std::fs::read(f).ok().and_then(|b| bundle_value(&b).ok()) {
+            Some(b) => {
+                let host = b.host.hostname.clone();
+                match newest.get(&host) {
+                    Some((t, _)) if *t >= b.ended_at => {
+                        out.older.push((f.clone(), host));
+                    }
+                    _ => {
+                        if let Some((_, prev)) =
+                            newest.insert(host.clone(), (b.ended_at, f.clone()))
+                        {
+                            out.older.push((prev, host));
+                        }
+                    }
+                }
+            }
+            None => unreadable.push(f.clone()),
+        }
+    }
+    let chosen: Vec<PathBuf> = newest
+        .into_values()
+        .map(|(_, p)| p)
+        .chain(unreadable)
+        .collect();
+    let mut done = out.older.len();
+    for f in chosen {
+        match import_file(store, assessment_id, &f, anchors, accept_unverified) {
+            Ok(i) if i.unchanged => out.unchanged.push((f, i)),
+            Ok(i) => out.imported.push((f, i)),
+            Err(ImportError::Older { host, .. }) => out.older.push((f, host)),
+            Err(e @ ImportError::Store(_)) => return Err(e),
+            Err(e) => out.refused.push((f, e)),
+        }
+        done += 1;
+        on_progress(done, total);
+    }
+    out.older.sort();
+    Ok(out)
 }
 
 impl tenken_base::Kinded for ImportError {
@@ -208,6 +342,7 @@ impl tenken_base::Kinded for ImportError {
             ImportError::Unsigned { .. }
             | ImportError::Tampered { .. }
             | ImportError::Untrusted { .. } => ErrorKind::Signature,
+            ImportError::Older { .. } => ErrorKind::Conflict,
             ImportError::Store(e) => e.kind(),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use tenken_core::ledger::import::import_file;
+use tenken_core::ledger::import::{FolderImport, import_dir, import_file};
 use tenken_core::store::{BundleTrust, Store};
 use tenken_core::vendor::trust;
 
@@ -12,7 +12,8 @@ use crate::ctx::Ctx;
 /// Arguments of `tenken import`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 証跡ファイル（tenken scan --json で作成）/ bundle files written by `tenken scan --json`
+    /// 証跡ファイル（tenken scan --json で作成）またはそれを集めたフォルダ / bundle files written by
+    /// `tenken scan --json`, or folders of them (newest per PC; bad files listed, never imported)
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// 取り込む点検ID (assessment id; default: this fiscal year's clinic assessment)
@@ -37,6 +38,32 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let anchors = trust::anchors(&ctx.data_path());
     let mut failed = 0u8;
     for f in &args.files {
+        if f.is_dir() {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message(f.display().to_string());
+            let r = import_dir(
+                &mut store,
+                aid,
+                f,
+                &anchors,
+                args.accept_unverified,
+                &mut |done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                },
+            );
+            bar.finish_and_clear();
+            let r = r?;
+            print_folder(ctx, f, aid, &r);
+            if !r.refused.is_empty() {
+                failed = 1;
+            }
+            continue;
+        }
         match import_file(&mut store, aid, f, &anchors, args.accept_unverified) {
             Ok(i) => {
                 let trust = match i.trust {
@@ -66,4 +93,40 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
     }
     Ok(failed)
+}
+
+fn print_folder(ctx: &Ctx, dir: &std::path::Path, aid: i64, r: &FolderImport) {
+    println!(
+        "{}: {} → {} {aid}",
+        ctx.t("フォルダ", "folder"),
+        dir.display(),
+        ctx.t("点検", "assessment")
+    );
+    for (f, i) in &r.imported {
+        println!(
+            "  {}: {} ({}) [{}]",
+            ctx.t("取り込みました", "imported"),
+            i.host,
+            f.display(),
+            i.trust.label(ctx.lang)
+        );
+    }
+    for (f, e) in &r.refused {
+        println!(
+            "  {}: {} — {e}",
+            ctx.t("取り込めません", "refused"),
+            f.display()
+        );
+    }
+    println!(
+        "  {}: {} / {}: {} / {}: {} / {}: {}",
+        ctx.t("取り込み", "imported"),
+        r.imported.len(),
+        ctx.t("変更なし", "unchanged"),
+        r.unchanged.len(),
+        ctx.t("古いため対象外", "older, left out"),
+        r.older.len(),
+        ctx.t("取り込めない", "refused"),
+        r.refused.len()
+    );
 }

@@ -99,6 +99,61 @@ pub struct ItemView {
     pub who: TextDto,
     /// True when the wording is Tenken's reconstruction, not the official text.
     pub reconstructed: bool,
+    /// Where the wording comes from (shown with every item).
+    pub provenance: ProvenanceDto,
+}
+
+/// How sure Tenken is that a wording is the official text (tags of `checklists/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvenanceTagDto {
+    /// MHLW text, OCR'd from an MHLW document.
+    Checked,
+    /// MHLW text quoted by a secondary source.
+    Quoted,
+    /// A secondary source's wording.
+    Secondary,
+    /// Tenken's reconstruction, not the official wording.
+    Reconstructed,
+    /// Verbatim from a workbook the user imported.
+    Imported,
+    /// Tenken's own advice.
+    Tenken,
+}
+
+impl From<tenken_core::checklist::ProvenanceTag> for ProvenanceTagDto {
+    fn from(t: tenken_core::checklist::ProvenanceTag) -> Self {
+        use tenken_core::checklist::ProvenanceTag as P;
+        match t {
+            P::Checked => Self::Checked,
+            P::Quoted => Self::Quoted,
+            P::Secondary => Self::Secondary,
+            P::Reconstructed => Self::Reconstructed,
+            P::Imported => Self::Imported,
+            P::Tenken => Self::Tenken,
+        }
+    }
+}
+
+/// Where an item's wording comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProvenanceDto {
+    /// How sure the wording is.
+    pub tag: ProvenanceTagDto,
+    /// Documents consulted (URLs or titles).
+    pub sources: Vec<String>,
+    /// Free note (e.g. what was not seen), when there is one.
+    pub note: Option<String>,
+}
+
+impl From<&tenken_core::checklist::Provenance> for ProvenanceDto {
+    fn from(p: &tenken_core::checklist::Provenance) -> Self {
+        Self {
+            tag: p.tag.into(),
+            sources: p.sources.clone(),
+            note: p.note.clone(),
+        }
+    }
 }
 
 /// A checklist with its items, flattened for the UI.

@@ -20,6 +20,7 @@ const checklist = {
       why: txt('困ったときに誰に聞くかが決まります。', 'Everyone knows whom to ask.'),
       done_when: txt('名前を書いた紙があります。', 'A named person is written down.'),
       who: txt('院長', 'Clinic director'), reconstructed: true,
+      provenance: { tag: 'reconstructed', sources: ['synthesised demo data (ui/e2e/mock-ipc.ts)'], note: null },
     },
     {
       id: 'demo-2', number: '2-①', section: txt('医療情報システムの管理・運用', 'Managing the systems'),
@@ -28,6 +29,7 @@ const checklist = {
       why: txt('一つ漏れると全部に入られます。', 'One leak opens everything.'),
       done_when: txt('機器ごとに違うパスワードです。', 'Each device has its own password.'),
       who: txt('事業者', 'Vendor'), reconstructed: true,
+      provenance: { tag: 'reconstructed', sources: ['synthesised demo data (ui/e2e/mock-ipc.ts)'], note: null },
     },
   ],
 };

@@ -12,7 +12,7 @@ const txt = (s: string) => ({ ja: s, en: s });
 function item(id: string, section: string, scopes: ItemView['scopes']): ItemView {
   return {
     id, number: id, section: txt(section), text: txt(id), scopes, deadline: null,
-    why: txt(''), done_when: txt(''), who: txt(''), reconstructed: false,
+    why: txt(''), done_when: txt(''), who: txt(''), reconstructed: false, provenance: { tag: 'checked', sources: [], note: null },
   };
 }
 function finding(host: string, probe: string, verdict: string): FindingDto {

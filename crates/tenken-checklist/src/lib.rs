@@ -108,6 +108,29 @@ pub enum ProvenanceTag {
     Tenken,
 }
 
+impl ProvenanceTag {
+    /// Plain-words label of how sure the wording is, as the report prints it.
+    pub fn label(self, lang: tenken_base::Lang) -> &'static str {
+        use tenken_base::Lang::{En, Ja};
+        match (self, lang) {
+            (Self::Checked, Ja) => "公式文書の文言（OCRで確認）",
+            (Self::Checked, En) => "official wording (checked in OCR of an MHLW document)",
+            (Self::Quoted, Ja) => "二次資料が引用した公式文言",
+            (Self::Quoted, En) => "official wording as quoted by a secondary source",
+            (Self::Secondary, Ja) => "二次資料による文言（公式文言と異なる可能性があります）",
+            (Self::Secondary, En) => {
+                "wording from a secondary source (may differ from the official text)"
+            }
+            (Self::Reconstructed, Ja) => "Tenken による再構成（公式文言ではありません）",
+            (Self::Reconstructed, En) => "reconstructed by Tenken (not the official wording)",
+            (Self::Imported, Ja) => "取り込んだブックの文言",
+            (Self::Imported, En) => "wording from the imported workbook",
+            (Self::Tenken, Ja) => "Tenken の推奨（公式項目ではありません）",
+            (Self::Tenken, En) => "Tenken advice (not an official item)",
+        }
+    }
+}
+
 /// Where one wording came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {

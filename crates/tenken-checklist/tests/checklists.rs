@@ -470,3 +470,80 @@ fn items_are_found_by_id_or_by_their_printed_number() {
     assert!(cl.resolve_item("9-⑨").is_none());
     assert!(cl.resolve_item("").is_none());
 }
+
+#[test]
+fn r5_items_confirmed_by_the_r5_manual_are_checked_with_their_source() {
+    // research-2026-12.md §2.1: OCR of the R5 manual prints both wordings with their numbers.
+    let r5 = builtin("mhlw-r5");
+    for (id, number, wording, page) in [
+        (
+            "2-6",
+            "2(6)",
+            "アクセスログを管理している。",
+            "wic-net.com/material/document/11575/9",
+        ),
+        (
+            "2-8",
+            "2(8)",
+            "接続元制限を実施している。",
+            "wic-net.com/material/document/9664/11",
+        ),
+    ] {
+        let i = r5.item(id).unwrap();
+        assert_eq!(i.provenance.tag, ProvenanceTag::Checked, "{id}");
+        assert_eq!(i.number, number);
+        assert_eq!(i.text.ja, wording);
+        assert!(
+            i.provenance.sources.iter().any(|s| s.contains(page)),
+            "{id} cites {page}"
+        );
+    }
+    // The vendor sheet itself was not seen: its copies stay reconstructed.
+    for id in ["vendor-2-6", "vendor-2-8"] {
+        assert_eq!(
+            r5.item(id).unwrap().provenance.tag,
+            ProvenanceTag::Reconstructed,
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn r6_row_count_mismatch_is_stated_not_guessed() {
+    // 13 rows in section 2 (as R5); the reported 14th row is unverified and said so on 2-(7).
+    let r6 = builtin("mhlw-r6");
+    let rows: usize = r6
+        .sections
+        .iter()
+        .find(|s| s.id == "2")
+        .unwrap()
+        .items
+        .iter()
+        .filter(|i| i.sheets.iter().any(|s| s == "clinic"))
+        .map(|i| i.answer_scopes().len())
+        .sum();
+    assert_eq!(rows, 13);
+    let note = r6.item("2-7").unwrap().provenance.note.clone().unwrap();
+    assert!(note.contains("14") && note.contains("13"), "{note}");
+}
+
+#[test]
+fn provenance_labels_are_plain_words_in_both_languages() {
+    use tenken_base::Lang;
+    for tag in [
+        ProvenanceTag::Checked,
+        ProvenanceTag::Quoted,
+        ProvenanceTag::Secondary,
+        ProvenanceTag::Reconstructed,
+        ProvenanceTag::Imported,
+        ProvenanceTag::Tenken,
+    ] {
+        assert!(!tag.label(Lang::Ja).is_ascii(), "{tag:?}");
+        assert!(tag.label(Lang::En).is_ascii(), "{tag:?}");
+    }
+    assert!(
+        ProvenanceTag::Reconstructed
+            .label(Lang::Ja)
+            .contains("公式文言ではありません")
+    );
+}

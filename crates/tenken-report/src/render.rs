@@ -538,6 +538,7 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
         title.push_str(l("［今年度の新項目］", " [new this year]"));
     }
     w.heading(&title, 3);
+    provenance_line(w, item, lang);
     if let Some(d) = &item.deadline {
         w.para(
             &format!("{}{}", l("期限：", "Deadline: "), d.get(lang)),
@@ -658,6 +659,26 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
             rgb(0xfd, 0xee, 0xee),
         );
     }
+}
+
+/// Where the item's wording comes from (tag, note and sources), in small print under its title.
+fn provenance_line(w: &mut Writer<'_>, item: &Item, lang: Lang) {
+    let p = &item.provenance;
+    let mut line = format!(
+        "{}{}",
+        lang.pick("文言の出典：", "Wording: "),
+        p.tag.label(lang)
+    );
+    if let Some(n) = p.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        line.push_str(lang.pick("。", ". "));
+        line.push_str(n.trim());
+    }
+    if !p.sources.is_empty() {
+        line.push_str(lang.pick("（資料：", " (sources: "));
+        line.push_str(&p.sources.join(lang.pick("／", "; ")));
+        line.push_str(lang.pick("）", ")"));
+    }
+    w.para(&line, 7.0, muted(), 8.0);
 }
 
 /// The device ledger: the store's ledger when given (`tenken report`, the app), else one built

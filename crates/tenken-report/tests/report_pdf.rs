@@ -284,3 +284,41 @@ fn comparison_section_appears_only_when_given() {
     assert!(txt.contains("新規"));
     assert!(txt.contains("改善"));
 }
+
+#[test]
+fn each_item_says_where_its_wording_comes_from() {
+    // The sample's items are all tagged `reconstructed` with the source "synthesised test fixture".
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, needles) in [
+        (
+            Lang::Ja,
+            [
+                "文言の出典：Tenkenによる再構成（公式文言ではありません）",
+                "synthesisedtestfixture",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "Wording:reconstructedbyTenken(nottheofficialwording)",
+                "synthesisedtestfixture",
+            ],
+        ),
+    ] {
+        let input = input(dir.path(), lang);
+        let pdf = report::render_pdf(&input).unwrap();
+        let path = dir.path().join("prov.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let (ok, txt) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+        assert!(ok, "{txt}");
+        let flat: String = txt.split_whitespace().collect();
+        for n in needles {
+            let count = flat.matches(n).count();
+            // one line per item of the sample's clinic sheet
+            assert!(
+                count >= input.checklist.sheet_items("clinic").count(),
+                "{n} printed {count} times"
+            );
+        }
+    }
+}

@@ -61,6 +61,7 @@ pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
                     done_when: (&i.guidance.done_when).into(),
                     who: (&i.guidance.who).into(),
                     reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
+                    provenance: (&i.provenance).into(),
                 })
         })
         .collect()

@@ -37,6 +37,9 @@ pub struct ChecklistSummary {
     pub item_count: u32,
     /// 出典 line (publisher, title, date).
     pub source: String,
+    /// When this is an earlier year's official checklist and this fiscal year's has not been
+    /// imported: which version is used, why, and how to get this year's (never a silent fallback).
+    pub version_notice: Option<TextDto>,
 }
 
 /// Scope row of an item.

@@ -10,7 +10,7 @@ const txt = (ja: string, en: string) => ({ ja, en });
 const checklist = {
   summary: {
     id: 'synthetic-demo', title: txt('（仮）動作確認用チェックリスト', '(Placeholder) demo checklist'),
-    fiscal_year: 2026, kind: 'recommended', item_count: 2, source: 'Tenken「SYNTHETIC」2026',
+    fiscal_year: 2026, kind: 'recommended', item_count: 2, source: 'Tenken「SYNTHETIC」2026', version_notice: null,
   },
   items: [
     {

@@ -236,6 +236,31 @@ pub struct Checklist {
 }
 
 impl Checklist {
+    /// When an assessment of `fiscal_year` uses this official checklist of an earlier year
+    /// (this year's has not been imported): the notice the CLI, the app and the report's first
+    /// page give, saying which version is used, why, and how to get this year's. `None` when
+    /// the version is this year's (or newer), or not an MHLW checklist.
+    pub fn version_notice(&self, fiscal_year: u16) -> Option<Text> {
+        if self.kind != ChecklistKind::Official || self.fiscal_year >= fiscal_year {
+            return None;
+        }
+        let reiwa = |y: u16| y.saturating_sub(2018);
+        Some(Text::new(
+            format!(
+                "{fy}年度（令和{r}年度）の公式チェックリストはまだ取り込まれていないため、{used}年度版（令和{ru}年度版、{id}）で点検しています。厚生労働省のサイトから令和{r}年度版のチェックリスト（Excel）を入手し、`tenken checklist import` で取り込んでください。",
+                fy = fiscal_year,
+                r = reiwa(fiscal_year),
+                used = self.fiscal_year,
+                ru = reiwa(self.fiscal_year),
+                id = self.id,
+            ),
+            format!(
+                "This FY{fiscal_year} assessment uses the FY{} checklist ({}) because the official FY{fiscal_year} checklist has not been imported. Download this year's checklist (Excel) from the MHLW site and import it with `tenken checklist import`.",
+                self.fiscal_year, self.id
+            ),
+        ))
+    }
+
     /// All items in form order.
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.sections.iter().flat_map(|s| s.items.iter())

@@ -247,3 +247,70 @@ fn listening_ports_and_peers_replay_from_japanese_netstat_text() {
     use sha2::Digest;
     assert_eq!(ev["raw_sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
 }
+
+/// Issue 16 item 3: no silent fallback. A FY2026 (令和8年度) assessment made while only R7 is
+/// loaded says so in `assessment new`, `assessment show`, `report`, and on the report's first page.
+#[test]
+fn a_fy2026_assessment_on_last_years_checklist_says_so_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = run(
+        &data,
+        &[
+            "assessment",
+            "new",
+            "--name",
+            "さくら内科",
+            "--checklist",
+            "mhlw-r7",
+            "--year",
+            "2026",
+        ],
+    );
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("令和8年度）の公式チェックリストはまだ取り込まれていない")
+            && err.contains("tenken checklist import"),
+        "{err}"
+    );
+    let show = ok(&run(&data, &["assessment", "show"]));
+    assert!(show.contains("令和7年度版"), "{show}");
+    let pdf = dir.path().join("r.pdf");
+    let o = std::process::Command::new(common::BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["report", "--no-scan", "--out"])
+        .arg(&pdf)
+        .env("TENKEN_KEYSTORE", "file")
+        .env_remove("TENKEN_LANG")
+        .output()
+        .unwrap();
+    ok(&o);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("まだ取り込まれていない"));
+    let first = std::process::Command::new("pdftotext")
+        .args(["-f", "1", "-l", "1", "-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&first.stdout);
+    assert!(first.contains("まだ取り込まれていないため"), "{first}");
+    // A FY2025 assessment on R7 says nothing.
+    let data2 = dir.path().join("data2");
+    let o = run(
+        &data2,
+        &[
+            "assessment",
+            "new",
+            "--name",
+            "さくら内科",
+            "--checklist",
+            "mhlw-r7",
+            "--year",
+            "2025",
+        ],
+    );
+    ok(&o);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("まだ取り込まれていない"));
+}

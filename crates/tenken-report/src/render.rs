@@ -271,7 +271,14 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             ),
             (
                 l("チェックリスト", "Checklist"),
-                Cell::new(format!("{}（{}）", cl.title.get(lang), cl.id)),
+                match cl.version_notice(a.fiscal_year) {
+                    // Never a silent fallback to last year's list (issue 16).
+                    Some(n) => Cell::filled(
+                        format!("{}（{}）\n{}", cl.title.get(lang), cl.id, n.get(lang)),
+                        rgb(0xfc, 0xec, 0xc8),
+                    ),
+                    None => Cell::new(format!("{}（{}）", cl.title.get(lang), cl.id)),
+                },
             ),
             (l("出典", "Source"), Cell::new(source)),
             (l("点検者", "Assessor"), or_unset(&assessor, lang)),

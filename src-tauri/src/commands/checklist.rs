@@ -27,6 +27,12 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
             "{}「{}」{}",
             c.source.publisher, c.source.title, c.source.date
         ),
+        version_notice: c
+            .version_notice(tenken_core::assessment::fiscal_year_of(
+                crate::engine::today(),
+            ))
+            .as_ref()
+            .map(Into::into),
     }
 }
 
@@ -101,4 +107,26 @@ pub async fn get_checklist(app: tauri::AppHandle, id: String) -> CmdResult<Check
             })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// Issue 16: the app's home says when this fiscal year's official checklist is missing.
+    #[test]
+    fn an_earlier_years_official_checklist_carries_the_version_notice() {
+        let all = tenken_core::checklist::builtin().unwrap();
+        let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+        for c in &all {
+            let s = summary(c);
+            let stale =
+                c.kind == tenken_core::checklist::ChecklistKind::Official && c.fiscal_year < fy;
+            assert_eq!(s.version_notice.is_some(), stale, "{}", c.id);
+            if let Some(n) = s.version_notice {
+                assert!(n.ja.contains("まだ取り込まれていない"), "{}", n.ja);
+            }
+        }
+    }
 }

@@ -7,9 +7,7 @@ use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use serde::Deserialize;
-use tenken_core::assessment::{
-    Answer, AnswerValue, Assessment, Assessor, ClinicProfile, Sheet, fiscal_year_of,
-};
+use tenken_core::assessment::{Answer, AnswerValue, Assessment, Assessor, Sheet, fiscal_year_of};
 use tenken_core::checklist::{Checklist, Scope};
 use tenken_core::report::xlsx;
 use tenken_core::store::{NewAssessment, Store, hash_file};
@@ -151,14 +149,16 @@ pub fn resolve(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<Asse
 
 fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
     let checklist = checklist_source::find(ctx, &a.checklist)?;
+    let stored = store.get_profile()?.unwrap_or_default();
     let mut profile = match &a.profile {
+        // Same rules as `tenken profile import`: refused whole, unnamed fields kept.
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
-            let profile: ClinicProfile =
-                toml::from_str(&text).with_context(|| p.display().to_string())?;
-            profile
+            let text = tenken_core::textfile::read_utf8(p)?;
+            tenken_core::assessment::profile_file::ProfilePatch::parse(&text)
+                .with_context(|| p.display().to_string())?
+                .applied_to(&stored)
         }
-        None => store.get_profile()?.unwrap_or_default(),
+        None => stored,
     };
     if let Some(name) = a.name {
         profile.name = name;
@@ -193,6 +193,9 @@ fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
             checklist.title.get(ctx.lang),
             checklist.id
         );
+    }
+    if let Some(n) = checklist.version_notice(fiscal_year) {
+        eprintln!("{}: {}", ctx.t("注意", "Note"), n.get(ctx.lang));
     }
     Ok(0)
 }
@@ -496,6 +499,9 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
             ctx.t("医療機関名", "Clinic"),
             assessment.profile.name
         );
+    }
+    if let Some(n) = checklist.version_notice(assessment.fiscal_year) {
+        println!("{}: {}", ctx.t("注意", "Note"), n.get(ctx.lang));
     }
     println!();
     let cols = [

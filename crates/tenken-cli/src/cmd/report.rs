@@ -129,6 +129,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     // Issue 14: the first `make report` signed a report for 「医療機関名 未設定」 with nothing
     // answered, silently.
     let reported = store.get_assessment(assessment.id)?;
+    if let Some(n) = super::checklist_source::find(ctx, &reported.checklist_id)?
+        .version_notice(reported.fiscal_year)
+    {
+        eprintln!("{}: {}", ctx.t("注意", "Note"), n.get(ctx.lang));
+    }
     let answered = reported
         .answers
         .iter()

@@ -28,4 +28,9 @@ item_count: number,
 /**
  * 出典 line (publisher, title, date).
  */
-source: string, };
+source: string, 
+/**
+ * When this is an earlier year's official checklist and this fiscal year's has not been
+ * imported: which version is used, why, and how to get this year's (never a silent fallback).
+ */
+version_notice: TextDto | null, };

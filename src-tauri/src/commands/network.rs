@@ -122,11 +122,8 @@ pub fn keep_network(
     host: HostFacts,
 ) -> CmdResult<NetworkOutcomeDto> {
     let a = crate::engine::current_assessment(state)?;
-    let subject = if a.profile.name.is_empty() {
-        "Tenken".to_string()
-    } else {
-        a.profile.name.clone()
-    };
+    // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
+    let subject = a.profile.name.trim().to_string();
     let fresh = Bundle {
         format: BUNDLE_FORMAT.to_string(),
         host,

@@ -195,11 +195,8 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
     tokio::task::spawn_blocking(move || -> CmdResult<()> {
         let state = app2.state::<AppState>();
         let a = crate::engine::current_assessment(&state)?;
-        let subject = if a.profile.name.is_empty() {
-            "Tenken".to_string()
-        } else {
-            a.profile.name.clone()
-        };
+        // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
+        let subject = a.profile.name.trim().to_string();
         let keys = KeyStore::open(state.dir());
         let mut store = state.store()?;
         // Merged with this PC's kept network results, so a new local check does not erase them.

@@ -29,7 +29,7 @@ enum KeyCommand {
         #[arg(long)]
         force: bool,
         /// 証明書に入れる名前（医療機関名）/ name in the certificate (clinic name)
-        #[arg(long, default_value = "Tenken")]
+        #[arg(long, default_value = "")]
         name: String,
     },
     /// 事業者の証明書（PKCS#12: .p12/.pfx）を取り込む (import a PKCS#12 certificate)

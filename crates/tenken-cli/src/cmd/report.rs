@@ -76,11 +76,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     }
 
     // 4. This PC, signed and kept with the assessment.
-    let subject = if assessment.profile.name.is_empty() {
-        "Tenken".to_string()
-    } else {
-        assessment.profile.name.clone()
-    };
+    // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
+    let subject = assessment.profile.name.trim().to_string();
     if !args.no_scan {
         eprintln!(
             "{}",

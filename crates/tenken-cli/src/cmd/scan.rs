@@ -64,8 +64,8 @@ pub fn write_bundle(
         .ok()
         .and_then(|s| s.get_profile().ok().flatten())
         .map(|p| p.name)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "Tenken".to_string());
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
     let signed = KeyStore::open(&data).signer(&hint).and_then(|signer| {
         let name = tenken_core::sign::common_name(signer.certificate_der()).unwrap_or_default();
         sign_bundle(bundle, signer.as_ref()).map(|s| (s, name))

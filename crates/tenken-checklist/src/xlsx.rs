@@ -162,7 +162,7 @@ pub fn import_xlsx(path: &Path) -> Result<Checklist, ChecklistError> {
         .unwrap_or_else(|| path.display().to_string());
     let fname = file_name.as_str();
     let mut wb = open_workbook_auto(path)
-        .map_err(|e| import_error(fname, format!("not a readable workbook: {e}")))?;
+        .map_err(|e| import_error(fname, format!("Excel ファイル（.xlsx）として読めません。壊れているか、Excel 以外のファイルです (not a readable workbook: {e})")))?;
 
     let mut sheets: Vec<Sheet> = Vec::new();
     let mut sections: Vec<Section> = Vec::new();

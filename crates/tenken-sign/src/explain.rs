@@ -34,6 +34,40 @@ pub fn summary(r: &VerifyReport) -> Text {
     }
 }
 
+/// The file-level reason in plain words, when the problem is not about one signature (the
+/// engine's technical message stays available for experts): not a PDF or bundle, an unreadable
+/// PDF, a PDF without a signature, a damaged signature file.
+pub fn reason(r: &VerifyReport) -> Option<Text> {
+    let m = r.message.as_deref()?;
+    let t = if r.kind == crate::outcome::FileKind::Unknown {
+        Text::new(
+            "報告書の PDF でも証跡バンドル（.json）でもありません。",
+            "This is neither a report PDF nor an evidence bundle (.json).",
+        )
+    } else if m.contains("has no signature") {
+        Text::new(
+            "このファイルには署名がありません。誰がいつ作ったかを確かめられません。",
+            "This file has no signature, so who made it and when cannot be confirmed.",
+        )
+    } else if m.contains("cannot read the PDF") {
+        Text::new(
+            "PDF として読み取れません（壊れているか、途中までしかありません）。",
+            "The PDF cannot be read (damaged or cut short).",
+        )
+    } else if m.contains("unreadable signature") {
+        Text::new(
+            "署名ファイル（.p7s）が壊れていて読み取れません。内容が書き換えられたかどうかは確かめられません。元の署名ファイルを受け取り直してください。",
+            "The signature file (.p7s) is damaged and cannot be read; whether the content was changed cannot be checked. Get the original signature file again.",
+        )
+    } else {
+        Text::new(
+            "署名を確かめられませんでした（詳しくは技術情報を見てください）。",
+            "The signature could not be checked (see the technical details).",
+        )
+    };
+    Some(t)
+}
+
 /// Whether the signed content, the signature and its certificate reference all match.
 pub fn intact(s: &SignatureReport) -> bool {
     s.digest_ok && s.signature_ok && s.signing_certificate_ok
@@ -212,6 +246,23 @@ mod tests {
                 .ja
                 .contains("証明書に問題")
         );
+    }
+
+    #[test]
+    fn file_level_reasons_are_plain_words() {
+        let mut r = report(Status::CouldNotCheck, sig());
+        r.signatures.clear();
+        r.message = Some("unreadable signature: ASN.1: unexpected tag".into());
+        let t = reason(&r).unwrap();
+        assert!(t.ja.contains("署名ファイル（.p7s）が壊れて"), "{}", t.ja);
+        assert!(
+            !t.ja.contains("書き換えられています"),
+            "a damaged .p7s is not tampering"
+        );
+        r.message = Some("the PDF has no signature".into());
+        assert!(reason(&r).unwrap().ja.contains("署名がありません"));
+        r.message = None;
+        assert!(reason(&r).is_none());
     }
 
     #[test]

@@ -174,8 +174,11 @@ fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {
     for (i, s) in r.signatures.iter().enumerate() {
         print_signature(ctx, i, s);
     }
+    if let Some(t) = explain::reason(r) {
+        println!("{}: {}", ctx.t("理由", "Reason"), t.get(ctx.lang));
+    }
     if let Some(m) = &r.message {
-        println!("{}: {m}", ctx.t("理由", "Reason"));
+        println!("{}: {m}", ctx.t("技術情報（英語）", "Technical detail"));
     }
     let overall = match r.status {
         Status::Valid => ctx.t("有効", "VALID"),

@@ -113,13 +113,24 @@ const WINDOWS_EOS: &[(Family, i64, &str, &str)] = &[
 /// macOS majors and the approximate end of security updates (Apple publishes none; heuristic:
 /// the current major and the two before it are patched) [UNVERIFIED dates]. `None` = supported.
 const MACOS_EOS: &[(u32, &str, Option<&str>)] = &[
-    (10, "macOS 10.x", Some("2022-09-12")),
+    (10, "macOS 10.15 Catalina", Some("2022-07-20")),
     (11, "macOS 11 Big Sur", Some("2023-09-26")),
     (12, "macOS 12 Monterey", Some("2024-09-16")),
     (13, "macOS 13 Ventura", Some("2025-09-15")),
     (14, "macOS 14 Sonoma", Some("2026-09-15")),
     (15, "macOS 15 Sequoia", None),
     (26, "macOS 26 Tahoe", None),
+];
+
+/// macOS 10.x minors and the date of their last security update (issue 13: every 10.x was
+/// treated as supported until 2022). [UNVERIFIED: dates of Apple's last "Security Update" for
+/// each, from Apple's security-releases list as remembered, not re-read here.]
+const MACOS_10_EOS: &[(u32, &str, &str)] = &[
+    (11, "OS X 10.11 El Capitan", "2018-07-09"),
+    (12, "macOS 10.12 Sierra", "2019-09-26"),
+    (13, "macOS 10.13 High Sierra", "2020-11-12"),
+    (14, "macOS 10.14 Mojave", "2021-07-21"),
+    (15, "macOS 10.15 Catalina", "2022-07-20"),
 ];
 
 /// Linux `ID` / `VERSION_ID` and end of (free) security support [UNVERIFIED, vendor pages].
@@ -280,6 +291,22 @@ fn macos(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
         return unk(UnknownReason::Unparsable);
     };
     let facts = json!({"version": ver, "build": kv_get(&kv, "BuildVersion")});
+    if major == 10 {
+        let minor = ver
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.trim().parse::<u32>().ok());
+        let (name, d) = match minor.and_then(|m| MACOS_10_EOS.iter().find(|e| e.0 == m)) {
+            Some((_, name, d)) => (name.to_string(), *d),
+            // Older than El Capitan: ended before the table starts.
+            None if minor.is_some_and(|m| m < 11) => (format!("macOS {ver}"), "2018-07-09"),
+            None => return unk(UnknownReason::Unparsable),
+        };
+        return match date(d) {
+            Some(eos) => judge(ctx, &name, eos, facts),
+            None => unk(UnknownReason::Other),
+        };
+    }
     let latest = MACOS_EOS.iter().map(|m| m.0).max().unwrap_or(0);
     match MACOS_EOS.iter().find(|m| m.0 == major) {
         Some((_, name, Some(d))) => match date(d) {

@@ -52,7 +52,7 @@ fn plan(os: Os) -> Vec<Source> {
     match os {
         Os::Windows => vec![ps(
             "ps",
-            r"$out.lock=Try-Probe{$d=Get-ItemProperty 'HKCU:\Control Panel\Desktop' -ErrorAction SilentlyContinue;$dp=Get-ItemProperty 'HKCU:\Software\Policies\Microsoft\Windows\Control Panel\Desktop' -ErrorAction SilentlyContinue;$sp=Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System' -ErrorAction SilentlyContinue;[ordered]@{ScreenSaveActive=[string]$d.ScreenSaveActive;ScreenSaveTimeOut=[string]$d.ScreenSaveTimeOut;ScreenSaverIsSecure=[string]$d.ScreenSaverIsSecure;PolicyScreenSaveActive=[string]$dp.ScreenSaveActive;PolicyScreenSaveTimeOut=[string]$dp.ScreenSaveTimeOut;PolicyScreenSaverIsSecure=[string]$dp.ScreenSaverIsSecure;InactivityTimeoutSecs=$sp.InactivityTimeoutSecs}};$out.powercfgVideoIdle=Try-Probe{(powercfg /query SCHEME_CURRENT SUB_VIDEO VIDEOIDLE) -join [char]10};$out.powercfgConsoleLock=Try-Probe{(powercfg /query SCHEME_CURRENT SUB_NONE CONSOLELOCK) -join [char]10}",
+            r"$out.lock=Try-Probe{$d=Get-ItemProperty 'HKCU:\Control Panel\Desktop' -ErrorAction SilentlyContinue;$dp=Get-ItemProperty 'HKCU:\Software\Policies\Microsoft\Windows\Control Panel\Desktop' -ErrorAction SilentlyContinue;$sp=Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System' -ErrorAction SilentlyContinue;[ordered]@{ScreenSaveActive=[string]$d.ScreenSaveActive;ScreenSaveTimeOut=[string]$d.ScreenSaveTimeOut;ScreenSaverIsSecure=[string]$d.ScreenSaverIsSecure;PolicyScreenSaveActive=[string]$dp.ScreenSaveActive;PolicyScreenSaveTimeOut=[string]$dp.ScreenSaveTimeOut;PolicyScreenSaverIsSecure=[string]$dp.ScreenSaverIsSecure;InactivityTimeoutSecs=$sp.InactivityTimeoutSecs}};$out.powercfgVideoIdle=Try-Probe{(powercfg /query SCHEME_CURRENT SUB_VIDEO VIDEOIDLE) -join [char]10};$out.powercfgConsoleLock=Try-Probe{(powercfg /qh SCHEME_CURRENT SUB_NONE CONSOLELOCK) -join [char]10}",
         )],
         Os::Macos => vec![
             cmd("screenlock", "sysadminctl", &["-screenLock", "status"]),
@@ -79,14 +79,17 @@ fn plan(os: Os) -> Vec<Source> {
     }
 }
 
-/// The AC and DC values of a `powercfg /query` setting: the last two hex numbers (locale-free).
+/// The AC and DC values of a `powercfg /query` (or `/qh`) setting: the last two hex numbers,
+/// which are always the current AC and DC indices whatever the language. A ranged setting
+/// (VIDEOIDLE) prints three more hex lines before them; a listed one (CONSOLELOCK) prints its
+/// options as `Possible Setting Index: 000` (not hex), so only the two current values are hex.
 pub fn powercfg_ac_dc(s: &str) -> Option<(i64, i64)> {
     let hex: Vec<i64> = lines(s)
         .filter_map(|l| l.split_whitespace().last())
         .filter_map(|t| t.strip_prefix("0x"))
         .filter_map(|h| i64::from_str_radix(h, 16).ok())
         .collect();
-    if hex.len() < 5 {
+    if hex.len() < 2 {
         return None;
     }
     Some((hex[hex.len() - 2], hex[hex.len() - 1]))
@@ -339,5 +342,34 @@ fn linux(caps: &[Captured]) -> Outcome {
         )
         .facts(facts),
         _ => unk(UnknownReason::Unparsable).facts(facts),
+    }
+}
+
+#[cfg(test)]
+mod powercfg_tests {
+    use super::powercfg_ac_dc;
+
+    /// [REAL] `powercfg` output for "Require a password on wakeup" (CONSOLELOCK), English
+    /// Windows, as kept in the comments of a public batch script (tool library string index id
+    /// 4603718462); cut: the other settings of the script. Issue 13: only the two current
+    /// values are hex, so the old parser (which wanted five hex numbers) read nothing.
+    const REAL_CONSOLELOCK: &str = "  Subgroup GUID: fea3413e-7e05-4911-9a71-700331f1c294  (Settings belonging to no subgroup)\n    Power Setting GUID: 0e796bdb-100d-47d6-a2d5-f7d2daa51f51  (Require a password on wakeup)\n      Possible Setting Index: 000\n      Possible Setting Friendly Name: No\n      Possible Setting Index: 001\n      Possible Setting Friendly Name: Yes\n    Current AC Power Setting Index: 0x00000001\n    Current DC Power Setting Index: 0x00000001\n";
+
+    #[test]
+    fn consolelock_listed_options_are_read() {
+        assert_eq!(powercfg_ac_dc(REAL_CONSOLELOCK), Some((1, 1)));
+    }
+
+    /// [SYN] Japanese labels (the hex values do not change with the language).
+    #[test]
+    fn japanese_labels_and_ranged_settings() {
+        let ja = "    電源設定の GUID: 0e796bdb-100d-47d6-a2d5-f7d2daa51f51  (スリープ解除時のパスワード)\n      設定可能なインデックス: 000\n      設定可能なインデックス: 001\n    現在の AC 電源設定のインデックス: 0x00000000\n    現在の DC 電源設定のインデックス: 0x00000001\n";
+        assert_eq!(powercfg_ac_dc(ja), Some((0, 1)));
+        let ranged = "      Minimum Possible Setting: 0x00000000\n      Maximum Possible Setting: 0xffffffff\n      Possible Settings increment: 0x00000001\n    Current AC Power Setting Index: 0x00000258\n    Current DC Power Setting Index: 0x0000012c\n";
+        assert_eq!(powercfg_ac_dc(ranged), Some((600, 300)));
+        assert_eq!(
+            powercfg_ac_dc("エラー: 指定された設定は存在しません。"),
+            None
+        );
     }
 }

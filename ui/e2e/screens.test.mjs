@@ -201,6 +201,15 @@ test('home shows the last check, contradictions, next step and answers by sectio
   await page.locator('[data-item-id=demo-2]').waitFor();
 });
 
+test('a screen change starts at the top with focus on the new heading', async () => {
+  await page.locator('[data-nav=checklist]').click();
+  await page.evaluate(() => { document.getElementById('main')?.scrollTo(0, 10000); window.scrollTo(0, 10000); });
+  await page.locator('[data-nav=home]').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'home-h');
+  const top = await page.evaluate(() => (document.getElementById('main')?.scrollTop ?? 0) + window.scrollY);
+  assert.equal(top, 0, 'the new screen is shown from its top');
+});
+
 test('network consent, devices import per file; history draws a chart', async () => {
   await page.locator('[data-nav=network]').click();
   await page.getByRole('button', { name: '接続する相手を表示する' }).click();

@@ -22,6 +22,7 @@ pub use tenken_sign as sign;
 pub use tenken_store as store;
 pub use tenken_vendor as vendor;
 
+pub mod answers_file;
 pub mod workflow;
 
 pub use tenken_base::{ErrorKind, Kinded, Lang, Text, VERSION};

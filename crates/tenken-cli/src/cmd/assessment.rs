@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use serde::Deserialize;
 use tenken_core::assessment::{Answer, AnswerValue, Assessment, Assessor, Sheet, fiscal_year_of};
-use tenken_core::checklist::{Checklist, Scope};
+use tenken_core::checklist::Checklist;
 use tenken_core::report::xlsx;
-use tenken_core::store::{NewAssessment, Store, hash_file};
+use tenken_core::store::{NewAssessment, Store};
 
 use crate::cmd::checklist_source;
 use crate::ctx::Ctx;
@@ -200,202 +199,25 @@ fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// Parses an answer value (yes/no/na, はい/いいえ/該当なし, ...).
-pub fn parse_value(s: &str) -> anyhow::Result<AnswerValue> {
-    Ok(match s.trim().to_lowercase().as_str() {
-        "yes" | "y" | "はい" => AnswerValue::Yes,
-        "no" | "n" | "いいえ" => AnswerValue::No,
-        "na" | "n/a" | "not_applicable" | "該当なし" => AnswerValue::NotApplicable,
-        "unanswered" | "未回答" => AnswerValue::Unanswered,
-        other => bail!("回答 '{other}' が分かりません (use yes, no, na / はい, いいえ, 該当なし)"),
-    })
-}
+// The answer text rules live in the engine (shared with the app).
+pub use tenken_core::answers_file::{parse_scope, parse_value};
 
-/// Parses a scope row (general/server/terminal/network or the form's Japanese label).
-pub fn parse_scope(s: &str) -> anyhow::Result<Scope> {
-    Ok(match s.trim().to_lowercase().as_str() {
-        "general" | "全般" | "医療情報システム全般" => Scope::General,
-        "server" | "サーバ" | "サーバー" => Scope::Server,
-        "terminal" | "端末" | "端末pc" => Scope::Terminal,
-        "network" | "ネットワーク" | "ネットワーク機器" => Scope::Network,
-        other => bail!("対象 '{other}' が分かりません (use general, server, terminal, network)"),
-    })
-}
-
-fn parse_date(s: &str, what: &str) -> anyhow::Result<NaiveDate> {
-    let t = s.trim().replace('/', "-");
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d").with_context(|| {
-        format!("{what} '{s}' は YYYY-MM-DD で指定してください (date as YYYY-MM-DD)")
-    })
-}
-
-/// The scope row to use when none is given: the item's only row, else an error.
-fn default_scope(checklist: &Checklist, item: &str) -> anyhow::Result<Scope> {
-    let Some(it) = checklist.item(item) else {
-        // The store refuses unknown items with its own message.
-        return Ok(Scope::General);
-    };
-    let scopes = it.answer_scopes();
-    match scopes.as_slice() {
-        [only] => Ok(*only),
-        _ => bail!(
-            "項目 {} は対象ごとに回答します。対象を指定してください（コマンドでは --scope、回答ファイルでは scope = \"...\"）: {} (item {item} is answered per scope: give --scope, or scope in an answers file)",
-            it.number,
-            scopes
-                .iter()
-                .map(|s| format!(
-                    "{} ({})",
-                    s.label(tenken_core::Lang::Ja),
-                    serde_json::to_string(s)
-                        .unwrap_or_default()
-                        .replace('"', "")
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// One entry of an answers file (see `docs/answers-file.md`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileAnswer {
-    item: String,
-    #[serde(default)]
-    scope: Option<String>,
-    value: String,
-    #[serde(default)]
-    checked: Option<DateInput>,
-    #[serde(default)]
-    target: Option<DateInput>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    responsible: Option<String>,
-    #[serde(default)]
-    attach: Vec<PathBuf>,
-}
-
-/// A date written as a string, or as a TOML date.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum DateInput {
-    Text(String),
-    Toml(toml::value::Datetime),
-}
-
-impl DateInput {
-    fn parse(&self, what: &str) -> anyhow::Result<NaiveDate> {
-        match self {
-            DateInput::Text(s) => parse_date(s, what),
-            DateInput::Toml(d) => parse_date(&d.to_string(), what),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnswersFile {
-    answers: Vec<FileAnswer>,
-}
-
-fn read_answers_file(path: &Path) -> anyhow::Result<Vec<FileAnswer>> {
-    let text = tenken_core::textfile::read_utf8(path)?;
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        // Either {"answers": [...]} or a bare array.
-        let v: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| path.display().to_string())?;
-        if v.is_array() {
-            Ok(serde_json::from_value(v).with_context(|| path.display().to_string())?)
-        } else {
-            let f: AnswersFile =
-                serde_json::from_value(v).with_context(|| path.display().to_string())?;
-            Ok(f.answers)
-        }
-    } else {
-        let f: AnswersFile = toml::from_str(&text).with_context(|| path.display().to_string())?;
-        Ok(f.answers)
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn build_answer(
-    checklist: &Checklist,
-    item: &str,
-    scope: Option<&str>,
-    value: &str,
-    checked: Option<NaiveDate>,
-    target: Option<NaiveDate>,
-    note: Option<String>,
-    responsible: Option<String>,
-    attach: &[PathBuf],
-) -> anyhow::Result<Answer> {
-    // The printed number (2-⑤, as `assessment show` prints it) names the item too.
-    let item = checklist.resolve_item(item).map_or(item, |i| i.id.as_str());
-    let scope = match scope {
-        Some(s) => parse_scope(s)?,
-        None => default_scope(checklist, item)?,
-    };
-    let value = parse_value(value)?;
-    let attachments = attach
-        .iter()
-        .map(|p| hash_file(p).map_err(anyhow::Error::from))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Answer {
-        item_id: item.to_string(),
-        scope,
-        value,
-        checked_on: checked.or_else(|| Some(today())),
-        target_date: target,
-        note: note.unwrap_or_default(),
-        responsible: responsible.unwrap_or_default(),
-        attachments,
-        updated_at: None,
-    })
+fn parse_date(s: &str, what: &'static str) -> anyhow::Result<NaiveDate> {
+    Ok(tenken_core::answers_file::parse_date(s, what)?)
 }
 
 /// Reads an answers file (TOML or JSON, see docs/answers-file.md) into answers for `checklist`;
 /// the first bad entry fails the whole file, naming it.
 pub fn answers_from_file(
-    ctx: &Ctx,
+    _ctx: &Ctx,
     checklist: &Checklist,
     file: &Path,
 ) -> anyhow::Result<Vec<Answer>> {
-    let base = file.parent().unwrap_or(Path::new("."));
-    let entries = read_answers_file(file)?;
-    let mut out = Vec::with_capacity(entries.len());
-    for (i, e) in entries.into_iter().enumerate() {
-        let attach: Vec<PathBuf> = e.attach.iter().map(|p| base.join(p)).collect();
-        let built = (|| {
-            let checked = e.checked.as_ref().map(|d| d.parse("確認日")).transpose()?;
-            let target = e.target.as_ref().map(|d| d.parse("目標日")).transpose()?;
-            build_answer(
-                checklist,
-                &e.item,
-                e.scope.as_deref(),
-                &e.value,
-                checked,
-                target,
-                e.note.clone(),
-                e.responsible.clone(),
-                &attach,
-            )
-        })()
-        .with_context(|| {
-            format!(
-                "{} {} (item {}): {}",
-                ctx.t("回答", "answer"),
-                i + 1,
-                e.item,
-                ctx.t("何も保存していません", "nothing was saved")
-            )
-        })?;
-        out.push(built);
-    }
-    Ok(out)
+    Ok(tenken_core::answers_file::read_answers_file(
+        checklist,
+        file,
+        today(),
+    )?)
 }
 
 fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
@@ -422,17 +244,19 @@ fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
             .as_deref()
             .map(|d| parse_date(d, "目標日"))
             .transpose()?;
-        vec![build_answer(
-            &checklist,
-            item,
-            a.scope.as_deref(),
-            value,
-            checked,
-            target,
-            a.note,
-            a.responsible,
-            &a.attach,
-        )?]
+        vec![
+            tenken_core::answers_file::AnswerInput {
+                item: item.to_string(),
+                scope: a.scope.clone(),
+                value: value.to_string(),
+                checked,
+                target,
+                note: a.note,
+                responsible: a.responsible,
+                attach: a.attach.clone(),
+            }
+            .to_answer(&checklist, today())?,
+        ]
     };
     let stored = store.set_answers(assessment.id, &checklist, &answers)?;
     for s in &stored {

@@ -11,6 +11,46 @@ fn run(data: &std::path::Path, args: &[&str]) -> std::process::Output {
     tenken(data, args)
 }
 
+/// `tenken report --no-scan --out PDF` with a key file (not the desktop's key store).
+fn report_pdf(data: &std::path::Path, pdf: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(common::BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["report", "--no-scan", "--out"])
+        .arg(pdf)
+        .env("TENKEN_KEYSTORE", "file")
+        .env_remove("TENKEN_LANG")
+        .output()
+        .unwrap()
+}
+
+/// Text of the PDF (page 1 only when `first_page`).
+fn pdf_text(pdf: &std::path::Path, first_page: bool) -> String {
+    let mut cmd = std::process::Command::new("pdftotext");
+    if first_page {
+        cmd.args(["-f", "1", "-l", "1"]);
+    }
+    let o = cmd.arg("-layout").arg(pdf).arg("-").output().unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `tenken assessment new` for さくら内科 on R7 for `year`.
+fn new_r7_assessment(data: &std::path::Path, year: &str) -> std::process::Output {
+    run(
+        data,
+        &[
+            "assessment",
+            "new",
+            "--name",
+            "さくら内科",
+            "--checklist",
+            "mhlw-r7",
+            "--year",
+            year,
+        ],
+    )
+}
+
 #[test]
 fn impossible_dates_are_refused_and_overdue_targets_are_marked() {
     let dir = tempfile::tempdir().unwrap();
@@ -79,23 +119,8 @@ fn impossible_dates_are_refused_and_overdue_targets_are_marked() {
     let hist = ok(&run(&data, &["history"]));
     assert!(hist.contains("期限切れ: 1"), "{hist}");
     let pdf = dir.path().join("r.pdf");
-    let o = std::process::Command::new(common::BIN)
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["report", "--out"])
-        .arg(&pdf)
-        .env("TENKEN_KEYSTORE", "file")
-        .env_remove("TENKEN_LANG")
-        .output()
-        .unwrap();
-    ok(&o);
-    let text = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    ok(&report_pdf(&data, &pdf));
+    let text = pdf_text(&pdf, false);
     assert!(
         text.contains("期限切れの目標日"),
         "first page count missing"
@@ -254,19 +279,7 @@ fn listening_ports_and_peers_replay_from_japanese_netstat_text() {
 fn a_fy2026_assessment_on_last_years_checklist_says_so_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let o = run(
-        &data,
-        &[
-            "assessment",
-            "new",
-            "--name",
-            "さくら内科",
-            "--checklist",
-            "mhlw-r7",
-            "--year",
-            "2026",
-        ],
-    );
+    let o = new_r7_assessment(&data, "2026");
     ok(&o);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -277,40 +290,14 @@ fn a_fy2026_assessment_on_last_years_checklist_says_so_everywhere() {
     let show = ok(&run(&data, &["assessment", "show"]));
     assert!(show.contains("令和7年度版"), "{show}");
     let pdf = dir.path().join("r.pdf");
-    let o = std::process::Command::new(common::BIN)
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["report", "--no-scan", "--out"])
-        .arg(&pdf)
-        .env("TENKEN_KEYSTORE", "file")
-        .env_remove("TENKEN_LANG")
-        .output()
-        .unwrap();
+    let o = report_pdf(&data, &pdf);
     ok(&o);
     assert!(String::from_utf8_lossy(&o.stderr).contains("まだ取り込まれていない"));
-    let first = std::process::Command::new("pdftotext")
-        .args(["-f", "1", "-l", "1", "-layout"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let first = String::from_utf8_lossy(&first.stdout);
+    let first = pdf_text(&pdf, true);
     assert!(first.contains("まだ取り込まれていないため"), "{first}");
     // A FY2025 assessment on R7 says nothing.
     let data2 = dir.path().join("data2");
-    let o = run(
-        &data2,
-        &[
-            "assessment",
-            "new",
-            "--name",
-            "さくら内科",
-            "--checklist",
-            "mhlw-r7",
-            "--year",
-            "2025",
-        ],
-    );
+    let o = new_r7_assessment(&data2, "2025");
     ok(&o);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("まだ取り込まれていない"));
 }

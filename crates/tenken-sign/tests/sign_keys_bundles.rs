@@ -277,50 +277,7 @@ fn pkcs12_with_ca_chain_is_trusted_through_the_ca() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (ca_key, ca_cert) = openssl_ca(d, "Vendor Root CA", &[]);
-    let leaf_key = d.join("leaf.key");
-    let csr = d.join("leaf.csr");
-    let leaf_cert = d.join("leaf.crt");
-    let ext = d.join("ext.cnf");
-    std::fs::write(
-        &ext,
-        "keyUsage=digitalSignature,nonRepudiation\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    run_ok(
-        "openssl",
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            p(&leaf_key),
-            "-out",
-            p(&csr),
-            "-subj",
-            "/CN=Engineer Suzuki/O=Vendor KK",
-        ],
-    );
-    run_ok(
-        "openssl",
-        &[
-            "x509",
-            "-req",
-            "-in",
-            p(&csr),
-            "-CA",
-            p(&ca_cert),
-            "-CAkey",
-            p(&ca_key),
-            "-CAcreateserial",
-            "-out",
-            p(&leaf_cert),
-            "-days",
-            "365",
-            "-extfile",
-            p(&ext),
-        ],
-    );
+    let (leaf_key, leaf_cert) = openssl_leaf(d, "Engineer Suzuki", &ca_key, &ca_cert);
     let p12 = export_p12(
         d,
         "chain",

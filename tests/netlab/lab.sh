@@ -17,11 +17,13 @@
 #   h3 .23  445 listening, everything else silently dropped (nftables)
 #   h4 .24  never-touch: 445 listening, nftables counters of anything from the clinic
 #   h5 .25  listens on every profile port, logs connection times (rate measurement)
+#   h6 .26  a modality behind a strict firewall: only DICOM 104 answers, everything else (445 and
+#           80 too) is silently dropped; discovery can find it only through ARP
 set -euo pipefail
 cmd=${1:?up|down}; P=${2:?prefix}; STATE=${3:?state dir}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=$(command -v /usr/bin/python3 || command -v python3)
-NSS="sw clinic router up isp h1 h2 h3 h4 h5"
+NSS="sw clinic router up isp h1 h2 h3 h4 h5 h6"
 PROFILE_PORTS="445 139 3389 5900 5800 23 21 22 80 443 8080 1433 1521 3306 5432 104 11112 2575 5985 5986 9100 631 4443 8443 10443"
 
 x() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
@@ -64,7 +66,8 @@ up() {
   member h3 192.168.77.23
   member h4 192.168.77.24
   member h5 192.168.77.25
-  for n in clinic h1 h2 h3 h4 h5; do x "$n" ip route add default via 192.168.77.1; done
+  member h6 192.168.77.26
+  for n in clinic h1 h2 h3 h4 h5 h6; do x "$n" ip route add default via 192.168.77.1; done
 
   # router <-> up <-> isp, NAT twice
   ip link add wan netns "$P-router" type veth peer name lan netns "$P-up"
@@ -91,6 +94,13 @@ table inet fw {
     iifname "lo" accept; ct state established,related accept; tcp dport 445 accept; }
 }
 NFT
+  # h6: a modality: only DICOM answers
+  x h6 nft -f - <<'NFT'
+table inet fw {
+  chain in { type filter hook input priority 0; policy drop;
+    iifname "lo" accept; ct state established,related accept; tcp dport 104 accept; }
+}
+NFT
   # h4: never-touch: count every IP packet from the clinic and every ARP request for h4
   x h4 nft -f - <<'NFT'
 table inet watch {
@@ -112,9 +122,10 @@ NFT
   x h2 "$PY" "$HERE/listen.py" "$STATE/h2.log" 104 2575 >"$STATE/h2.out" 2>&1 &
   x h3 "$PY" "$HERE/listen.py" "$STATE/h3.log" 445 >"$STATE/h3.out" 2>&1 &
   x h4 "$PY" "$HERE/listen.py" "$STATE/h4.log" 445 >"$STATE/h4.out" 2>&1 &
+  x h6 "$PY" "$HERE/listen.py" "$STATE/h6.log" 104 >"$STATE/h6.out" 2>&1 &
   # shellcheck disable=SC2086
   x h5 "$PY" "$HERE/listen.py" "$STATE/h5.log" $PROFILE_PORTS >"$STATE/h5.out" 2>&1 &
-  for f in router h1 h2 h3 h4 h5; do
+  for f in router h1 h2 h3 h4 h5 h6; do
     for _ in $(seq 400); do grep -q ready "$STATE/$f.log" 2>/dev/null && break; sleep 0.05; done
     grep -q ready "$STATE/$f.log" 2>/dev/null || { echo "lab: $f did not start:"; cat "$STATE/$f.out"; exit 1; }
   done

@@ -7,6 +7,7 @@ use std::net::Ipv4Addr;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::discover::DiscoveryObs;
 use super::obs::{GatewayObs, HostObs, Observations, PortObs, PortState};
 use super::profile::{self, Rule};
 use tenken_base::Text;
@@ -22,6 +23,9 @@ pub const ID_UPNP: &str = "net.upnp";
 pub const ID_DOUBLE_NAT: &str = "net.double_nat";
 /// Probe id of the LAN port check (one finding per host).
 pub const ID_LAN: &str = "lan.ports";
+
+/// Every probe id the consented network checks report.
+pub const NETWORK_IDS: [&str; 5] = [ID_REACH, ID_EXPOSURE, ID_UPNP, ID_DOUBLE_NAT, ID_LAN];
 
 /// Builds a `network` evidence record.
 pub fn net_evidence(
@@ -150,7 +154,18 @@ pub fn evaluate(obs: &Observations) -> Vec<Finding> {
         }
     }
     for h in &obs.lan {
-        out.push(evaluate_host(h));
+        let mut f = evaluate_host(h);
+        if let Some(found) = obs
+            .discovery
+            .as_ref()
+            .and_then(|d| d.found.iter().find(|x| x.addr == h.addr))
+        {
+            f.facts["found_by"] = json!(found.by);
+        }
+        out.push(f);
+    }
+    if let Some(d) = obs.discovery.as_ref().filter(|d| !d.silent.is_empty()) {
+        out.push(evaluate_silent(d));
     }
     for ip in &obs.scope.skipped_never_touch {
         out.push(finding(
@@ -606,6 +621,108 @@ fn eval_double_nat(gw: Ipv4Addr, g: &GatewayObs) -> Finding {
     }
 }
 
+/// The addresses of the range where no device answered discovery: one finding for all of them.
+/// Not a pass: nothing was checked there. 該当なし when other devices were found; 未確認 when none
+/// answered at all (the range may not be this clinic's LAN, or every device was off).
+pub fn evaluate_silent(d: &DiscoveryObs) -> Finding {
+    let n = d.silent.len();
+    let list = compress_addrs(&d.silent);
+    let mut ev: Vec<Evidence> = d.silent_connects.iter().map(port_evidence).collect();
+    for t in [&d.before, &d.after] {
+        ev.push(Evidence {
+            kind: SourceKind::File,
+            ..net_evidence(t.source.clone(), t.raw.clone(), t.at, t.at, t.error.clone())
+        });
+    }
+    let facts = json!({
+        "silent": d.silent.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+        "silent_count": n,
+        "found_count": d.found.len(),
+        "discovery_ports": d.ports,
+        "discovery_timeout_ms": d.timeout_ms,
+        "neighbour_table": d.after.source,
+    });
+    let how_ja = format!(
+        "ポート {} への接続と、このPCの ARP 表で確認",
+        d.ports
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("・")
+    );
+    let how_en = format!(
+        "checked by a connect to port {} and this PC's ARP table",
+        d.ports
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    );
+    if d.found.is_empty() {
+        return finding(
+            ID_LAN,
+            Verdict::Unknown,
+            Some(UnknownReason::Timeout),
+            Text::new(
+                format!(
+                    "指定した範囲 {list} に応答する機器が1台も見つかりませんでした({how_ja})。範囲が院内LANと合っているか確認してください"
+                ),
+                format!(
+                    "No device answered in {list} ({how_en}); check the range is the clinic LAN"
+                ),
+            ),
+            Text::new(
+                "院内LANのアドレス範囲(例: このPCのIPアドレスの /24)を指定して、もう一度確認してください",
+                "Give the clinic LAN's range (e.g. the /24 of this PC's address) and check again",
+            ),
+            facts,
+            ev,
+        );
+    }
+    finding(
+        ID_LAN,
+        Verdict::NotApplicable,
+        None,
+        Text::new(
+            format!(
+                "機器の応答がなかったアドレス {n} 件 ({list}): ポートは確認していません({how_ja})"
+            ),
+            format!(
+                "{n} address(es) with no device answering ({list}): ports not checked ({how_en})"
+            ),
+        ),
+        Text::new(
+            "電源が切れていた機器は確認できていません。その機器は電源を入れてからもう一度確認してください",
+            "Devices that were switched off were not checked; check again with them switched on",
+        ),
+        facts,
+        ev,
+    )
+}
+
+/// `192.168.1.2-9, 192.168.1.11` from a sorted or unsorted address list (runs collapsed).
+pub fn compress_addrs(addrs: &[Ipv4Addr]) -> String {
+    let mut v: Vec<u32> = addrs.iter().map(|a| u32::from(*a)).collect();
+    v.sort_unstable();
+    v.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j + 1 < v.len() && v[j + 1] == v[j] + 1 && (v[j + 1] >> 8) == (v[i] >> 8) {
+            j += 1;
+        }
+        let a = Ipv4Addr::from(v[i]);
+        parts.push(if j == i {
+            a.to_string()
+        } else {
+            format!("{a}-{}", Ipv4Addr::from(v[j]).octets()[3])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
 /// Per-host verdict of the LAN port check.
 pub fn evaluate_host(h: &HostObs) -> Finding {
     let ev: Vec<Evidence> = h.ports.iter().map(port_evidence).collect();
@@ -789,6 +906,73 @@ mod tests {
         let f = evaluate_host(&h);
         assert_eq!(f.verdict, Verdict::Unknown);
         assert_eq!(f.reason, Some(UnknownReason::Timeout));
+    }
+
+    fn discovery(found: &[u8], silent: &[u8]) -> DiscoveryObs {
+        use crate::discover::{FoundBy, FoundHost, NeighbourRead};
+        let a = |l: u8| Ipv4Addr::new(192, 168, 77, l);
+        let table = NeighbourRead {
+            source: "/proc/net/arp".into(),
+            raw: "IP address       HW type     Flags       HW address            Mask     Device\n"
+                .into(),
+            entries: Default::default(),
+            error: None,
+            at: Utc::now(),
+        };
+        DiscoveryObs {
+            ports: vec![445, 80],
+            timeout_ms: 600,
+            before: table.clone(),
+            after: table,
+            found: found
+                .iter()
+                .map(|l| FoundHost {
+                    addr: a(*l),
+                    by: FoundBy::Tcp,
+                })
+                .collect(),
+            silent: silent.iter().map(|l| a(*l)).collect(),
+            silent_connects: silent
+                .iter()
+                .map(|l| port(a(*l), 445, PortState::Filtered))
+                .collect(),
+            max_in_flight_per_host: 1,
+            per_host_concurrency: 3,
+            per_host_rate: 20,
+            started_at: Utc::now(),
+            ended_at: Utc::now(),
+        }
+    }
+
+    /// The empty addresses of a range are one finding, never a pass: 該当なし beside devices
+    /// that answered, 未確認 when nothing answered at all; every connect sent is evidence.
+    #[test]
+    fn silent_addresses_are_one_finding_never_a_pass() {
+        let f = evaluate_silent(&discovery(&[1, 21], &[2, 3, 4, 5, 30, 254]));
+        assert_eq!(f.verdict, Verdict::NotApplicable);
+        assert_eq!(f.facts["silent_count"], 6);
+        assert!(
+            f.summary
+                .ja
+                .contains("192.168.77.2-5, 192.168.77.30, 192.168.77.254"),
+            "{}",
+            f.summary.ja
+        );
+        let tcp = f
+            .evidence
+            .iter()
+            .filter(|e| e.source.starts_with("tcp://"))
+            .count();
+        assert_eq!(tcp, 6);
+        assert!(f.evidence.iter().any(|e| e.source == "/proc/net/arp"));
+        let none = evaluate_silent(&discovery(&[], &[2, 3]));
+        assert_eq!(none.verdict, Verdict::Unknown);
+        assert_eq!(none.reason, Some(UnknownReason::Timeout));
+        assert!(
+            none.summary.ja.contains("1台も見つかりません"),
+            "{}",
+            none.summary.ja
+        );
     }
 
     fn gateway(open: &[u16], http: Vec<crate::obs::HttpObs>) -> GatewayObs {

@@ -5,6 +5,7 @@
 //! [`Observations`] (recordable with [`record`], replayable with [`replay`]) -> [`evaluate`]
 //! (pure verdict rules) -> findings. Safety model and port profile: `docs/network-checks.md`.
 
+pub mod discover;
 pub mod eval;
 pub mod gateway;
 pub mod obs;
@@ -79,9 +80,14 @@ impl Default for RunOptions {
 pub enum Phase {
     /// Checking this PC's router (default gateway).
     Gateway,
-    /// Port-checking LAN devices.
+    /// Finding which addresses of the LAN range have a device (light round).
+    Discover {
+        /// Number of addresses in the range (never-touch ones removed).
+        addresses: usize,
+    },
+    /// Port-checking the LAN devices found.
     Lan {
-        /// Number of addresses to check.
+        /// Number of devices found.
         hosts: usize,
     },
 }
@@ -100,25 +106,35 @@ pub async fn run_phased(
 ) -> Observations {
     let started_at = Utc::now();
     let conn = tcp::Connector::new(scope.rate, scope.concurrency, scope.never_touch.clone());
-    let gateway = if scope.network {
-        on_phase(Phase::Gateway);
-        Some(gateway::check(&conn, &scope.never_touch, opts.ssdp_wait).await)
-    } else {
-        None
+    // The router and the LAN are checked at the same time, under the same pacing.
+    let gateway = async {
+        if scope.network {
+            on_phase(Phase::Gateway);
+            Some(gateway::check(&conn, &scope.never_touch, opts.ssdp_wait).await)
+        } else {
+            None
+        }
     };
-    let lan = if scope.lan.is_empty() {
-        Vec::new()
-    } else {
-        on_phase(Phase::Lan {
-            hosts: scope.lan.len(),
-        });
-        conn.scan(&scope.lan, &profile::ports()).await
+    let lan = async {
+        if scope.lan.is_empty() {
+            (None, Vec::new())
+        } else {
+            on_phase(Phase::Discover {
+                addresses: scope.lan.len(),
+            });
+            let on_found = |hosts| on_phase(Phase::Lan { hosts });
+            let (d, lan) =
+                discover::check_lan(&conn, &scope.lan, &profile::ports(), &on_found).await;
+            (Some(d), lan)
+        }
     };
+    let (gateway, (discovery, lan)) = tokio::join!(gateway, lan);
     Observations {
         scope: scope.clone(),
         started_at,
         ended_at: Utc::now(),
         gateway,
+        discovery,
         lan,
     }
 }
@@ -136,6 +152,7 @@ pub fn run_blocking(
                 started_at: Utc::now(),
                 ended_at: Utc::now(),
                 gateway: None,
+                discovery: None,
                 lan: Vec::new(),
             };
             let f = evaluate(&obs);
@@ -320,14 +337,14 @@ mod tests {
     #[test]
     fn cancel_during_the_lan_phase_stops_the_run() {
         // Many loopback targets at a low rate: the run would take seconds; cancel after the
-        // LAN phase starts must end it quickly.
+        // LAN check starts (its discovery phase) must end it quickly.
         let targets: Vec<String> = (1..=40).map(|i| format!("127.0.0.{i}")).collect();
         let scope = Scope::new(false, &targets, NeverTouch::default(), 5).unwrap();
         let cancel = CancelToken::new();
         let c2 = cancel.clone();
         let t = std::time::Instant::now();
         let r = run_cancellable(&scope, &RunOptions::default(), &cancel, &move |p| {
-            assert_eq!(p, Phase::Lan { hosts: 40 });
+            assert_eq!(p, Phase::Discover { addresses: 40 });
             let c = c2.clone();
             std::thread::spawn(move || {
                 std::thread::sleep(Duration::from_millis(200));
@@ -349,7 +366,15 @@ mod tests {
             })
             .unwrap()
             .unwrap();
-        assert_eq!(*phases.lock().unwrap(), vec![Phase::Lan { hosts: 1 }]);
+        // Discovery of the one address, then the port check of the one device found (loopback
+        // refuses or accepts port 445: either proves a device).
+        assert_eq!(
+            *phases.lock().unwrap(),
+            vec![Phase::Discover { addresses: 1 }, Phase::Lan { hosts: 1 }]
+        );
+        let d = obs.discovery.as_ref().unwrap();
+        assert_eq!(d.found.len(), 1);
+        assert!(d.silent.is_empty());
         assert_eq!(obs.lan.len(), 1);
         assert_eq!(findings, evaluate(&obs));
     }

@@ -203,7 +203,11 @@ pub struct Observations {
     /// Gateway checks (None when `--network` was not given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<GatewayObs>,
-    /// LAN hosts checked.
+    /// How the LAN devices were found (None in recordings made before discovery existed: then
+    /// every address in `lan` was port-checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<super::discover::DiscoveryObs>,
+    /// LAN devices port-checked (with discovery: only the devices found).
     #[serde(default)]
     pub lan: Vec<HostObs>,
 }

@@ -11,7 +11,7 @@ use super::NetError;
 pub const MAX_TARGETS: usize = 256;
 
 /// Default connection rate (new TCP connections per second).
-pub const DEFAULT_RATE: u32 = 50;
+pub const DEFAULT_RATE: u32 = 300;
 
 /// Highest rate a user may ask for (connections per second).
 pub const MAX_RATE: u32 = 500;

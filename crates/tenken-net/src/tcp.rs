@@ -1,8 +1,10 @@
-//! TCP connect checks with a global rate limit, bounded concurrency and RTT-adaptive timeouts.
-//! Only the three-way handshake happens; the connection is closed at once without sending data.
+//! TCP connect checks with a global rate limit, per-device pacing (a few connections at a time,
+//! a bounded rate per device), bounded concurrency and RTT-adaptive timeouts. Only the three-way
+//! handshake happens; the connection is closed at once without sending data.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,8 +19,24 @@ use super::scope::NeverTouch;
 pub const INITIAL_TIMEOUT: Duration = Duration::from_millis(1000);
 /// Lower bound of the adaptive timeout.
 pub const MIN_TIMEOUT: Duration = Duration::from_millis(200);
+/// Timeout before any RTT is known for a device proven to be on this PC's segment (it answered
+/// ARP): such a device answers a connect within milliseconds, so waiting longer only slows the
+/// check of a firewalled device (nmap `-T4` waits 100 ms at least).
+pub const ON_LINK_TIMEOUT: Duration = Duration::from_millis(300);
+
 /// Upper bound of the adaptive timeout.
 pub const MAX_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// At most this many connections in flight to one device (fragile modalities and old embedded
+/// stacks see only a few at a time, however fast the whole check runs).
+pub const PER_HOST_CONCURRENCY: usize = 3;
+
+/// At most this many new connections per second to one device (lower when the global rate is).
+pub const PER_HOST_RATE: u32 = 20;
+
+/// Connections in flight during host discovery (most go to empty addresses, where only the
+/// neighbour request is sent).
+pub const DISCOVERY_CONCURRENCY: usize = 128;
 
 /// Paces new connections to at most `rate` per second (no bursts: one slot every 1/rate s).
 #[derive(Debug)]
@@ -64,24 +82,119 @@ pub fn adaptive_timeout(max_rtt: Option<Duration>) -> Duration {
     }
 }
 
+/// Pacing of one device: its own semaphore and rate, and how many connections were in flight.
+#[derive(Debug)]
+struct HostGate {
+    sem: Semaphore,
+    limiter: RateLimiter,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
 /// Shared state of one connect run.
 #[derive(Debug)]
 pub struct Connector {
     limiter: RateLimiter,
-    sem: Semaphore,
+    sem_scan: Arc<Semaphore>,
+    discovery_sem: Arc<Semaphore>,
+    per_host_rate: u32,
+    hosts: Mutex<HashMap<Ipv4Addr, Arc<HostGate>>>,
     rtts: Mutex<HashMap<Ipv4Addr, Duration>>,
+    on_link: Mutex<std::collections::HashSet<Ipv4Addr>>,
     never_touch: NeverTouch,
 }
 
+/// A place among the connects in flight of the whole run (and, for discovery, a rate slot
+/// already taken): see [`Connector::discovery_ticket`].
+#[derive(Debug)]
+pub struct DiscoveryTicket {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Decrements a device's in-flight count when a connect ends (also when it is cancelled).
+struct InFlight(Arc<HostGate>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl Connector {
-    /// A connector with the given rate, concurrency and never-touch list.
+    /// A connector with the given global rate, concurrency and never-touch list; each device is
+    /// paced to [`PER_HOST_CONCURRENCY`] connections at a time and `min(rate, PER_HOST_RATE)`
+    /// new connections per second.
     pub fn new(rate: u32, concurrency: usize, never_touch: NeverTouch) -> Arc<Self> {
         Arc::new(Self {
             limiter: RateLimiter::new(rate),
-            sem: Semaphore::new(concurrency.max(1)),
+            sem_scan: Arc::new(Semaphore::new(concurrency.max(1))),
+            discovery_sem: Arc::new(Semaphore::new(DISCOVERY_CONCURRENCY)),
+            per_host_rate: rate.clamp(1, PER_HOST_RATE),
+            hosts: Mutex::new(HashMap::new()),
             rtts: Mutex::new(HashMap::new()),
+            on_link: Mutex::new(std::collections::HashSet::new()),
             never_touch,
         })
+    }
+
+    /// Notes (when `yes`) that `ip` answered ARP: until an RTT is known, its connects wait
+    /// [`ON_LINK_TIMEOUT`] instead of [`INITIAL_TIMEOUT`].
+    pub fn mark_on_link_if(&self, yes: bool, ip: Ipv4Addr) {
+        if yes {
+            match self.on_link.lock() {
+                Ok(mut s) => s.insert(ip),
+                Err(p) => p.into_inner().insert(ip),
+            };
+        }
+    }
+
+    fn timeout_for(&self, ip: Ipv4Addr) -> Duration {
+        match self.max_rtt(ip) {
+            Some(r) => adaptive_timeout(Some(r)),
+            None => {
+                let on_link = match self.on_link.lock() {
+                    Ok(s) => s.contains(&ip),
+                    Err(p) => p.into_inner().contains(&ip),
+                };
+                if on_link {
+                    ON_LINK_TIMEOUT
+                } else {
+                    INITIAL_TIMEOUT
+                }
+            }
+        }
+    }
+
+    /// The per-device rate in use (new connections per second).
+    pub fn per_host_rate(&self) -> u32 {
+        self.per_host_rate
+    }
+
+    fn gate(&self, ip: Ipv4Addr) -> Arc<HostGate> {
+        let mut m = match self.hosts.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        Arc::clone(m.entry(ip).or_insert_with(|| {
+            Arc::new(HostGate {
+                sem: Semaphore::new(PER_HOST_CONCURRENCY),
+                limiter: RateLimiter::new(self.per_host_rate),
+                in_flight: AtomicUsize::new(0),
+                max_in_flight: AtomicUsize::new(0),
+            })
+        }))
+    }
+
+    /// The highest number of connections that were in flight to any one device so far.
+    pub fn max_in_flight_per_host(&self) -> usize {
+        let m = match self.hosts.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        m.values()
+            .map(|g| g.max_in_flight.load(Ordering::SeqCst))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Waits for a rate slot before a non-scan exchange (HTTP GET, banner, SSDP, IGD query).
@@ -107,15 +220,61 @@ impl Connector {
         }
     }
 
-    /// Connects once to `ip:port` (rate-limited) and classifies the result. Returns `None`
-    /// without sending anything when `ip` is on the never-touch list.
+    /// Connects once to `ip:port` (paced) and classifies the result. Returns `None` without
+    /// sending anything when `ip` is on the never-touch list.
     pub async fn probe(&self, ip: Ipv4Addr, port: u16) -> Option<PortObs> {
+        self.connect(ip, port, None).await
+    }
+
+    /// Takes what one discovery connect needs from the whole run: a place among the discovery
+    /// connects in flight and a slot of the global rate. One feeder takes tickets one after the
+    /// other, so the light round never reserves the rate ahead of the port checks running beside
+    /// it (they keep their share of every second).
+    pub async fn discovery_ticket(&self) -> Option<DiscoveryTicket> {
+        let permit = Arc::clone(&self.discovery_sem).acquire_owned().await.ok()?;
+        self.limiter.acquire().await;
+        Some(DiscoveryTicket { _permit: permit })
+    }
+
+    /// A discovery connect with its `ticket`: per-device pacing as always, the short
+    /// [`super::discover::DISCOVERY_TIMEOUT`].
+    pub async fn probe_discovery(
+        &self,
+        ip: Ipv4Addr,
+        port: u16,
+        ticket: DiscoveryTicket,
+    ) -> Option<PortObs> {
+        self.connect(ip, port, Some(ticket)).await
+    }
+
+    async fn connect(
+        &self,
+        ip: Ipv4Addr,
+        port: u16,
+        discovery: Option<DiscoveryTicket>,
+    ) -> Option<PortObs> {
         if self.never_touch.contains(ip) {
             return None;
         }
-        let _permit = self.sem.acquire().await.ok()?;
-        self.limiter.acquire().await;
-        let timeout = adaptive_timeout(self.max_rtt(ip));
+        // Per device first (a slow device only holds its own slots), then the whole run.
+        let gate = self.gate(ip);
+        let _host_permit = gate.sem.acquire().await.ok()?;
+        gate.limiter.acquire().await;
+        let discovery_timeout = discovery
+            .as_ref()
+            .map(|_| super::discover::DISCOVERY_TIMEOUT);
+        let _permit = match discovery {
+            Some(ticket) => ticket,
+            None => {
+                let p = Arc::clone(&self.sem_scan).acquire_owned().await.ok()?;
+                self.limiter.acquire().await;
+                DiscoveryTicket { _permit: p }
+            }
+        };
+        let now = gate.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        gate.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        let _in_flight = InFlight(Arc::clone(&gate));
+        let timeout = discovery_timeout.unwrap_or_else(|| self.timeout_for(ip));
         let at = Utc::now();
         let start = Instant::now();
         let addr = SocketAddr::V4(SocketAddrV4::new(ip, port));
@@ -211,6 +370,40 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    /// A device that stops answering (its accept queue is full, so the SYNs are dropped) sees
+    /// at most PER_HOST_CONCURRENCY connections at a time and at most PER_HOST_RATE new ones
+    /// per second, however high the global rate.
+    #[tokio::test]
+    async fn each_device_is_paced_on_its_own() {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = sock.listen(1).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let c = Connector::new(500, 64, NeverTouch::default());
+        let start = Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..12 {
+            let c = Arc::clone(&c);
+            set.spawn(async move { c.probe(Ipv4Addr::LOCALHOST, port).await });
+        }
+        let mut states = Vec::new();
+        while let Some(r) = set.join_next().await {
+            states.push(r.unwrap().unwrap().state);
+        }
+        assert!(
+            states.contains(&PortState::Filtered),
+            "the full queue must leave connects hanging: {states:?}"
+        );
+        assert_eq!(c.max_in_flight_per_host(), PER_HOST_CONCURRENCY);
+        // 12 new connections at 20/s: the last one starts no earlier than 11/20 s.
+        assert!(
+            start.elapsed() >= Duration::from_millis(540),
+            "{:?}",
+            start.elapsed()
+        );
+        drop(listener);
     }
 
     #[tokio::test]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use tenken_evidence::{Finding, SourceKind, UnknownReason, Verdict};
+use tenken_evidence::{Finding, SourceKind, Verdict};
 use tenken_net::obs::{Observations, PortState};
 use tenken_net::{self as net, NeverTouch, RunOptions, Scope, profile};
 
@@ -358,10 +358,26 @@ fn netlab_end_to_end() {
         .collect();
     assert_eq!(states(&obs, "192.168.77.25"), all_open);
     assert_eq!(lan_finding(&f, "192.168.77.25").verdict, Verdict::Fail);
-    // .20 does not exist: never "pass".
-    let ghost = lan_finding(&f, "192.168.77.20");
-    assert_eq!(ghost.verdict, Verdict::Unknown);
-    assert_eq!(ghost.reason, Some(UnknownReason::Timeout));
+    // .20 does not exist: found by nobody, not port-checked, never "pass"; it is listed in the
+    // one finding for the silent addresses (該当なし: other devices answered).
+    let d = obs.discovery.as_ref().unwrap();
+    assert_eq!(d.silent, vec![Ipv4Addr::new(192, 168, 77, 20)]);
+    assert!(
+        obs.lan
+            .iter()
+            .all(|h| h.addr != Ipv4Addr::new(192, 168, 77, 20))
+    );
+    let ghost = f
+        .iter()
+        .find(|f| f.probe_id == "lan.ports" && f.facts["silent"].is_array())
+        .expect("silent-address finding");
+    assert_eq!(ghost.verdict, Verdict::NotApplicable);
+    assert_eq!(ghost.facts["silent"], serde_json::json!(["192.168.77.20"]));
+    assert!(
+        ghost.summary.ja.contains("192.168.77.20"),
+        "{:?}",
+        ghost.summary
+    );
     // Never-touch: not scanned, reported as such, and the host saw nothing from the clinic.
     assert!(
         obs.lan
@@ -386,7 +402,15 @@ fn netlab_end_to_end() {
         .flat_map(|f| &f.evidence)
         .filter(|e| e.kind == SourceKind::Network && e.source.starts_with("tcp://"))
         .count();
-    assert_eq!(lan_ev, 5 * profile::ports().len());
+    // 4 devices x the profile, and the one discovery connect to the empty .20.
+    assert_eq!(
+        lan_ev,
+        4 * profile::ports().len() + 1,
+        "{:#?}",
+        ghost.evidence
+    );
+    // Each device saw at most a few connections at a time.
+    assert!(d.max_in_flight_per_host <= net::tcp::PER_HOST_CONCURRENCY);
     // No payloads: the LAN listeners received zero bytes; the router saw only GETs and one SOAP query.
     for h in ["h1", "h2", "h3", "h5"] {
         let log = lab.log(h);
@@ -454,5 +478,89 @@ fn netlab_end_to_end() {
     eprintln!(
         "rate check: {} connections over {span:.2}s (scan {secs:.2}s)",
         n
+    );
+
+    // 3. A whole /24 at the default rate, as a clinic runs it: mostly empty addresses. Discovery
+    // finds exactly the devices (the modality .26 that drops everything but DICOM only through
+    // ARP), the never-touch host gets nothing, each device is paced, and the ports found are the
+    // same as a full check of the device would find.
+    let before_h5 = lab.log("h5").len();
+    let (obs3, f3, secs3) = lab.scan(
+        false,
+        &["192.168.77.0/24"],
+        &["192.168.77.24"],
+        net::scope::DEFAULT_RATE,
+    );
+    let d3 = obs3.discovery.as_ref().unwrap();
+    let found: BTreeMap<String, net::discover::FoundBy> = d3
+        .found
+        .iter()
+        .map(|h| (h.addr.to_string(), h.by))
+        .collect();
+    let found_addrs: Vec<&str> = found.keys().map(String::as_str).collect();
+    assert_eq!(
+        found_addrs,
+        vec![
+            "192.168.77.1",
+            "192.168.77.10",
+            "192.168.77.21",
+            "192.168.77.22",
+            "192.168.77.23",
+            "192.168.77.25",
+            "192.168.77.26"
+        ]
+    );
+    assert_eq!(d3.silent.len(), 254 - 1 - found.len());
+    assert_eq!(
+        found["192.168.77.26"],
+        net::discover::FoundBy::Neighbour,
+        "the firewalled modality answers only ARP"
+    );
+    let modality: BTreeMap<u16, PortState> = profile::ports()
+        .into_iter()
+        .map(|p| {
+            (
+                p,
+                if p == 104 {
+                    PortState::Open
+                } else {
+                    PortState::Filtered
+                },
+            )
+        })
+        .collect();
+    assert_eq!(states(&obs3, "192.168.77.26"), modality);
+    assert_eq!(states(&obs3, "192.168.77.21"), all_closed_but(&[445, 3389]));
+    assert_eq!(states(&obs3, "192.168.77.22"), all_closed_but(&[104, 2575]));
+    assert_eq!(states(&obs3, "192.168.77.23"), dropped);
+    assert_eq!(states(&obs3, "192.168.77.25"), all_open);
+    assert!(d3.max_in_flight_per_host <= net::tcp::PER_HOST_CONCURRENCY);
+    let silent = f3
+        .iter()
+        .find(|f| f.probe_id == "lan.ports" && f.facts["silent"].is_array())
+        .expect("silent-address finding");
+    assert_eq!(silent.verdict, Verdict::NotApplicable);
+    assert_eq!(
+        lan_finding(&f3, "192.168.77.24").verdict,
+        Verdict::NotApplicable
+    );
+    let counters = lab.counters();
+    assert_eq!(
+        counters.matches("packets 0 bytes 0").count(),
+        2,
+        "never-touch host received packets in the /24 check:\n{counters}"
+    );
+    // Per-device rate, measured at h5's listener: at most PER_HOST_RATE new connections in any
+    // one second (h5 answers on every port, so it is the busiest device).
+    let ts: Vec<f64> = lab.log("h5")[before_h5..]
+        .iter()
+        .map(|v| v["t"].as_f64().unwrap())
+        .collect();
+    assert_eq!(ts.len(), profile::ports().len());
+    assert!(max_in_window(ts, 1.0) <= net::tcp::PER_HOST_RATE as usize + 1);
+    eprintln!(
+        "/24 check: {} devices found, {} silent addresses, {secs3:.2}s",
+        found.len(),
+        d3.silent.len()
     );
 }

@@ -194,7 +194,8 @@ pub async fn start_network_check(
     let nt = NeverTouch::load(app.state::<AppState>().dir()).map_err(CommandError::of)?;
     let scope = consented_scope(&targets, nt)?;
     let cancel = tasks.start(&task)?;
-    let total = u32::from(scope.network) + u32::from(!scope.lan.is_empty());
+    // The LAN check has two phases: finding the devices, then checking their ports.
+    let total = u32::from(scope.network) + 2 * u32::from(!scope.lan.is_empty());
     let started_at = chrono::Utc::now();
     let result = {
         let app = app.clone();
@@ -209,6 +210,15 @@ pub async fn start_network_check(
                         TextDto {
                             ja: "このPCのルーター（出入口の機器）を確認しています…".into(),
                             en: "Checking this PC's router…".into(),
+                        },
+                    ),
+                    Phase::Discover { addresses } => (
+                        "discover",
+                        TextDto {
+                            ja: format!(
+                                "院内LANの {addresses} 件のアドレスに機器があるか確認しています…"
+                            ),
+                            en: format!("Finding devices among {addresses} addresses…"),
                         },
                     ),
                     Phase::Lan { hosts } => (

@@ -124,7 +124,7 @@ mod tests {
     fn off_by_default_sends_nothing() {
         let a = parse(&[]);
         assert!(!a.enabled());
-        assert_eq!(a.rate, 50);
+        assert_eq!(a.rate, 300, "the default documented in docs/network-checks.md");
         let dir = tempfile::tempdir().unwrap();
         assert!(
             collect_with(&ctx(dir.path()), &a, None, None)
@@ -177,6 +177,7 @@ mod tests {
             started_at: chrono::Utc::now(),
             ended_at: chrono::Utc::now(),
             gateway: None,
+            discovery: None,
             lan: Vec::new(),
         };
         net::record(dir.path(), &obs).unwrap();

@@ -30,7 +30,9 @@ pub struct Args {
     /// 記録した生データから再評価する（何も実行しない） / evaluate a recording, execute nothing
     #[arg(long, value_name = "DIR")]
     pub replay: Option<PathBuf>,
-    /// この項目だけ点検する（複数可） / only run this probe id (repeatable)
+    /// この項目だけ点検する（複数可）。lan.ports などネットワーク確認の ID だけを指定すると、
+    /// このPCの点検は行いません / only run this probe id (repeatable); network-check ids alone
+    /// (e.g. lan.ports) skip the local probes
     #[arg(long = "probe", value_name = "ID")]
     pub probes: Vec<String>,
     /// 同時に実行する数 / probes running at the same time
@@ -128,11 +130,21 @@ pub fn local_bundle(ctx: &Ctx) -> anyhow::Result<Bundle> {
 
 /// Runs the probes (and the consented network checks) as `args` say and returns the bundle.
 fn collect(ctx: &Ctx, args: &Args) -> anyhow::Result<Bundle> {
-    let probes = checks::all();
-    let total = if args.probes.is_empty() {
+    // Network-check ids name the consented checks (run by the flags below), not local probes.
+    let (net_ids, local_ids): (Vec<String>, Vec<String>) = args
+        .probes
+        .iter()
+        .cloned()
+        .partition(|id| tenken_core::net::eval::NETWORK_IDS.contains(&id.as_str()));
+    let probes = if local_ids.is_empty() && !net_ids.is_empty() {
+        Vec::new()
+    } else {
+        checks::all()
+    };
+    let total = if local_ids.is_empty() {
         probes.len()
     } else {
-        args.probes.len()
+        local_ids.len()
     };
     let mode = match (&args.record, &args.replay) {
         (_, Some(dir)) => Mode::Replay(dir.clone()),
@@ -142,7 +154,7 @@ fn collect(ctx: &Ctx, args: &Args) -> anyhow::Result<Bundle> {
     let opts = ScanOptions {
         mode,
         concurrency: args.concurrency.max(1),
-        only: args.probes.clone(),
+        only: local_ids,
         ..ScanOptions::default()
     };
     let bar = if args.quiet {

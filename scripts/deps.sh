@@ -18,8 +18,8 @@ all_pkgs=(
   poppler-utils qpdf openssl fonts-ipaexfont-gothic python3-venv
   # XLSX check
   libreoffice-calc
-  # network lab
-  iproute2 nftables iptables procps
+  # network lab (snmpd: the lab's SNMP agent answering the default community)
+  iproute2 nftables iptables procps snmpd
   # OS key store test (also in cli_pkgs)
   dbus gnome-keyring libsecret-tools
 )

@@ -19,11 +19,14 @@
 #   h5 .25  listens on every profile port, logs connection times (rate measurement)
 #   h6 .26  a modality behind a strict firewall: only DICOM 104 answers, everything else (445 and
 #           80 too) is silently dropped; discovery can find it only through ARP
+#   h7 .27  a NAS-like device whose SNMP agent (Net-SNMP snmpd) answers the community "public"
+#   h8 .28  a second way out: a vendor's LTE router (admin page "Aterm MR05LN", UPnP IGD,
+#           forwarding on) besides the clinic's router
 set -euo pipefail
 cmd=${1:?up|down}; P=${2:?prefix}; STATE=${3:?state dir}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=$(command -v /usr/bin/python3 || command -v python3)
-NSS="sw clinic router up isp h1 h2 h3 h4 h5 h6"
+NSS="sw clinic router up isp h1 h2 h3 h4 h5 h6 h7 h8"
 PROFILE_PORTS="445 139 3389 5900 5800 23 21 22 80 443 8080 1433 1521 3306 5432 104 11112 2575 5985 5986 9100 631 4443 8443 10443"
 
 x() { local ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
@@ -67,7 +70,9 @@ up() {
   member h4 192.168.77.24
   member h5 192.168.77.25
   member h6 192.168.77.26
-  for n in clinic h1 h2 h3 h4 h5 h6; do x "$n" ip route add default via 192.168.77.1; done
+  member h7 192.168.77.27
+  member h8 192.168.77.28
+  for n in clinic h1 h2 h3 h4 h5 h6 h7 h8; do x "$n" ip route add default via 192.168.77.1; done
 
   # router <-> up <-> isp, NAT twice
   ip link add wan netns "$P-router" type veth peer name lan netns "$P-up"
@@ -123,12 +128,28 @@ NFT
   x h3 "$PY" "$HERE/listen.py" "$STATE/h3.log" 445 >"$STATE/h3.out" 2>&1 &
   x h4 "$PY" "$HERE/listen.py" "$STATE/h4.log" 445 >"$STATE/h4.out" 2>&1 &
   x h6 "$PY" "$HERE/listen.py" "$STATE/h6.log" 104 >"$STATE/h6.out" 2>&1 &
+  # h7: Net-SNMP's agent, read-only community "public", its own configuration only (-C)
+  cat >"$STATE/snmpd.conf" <<'SNMP'
+rocommunity public default
+sysDescr Linux nas-01 4.4.302+ #72806 SMP x86_64 (Lab NAS)
+sysName nas-01
+sysObjectID .1.3.6.1.4.1.8072.3.2.10
+SNMP
+  x h7 /usr/sbin/snmpd -f -C -c "$STATE/snmpd.conf" -Lf "$STATE/snmpd.out" -p "$STATE/snmpd.pid" \
+    udp:192.168.77.27:161 >/dev/null 2>&1 &
+  # h8: a vendor's LTE router: admin page, UPnP IGD, routing on
+  x h8 sysctl -qw net.ipv4.ip_forward=1
+  x h8 "$PY" "$HERE/router.py" --lan-ip 192.168.77.28 --wan-ip 10.88.0.2 --log "$STATE/h8.log" \
+    --title "Aterm MR05LN" --manufacturer "NEC Platforms" --model "Aterm MR05LN" \
+    --model-number "1.0.4" --no-telnet >"$STATE/h8.out" 2>&1 &
   # shellcheck disable=SC2086
   x h5 "$PY" "$HERE/listen.py" "$STATE/h5.log" $PROFILE_PORTS >"$STATE/h5.out" 2>&1 &
-  for f in router h1 h2 h3 h4 h5 h6; do
+  for f in router h1 h2 h3 h4 h5 h6 h8; do
     for _ in $(seq 400); do grep -q ready "$STATE/$f.log" 2>/dev/null && break; sleep 0.05; done
     grep -q ready "$STATE/$f.log" 2>/dev/null || { echo "lab: $f did not start:"; cat "$STATE/$f.out"; exit 1; }
   done
+  for _ in $(seq 200); do x h7 ss -uln 2>/dev/null | grep -q '192.168.77.27:161' && break; sleep 0.05; done
+  x h7 ss -uln | grep -q '192.168.77.27:161' || { echo "lab: snmpd did not start:"; cat "$STATE/snmpd.out"; exit 1; }
 }
 
 case $cmd in

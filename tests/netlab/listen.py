@@ -14,16 +14,20 @@ for p in ports:
 def drain(c, peer, port, t):
     c.settimeout(2)
     got = 0
+    head = b""
     try:
         while True:
             d = c.recv(4096)
             if not d: break
+            if not head: head = d[:200]
             got += len(d)
     except OSError:
         pass
     c.close()
+    # What was sent first: the request line of a plain-text request, or "tls" for a handshake.
+    first = "tls" if head[:1] == b"\x16" else head.split(b"\r\n")[0].decode("latin-1")
     with lock, open(log_path, "a") as f:
-        f.write(json.dumps({"t": t, "port": port, "peer": peer[0], "received": got}) + "\n")
+        f.write(json.dumps({"t": t, "port": port, "peer": peer[0], "received": got, "first": first}) + "\n")
 
 with open(log_path, "a") as f:
     f.write(json.dumps({"ready": True}) + "\n")

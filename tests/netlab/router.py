@@ -10,6 +10,11 @@ ap.add_argument("--lan-ip", required=True)
 ap.add_argument("--wan-ip", required=True)
 ap.add_argument("--log", required=True)
 ap.add_argument("--cert", help="PEM with key and self-signed certificate: also serve HTTPS on :443")
+ap.add_argument("--title", default="Lab Router Login", help="<title> of the admin page")
+ap.add_argument("--manufacturer", default="Fortinet", help="UPnP <manufacturer>")
+ap.add_argument("--model", default="FortiGate-60E", help="UPnP <modelName>")
+ap.add_argument("--model-number", default="v6.0.4,build0231", help="UPnP <modelNumber>")
+ap.add_argument("--no-telnet", action="store_true", help="no Telnet-like service on :23")
 args = ap.parse_args()
 lock = threading.Lock()
 
@@ -18,11 +23,12 @@ def log(**kw):
     with lock, open(args.log, "a") as f:
         f.write(json.dumps(kw) + "\n")
 
-LOGIN = b"""<!DOCTYPE html><html><head><title>Lab Router Login</title></head><body>
+LOGIN = f"""<!DOCTYPE html><html><head><title>{args.title}</title></head><body>
 <form method="post" action="/login"><input type="text" name="user">
-<input type="password" name="pass"><input type="submit" value="Login"></form></body></html>"""
+<input type="password" name="pass"><input type="submit" value="Login"></form></body></html>""".encode()
 DESC = """<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><device>
 <deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType><friendlyName>Lab IGD</friendlyName>
+<manufacturer>""" + args.manufacturer + """</manufacturer><modelName>""" + args.model + """</modelName><modelNumber>""" + args.model_number + """</modelNumber>
 <deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:1</deviceType><deviceList><device>
 <deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1</deviceType><serviceList><service>
 <serviceType>urn:schemas-upnp-org:service:WANIPConnection:1</serviceType><serviceId>urn:upnp-org:serviceId:WANIPConn1</serviceId>
@@ -97,7 +103,8 @@ def ssdp():
                     "USN: uuid:00000000-0000-0000-0000-000000000077::urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n\r\n")
             s.sendto(resp.encode(), peer)
 
-threading.Thread(target=telnet, daemon=True).start()
+if not args.no_telnet:
+    threading.Thread(target=telnet, daemon=True).start()
 threading.Thread(target=ssdp, daemon=True).start()
 if args.cert:
     import ssl

@@ -55,6 +55,8 @@ enum Command {
     Compare(cmd::compare::Args),
     /// 事業者が報告書PDFに副署名する (vendor countersigns a report PDF)
     Countersign(cmd::countersign::Args),
+    /// 判定に使うデータ（既知の悪用された脆弱性の一覧）の確認と更新 (offline data: show, update)
+    Data(cmd::data::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::History(a) => cmd::history::run(&ctx, a),
         Command::Compare(a) => cmd::compare::run(&ctx, a),
         Command::Countersign(a) => cmd::countersign::run(&ctx, a),
+        Command::Data(a) => cmd::data::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -14,6 +14,7 @@ pub use tenken_base::textfile;
 pub use tenken_checklist as checklist;
 pub use tenken_compare as compare;
 pub use tenken_evidence as evidence;
+pub use tenken_kev as kev;
 pub use tenken_ledger as ledger;
 pub use tenken_net as net;
 pub use tenken_probe as probe;

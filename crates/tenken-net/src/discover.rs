@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
+use super::identify::{DeviceObs, identify};
 use super::obs::{HostObs, PortObs, PortState};
 use super::tcp::{Connector, PER_HOST_CONCURRENCY};
 
@@ -272,13 +273,15 @@ fn answered(o: &PortObs) -> bool {
 }
 
 /// Port-checks one device: every port of `ports` except those in `skip` (a discovery connect
-/// already went to them and is reused, never repeated), in any order; sorted later.
+/// already went to them and is reused, never repeated), in any order (sorted later); then asks
+/// it what it is ([`identify`]), knowing its open ports including `known` discovery connects.
 async fn scan_host(
     conn: Arc<Connector>,
     ip: Ipv4Addr,
     ports: Arc<Vec<u16>>,
     skip: Vec<u16>,
-) -> HostObs {
+    known: Vec<PortObs>,
+) -> (HostObs, DeviceObs) {
     let mut obs: Vec<PortObs> = Vec::new();
     let mut set = JoinSet::new();
     for &port in ports.iter() {
@@ -293,10 +296,15 @@ async fn scan_host(
             obs.push(o);
         }
     }
-    HostObs {
-        addr: ip,
-        ports: obs,
-    }
+    let seen: Vec<PortObs> = obs.iter().chain(known.iter()).cloned().collect();
+    let device = identify(&conn, ip, &seen).await;
+    (
+        HostObs {
+            addr: ip,
+            ports: obs,
+        },
+        device,
+    )
 }
 
 /// How often the neighbour table is read while the light round runs: a file read on Linux, a
@@ -314,7 +322,7 @@ struct Finder<'a> {
     conn: &'a Arc<Connector>,
     ports: Arc<Vec<u16>>,
     found_by: HashMap<Ipv4Addr, FoundBy>,
-    scans: JoinSet<HostObs>,
+    scans: JoinSet<(HostObs, DeviceObs)>,
     /// Discovery connects per address (reused in the port check, evidence for silent ones).
     connects: HashMap<Ipv4Addr, Vec<PortObs>>,
     /// Discovery connects still under way per address (their ports are not probed again).
@@ -334,11 +342,13 @@ impl Finder<'_> {
             .unwrap_or_default();
         skip.extend(self.pending.get(&ip).cloned().unwrap_or_default());
         self.conn.mark_on_link_if(by != FoundBy::Tcp, ip);
+        let known = self.connects.get(&ip).cloned().unwrap_or_default();
         self.scans.spawn(scan_host(
             Arc::clone(self.conn),
             ip,
             Arc::clone(&self.ports),
             skip,
+            known,
         ));
     }
 
@@ -403,14 +413,14 @@ impl Finder<'_> {
 
 /// The LAN check: discovery (see the module documentation), then the profile `ports` on every
 /// device found, each device's check starting as soon as it is found. `on_found` is told the
-/// number of devices once discovery has ended. Hosts come back in target order, their ports in
-/// profile order.
+/// number of devices once discovery has ended. Hosts (and what each said about itself) come back
+/// in target order, their ports in profile order.
 pub async fn check_lan(
     conn: &Arc<Connector>,
     targets: &[Ipv4Addr],
     ports: &[u16],
     on_found: &(dyn Fn(usize) + Sync),
-) -> (DiscoveryObs, Vec<HostObs>) {
+) -> (DiscoveryObs, Vec<HostObs>, Vec<DeviceObs>) {
     let started_at = Utc::now();
     let before = read_neighbours().await;
     let mut f = Finder {
@@ -459,11 +469,14 @@ pub async fn check_lan(
     }
     on_found(found_list.len());
     let mut hosts: HashMap<Ipv4Addr, HostObs> = HashMap::new();
+    let mut devices: HashMap<Ipv4Addr, DeviceObs> = HashMap::new();
     while let Some(r) = f.scans.join_next().await {
-        if let Ok(h) = r {
+        if let Ok((h, d)) = r {
             hosts.insert(h.addr, h);
+            devices.insert(d.addr, d);
         }
     }
+    let devices: Vec<DeviceObs> = targets.iter().filter_map(|ip| devices.remove(ip)).collect();
     let order = |p: u16| ports.iter().position(|q| *q == p).unwrap_or(usize::MAX);
     let mut lan = Vec::new();
     for ip in targets {
@@ -495,7 +508,7 @@ pub async fn check_lan(
         started_at,
         ended_at,
     };
-    (discovery, lan)
+    (discovery, lan, devices)
 }
 
 #[cfg(test)]

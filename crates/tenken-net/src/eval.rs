@@ -25,7 +25,16 @@ pub const ID_DOUBLE_NAT: &str = "net.double_nat";
 pub const ID_LAN: &str = "lan.ports";
 
 /// Every probe id the consented network checks report.
-pub const NETWORK_IDS: [&str; 5] = [ID_REACH, ID_EXPOSURE, ID_UPNP, ID_DOUBLE_NAT, ID_LAN];
+pub const NETWORK_IDS: [&str; 8] = [
+    ID_REACH,
+    ID_EXPOSURE,
+    ID_UPNP,
+    ID_DOUBLE_NAT,
+    ID_LAN,
+    super::eval_devices::ID_DEVICES,
+    super::eval_devices::ID_SNMP,
+    super::eval_devices::ID_SHADOW,
+];
 
 /// Builds a `network` evidence record.
 pub fn net_evidence(
@@ -71,6 +80,19 @@ fn port_evidence(p: &PortObs) -> Evidence {
     )
 }
 
+/// A network finding with its title and checklist references from the registry.
+pub(crate) fn finding_with(
+    id: &str,
+    verdict: Verdict,
+    reason: Option<UnknownReason>,
+    summary: Text,
+    action: Text,
+    facts: serde_json::Value,
+    evidence: Vec<Evidence>,
+) -> Finding {
+    finding(id, verdict, reason, summary, action, facts, evidence)
+}
+
 fn finding(
     id: &str,
     verdict: Verdict,
@@ -113,6 +135,18 @@ fn title(id: &str) -> Text {
             "UPnP (automatic port opening)",
         ),
         ID_DOUBLE_NAT => Text::new("二重ルーター(二重NAT)", "Double NAT"),
+        super::eval_devices::ID_DEVICES => Text::new(
+            "ネットワーク機器と既知の悪用脆弱性",
+            "Network devices and known exploited vulnerabilities",
+        ),
+        super::eval_devices::ID_SNMP => Text::new(
+            "SNMP の初期設定の合言葉(public)",
+            "SNMP default community (public)",
+        ),
+        super::eval_devices::ID_SHADOW => Text::new(
+            "ルーター以外の外部への出口",
+            "Other ways out besides the router",
+        ),
         _ => Text::new("LAN機器の開いているポート", "Open ports of LAN devices"),
     }
 }
@@ -135,9 +169,17 @@ fn unknown(
     )
 }
 
-/// Findings of a whole run: gateway findings (or unknown/no-consent when `--network` was not
-/// given) followed by one `lan.ports` finding per host.
+/// Findings of a whole run against the built-in known-exploited catalogue: see
+/// [`evaluate_with`].
 pub fn evaluate(obs: &Observations) -> Vec<Finding> {
+    evaluate_with(obs, tenken_kev::Catalogue::builtin())
+}
+
+/// Findings of a whole run: gateway findings (or unknown/no-consent when `--network` was not
+/// given), one `lan.ports` finding per host, the addresses where nothing answered, then the
+/// devices (ledger entries matched against `kev`, SNMP, other ways out). Staleness of `kev` is
+/// judged at the time the run ended, so a replay gives the same verdicts.
+pub fn evaluate_with(obs: &Observations, kev: &tenken_kev::Catalogue) -> Vec<Finding> {
     let mut out = Vec::new();
     match &obs.gateway {
         Some(g) => out.extend(evaluate_gateway(g)),
@@ -167,6 +209,7 @@ pub fn evaluate(obs: &Observations) -> Vec<Finding> {
     if let Some(d) = obs.discovery.as_ref().filter(|d| !d.silent.is_empty()) {
         out.push(evaluate_silent(d));
     }
+    out.extend(super::eval_devices::evaluate_devices(obs, kev));
     for ip in &obs.scope.skipped_never_touch {
         out.push(finding(
             ID_LAN,

@@ -112,7 +112,7 @@ pub async fn discover() -> (String, String, Option<Ipv4Addr>) {
     }
 }
 
-fn bound(s: &str) -> String {
+pub(crate) fn bound(s: &str) -> String {
     if s.len() <= RESPONSE_LIMIT {
         return s.to_string();
     }
@@ -289,12 +289,20 @@ pub fn has_password_input(body: &str) -> bool {
 /// The HTTP client used for the gateway: no proxy from the environment, short timeouts,
 /// self-signed certificates accepted (identification only), redirects only to the same host.
 pub fn http_client(host: Ipv4Addr) -> Result<reqwest::Client, reqwest::Error> {
+    http_client_within(host, Duration::from_secs(4))
+}
+
+/// [`http_client`] with a whole-request time limit of `timeout`.
+pub fn http_client_within(
+    host: Ipv4Addr,
+    timeout: Duration,
+) -> Result<reqwest::Client, reqwest::Error> {
     let host = host.to_string();
     reqwest::Client::builder()
         .no_proxy()
         .danger_accept_invalid_certs(true)
-        .connect_timeout(Duration::from_secs(2))
-        .timeout(Duration::from_secs(4))
+        .connect_timeout(Duration::from_secs(2).min(timeout))
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::custom(move |a| {
             if a.previous().len() < 3 && a.url().host_str() == Some(host.as_str()) {
                 a.follow()
@@ -310,7 +318,7 @@ pub fn http_client(host: Ipv4Addr) -> Result<reqwest::Client, reqwest::Error> {
         .build()
 }
 
-async fn read_bounded(mut resp: reqwest::Response) -> (Vec<u8>, Option<String>) {
+pub(crate) async fn read_bounded(mut resp: reqwest::Response) -> (Vec<u8>, Option<String>) {
     let mut body = Vec::new();
     loop {
         match resp.chunk().await {
@@ -375,7 +383,7 @@ pub async fn http_get(client: &reqwest::Client, url: &str) -> HttpObs {
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {
@@ -466,7 +474,7 @@ pub fn is_igd(raw: &str) -> bool {
         .contains("urn:schemas-upnp-org:device:internetgatewaydevice")
 }
 
-fn tag_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+pub(crate) fn tag_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     let open = format!("<{tag}>");
     let close = format!("</{tag}>");
     let s = xml.find(&open)? + open.len();

@@ -7,7 +7,9 @@
 
 pub mod discover;
 pub mod eval;
+pub mod eval_devices;
 pub mod gateway;
+pub mod identify;
 pub mod obs;
 pub mod profile;
 pub mod scope;
@@ -18,7 +20,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-pub use eval::evaluate;
+pub use eval::{evaluate, evaluate_with};
 pub use obs::Observations;
 pub use scope::{NeverTouch, Scope};
 
@@ -65,13 +67,26 @@ pub enum NetError {
 pub struct RunOptions {
     /// How long SSDP answers are collected.
     pub ssdp_wait: Duration,
+    /// The known-exploited catalogue to judge devices by (the built-in copy when `None`; the
+    /// faces pass [`tenken_kev::load`]'s, which prefers a newer installed file).
+    pub kev: Option<std::sync::Arc<tenken_kev::Catalogue>>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
         Self {
             ssdp_wait: gateway::SSDP_WAIT,
+            kev: None,
         }
+    }
+}
+
+impl RunOptions {
+    /// The catalogue devices are judged by.
+    pub fn catalogue(&self) -> &tenken_kev::Catalogue {
+        self.kev
+            .as_deref()
+            .unwrap_or_else(|| tenken_kev::Catalogue::builtin())
     }
 }
 
@@ -117,18 +132,92 @@ pub async fn run_phased(
     };
     let lan = async {
         if scope.lan.is_empty() {
-            (None, Vec::new())
+            (None, Vec::new(), Vec::new())
         } else {
             on_phase(Phase::Discover {
                 addresses: scope.lan.len(),
             });
             let on_found = |hosts| on_phase(Phase::Lan { hosts });
-            let (d, lan) =
+            let (d, lan, devices) =
                 discover::check_lan(&conn, &scope.lan, &profile::ports(), &on_found).await;
-            (Some(d), lan)
+            (Some(d), lan, devices)
         }
     };
-    let (gateway, (discovery, lan)) = tokio::join!(gateway, lan);
+    let (gateway, (discovery, lan, mut devices)) = tokio::join!(gateway, lan);
+    // Devices that announced themselves by SSDP (router check) get their description read,
+    // when they are the router or a device of the consented LAN range.
+    if let Some(ssdp) = gateway.as_ref().and_then(|g| g.ssdp.as_ref()) {
+        for r in &ssdp.responses {
+            let Some(ip) = r
+                .from
+                .split(':')
+                .next()
+                .and_then(|h| h.parse::<std::net::Ipv4Addr>().ok())
+            else {
+                continue;
+            };
+            let is_gateway = gateway.as_ref().and_then(|g| g.address) == Some(ip);
+            if scope.never_touch.contains(ip) || !(is_gateway || scope.lan.contains(&ip)) {
+                continue;
+            }
+            let Some(loc) = gateway::header_value(&r.raw, "location") else {
+                continue;
+            };
+            let dev = match devices.iter_mut().find(|d| d.addr == ip) {
+                Some(d) => d,
+                None => {
+                    devices.push(identify::DeviceObs {
+                        addr: ip,
+                        http: Vec::new(),
+                        snmp: None,
+                        upnp: None,
+                    });
+                    let n = devices.len() - 1;
+                    &mut devices[n]
+                }
+            };
+            if dev.upnp.is_some() {
+                continue;
+            }
+            // The router's description was already read by the IGD query: not fetched twice.
+            let igd = gateway
+                .as_ref()
+                .and_then(|g| g.igd.as_ref())
+                .filter(|i| is_gateway && i.location == loc && !i.description.is_empty());
+            dev.upnp = Some(match igd {
+                Some(i) => identify::parse_description(loc, &i.description),
+                None => {
+                    conn.pace().await;
+                    identify::read_description(ip, loc).await
+                }
+            });
+        }
+    }
+    // The router itself is asked over SNMP too (when it was not in the LAN range).
+    if let Some(gw) = gateway
+        .as_ref()
+        .filter(|g| g.not_contacted.is_none())
+        .and_then(|g| g.address)
+    {
+        let pos = match devices.iter().position(|d| d.addr == gw) {
+            Some(p) => p,
+            None => {
+                devices.push(identify::DeviceObs {
+                    addr: gw,
+                    http: Vec::new(),
+                    snmp: None,
+                    upnp: None,
+                });
+                devices.len() - 1
+            }
+        };
+        if devices[pos].snmp.is_none() && !scope.never_touch.contains(gw) {
+            conn.pace().await;
+            devices[pos].snmp = tokio::task::spawn_blocking(move || identify::snmp_public_get(gw))
+                .await
+                .ok();
+        }
+    }
     Observations {
         scope: scope.clone(),
         started_at,
@@ -136,6 +225,7 @@ pub async fn run_phased(
         gateway,
         discovery,
         lan,
+        devices,
     }
 }
 
@@ -154,6 +244,7 @@ pub fn run_blocking(
                 gateway: None,
                 discovery: None,
                 lan: Vec::new(),
+                devices: Vec::new(),
             };
             let f = evaluate(&obs);
             (obs, f)
@@ -198,7 +289,7 @@ pub fn run_cancellable(
     })?;
     rt.shutdown_background();
     Ok(obs.map(|obs| {
-        let findings = evaluate(&obs);
+        let findings = evaluate_with(&obs, opts.catalogue());
         (obs, findings)
     }))
 }

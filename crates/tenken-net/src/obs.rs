@@ -210,4 +210,8 @@ pub struct Observations {
     /// LAN devices port-checked (with discovery: only the devices found).
     #[serde(default)]
     pub lan: Vec<HostObs>,
+    /// What the devices found (and the router) said about themselves: web page, SNMP `public`,
+    /// UPnP description.
+    #[serde(default)]
+    pub devices: Vec<super::identify::DeviceObs>,
 }

@@ -85,7 +85,7 @@ pub fn adaptive_timeout(max_rtt: Option<Duration>) -> Duration {
 /// Pacing of one device: its own semaphore and rate, and how many connections were in flight.
 #[derive(Debug)]
 struct HostGate {
-    sem: Semaphore,
+    sem: Arc<Semaphore>,
     limiter: RateLimiter,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -109,6 +109,19 @@ pub struct Connector {
 #[derive(Debug)]
 pub struct DiscoveryTicket {
     _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// A place among one device's exchanges in flight (see [`Connector::host_slot`]); released
+/// when dropped.
+pub struct HostSlot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    _in_flight: InFlight,
+}
+
+impl std::fmt::Debug for HostSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostSlot")
+    }
 }
 
 /// Decrements a device's in-flight count when a connect ends (also when it is cancelled).
@@ -177,7 +190,7 @@ impl Connector {
         };
         Arc::clone(m.entry(ip).or_insert_with(|| {
             Arc::new(HostGate {
-                sem: Semaphore::new(PER_HOST_CONCURRENCY),
+                sem: Arc::new(Semaphore::new(PER_HOST_CONCURRENCY)),
                 limiter: RateLimiter::new(self.per_host_rate),
                 in_flight: AtomicUsize::new(0),
                 max_in_flight: AtomicUsize::new(0),
@@ -195,6 +208,25 @@ impl Connector {
             .map(|g| g.max_in_flight.load(Ordering::SeqCst))
             .max()
             .unwrap_or(0)
+    }
+
+    /// Takes a place among `ip`'s connections in flight and a slot of its rate and of the global
+    /// rate, for an exchange that is not a port check (an admin-page read, an SNMP request): the
+    /// per-device pacing covers everything sent to a device. `None` for never-touch addresses.
+    pub async fn host_slot(&self, ip: Ipv4Addr) -> Option<HostSlot> {
+        if self.never_touch.contains(ip) {
+            return None;
+        }
+        let gate = self.gate(ip);
+        let permit = Arc::clone(&gate.sem).acquire_owned().await.ok()?;
+        gate.limiter.acquire().await;
+        self.limiter.acquire().await;
+        let now = gate.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        gate.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        Some(HostSlot {
+            _permit: permit,
+            _in_flight: InFlight(gate),
+        })
     }
 
     /// Waits for a rate slot before a non-scan exchange (HTTP GET, banner, SSDP, IGD query).

@@ -310,7 +310,11 @@ fn netlab_end_to_end() {
     );
     let upnp = by_id(&f, "net.upnp");
     assert_eq!(upnp.verdict, Verdict::Warn);
-    assert_eq!(upnp.facts["igd"], serde_json::json!(["192.168.77.1"]));
+    // Both the router and the vendor's LTE router (.28) announce an Internet Gateway Device.
+    assert_eq!(
+        upnp.facts["igd"],
+        serde_json::json!(["192.168.77.1", "192.168.77.28"])
+    );
     let dn = by_id(&f, "net.double_nat");
     assert_eq!(dn.verdict, Verdict::Warn, "{dn:?}");
     assert_eq!(dn.facts["external_ip"], "10.77.1.2");
@@ -411,15 +415,27 @@ fn netlab_end_to_end() {
     );
     // Each device saw at most a few connections at a time.
     assert!(d.max_in_flight_per_host <= net::tcp::PER_HOST_CONCURRENCY);
-    // No payloads: the LAN listeners received zero bytes; the router saw only GETs and one SOAP query.
+    // No payloads: the LAN listeners received zero bytes, except one `GET /` (or a TLS
+    // handshake before it) on each open web port to read the admin page's title; the router saw
+    // only GETs and one SOAP query.
+    let web: BTreeMap<u64, &str> = net::identify::WEB_PORTS
+        .iter()
+        .map(|(p, s)| (u64::from(*p), *s))
+        .collect();
     for h in ["h1", "h2", "h3", "h5"] {
         let log = lab.log(h);
         assert!(!log.is_empty(), "{h} saw no connection");
-        assert!(
-            log.iter().all(|v| v["received"] == 0),
-            "{h} received data: {log:?}"
-        );
+        for v in log.iter().filter(|v| v["received"] != 0) {
+            let port = v["port"].as_u64().unwrap();
+            match web.get(&port) {
+                Some(&"http") => assert_eq!(v["first"], "GET / HTTP/1.1", "{h}: {v}"),
+                Some(_) => assert_eq!(v["first"], "tls", "{h}: {v}"),
+                None => panic!("{h} received data on a non-web port: {v}"),
+            }
+        }
     }
+    let h5_pages = lab.log("h5").iter().filter(|v| v["received"] != 0).count();
+    assert_eq!(h5_pages, web.len(), "one read per open web port of h5");
     let router = lab.log("router");
     let http: Vec<(String, String)> = router
         .iter()
@@ -446,13 +462,13 @@ fn netlab_end_to_end() {
             .filter(|v| v["kind"] == "telnet")
             .all(|v| v["received"] == 0)
     );
-    // 50/s cap, measured at h5's listener (25 connections).
+    // 50/s cap, measured at h5's listener (25 port checks and the 6 page reads).
     let ts: Vec<f64> = lab
         .log("h5")
         .iter()
         .map(|v| v["t"].as_f64().unwrap())
         .collect();
-    assert_eq!(ts.len(), profile::ports().len());
+    assert_eq!(ts.len(), profile::ports().len() + web.len());
     assert!(max_in_window(ts, 1.0) <= 51);
 
     // 2. Rate cap at --rate 10, measured at the listener.
@@ -463,13 +479,13 @@ fn netlab_end_to_end() {
         .iter()
         .map(|v| v["t"].as_f64().unwrap())
         .collect();
-    assert_eq!(ts.len(), profile::ports().len());
+    assert_eq!(ts.len(), profile::ports().len() + web.len());
     let span =
         ts.iter().cloned().fold(f64::MIN, f64::max) - ts.iter().cloned().fold(f64::MAX, f64::min);
     let n = ts.len() as f64;
     assert!(
         span >= (n - 1.0) / 10.0 * 0.9,
-        "25 connections at 10/s took only {span:.2}s"
+        "{n} connections at 10/s took only {span:.2}s"
     );
     assert!(
         max_in_window(ts, 1.0) <= 11,
@@ -486,7 +502,7 @@ fn netlab_end_to_end() {
     // same as a full check of the device would find.
     let before_h5 = lab.log("h5").len();
     let (obs3, f3, secs3) = lab.scan(
-        false,
+        true,
         &["192.168.77.0/24"],
         &["192.168.77.24"],
         net::scope::DEFAULT_RATE,
@@ -507,7 +523,9 @@ fn netlab_end_to_end() {
             "192.168.77.22",
             "192.168.77.23",
             "192.168.77.25",
-            "192.168.77.26"
+            "192.168.77.26",
+            "192.168.77.27",
+            "192.168.77.28"
         ]
     );
     assert_eq!(d3.silent.len(), 254 - 1 - found.len());
@@ -556,8 +574,75 @@ fn netlab_end_to_end() {
         .iter()
         .map(|v| v["t"].as_f64().unwrap())
         .collect();
-    assert_eq!(ts.len(), profile::ports().len());
+    assert_eq!(ts.len(), profile::ports().len() + web.len());
     assert!(max_in_window(ts, 1.0) <= net::tcp::PER_HOST_RATE as usize + 1);
+    // 4. What the devices say about themselves. The router names a FortiGate (UPnP description):
+    // flagged with FortiOS's known exploited vulnerabilities, the Handa hospital one among them.
+    let dev = |f: &[Finding], host: &str| -> Finding {
+        f.iter()
+            .find(|x| x.probe_id == "net.devices" && x.facts["host"] == host)
+            .unwrap_or_else(|| panic!("no net.devices finding for {host}"))
+            .clone()
+    };
+    let fg = dev(&f3, "192.168.77.1");
+    assert_eq!(fg.verdict, Verdict::Warn, "{:?}", fg.summary);
+    assert_eq!(fg.facts["model"], "FortiGate-60E");
+    assert_eq!(fg.facts["gateway"], true);
+    let kev = fg.facts["kev"].as_array().unwrap();
+    assert!(
+        kev.iter().any(|p| p["product"] == "FortiOS"
+            && p["cves"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == "CVE-2018-13379" && c["ransomware"] == true)),
+        "{kev:?}"
+    );
+    assert!(
+        fg.summary.ja.contains("ランサムウェア"),
+        "{}",
+        fg.summary.ja
+    );
+    assert!(fg.evidence.iter().any(|e| e.source.starts_with("kev:")));
+    // The first run (router check + .20-.25) already flagged it, from the same description.
+    assert_eq!(dev(&f, "192.168.77.1").verdict, Verdict::Warn);
+    // The NAS answers SNMP with the default community: a finding of its own, with sysDescr.
+    let snmp = f3
+        .iter()
+        .find(|x| x.probe_id == "net.snmp" && x.facts["host"] == "192.168.77.27")
+        .expect("SNMP finding for the NAS");
+    assert_eq!(snmp.verdict, Verdict::Warn);
+    assert!(
+        snmp.facts["sys_descr"]
+            .as_str()
+            .unwrap()
+            .contains("Lab NAS"),
+        "{:?}",
+        snmp.facts
+    );
+    assert_eq!(snmp.facts["sys_name"], "nas-01");
+    assert_eq!(
+        f3.iter().filter(|x| x.probe_id == "net.snmp").count(),
+        1,
+        "only the NAS answers SNMP"
+    );
+    // The vendor's LTE router is a second way out (UPnP IGD and its admin page); the clinic's
+    // own router is not listed as one.
+    let shadow = by_id(&f3, "net.shadow");
+    assert_eq!(shadow.verdict, Verdict::Warn);
+    let cands: Vec<&str> = shadow.facts["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(cands, vec!["192.168.77.28"]);
+    assert_eq!(shadow.facts["candidates"][0]["igd"], true);
+    assert!(
+        shadow.summary.ja.contains("Aterm MR05LN"),
+        "{}",
+        shadow.summary.ja
+    );
     eprintln!(
         "/24 check: {} devices found, {} silent addresses, {secs3:.2}s",
         found.len(),

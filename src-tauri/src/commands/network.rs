@@ -194,6 +194,8 @@ pub async fn start_network_check(
     let nt = NeverTouch::load(app.state::<AppState>().dir()).map_err(CommandError::of)?;
     let scope = consented_scope(&targets, nt)?;
     let cancel = tasks.start(&task)?;
+    // Devices are judged by the newest known-exploited catalogue installed (else the built-in).
+    let kev = std::sync::Arc::new(tenken_core::kev::load(app.state::<AppState>().dir()).0);
     // The LAN check has two phases: finding the devices, then checking their ports.
     let total = u32::from(scope.network) + 2 * u32::from(!scope.lan.is_empty());
     let started_at = chrono::Utc::now();
@@ -233,7 +235,11 @@ pub async fn start_network_check(
                 };
                 progress(&app, &task, step, "running", n, total, message);
             };
-            net::run_cancellable(&scope, &RunOptions::default(), &cancel, &on_phase)
+            let opts = RunOptions {
+                kev: Some(kev),
+                ..RunOptions::default()
+            };
+            net::run_cancellable(&scope, &opts, &cancel, &on_phase)
         })
         .await
     };

@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod checklist_source;
 pub mod compare;
 pub mod countersign;
+pub mod data;
 pub mod history;
 pub mod import;
 pub mod key;

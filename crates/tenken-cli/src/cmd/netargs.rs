@@ -62,9 +62,13 @@ pub fn collect_with(
     record: Option<&Path>,
     replay: Option<&Path>,
 ) -> anyhow::Result<Vec<Finding>> {
+    let (kev, damaged) = tenken_core::kev::load(&data_dir(ctx)?);
+    if let Some(e) = damaged {
+        eprintln!("{e}");
+    }
     if let Some(dir) = replay {
         return Ok(match net::replay(dir)? {
-            Some(obs) => net::evaluate(&obs),
+            Some(obs) => net::evaluate_with(&obs, &kev),
             None => Vec::new(),
         });
     }
@@ -91,7 +95,11 @@ pub fn collect_with(
             ),
         )
     );
-    let (obs, findings) = net::run_blocking(&scope, &RunOptions::default())?;
+    let opts = RunOptions {
+        kev: Some(std::sync::Arc::new(kev)),
+        ..RunOptions::default()
+    };
+    let (obs, findings) = net::run_blocking(&scope, &opts)?;
     if let Some(dir) = record {
         net::record(dir, &obs)?;
     }
@@ -124,7 +132,10 @@ mod tests {
     fn off_by_default_sends_nothing() {
         let a = parse(&[]);
         assert!(!a.enabled());
-        assert_eq!(a.rate, 300, "the default documented in docs/network-checks.md");
+        assert_eq!(
+            a.rate, 300,
+            "the default documented in docs/network-checks.md"
+        );
         let dir = tempfile::tempdir().unwrap();
         assert!(
             collect_with(&ctx(dir.path()), &a, None, None)
@@ -179,6 +190,7 @@ mod tests {
             gateway: None,
             discovery: None,
             lan: Vec::new(),
+            devices: Vec::new(),
         };
         net::record(dir.path(), &obs).unwrap();
         let f = collect_with(

@@ -4,6 +4,8 @@
 //! root and sets TENKEN_NETLAB_REQUIRED=1, so a skip there is a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -141,4 +143,101 @@ fn scan_with_network_consent_inside_the_lab() {
             .flat_map(|f| &f.evidence)
             .any(|e| e.source.contains("192.168.77.24:"))
     );
+
+    // The whole /24 with the router check, then the report: the network device ledger shows the
+    // FortiGate router with its known exploited FortiOS vulnerabilities, the NAS answering SNMP
+    // "public", the vendor's LTE router as another way out, and a VPN device entered by hand.
+    let data = work.path().join("data");
+    let net_json = work.path().join("lan24.tenken.json");
+    let out = Command::new("ip")
+        .args(["netns", "exec", &format!("{}-clinic", lab.prefix)])
+        .arg(env!("CARGO_BIN_EXE_tenken"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "scan",
+            "--quiet",
+            "--probe",
+            "lan.ports",
+            "--network",
+            "--lan",
+            "192.168.77.0/24",
+            "--never-touch",
+            "192.168.77.24",
+            "--json",
+        ])
+        .arg(&net_json)
+        .env("TENKEN_LANG", "ja")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::ok(&common::tenken(
+        &data,
+        &[
+            "ledger",
+            "add-device",
+            "--kind",
+            "vpn",
+            "--name",
+            "保守用VPN",
+            "--manufacturer",
+            "SonicWall",
+            "--model",
+            "SMA 100",
+            "--ip",
+            "192.168.77.2",
+            "--managed-by",
+            "vendor:ABCメディカル",
+            "--partner",
+            "ABCメディカル保守センター",
+            "--partner-ip",
+            "203.0.113.10",
+            "--method",
+            "SSL-VPN",
+            "--maintenance",
+            "yes",
+            "--firmware-updated",
+            "2026-10-01",
+        ],
+    ));
+    let pdf = work.path().join("report.pdf");
+    common::ok(&common::tenken(
+        &data,
+        &[
+            "report",
+            "--no-scan",
+            "--bundle",
+            net_json.to_str().unwrap(),
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    ));
+    let text = common::pdf_text(&pdf);
+    for expected in [
+        "外部接続ネットワーク装置一覧",
+        "FortiGate-60E",
+        "FortiOS",
+        "CVE-2018-13379",
+        "ランサムウェアで使用",
+        "SNMP 初期設定",
+        "ルーター以外の出口の候補",
+        "Aterm MR05LN",
+        "保守用VPN",
+        "203.0.113.10",
+        "保守契約あり",
+        "SMA",
+    ] {
+        assert!(
+            text.contains(expected),
+            "missing {expected} in the report:\n{text}"
+        );
+    }
+    // The same ledger in the CLI.
+    let ledger = common::ok(&common::tenken(&data, &["ledger"]));
+    assert!(ledger.contains("ネットワーク確認で発見"), "{ledger}");
+    assert!(ledger.contains("CVE-2018-13379"), "{ledger}");
 }

@@ -179,7 +179,7 @@ fn report_shows_ledger_vendor_sheets_and_comparison() {
         text.contains("VPNルータ") && text.contains("RTX830"),
         "{text}"
     );
-    assert!(text.contains("3-2. 手で登録した機器"), "{text}");
+    assert!(text.contains("3-2. ネットワーク機器"), "{text}");
     assert!(text.contains("署名確認済み"), "{text}");
     let unsigned = text.find("SYNTH-UNSIGNED").expect("unsigned host listed");
     assert!(

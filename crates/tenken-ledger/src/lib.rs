@@ -8,6 +8,9 @@
 //! Why this file is over 600 lines: the device ledger: rows from bundles and hand entries, merged per host, with the rules for each column.
 
 pub mod import;
+pub mod network;
+
+pub use network::{KevFlag, KevState, NetDevice, NetSource, network_ledger};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -29,7 +32,17 @@ pub const SUGGESTED_ROLES: &[&str] = &[
 ];
 
 /// Kinds of manually added devices.
-pub const DEVICE_KINDS: &[&str] = &["router", "vpn", "utm", "modality", "printer", "other"];
+pub const DEVICE_KINDS: &[&str] = &[
+    "router",
+    "vpn",
+    "utm",
+    "wifi_ap",
+    "lte_router",
+    "nas",
+    "modality",
+    "printer",
+    "other",
+];
 
 /// The verdict of one probe, as shown in a ledger cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,6 +101,9 @@ pub struct Ledger {
     pub hosts: Vec<HostRow>,
     /// Manually added devices, by name.
     pub devices: Vec<Device>,
+    /// The network device ledger: hand entries and devices the network check found, with their
+    /// known-exploited state.
+    pub network: Vec<NetDevice>,
 }
 
 /// Errors building the ledger.
@@ -303,6 +319,7 @@ pub fn from_bundles(bundles: &[Bundle]) -> Ledger {
         assessment_id: 0,
         hosts,
         devices: Vec::new(),
+        network: network_ledger(&[], bundles, tenken_kev::Catalogue::builtin(), Utc::now()),
     }
 }
 
@@ -310,6 +327,7 @@ pub fn from_bundles(bundles: &[Bundle]) -> Ledger {
 /// roles and the manual devices. Reads only.
 pub fn build(store: &Store, assessment_id: i64) -> Result<Ledger, LedgerError> {
     let mut hosts = Vec::new();
+    let mut parsed = Vec::new();
     for sb in store
         .bundles(Some(assessment_id))?
         .into_iter()
@@ -324,12 +342,18 @@ pub fn build(store: &Store, assessment_id: i64) -> Result<Ledger, LedgerError> {
         row.trust = sb.verification;
         row.signer = sb.signer.clone();
         hosts.push(row);
+        parsed.push(b);
     }
     hosts.sort_by(|a, b| a.host.cmp(&b.host));
+    let devices = store.devices()?;
+    // Judged by the newest known-exploited catalogue installed next to the database.
+    let (kev, _) = tenken_kev::load(store.path().parent().unwrap_or(std::path::Path::new(".")));
+    let network = network_ledger(&devices, &parsed, &kev, Utc::now());
     Ok(Ledger {
         assessment_id,
         hosts,
-        devices: store.devices()?,
+        devices,
+        network,
     })
 }
 

@@ -14,7 +14,7 @@ use tenken_base::Lang;
 use tenken_checklist::Checklist;
 use tenken_compare::{Comparison, Direction, TargetState};
 use tenken_evidence::Verdict;
-use tenken_ledger::{CheckCell, Ledger, unknown_label};
+use tenken_ledger::{CheckCell, KevState, Ledger, NetDevice, NetSource, unknown_label};
 use tenken_store::{BundleTrust, VendorSheet, VendorStatus};
 
 /// An item a vendor answered いいえ.
@@ -138,6 +138,9 @@ pub fn device_kind_label(kind: &str, lang: Lang) -> String {
         "router" => lang.pick("ルータ", "Router"),
         "vpn" => lang.pick("VPN装置", "VPN device"),
         "utm" => lang.pick("UTM（統合脅威管理）", "UTM"),
+        "wifi_ap" => lang.pick("無線LANアクセスポイント", "Wi-Fi access point"),
+        "lte_router" => lang.pick("LTE/モバイルルータ", "LTE / mobile router"),
+        "nas" => lang.pick("NAS（ファイルサーバ）", "NAS"),
         "modality" => lang.pick("医療機器（モダリティ）", "Modality"),
         "printer" => lang.pick("プリンタ", "Printer"),
         "other" => lang.pick("その他", "Other"),
@@ -244,60 +247,177 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
         );
     }
     w.gap(6.0);
+    network_devices(w, input, &ledger.network);
+}
+
+fn kev_cell(r: &NetDevice, lang: Lang) -> Cell {
+    let mut text = format!(
+        "{}{}{}{}",
+        r.kev_state.label(lang),
+        lang.pick("（", " ("),
+        r.kev_date,
+        lang.pick("版）", " data)")
+    );
+    for f in &r.kev {
+        let shown: Vec<&str> = f.cves.iter().take(3).map(String::as_str).collect();
+        let more = f.cves.len().saturating_sub(shown.len());
+        text.push_str(&format!(
+            "\n{} {}: {}",
+            f.vendor,
+            f.product,
+            shown.join(", ")
+        ));
+        if more > 0 {
+            text.push_str(&match lang {
+                Lang::Ja => format!(" ほか{more}件"),
+                Lang::En => format!(" and {more} more"),
+            });
+        }
+        if f.ransomware {
+            text.push_str(lang.pick("（ランサムウェアで使用）", " (used by ransomware)"));
+        }
+    }
+    if r.snmp_public {
+        text.push_str(lang.pick(
+            "\nSNMP 初期設定(public)で読めます",
+            "\nSNMP readable with \"public\"",
+        ));
+    }
+    if r.shadow {
+        text.push_str(lang.pick("\nルーター以外の出口の候補", "\nPossibly another way out"));
+    }
+    // The cell's colour is its worst fact: a KEV listing, SNMP "public" or another way out is
+    // 要改善; otherwise old data or an unknown model is 未確認.
+    let v = match r.kev_state {
+        _ if r.snmp_public || r.shadow => Verdict::Warn,
+        KevState::Flagged => Verdict::Warn,
+        KevState::NotListed => Verdict::Pass,
+        KevState::Stale | KevState::Unidentified => Verdict::Unknown,
+    };
+    Cell::filled(text, verdict_fill(v))
+}
+
+/// 3-2: the network device ledger (外部接続ネットワーク装置一覧): routers, VPN devices, UTMs, APs,
+/// LTE routers, NAS... entered by hand or found by the consented network check, with the fields
+/// the seed documents ask for and each device's known-exploited state.
+fn network_devices(w: &mut Writer<'_>, input: &ReportInput, rows: &[NetDevice]) {
+    let lang = input.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     w.heading(
         &format!(
             "{}{}{}{}{}",
-            l("3-2. 手で登録した機器", "3-2. Devices entered by hand"),
+            l(
+                "3-2. ネットワーク機器（外部接続ネットワーク装置一覧）",
+                "3-2. Network devices (external connection points)"
+            ),
             l("（", " ("),
-            ledger.devices.len(),
+            rows.len(),
             l("台", " devices"),
             l("）", ")")
         ),
         2,
     );
-    if ledger.devices.is_empty() {
+    w.body(l(
+        "ルータ・VPN装置・UTM・無線LAN・LTEルータ・NAS など、手で登録した機器と、同意を得たネットワーク確認で見つかった機器です。既知の悪用脆弱性は CISA の KEV カタログ（表示の日付の版）と照合しています。一覧に版の範囲はないため、「該当あり」は動いているファームウェアが修正済みか保守業者に確認が必要という意味です。一覧が古いときや機種が分からないときは「未確認」です。",
+        "Routers, VPN devices, UTMs, Wi-Fi, LTE routers, NAS... entered by hand or found by the consented network check. Known exploited vulnerabilities are looked up in the CISA KEV catalogue (of the date shown); it has no version ranges, so \"listed\" means the vendor must confirm the running firmware is fixed. Old data or an unknown model is \"unverified\".",
+    ));
+    if rows.is_empty() {
         w.body(l(
-            "手で登録した機器はありません（ルータやVPN装置は `tenken ledger add-device` で登録できます）。",
-            "No device entered by hand (add routers or VPN devices with `tenken ledger add-device`).",
+            "登録・発見された機器はありません（ルータやVPN装置は `tenken ledger add-device` で登録できます。院内LANの確認は `tenken scan --network --lan 範囲`）。",
+            "No device entered or found (add routers or VPN devices with `tenken ledger add-device`; check the LAN with `tenken scan --network --lan RANGE`).",
         ));
         return;
     }
-    let rows: Vec<Vec<Cell>> = ledger
-        .devices
+    let cells: Vec<Vec<Cell>> = rows
         .iter()
-        .map(|d| {
-            let link = match (d.partner.trim(), d.method.trim()) {
+        .map(|r| {
+            let name = if r.ip.is_empty() || r.ip == r.name {
+                r.name.clone()
+            } else {
+                format!("{}\n{}", r.name, r.ip)
+            };
+            let kind = if r.kind.is_empty() {
+                if r.gateway {
+                    l("ルータ（このPCの出口）", "Router (this PC's gateway)").to_string()
+                } else {
+                    "—".to_string()
+                }
+            } else {
+                device_kind_label(&r.kind, lang)
+            };
+            let mut model = [r.manufacturer.as_str(), r.model.as_str()]
+                .iter()
+                .filter(|x| !x.trim().is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if model.is_empty() && !r.announced.is_empty() {
+                model = r
+                    .announced
+                    .iter()
+                    .take(2)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+            }
+            let firmware = match (r.firmware.trim(), r.firmware_updated.trim()) {
                 ("", "") => "—".to_string(),
-                (p, "") => p.to_string(),
-                ("", m) => m.to_string(),
-                (p, m) => format!("{p}{}{m}{}", lang.pick("（", " ("), lang.pick("）", ")")),
+                (f, "") => f.to_string(),
+                ("", u) => format!("{}{u}", l("更新 ", "updated ")),
+                (f, u) => format!("{f}\n{}{u}", l("更新 ", "updated ")),
+            };
+            let mut link = [r.partner.as_str(), r.partner_ip.as_str(), r.method.as_str()]
+                .iter()
+                .filter(|x| !x.trim().is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            if !r.ports.trim().is_empty() {
+                link.push_str(&format!("\n{}{}", l("ポート ", "ports "), r.ports));
+            }
+            let managed = format!(
+                "{}{}",
+                managed_by_label(&r.managed_by, lang),
+                match r.maintenance.as_str() {
+                    "yes" => l("\n保守契約あり", "\nmaintenance: yes"),
+                    "no" => l("\n保守契約なし", "\nmaintenance: no"),
+                    _ => "",
+                }
+            );
+            let seen = match (r.source, r.checked_at) {
+                (NetSource::Manual, _) | (_, None) => l("手で登録", "entered").to_string(),
+                (_, Some(t)) => format!(
+                    "{}\n{}",
+                    t.with_timezone(&chrono::Local).format("%Y-%m-%d"),
+                    l("ネットワーク確認", "network check")
+                ),
             };
             vec![
-                Cell::new(d.name.clone()),
-                Cell::new(device_kind_label(&d.kind, lang)),
-                Cell::new(dash(&d.model)),
-                Cell::new(dash(&d.firmware)),
-                Cell::new(dash(&d.location)),
-                Cell::new(managed_by_label(&d.managed_by, lang)),
-                Cell::new(link),
-                Cell::new(dash(&d.ports)),
+                Cell::new(name),
+                Cell::new(kind),
+                Cell::new(dash(&model)),
+                Cell::new(firmware),
+                Cell::new(dash(&link)),
+                Cell::new(managed),
+                kev_cell(r, lang),
+                Cell::new(seen),
             ]
         })
         .collect();
-    let fixed = 70.0 + 58.0 + 66.0 + 52.0 + 56.0 + 64.0 + 70.0;
+    let fixed = 62.0 + 50.0 + 70.0 + 52.0 + 66.0 + 56.0 + 52.0;
     w.table(
         &[
-            (l("名前", "Name"), 70.0),
-            (l("種別", "Kind"), 58.0),
-            (l("機種", "Model"), 66.0),
+            (l("名前・IP", "Name / IP"), 62.0),
+            (l("種別", "Kind"), 50.0),
+            (l("メーカー・機種", "Maker / model"), 70.0),
             (l("ファームウェア", "Firmware"), 52.0),
-            (l("設置場所", "Location"), 56.0),
-            (l("管理者", "Managed by"), 64.0),
-            (l("接続先・接続方法", "Partner / method"), 70.0),
-            (l("ポート", "Ports"), CONTENT_W - fixed),
+            (l("接続先・方式・ポート", "Partner / method / ports"), 66.0),
+            (l("管理者", "Managed by"), 56.0),
+            (l("既知の悪用脆弱性", "Known exploited"), CONTENT_W - fixed),
+            (l("確認日", "Seen"), 52.0),
         ],
-        &rows,
-        7.0,
+        &cells,
+        6.5,
     );
 }
 

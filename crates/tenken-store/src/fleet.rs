@@ -50,7 +50,8 @@ impl BundleTrust {
     }
 }
 
-/// A device that cannot run Tenken (router, VPN, UTM, modality, printer...), entered by hand.
+/// A device that cannot run Tenken (router, VPN, UTM, Wi-Fi AP, LTE router, NAS, modality,
+/// printer...), entered by hand, with the fields of the seed documents' 外部接続ネットワーク装置一覧.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Device {
     /// Row id (0 before it is stored).
@@ -78,9 +79,27 @@ pub struct Device {
     /// Connection method (e.g. IPsec VPN).
     #[serde(default)]
     pub method: String,
-    /// Open ports, free text.
+    /// Open ports, free text (許可されているポート).
     #[serde(default)]
     pub ports: String,
+    /// Manufacturer (メーカー), used with the model to look the device up in the KEV catalogue.
+    #[serde(default)]
+    pub manufacturer: String,
+    /// IP address on the clinic LAN.
+    #[serde(default)]
+    pub ip: String,
+    /// What it is used for (使用用途).
+    #[serde(default)]
+    pub purpose: String,
+    /// The partner's global IP address (接続先IPグローバルアドレス).
+    #[serde(default)]
+    pub partner_ip: String,
+    /// 保守契約 / firmware-update agreement: `yes`, `no`, or empty when not known.
+    #[serde(default)]
+    pub maintenance: String,
+    /// Date of the last firmware update (`YYYY-MM-DD`), empty when not known.
+    #[serde(default)]
+    pub firmware_updated: String,
 }
 
 /// State of a vendor's 事業者確認用 sheet.
@@ -221,11 +240,16 @@ impl Store {
     pub fn upsert_device(&mut self, d: &Device) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO devices (kind, name, model, firmware, location, managed_by, partner,
-             method, ports, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             method, ports, updated_at, manufacturer, ip, purpose, partner_ip, maintenance,
+             firmware_updated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, model = excluded.model,
              firmware = excluded.firmware, location = excluded.location,
              managed_by = excluded.managed_by, partner = excluded.partner,
-             method = excluded.method, ports = excluded.ports, updated_at = excluded.updated_at",
+             method = excluded.method, ports = excluded.ports, updated_at = excluded.updated_at,
+             manufacturer = excluded.manufacturer, ip = excluded.ip, purpose = excluded.purpose,
+             partner_ip = excluded.partner_ip, maintenance = excluded.maintenance,
+             firmware_updated = excluded.firmware_updated",
             params![
                 d.kind,
                 d.name,
@@ -236,7 +260,13 @@ impl Store {
                 d.partner,
                 d.method,
                 d.ports,
-                Utc::now()
+                Utc::now(),
+                d.manufacturer,
+                d.ip,
+                d.purpose,
+                d.partner_ip,
+                d.maintenance,
+                d.firmware_updated
             ],
         )?;
         Ok(self
@@ -257,7 +287,8 @@ impl Store {
     /// All manual devices, by name.
     pub fn devices(&self) -> Result<Vec<Device>> {
         let mut st = self.conn.prepare(
-            "SELECT id, kind, name, model, firmware, location, managed_by, partner, method, ports
+            "SELECT id, kind, name, model, firmware, location, managed_by, partner, method, ports,
+             manufacturer, ip, purpose, partner_ip, maintenance, firmware_updated
              FROM devices ORDER BY name",
         )?;
         let rows = st
@@ -273,6 +304,12 @@ impl Store {
                     partner: r.get(7)?,
                     method: r.get(8)?,
                     ports: r.get(9)?,
+                    manufacturer: r.get(10)?,
+                    ip: r.get(11)?,
+                    purpose: r.get(12)?,
+                    partner_ip: r.get(13)?,
+                    maintenance: r.get(14)?,
+                    firmware_updated: r.get(15)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -367,10 +404,48 @@ mod tests {
             conn.pragma_update(None, "user_version", 1).unwrap();
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
         let b = store.bundles(None).unwrap();
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].host, "OLD");
         assert_eq!(b[0].verification, BundleTrust::Unchecked);
+    }
+
+    /// A version-2 database (devices without the ledger fields) upgrades and keeps its devices;
+    /// the new fields start empty (not known) and can then be filled.
+    #[test]
+    fn version_2_devices_upgrade_with_empty_new_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE_NAME);
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(migrations::MIGRATIONS[0]).unwrap();
+            conn.execute_batch(migrations::MIGRATIONS[1]).unwrap();
+            conn.execute(
+                "INSERT INTO devices (kind, name, model, firmware, managed_by, updated_at)
+                 VALUES ('vpn', 'VPN-1', 'FortiGate-60E', '6.0.4', 'vendor:ABC', '2025-01-01T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 3);
+        let d = store.devices().unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].model, "FortiGate-60E");
+        assert_eq!(d[0].manufacturer, "");
+        assert_eq!(d[0].maintenance, "");
+        let mut dev = d[0].clone();
+        dev.manufacturer = "Fortinet".into();
+        dev.ip = "192.168.1.254".into();
+        dev.partner_ip = "203.0.113.10".into();
+        dev.maintenance = "yes".into();
+        dev.firmware_updated = "2026-10-01".into();
+        store.upsert_device(&dev).unwrap();
+        let d = store.devices().unwrap();
+        assert_eq!(d[0].manufacturer, "Fortinet");
+        assert_eq!(d[0].partner_ip, "203.0.113.10");
+        assert_eq!(d[0].firmware_updated, "2026-10-01");
     }
 }

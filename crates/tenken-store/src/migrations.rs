@@ -100,4 +100,13 @@ CREATE TABLE vendor_sheets (
     UNIQUE (vendor, fiscal_year)
 );
 "#,
+    // 3: the network device ledger (外部接続ネットワーク装置一覧) fields the seed documents ask for.
+    r#"
+ALTER TABLE devices ADD COLUMN manufacturer TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN purpose TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN partner_ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN maintenance TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN firmware_updated TEXT NOT NULL DEFAULT '';
+"#,
 ];

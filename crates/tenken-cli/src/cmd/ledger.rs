@@ -33,7 +33,7 @@ enum Sub {
         role: String,
     },
     /// Tenkenを動かせない機器を追加・変更する (add or edit a device that cannot run Tenken)
-    AddDevice(DeviceArgs),
+    AddDevice(Box<DeviceArgs>),
     /// 機器を削除する (remove a manually added device)
     RemoveDevice {
         /// 機器名 / device name
@@ -43,7 +43,7 @@ enum Sub {
 
 #[derive(Debug, clap::Args)]
 struct DeviceArgs {
-    /// 種類 / kind: router, vpn, utm, modality, printer, other
+    /// 種類 / kind: router, vpn, utm, wifi_ap, lte_router, nas, modality, printer, other
     #[arg(long)]
     kind: String,
     /// 機器名（同じ名前なら上書き）/ name (same name = edit)
@@ -67,9 +67,27 @@ struct DeviceArgs {
     /// 接続方法 / connection method
     #[arg(long, default_value = "")]
     method: String,
-    /// 開いているポート / open ports
+    /// 許可されているポート / allowed (open) ports
     #[arg(long, default_value = "")]
     ports: String,
+    /// メーカー（既知の悪用脆弱性の照合に使います） / manufacturer (used for the KEV lookup)
+    #[arg(long, default_value = "")]
+    manufacturer: String,
+    /// 院内のIPアドレス / IP address on the clinic LAN
+    #[arg(long, default_value = "")]
+    ip: String,
+    /// 使用用途 / what it is used for
+    #[arg(long, default_value = "")]
+    purpose: String,
+    /// 接続先のグローバルIPアドレス / the partner's global IP address
+    #[arg(long, default_value = "")]
+    partner_ip: String,
+    /// 保守契約（ファームウェア更新を含む）: yes / no / unknown
+    #[arg(long, default_value = "unknown")]
+    maintenance: String,
+    /// 最後にファームウェアを更新した日 (YYYY-MM-DD)
+    #[arg(long, default_value = "")]
+    firmware_updated: String,
 }
 
 /// Runs `tenken ledger`.
@@ -106,6 +124,49 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                     )
                 );
             }
+            let maintenance = match d.maintenance.as_str() {
+                "yes" | "はい" => "yes",
+                "no" | "いいえ" => "no",
+                "unknown" | "不明" | "" => "",
+                other => anyhow::bail!(
+                    "{}: {other}",
+                    ctx.t(
+                        "--maintenance は yes / no / unknown です",
+                        "--maintenance must be yes, no or unknown"
+                    )
+                ),
+            };
+            if !d.ip.trim().is_empty() && d.ip.trim().parse::<std::net::Ipv4Addr>().is_err() {
+                anyhow::bail!(
+                    "{}: {}",
+                    ctx.t(
+                        "--ip は 192.168.1.1 のような IPv4 アドレスです",
+                        "--ip must be an IPv4 address such as 192.168.1.1"
+                    ),
+                    d.ip
+                );
+            }
+            if !d.firmware_updated.trim().is_empty() {
+                match chrono::NaiveDate::parse_from_str(d.firmware_updated.trim(), "%Y-%m-%d") {
+                    Ok(day) if day <= chrono::Local::now().date_naive() => {}
+                    Ok(_) => anyhow::bail!(
+                        "{}: {}",
+                        ctx.t(
+                            "--firmware-updated に未来の日付は指定できません",
+                            "--firmware-updated cannot be in the future"
+                        ),
+                        d.firmware_updated
+                    ),
+                    Err(_) => anyhow::bail!(
+                        "{}: {}",
+                        ctx.t(
+                            "--firmware-updated は 2026-10-01 のように年-月-日で指定してください",
+                            "--firmware-updated must be a date such as 2026-10-01"
+                        ),
+                        d.firmware_updated
+                    ),
+                }
+            }
             let dev = Device {
                 id: 0,
                 kind: d.kind,
@@ -117,6 +178,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 partner: d.partner,
                 method: d.method,
                 ports: d.ports,
+                manufacturer: d.manufacturer,
+                ip: d.ip.trim().to_string(),
+                purpose: d.purpose,
+                partner_ip: d.partner_ip,
+                maintenance: maintenance.to_string(),
+                firmware_updated: d.firmware_updated.trim().to_string(),
             };
             store.upsert_device(&dev)?;
             println!(
@@ -156,7 +223,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                         }
                     }
                 }
-                if l.hosts.is_empty() && l.devices.is_empty() {
+                print_network(ctx, &l.network);
+                if l.hosts.is_empty() && l.devices.is_empty() && l.network.is_empty() {
                     println!(
                         "{}",
                         ctx.t(
@@ -167,6 +235,111 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 }
             }
             Ok(0)
+        }
+    }
+}
+
+/// The network device ledger (外部接続ネットワーク装置一覧) with each device's known-exploited state.
+fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
+    if rows.is_empty() {
+        return;
+    }
+    println!(
+        "\n{}",
+        ctx.t(
+            "== ネットワーク機器（外部接続ネットワーク装置一覧）",
+            "== Network devices (external connection points)"
+        )
+    );
+    for r in rows {
+        println!("──");
+        let src = match r.source {
+            ledger::NetSource::Manual => ctx.t("手で登録", "entered by hand"),
+            ledger::NetSource::Found => {
+                ctx.t("ネットワーク確認で発見", "found by the network check")
+            }
+            ledger::NetSource::Both => {
+                ctx.t("登録済み・ネットワーク確認で確認", "entered and seen")
+            }
+        };
+        println!("  {}: {} ({src})", ctx.t("名前", "name"), r.name);
+        let fields = [
+            (ctx.t("IPアドレス", "IP"), r.ip.clone()),
+            (ctx.t("メーカー", "maker"), r.manufacturer.clone()),
+            (ctx.t("機種", "model"), r.model.clone()),
+            (ctx.t("ファームウェア", "firmware"), r.firmware.clone()),
+            (
+                ctx.t("ファームウェア更新日", "firmware updated"),
+                r.firmware_updated.clone(),
+            ),
+            (ctx.t("名乗った名前", "announced"), r.announced.join(" / ")),
+            (ctx.t("用途", "purpose"), r.purpose.clone()),
+            (ctx.t("管理者", "managed by"), r.managed_by.clone()),
+            (ctx.t("接続先", "partner"), r.partner.clone()),
+            (ctx.t("接続先IP", "partner IP"), r.partner_ip.clone()),
+            (ctx.t("接続方式", "method"), r.method.clone()),
+            (ctx.t("ポート", "ports"), r.ports.clone()),
+            (
+                ctx.t("保守契約", "maintenance contract"),
+                match r.maintenance.as_str() {
+                    "yes" => ctx.t("あり", "yes").to_string(),
+                    "no" => ctx.t("なし", "no").to_string(),
+                    _ => String::new(),
+                },
+            ),
+            (
+                ctx.t("確認日", "seen"),
+                r.checked_at
+                    .map(|t| {
+                        t.with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+            ),
+        ];
+        for (k, v) in fields {
+            if !v.trim().is_empty() {
+                println!("  {k}: {v}");
+            }
+        }
+        let mut kev = format!(
+            "{} ({} {})",
+            r.kev_state.label(ctx.lang),
+            ctx.t("一覧", "catalogue"),
+            r.kev_date
+        );
+        for f in &r.kev {
+            kev.push_str(&format!(
+                "\n    {} {}: {}{}",
+                f.vendor,
+                f.product,
+                f.cves.join(", "),
+                if f.ransomware {
+                    ctx.t("（ランサムウェアで使用）", " (used by ransomware)")
+                } else {
+                    ""
+                }
+            ));
+        }
+        println!("  {}: {kev}", ctx.t("既知の悪用脆弱性", "known exploited"));
+        if r.snmp_public {
+            println!(
+                "  {}",
+                ctx.t(
+                    "SNMP: 初期設定の public で読めます",
+                    "SNMP: readable with \"public\""
+                )
+            );
+        }
+        if r.shadow {
+            println!(
+                "  {}",
+                ctx.t(
+                    "ルーター以外の外部への出口の候補です",
+                    "possibly another way out besides the router"
+                )
+            );
         }
     }
 }

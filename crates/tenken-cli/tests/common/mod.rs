@@ -65,3 +65,19 @@ pub fn tiny_pdf() -> Vec<u8> {
     );
     out
 }
+
+/// The text of a whole PDF (`pdftotext -layout`, poppler-utils).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -9,6 +9,8 @@
 # Topology (all names PREFIX-*):
 #   sw      bridge br0 = the clinic LAN 192.168.77.0/24 (multicast snooping off)
 #   clinic  192.168.77.10, default gw .1           (Tenken runs here)
+#           dual-homed: also 10.88.0.10/24 on emr0 (an EMR network) with a static route
+#           10.99.0.0/16 via 10.88.0.254 (a vendor's line); nothing answers there
 #   router  192.168.77.1 / wan 10.77.1.2; NAT; HTTP login :80, HTTPS :443 (self-signed), Telnet :23, SSDP IGD
 #   up      10.77.1.1 / wan 10.77.2.2; NAT again (= double NAT)
 #   isp     10.77.2.1
@@ -73,6 +75,13 @@ up() {
   member h7 192.168.77.27
   member h8 192.168.77.28
   for n in clinic h1 h2 h3 h4 h5 h6 h7 h8; do x "$n" ip route add default via 192.168.77.1; done
+  # The clinic PC is dual-homed: a second network (a veth pair whose far end has no address)
+  # and a static route through it.
+  x clinic ip link add emr0 type veth peer name emr0p
+  x clinic ip link set emr0p up
+  x clinic ip addr add 10.88.0.10/24 dev emr0
+  x clinic ip link set emr0 up
+  x clinic ip route add 10.99.0.0/16 via 10.88.0.254 dev emr0
 
   # router <-> up <-> isp, NAT twice
   ip link add wan netns "$P-router" type veth peer name lan netns "$P-up"

@@ -240,4 +240,39 @@ fn scan_with_network_consent_inside_the_lab() {
     let ledger = common::ok(&common::tenken(&data, &["ledger"]));
     assert!(ledger.contains("ネットワーク確認で発見"), "{ledger}");
     assert!(ledger.contains("CVE-2018-13379"), "{ledger}");
+
+    // This PC's own ways out (a local probe, nothing sent): the lab's clinic PC is dual-homed
+    // (192.168.77.10 and 10.88.0.10) with a static route 10.99.0.0/16 via 10.88.0.254.
+    let gw_json = work.path().join("gw.tenken.json");
+    let out = Command::new("ip")
+        .args(["netns", "exec", &format!("{}-clinic", lab.prefix)])
+        .arg(env!("CARGO_BIN_EXE_tenken"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["scan", "--quiet", "--probe", "net.gateway", "--json"])
+        .arg(&gw_json)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b = Bundle::from_json(&std::fs::read(&gw_json).unwrap()).unwrap();
+    let g = b
+        .findings
+        .iter()
+        .find(|f| f.probe_id == "net.gateway")
+        .unwrap();
+    assert_eq!(g.verdict, Verdict::Warn, "{:?}", g.summary);
+    assert_eq!(g.facts["dual_homed"], true);
+    assert_eq!(
+        g.facts["static_routes"],
+        serde_json::json!([{"dest": "10.99.0.0/16", "gateway": "10.88.0.254", "iface": "emr0"}])
+    );
+    assert!(
+        g.summary.ja.contains("静的ルート 10.99.0.0/16"),
+        "{}",
+        g.summary.ja
+    );
 }

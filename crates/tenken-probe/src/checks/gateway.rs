@@ -1,6 +1,7 @@
-//! `net.gateway`: default gateways, active interfaces, DNS servers, dual-homed hosts (two
+//! `net.gateway`: default gateways, static routes through other gateways, active interfaces with
+//! their kind (VPN client, mobile/LTE or phone tethering), DNS servers, dual-homed hosts (two
 //! networks, possibly bridged by IP forwarding) and passive neighbour (ARP) reachability of the
-//! gateway. Nothing is sent on the network.
+//! gateway: every way out of this PC. Nothing is sent on the network.
 //!
 //! Why this file is over 600 lines: net.gateway on three OSes: one parser per OS's route and interface output, each with its tests.
 
@@ -19,6 +20,8 @@ use tenken_evidence::{Finding, UnknownReason, Verdict};
 
 const PS_BODY: &str = "$out.defaultRoutes = Try-Probe { ,@(Get-NetRoute -DestinationPrefix '0.0.0.0/0','::/0' -ErrorAction SilentlyContinue | ForEach-Object { \
 [ordered]@{ Prefix=$_.DestinationPrefix; NextHop=$_.NextHop; IfIndex=[int]$_.InterfaceIndex; IfAlias=$_.InterfaceAlias; RouteMetric=[int]$_.RouteMetric } }) }; \
+$out.staticRoutes = Try-Probe { ,@(Get-NetRoute -AddressFamily IPv4 -ErrorAction SilentlyContinue | Where-Object { $_.NextHop -ne '0.0.0.0' -and $_.DestinationPrefix -ne '0.0.0.0/0' } | ForEach-Object { \
+[ordered]@{ Prefix=$_.DestinationPrefix; NextHop=$_.NextHop; IfAlias=$_.InterfaceAlias } }) }; \
 $out.adapters = Try-Probe { ,@(Get-NetAdapter | ForEach-Object { [ordered]@{ IfIndex=[int]$_.ifIndex; Name=$_.Name; Description=$_.InterfaceDescription; \
 Status=[string]$_.Status; Mac=$_.MacAddress; Virtual=[bool]$_.Virtual } }) }; \
 $out.addresses = Try-Probe { ,@(Get-NetIPAddress -ErrorAction SilentlyContinue | Where-Object { $_.AddressState -eq 'Preferred' } | ForEach-Object { \
@@ -42,6 +45,18 @@ pub struct DefaultRoute {
     pub metric: i64,
 }
 
+/// A route to a network through a gateway other than the default route (a static route: a
+/// second router, a VPN box or a vendor's line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaticRoute {
+    /// Destination network (`a.b.c.d/n`).
+    pub dest: String,
+    /// Gateway address.
+    pub gateway: String,
+    /// Interface name.
+    pub iface: String,
+}
+
 /// An active interface with its addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Nic {
@@ -53,6 +68,119 @@ pub struct Nic {
     pub mac: Option<String>,
     /// Virtual / VPN / container interface (listed, not counted as a network).
     pub virtual_if: bool,
+    /// `vpn` (a VPN client), `mobile` (LTE/mobile broadband or a phone's tethering) or empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub way_out: String,
+}
+
+/// What kind of way out an interface is, from its name and (Windows) description: `vpn`,
+/// `mobile` or empty. Container bridges and hypervisor switches are neither.
+pub fn way_out_kind(name: &str, description: &str) -> &'static str {
+    let n = name.to_ascii_lowercase();
+    let d = description.to_ascii_lowercase();
+    let vpn_desc = [
+        "vpn",
+        "tap-windows",
+        "wireguard",
+        "anyconnect",
+        "globalprotect",
+        "forticlient",
+        "fortinet",
+        "pangp",
+        "juniper",
+        "pulse secure",
+        "sonicwall",
+        "openvpn",
+    ];
+    let mobile_desc = [
+        "mobile broadband",
+        "remote ndis",
+        "rndis",
+        "lte",
+        "wwan",
+        "iphone",
+        "android",
+        "huawei",
+        "sierra wireless",
+        "qualcomm",
+    ];
+    if vpn_desc.iter().any(|k| d.contains(k))
+        || ["tun", "tap", "wg", "ppp", "ipsec", "utun"]
+            .iter()
+            .any(|p| n.starts_with(p))
+        || n.contains("vpn")
+    {
+        "vpn"
+    } else if mobile_desc.iter().any(|k| d.contains(k))
+        || ["wwan", "rndis", "usb"].iter().any(|p| n.starts_with(p))
+        || n.contains("携帯")
+        || n.contains("mobile")
+    {
+        "mobile"
+    } else {
+        ""
+    }
+}
+
+fn mask_prefix(mask: u32) -> u32 {
+    mask.count_ones()
+}
+
+/// Parses Linux `/proc/net/route`: routes to other networks through a gateway (RTF_GATEWAY,
+/// destination not the default route).
+pub fn proc_net_static(text: &str) -> Vec<StaticRoute> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            if c.len() < 8 || c[1] == "00000000" {
+                return None;
+            }
+            let flags = u32::from_str_radix(c[3], 16).ok()?;
+            if flags & 0x2 == 0 {
+                return None;
+            }
+            let dest = u32::from_str_radix(c[1], 16).ok()?;
+            let gw = u32::from_str_radix(c[2], 16).ok()?;
+            let mask = u32::from_str_radix(c[7], 16).ok()?;
+            Some(StaticRoute {
+                dest: format!(
+                    "{}/{}",
+                    Ipv4Addr::from(dest.to_le_bytes()),
+                    mask_prefix(mask)
+                ),
+                gateway: Ipv4Addr::from(gw.to_le_bytes()).to_string(),
+                iface: c[0].to_string(),
+            })
+        })
+        .collect()
+}
+
+/// macOS `netstat -rn -f inet`: routes to other networks through a gateway (flag `G`, an IPv4
+/// gateway, not `default`).
+pub fn bsd_netstat_static(text: &str) -> Vec<StaticRoute> {
+    text.lines()
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            if c.len() < 4 || c[0] == "default" || !c[2].contains('G') {
+                return None;
+            }
+            c[1].parse::<Ipv4Addr>().ok()?;
+            let dest = c[0];
+            // A host route or a network written short (10/8, 192.168.1).
+            dest.split('/')
+                .next()?
+                .split('.')
+                .next()?
+                .parse::<u8>()
+                .ok()?;
+            Some(StaticRoute {
+                dest: dest.to_string(),
+                gateway: c[1].to_string(),
+                iface: c.get(3).copied().unwrap_or_default().to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Parses Linux `/proc/net/route`: default routes (dest 0, mask 0, RTF_GATEWAY), metric order.
@@ -158,6 +286,7 @@ pub fn ip_j_addr(text: &str) -> Option<Vec<Nic>> {
             is_virtual_name(&name) || i.get("link_type").and_then(Value::as_str) == Some("none");
         out.push(Nic {
             mac: i.get("address").and_then(Value::as_str).map(str::to_string),
+            way_out: way_out_kind(&name, "").to_string(),
             name,
             ipv4,
             virtual_if,
@@ -237,6 +366,7 @@ pub fn bsd_ifconfig(text: &str) -> Vec<Nic> {
             let up = l.contains("<UP");
             cur = Some((
                 Nic {
+                    way_out: way_out_kind(&name, "").to_string(),
                     name,
                     ipv4: vec![],
                     mac: None,
@@ -281,6 +411,7 @@ fn subnet_key(cidr: &str) -> Option<(u32, u8)> {
 #[derive(Debug, Default, Serialize)]
 struct View {
     routes: Vec<DefaultRoute>,
+    statics: Vec<StaticRoute>,
     nics: Vec<Nic>,
     dns: Vec<String>,
     forwarding: Option<bool>,
@@ -330,7 +461,9 @@ impl NetGateway {
     }
 
     fn view_linux(captured: &[Captured]) -> Option<View> {
-        let routes = proc_net_route(&ok(captured, "proc_net_route")?.stdout);
+        let route_text = &ok(captured, "proc_net_route")?.stdout;
+        let routes = proc_net_route(route_text);
+        let statics = proc_net_static(route_text);
         let nics = ok(captured, "ip_addr")
             .and_then(|c| ip_j_addr(&c.stdout))
             .unwrap_or_default();
@@ -351,6 +484,7 @@ impl NetGateway {
             .and_then(|r| neighbour_state(&neigh, &r.gateway));
         Some(View {
             routes,
+            statics,
             nics,
             dns,
             forwarding,
@@ -359,7 +493,9 @@ impl NetGateway {
     }
 
     fn view_macos(captured: &[Captured]) -> Option<View> {
-        let routes = bsd_netstat_default(&ok(captured, "netstat_rn")?.stdout);
+        let route_text = &ok(captured, "netstat_rn")?.stdout;
+        let routes = bsd_netstat_default(route_text);
+        let statics = bsd_netstat_static(route_text);
         let nics = ok(captured, "ifconfig")
             .map(|c| bsd_ifconfig(&c.stdout))
             .unwrap_or_default();
@@ -386,6 +522,7 @@ impl NetGateway {
             .and_then(|r| neighbour_state(&arp, &r.gateway));
         Some(View {
             routes,
+            statics,
             nics,
             dns,
             forwarding,
@@ -425,6 +562,21 @@ impl NetGateway {
             })
             .collect();
         routes.dedup();
+        let statics: Vec<StaticRoute> = as_list(v.get("staticRoutes"))
+            .iter()
+            .filter_map(|r| {
+                Some(StaticRoute {
+                    dest: r.get("Prefix")?.as_str()?.to_string(),
+                    gateway: r.get("NextHop")?.as_str()?.to_string(),
+                    iface: r
+                        .get("IfAlias")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                })
+            })
+            .filter(|r| r.gateway.parse::<Ipv4Addr>().is_ok())
+            .collect();
         let addrs = as_list(v.get("addresses"));
         let mut nics = Vec::new();
         for a in &adapters {
@@ -457,11 +609,8 @@ impl NetGateway {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
-            let desc = a
-                .get("Description")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_ascii_lowercase();
+            let desc_raw = a.get("Description").and_then(Value::as_str).unwrap_or("");
+            let desc = desc_raw.to_ascii_lowercase();
             let virtual_if = a.get("Virtual").and_then(Value::as_bool).unwrap_or(false)
                 || [
                     "hyper-v",
@@ -475,6 +624,7 @@ impl NetGateway {
                 .iter()
                 .any(|k| desc.contains(k));
             nics.push(Nic {
+                way_out: way_out_kind(&name, desc_raw).to_string(),
                 name,
                 ipv4,
                 mac: a.get("Mac").and_then(Value::as_str).map(str::to_string),
@@ -507,6 +657,7 @@ impl NetGateway {
         });
         Some(View {
             routes,
+            statics,
             nics,
             dns,
             forwarding,
@@ -567,8 +718,45 @@ impl Probe for NetGateway {
         route_ifaces.sort();
         route_ifaces.dedup();
         let dual_homed = physical.len() > 1 && subnets.len() > 1;
+        // Other ways out of this PC: VPN clients, mobile lines / tethering, static routes through
+        // another gateway.
+        let mut ways: Vec<(String, String)> = view
+            .nics
+            .iter()
+            .filter(|n| !n.way_out.is_empty())
+            .map(|n| {
+                let (ja, en) = if n.way_out == "vpn" {
+                    ("VPN", "VPN")
+                } else {
+                    ("モバイル回線・テザリング", "mobile line / tethering")
+                };
+                let addr = n.ipv4.join(",");
+                (
+                    format!("{ja}({} {addr})", n.name),
+                    format!("{en} ({} {addr})", n.name),
+                )
+            })
+            .collect();
+        for r in &view.statics {
+            ways.push((
+                format!("静的ルート {} → {}({})", r.dest, r.gateway, r.iface),
+                format!("static route {} via {} ({})", r.dest, r.gateway, r.iface),
+            ));
+        }
+        let ways_ja = ways
+            .iter()
+            .map(|w| w.0.clone())
+            .collect::<Vec<_>>()
+            .join("、");
+        let ways_en = ways
+            .iter()
+            .map(|w| w.1.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
         let facts = serde_json::json!({
             "default_routes": view.routes,
+            "static_routes": view.statics,
+            "ways_out": ways.iter().map(|w| w.1.clone()).collect::<Vec<_>>(),
             "interfaces": view.nics,
             "dns": view.dns,
             "ip_forwarding": view.forwarding,
@@ -600,17 +788,41 @@ impl Probe for NetGateway {
             );
         }
         if dual_homed || route_ifaces.len() > 1 {
+            let (more_ja, more_en) = if ways.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!("。ほかの出口: {ways_ja}"),
+                    format!("; other ways out: {ways_en}"),
+                )
+            };
             return finding(
                 &self.meta,
                 Verdict::Warn,
                 None,
                 Text::new(
-                    format!("複数のネットワークに同時に接続しています: {nic_list}"),
-                    format!("Connected to several networks at once: {nic_list}"),
+                    format!("複数のネットワークに同時に接続しています: {nic_list}{more_ja}"),
+                    format!("Connected to several networks at once: {nic_list}{more_en}"),
                 ),
                 Text::new(
                     "意図した接続か確認し、機器台帳に記録してください（電子カルテ用とインターネット用の分離など）",
                     "Check this is intended and record it in the device ledger (e.g. EMR network vs internet)",
+                ),
+                facts,
+            );
+        }
+        if !ways.is_empty() {
+            return finding(
+                &self.meta,
+                Verdict::Warn,
+                None,
+                Text::new(
+                    format!("いつものルーター以外の出口があります: {ways_ja}"),
+                    format!("Ways out besides the router: {ways_en}"),
+                ),
+                Text::new(
+                    "何のための接続か（保守業者の VPN、スマートフォンのテザリングなど）を確認し、不要なら外し、必要なら接続先・方式・管理者を機器台帳に記録してください",
+                    "Find out what each is for (a vendor's VPN, phone tethering...); remove it if not needed, otherwise record its partner, method and owner in the device ledger",
                 ),
                 facts,
             );
@@ -644,5 +856,74 @@ impl Probe for NetGateway {
             Text::default(),
             facts,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Real first lines: `/proc/net/route` of the Tenken development machine (2026-12-04); the
+    /// static route line is synthesised in the kernel's format.
+    #[test]
+    fn linux_static_routes_are_routes_through_a_gateway() {
+        let text = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n\
+                    eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n\
+                    eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n\
+                    eth0\t0000630A\tFA01A8C0\t0003\t0\t0\t0\t0000FFFF\t0\t0\t0\n";
+        assert_eq!(
+            proc_net_static(text),
+            vec![StaticRoute {
+                dest: "10.99.0.0/16".into(),
+                gateway: "192.168.1.250".into(),
+                iface: "eth0".into(),
+            }]
+        );
+        assert_eq!(proc_net_route(text)[0].gateway, "192.0.2.1");
+    }
+
+    /// Synthesised in the documented `netstat -rn -f inet` layout (macOS writes networks short).
+    #[test]
+    fn macos_static_routes() {
+        let text = "Routing tables\n\nInternet:\nDestination        Gateway            Flags        Netif Expire\n\
+                    default            192.168.1.1        UGScg          en0\n\
+                    10.99/16           192.168.1.250      UGSc           en0\n\
+                    127                127.0.0.1          UCS            lo0\n\
+                    192.168.1          link#6             UCS            en0      !\n";
+        let r = bsd_netstat_static(text);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].dest, "10.99/16");
+        assert_eq!(r[0].gateway, "192.168.1.250");
+    }
+
+    #[test]
+    fn ways_out_by_name_and_description() {
+        assert_eq!(way_out_kind("tun0", ""), "vpn");
+        assert_eq!(way_out_kind("wg0", ""), "vpn");
+        assert_eq!(
+            way_out_kind(
+                "イーサネット 3",
+                "Fortinet SSL VPN Virtual Ethernet Adapter"
+            ),
+            "vpn"
+        );
+        assert_eq!(
+            way_out_kind(
+                "イーサネット 4",
+                "Remote NDIS based Internet Sharing Device"
+            ),
+            "mobile"
+        );
+        assert_eq!(way_out_kind("wwan0", ""), "mobile");
+        assert_eq!(
+            way_out_kind("携帯電話", "Generic Mobile Broadband Adapter"),
+            "mobile"
+        );
+        assert_eq!(way_out_kind("enp3s0", ""), "");
+        assert_eq!(
+            way_out_kind("イーサネット", "Intel(R) Ethernet Connection (7) I219-LM"),
+            ""
+        );
+        assert_eq!(way_out_kind("docker0", ""), "");
     }
 }

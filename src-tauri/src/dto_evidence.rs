@@ -195,3 +195,120 @@ pub struct NetworkPlanDto {
     /// Number of entries on the never-touch list (always honoured).
     pub never_touch: u32,
 }
+
+/// One catalogue product a network device matched (CISA KEV).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KevFlagDto {
+    /// CISA's vendor.
+    pub vendor: String,
+    /// CISA's product.
+    pub product: String,
+    /// CVE ids, newest first.
+    pub cves: Vec<String>,
+    /// Used by ransomware campaigns.
+    pub ransomware: bool,
+}
+
+/// One row of the network device ledger (外部接続ネットワーク装置一覧).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NetDeviceDto {
+    /// Name (the hand-entered name, else the IP address).
+    pub name: String,
+    /// Kind (router, vpn, utm, wifi_ap, lte_router, nas, modality, printer, other; empty when
+    /// only found by the network check).
+    pub kind: String,
+    /// IP address.
+    pub ip: String,
+    /// Maker.
+    pub manufacturer: String,
+    /// Model.
+    pub model: String,
+    /// Firmware version.
+    pub firmware: String,
+    /// Last firmware update (`YYYY-MM-DD`).
+    pub firmware_updated: String,
+    /// What the device said about itself.
+    pub announced: Vec<String>,
+    /// Where it stands.
+    pub location: String,
+    /// What it is used for.
+    pub purpose: String,
+    /// `clinic`, `vendor:<name>` or empty.
+    pub managed_by: String,
+    /// Connection partner.
+    pub partner: String,
+    /// Partner's global IP.
+    pub partner_ip: String,
+    /// Connection method.
+    pub method: String,
+    /// Allowed ports.
+    pub ports: String,
+    /// `yes`, `no` or empty.
+    pub maintenance: String,
+    /// `manual`, `found` or `both`.
+    pub source: String,
+    /// When the network check saw it (RFC 3339).
+    pub checked_at: Option<String>,
+    /// `flagged`, `not_listed`, `stale` or `unidentified`.
+    pub kev_state: String,
+    /// Matched catalogue products.
+    pub kev: Vec<KevFlagDto>,
+    /// Catalogue date the state was judged by.
+    pub kev_date: String,
+    /// Answers SNMP `public`.
+    pub snmp_public: bool,
+    /// Possibly another way out besides the router.
+    pub shadow: bool,
+    /// This PC's router.
+    pub gateway: bool,
+}
+
+/// A device entered or edited by hand in the app (checked whole by the engine before saving).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeviceInputDto {
+    /// Kind.
+    pub kind: String,
+    /// Name (same name = edit).
+    pub name: String,
+    /// Maker.
+    pub manufacturer: String,
+    /// Model.
+    pub model: String,
+    /// Firmware version.
+    pub firmware: String,
+    /// Last firmware update (`YYYY-MM-DD`) or empty.
+    pub firmware_updated: String,
+    /// IP address or empty.
+    pub ip: String,
+    /// Where it stands.
+    pub location: String,
+    /// What it is used for.
+    pub purpose: String,
+    /// `clinic` or `vendor:<name>`.
+    pub managed_by: String,
+    /// Connection partner.
+    pub partner: String,
+    /// Partner's global IP.
+    pub partner_ip: String,
+    /// Connection method.
+    pub method: String,
+    /// Allowed ports.
+    pub ports: String,
+    /// `yes`, `no` or empty.
+    pub maintenance: String,
+}
+
+/// The known-exploited catalogue in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KevInfoDto {
+    /// CISA's catalogue version.
+    pub version: String,
+    /// Release date (`YYYY-MM-DD`).
+    pub date: String,
+    /// Entries.
+    pub count: u32,
+    /// Older than 31 days.
+    pub stale: bool,
+    /// `builtin` or `installed`.
+    pub origin: String,
+}

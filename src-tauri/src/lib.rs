@@ -33,6 +33,11 @@ macro_rules! app_commands {
             commands::network::start_network_check,
             commands::devices::list_devices,
             commands::devices::import_bundle,
+            commands::netdevices::list_network_devices,
+            commands::netdevices::save_device,
+            commands::netdevices::remove_device,
+            commands::netdevices::kev_status,
+            commands::netdevices::install_kev,
             commands::vendor::vendor_overview,
             commands::vendor::export_vendor_request,
             commands::vendor::import_vendor_answers,
@@ -111,6 +116,9 @@ mod bindings {
         crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
         crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ImportResultDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::NetDeviceDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::DeviceInputDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::KevInfoDto::export_all_to(dir).unwrap();
         crate::dto_evidence::NetworkPlanDto::export_all_to(dir).unwrap();
         crate::dto_history::HistoryDto::export_all_to(dir).unwrap();
         crate::dto_history::ComparisonDto::export_all_to(dir).unwrap();

@@ -112,6 +112,23 @@ const vendorItems = [
   { ...checklist.items[0], id: 'vendor-demo-1', number: '1-①', text: txt('（仮）医療機関と保守の範囲を取り決めていますか。', '(Placeholder) Is the maintenance scope agreed?'), scopes: ['general'] },
   { ...checklist.items[1], id: 'vendor-demo-2', number: '2-①', text: txt('（仮）保守用の接続は必要なときだけ使っていますか。', '(Placeholder) Is remote access used only when needed?'), scopes: ['general'] },
 ];
+// The network device ledger: the router found by the network check (a FortiGate: flagged), a NAS
+// answering SNMP "public" and a vendor's LTE router (another way out).
+let netDevices: Json[] = [
+  { name: '192.0.2.1', kind: '', ip: '192.0.2.1', manufacturer: 'Fortinet', model: 'FortiGate-60E', firmware: 'v6.0.4', firmware_updated: '',
+    announced: ['Fortinet', 'FortiGate-60E'], location: '', purpose: '', managed_by: '', partner: '', partner_ip: '', method: '', ports: '',
+    maintenance: '', source: 'found', checked_at: '2026-11-20T01:40:00Z', kev_state: 'flagged',
+    kev: [{ vendor: 'Fortinet', product: 'FortiOS', cves: ['CVE-2024-21762', 'CVE-2022-42475', 'CVE-2018-13379'], ransomware: true }],
+    kev_date: '2025-08-25', snmp_public: false, shadow: false, gateway: true },
+  { name: '192.0.2.27', kind: '', ip: '192.0.2.27', manufacturer: '', model: '', firmware: '', firmware_updated: '',
+    announced: ['Linux nas-01 4.4.302+ #72806 SMP x86_64'], location: '', purpose: '', managed_by: '', partner: '', partner_ip: '', method: '',
+    ports: '', maintenance: '', source: 'found', checked_at: '2026-11-20T01:40:00Z', kev_state: 'stale', kev: [], kev_date: '2025-08-25',
+    snmp_public: true, shadow: false, gateway: false },
+  { name: '192.0.2.28', kind: '', ip: '192.0.2.28', manufacturer: 'NEC Platforms', model: 'Aterm MR05LN', firmware: '1.0.4', firmware_updated: '',
+    announced: ['NEC Platforms', 'Aterm MR05LN'], location: '', purpose: '', managed_by: '', partner: '', partner_ip: '', method: '', ports: '',
+    maintenance: '', source: 'found', checked_at: '2026-11-20T01:40:00Z', kev_state: 'stale', kev: [], kev_date: '2025-08-25',
+    snmp_public: false, shadow: true, gateway: false },
+];
 const sheets: Record<string, { progress: string; source: string; updated_on: string | null; signer: string | null; answers: Json[] }> = {};
 function vendorState(v: Json) {
   const name = v.name as string;
@@ -202,6 +219,21 @@ mockIPC(
         { host: 'SHINSATSU-PC2', source: 'scanned', os: 'Windows 11 Pro (22631.4317)', ips: ['192.0.2.22'], role: null, last_update: null, antivirus: null, firewall: 'pass', risky_ports: [], last_seen: '2026-11-19T05:10:00Z', signature: 'verified', signer: 'さくら内科クリニック' },
         { host: 'ルーター', source: 'manual', os: 'RTX1300 Rev.23', ips: [], role: 'router', last_update: null, antivirus: null, firewall: null, risky_ports: null, last_seen: null, signature: 'manual', signer: null },
       ] : [];
+      case 'list_network_devices': return netDevices;
+      case 'kev_status': return { version: '2025.08.25', date: '2025-08-25', count: 1404, stale: true, origin: 'builtin' };
+      case 'save_device': {
+        const d = args.device as Json;
+        if (typeof d.ip === 'string' && d.ip !== '' && !/^\d+\.\d+\.\d+\.\d+$/.test(d.ip)) {
+          throw { code: 'invalid_input', ja: `IPアドレスは 192.168.1.1 のように入力してください: ${d.ip}`, en: `not an IPv4 address: ${d.ip}` };
+        }
+        const flagged = /forti/i.test(`${d.manufacturer} ${d.model}`);
+        netDevices = netDevices.filter((x) => x.name !== d.name).concat([{ ...d, announced: [], source: 'manual', checked_at: null,
+          kev_state: flagged ? 'flagged' : (d.manufacturer || d.model) ? 'stale' : 'unidentified',
+          kev: flagged ? [{ vendor: 'Fortinet', product: 'FortiOS', cves: ['CVE-2024-21762', 'CVE-2018-13379'], ransomware: true }] : [],
+          kev_date: '2025-08-25', snmp_public: false, shadow: false, gateway: false }]);
+        return netDevices;
+      }
+      case 'remove_device': netDevices = netDevices.filter((x) => x.name !== args.name); return netDevices;
       // A test may set window.__historyYears to show fewer stored years (e.g. only this year).
       case 'history': {
         const n = (window as unknown as { __historyYears?: number }).__historyYears ?? years.length;

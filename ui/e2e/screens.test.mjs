@@ -233,6 +233,41 @@ test('network consent, devices import per file; history draws a chart', async ()
   }
 });
 
+test('network device ledger: found devices flagged, a device added by hand, a bad entry refused', async () => {
+  await page.locator('[data-nav=devices]').click();
+  await page.getByTestId('net-devices').waitFor();
+  const kev = await page.getByTestId('net-device').evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), e.getAttribute('data-kev')]));
+  assert.deepEqual(kev, [['192.0.2.1', 'flagged'], ['192.0.2.27', 'stale'], ['192.0.2.28', 'stale']]);
+  const router = page.locator('[data-testid=net-device][data-name="192.0.2.1"]');
+  assert.match(await router.innerText(), /CVE-2018-13379/);
+  assert.match(await router.innerText(), /ランサムウェアで使用/);
+  assert.match(await page.locator('[data-testid=net-device][data-name="192.0.2.27"]').innerText(), /public/);
+  assert.match(await page.locator('[data-testid=net-device][data-name="192.0.2.28"]').innerText(), /出口の候補/);
+  assert.match(await page.getByTestId('kev-data').innerText(), /2025-08-25/);
+  // A bad IP address is refused with the engine's words, and nothing is added.
+  await page.getByTestId('device-add').click();
+  await page.getByTestId('device-name').fill('保守用VPN');
+  await page.getByTestId('device-manufacturer').fill('Fortinet');
+  await page.getByTestId('device-model').fill('FortiGate-60F');
+  await page.getByTestId('device-ip').fill('192.168.1');
+  await page.getByTestId('device-save').click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /IPアドレス/);
+  assert.equal(await page.getByTestId('net-device').count(), 3);
+  await page.getByTestId('device-ip').fill('192.168.1.254');
+  await page.getByTestId('device-save').click();
+  await page.locator('[data-testid=net-device][data-name="保守用VPN"]').waitFor();
+  assert.equal(await page.locator('[data-testid=net-device][data-name="保守用VPN"]').getAttribute('data-kev'), 'flagged');
+  await shot('13b-network-devices');
+  // At 200 % text the cards still hold: no horizontal scrolling.
+  await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at 200 %`);
+  await shot('13c-network-devices-200');
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  assert.deepEqual(page.errors, []);
+});
+
 test('history: trend per fiscal year and two years side by side', async () => {
   await page.locator('[data-nav=history]').click();
   const chart = page.getByTestId('history-chart');

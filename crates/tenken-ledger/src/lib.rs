@@ -10,7 +10,9 @@
 pub mod import;
 pub mod network;
 
-pub use network::{KevFlag, KevState, NetDevice, NetSource, network_ledger};
+pub use network::{
+    DeviceError, KevFlag, KevState, NetDevice, NetSource, network_ledger, validate_device,
+};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

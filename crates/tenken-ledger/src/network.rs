@@ -14,6 +14,92 @@ use tenken_evidence::{Bundle, Verdict};
 use tenken_kev::Catalogue;
 use tenken_store::Device;
 
+/// A hand-entered device that cannot be saved as given (nothing is changed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceError {
+    /// The name is empty.
+    #[error("機器名を入力してください / enter the device's name")]
+    NoName,
+    /// Unknown kind.
+    #[error(
+        "種類 {0} は使えません(router, vpn, utm, wifi_ap, lte_router, nas, modality, printer, other) / unknown kind {0}"
+    )]
+    Kind(String),
+    /// `managed_by` is neither `clinic` nor `vendor:<name>`.
+    #[error(
+        "管理者は clinic(院内)か vendor:事業者名 です: {0} / managed by must be clinic or vendor:<name>: {0}"
+    )]
+    ManagedBy(String),
+    /// Not an IPv4 address.
+    #[error("IPアドレスは 192.168.1.1 のように入力してください: {0} / not an IPv4 address: {0}")]
+    Ip(String),
+    /// Maintenance is not yes/no/unknown.
+    #[error(
+        "保守契約は yes(あり)・no(なし)・unknown(不明)のどれかです: {0} / maintenance must be yes, no or unknown: {0}"
+    )]
+    Maintenance(String),
+    /// Not a date, or in the future.
+    #[error(
+        "ファームウェア更新日は 2026-10-01 のような過去の日付です: {0} / the firmware update date must be a past date such as 2026-10-01: {0}"
+    )]
+    Date(String),
+}
+
+impl tenken_base::Kinded for DeviceError {
+    fn kind(&self) -> tenken_base::ErrorKind {
+        tenken_base::ErrorKind::InvalidInput
+    }
+}
+
+/// Checks and normalises a hand-entered device (trimmed fields; `maintenance` as `yes`, `no` or
+/// empty, accepting はい/いいえ/不明; the IP and date checked) against `today`. The CLI and the
+/// app save only what this returns.
+pub fn validate_device(mut d: Device, today: chrono::NaiveDate) -> Result<Device, DeviceError> {
+    for f in [
+        &mut d.name,
+        &mut d.kind,
+        &mut d.ip,
+        &mut d.managed_by,
+        &mut d.firmware_updated,
+        &mut d.maintenance,
+        &mut d.partner_ip,
+    ] {
+        *f = f.trim().to_string();
+    }
+    if d.name.is_empty() {
+        return Err(DeviceError::NoName);
+    }
+    if !super::DEVICE_KINDS.contains(&d.kind.as_str()) {
+        return Err(DeviceError::Kind(d.kind));
+    }
+    if d.managed_by.is_empty() {
+        d.managed_by = "clinic".into();
+    }
+    let vendor_named = d
+        .managed_by
+        .strip_prefix("vendor:")
+        .is_some_and(|v| !v.trim().is_empty());
+    if d.managed_by != "clinic" && !vendor_named {
+        return Err(DeviceError::ManagedBy(d.managed_by));
+    }
+    if !d.ip.is_empty() && d.ip.parse::<Ipv4Addr>().is_err() {
+        return Err(DeviceError::Ip(d.ip));
+    }
+    d.maintenance = match d.maintenance.as_str() {
+        "yes" | "はい" | "あり" => "yes".into(),
+        "no" | "いいえ" | "なし" => "no".into(),
+        "" | "unknown" | "不明" => String::new(),
+        other => return Err(DeviceError::Maintenance(other.to_string())),
+    };
+    if !d.firmware_updated.is_empty() {
+        match chrono::NaiveDate::parse_from_str(&d.firmware_updated, "%Y-%m-%d") {
+            Ok(day) if day <= today => {}
+            _ => return Err(DeviceError::Date(d.firmware_updated)),
+        }
+    }
+    Ok(d)
+}
+
 /// Where a row came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -357,6 +443,75 @@ mod tests {
             managed_by: "vendor:ABC".into(),
             ..Device::default()
         }
+    }
+
+    #[test]
+    fn hand_entries_are_checked_whole() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let ok = validate_device(
+            Device {
+                maintenance: "はい".into(),
+                firmware_updated: " 2026-10-01 ".into(),
+                managed_by: String::new(),
+                ..device("VPN-1", "Fortinet", "FortiGate-60E", "192.168.1.254")
+            },
+            today,
+        )
+        .unwrap();
+        assert_eq!(ok.maintenance, "yes");
+        assert_eq!(ok.firmware_updated, "2026-10-01");
+        assert_eq!(ok.managed_by, "clinic");
+        let bad = |d: Device| validate_device(d, today).unwrap_err();
+        let base = device("VPN-1", "Fortinet", "FortiGate-60E", "192.168.1.254");
+        assert_eq!(
+            bad(Device {
+                name: " ".into(),
+                ..base.clone()
+            }),
+            DeviceError::NoName
+        );
+        assert!(matches!(
+            bad(Device {
+                kind: "switch".into(),
+                ..base.clone()
+            }),
+            DeviceError::Kind(_)
+        ));
+        assert!(matches!(
+            bad(Device {
+                ip: "192.168.1".into(),
+                ..base.clone()
+            }),
+            DeviceError::Ip(_)
+        ));
+        assert!(matches!(
+            bad(Device {
+                managed_by: "vendor:".into(),
+                ..base.clone()
+            }),
+            DeviceError::ManagedBy(_)
+        ));
+        assert!(matches!(
+            bad(Device {
+                maintenance: "maybe".into(),
+                ..base.clone()
+            }),
+            DeviceError::Maintenance(_)
+        ));
+        assert!(matches!(
+            bad(Device {
+                firmware_updated: "2026-12-05".into(),
+                ..base.clone()
+            }),
+            DeviceError::Date(_)
+        ));
+        assert!(matches!(
+            bad(Device {
+                firmware_updated: "2026/10/01".into(),
+                ..base
+            }),
+            DeviceError::Date(_)
+        ));
     }
 
     #[test]

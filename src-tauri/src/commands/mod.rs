@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod devices;
 pub mod evidence;
 pub mod history;
+pub mod netdevices;
 pub mod network;
 pub mod profile;
 pub mod report;

@@ -8,7 +8,10 @@ import type { ChecklistView } from './bindings/ChecklistView';
 import type { ComparisonDto } from './bindings/ComparisonDto';
 import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
+import type { DeviceInputDto } from './bindings/DeviceInputDto';
 import type { DeviceRowDto } from './bindings/DeviceRowDto';
+import type { KevInfoDto } from './bindings/KevInfoDto';
+import type { NetDeviceDto } from './bindings/NetDeviceDto';
 import type { HistoryDto } from './bindings/HistoryDto';
 import type { ImportResultDto } from './bindings/ImportResultDto';
 import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
@@ -47,6 +50,11 @@ export const api = {
     invoke<NetworkOutcomeDto>('start_network_check', { task, consent: true, targets }),
   listDevices: () => invoke<DeviceRowDto[]>('list_devices'),
   importBundle: (path: string) => invoke<ImportResultDto>('import_bundle', { path }),
+  listNetworkDevices: () => invoke<NetDeviceDto[]>('list_network_devices'),
+  saveDevice: (device: DeviceInputDto) => invoke<NetDeviceDto[]>('save_device', { device }),
+  removeDevice: (name: string) => invoke<NetDeviceDto[]>('remove_device', { name }),
+  kevStatus: () => invoke<KevInfoDto>('kev_status'),
+  installKev: (path: string) => invoke<KevInfoDto>('install_kev', { path }),
   generateReport: (task: string, checklistId: string) =>
     invoke<ReportEntry>('generate_report', { task, checklistId }),
   verifyReport: (path: string) => invoke<VerifyResultDto>('verify_report', { path }),

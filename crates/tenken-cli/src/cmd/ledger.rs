@@ -2,7 +2,7 @@
 //! manually added devices.
 
 use anyhow::Context;
-use tenken_core::ledger::{self, DEVICE_KINDS, SUGGESTED_ROLES};
+use tenken_core::ledger::{self, SUGGESTED_ROLES};
 use tenken_core::store::{Device, Store};
 
 use crate::ctx::Ctx;
@@ -107,66 +107,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         Some(Sub::AddDevice(d)) => {
-            if !DEVICE_KINDS.contains(&d.kind.as_str()) {
-                anyhow::bail!(
-                    "{}: {} ({})",
-                    ctx.t("種類が正しくありません", "unknown kind"),
-                    d.kind,
-                    DEVICE_KINDS.join(", ")
-                );
-            }
-            if d.managed_by != "clinic" && !d.managed_by.starts_with("vendor:") {
-                anyhow::bail!(
-                    "{}",
-                    ctx.t(
-                        "--managed-by は clinic か vendor:<事業者名> です",
-                        "--managed-by must be clinic or vendor:<name>"
-                    )
-                );
-            }
-            let maintenance = match d.maintenance.as_str() {
-                "yes" | "はい" => "yes",
-                "no" | "いいえ" => "no",
-                "unknown" | "不明" | "" => "",
-                other => anyhow::bail!(
-                    "{}: {other}",
-                    ctx.t(
-                        "--maintenance は yes / no / unknown です",
-                        "--maintenance must be yes, no or unknown"
-                    )
-                ),
-            };
-            if !d.ip.trim().is_empty() && d.ip.trim().parse::<std::net::Ipv4Addr>().is_err() {
-                anyhow::bail!(
-                    "{}: {}",
-                    ctx.t(
-                        "--ip は 192.168.1.1 のような IPv4 アドレスです",
-                        "--ip must be an IPv4 address such as 192.168.1.1"
-                    ),
-                    d.ip
-                );
-            }
-            if !d.firmware_updated.trim().is_empty() {
-                match chrono::NaiveDate::parse_from_str(d.firmware_updated.trim(), "%Y-%m-%d") {
-                    Ok(day) if day <= chrono::Local::now().date_naive() => {}
-                    Ok(_) => anyhow::bail!(
-                        "{}: {}",
-                        ctx.t(
-                            "--firmware-updated に未来の日付は指定できません",
-                            "--firmware-updated cannot be in the future"
-                        ),
-                        d.firmware_updated
-                    ),
-                    Err(_) => anyhow::bail!(
-                        "{}: {}",
-                        ctx.t(
-                            "--firmware-updated は 2026-10-01 のように年-月-日で指定してください",
-                            "--firmware-updated must be a date such as 2026-10-01"
-                        ),
-                        d.firmware_updated
-                    ),
-                }
-            }
             let dev = Device {
                 id: 0,
                 kind: d.kind,
@@ -179,12 +119,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 method: d.method,
                 ports: d.ports,
                 manufacturer: d.manufacturer,
-                ip: d.ip.trim().to_string(),
+                ip: d.ip,
                 purpose: d.purpose,
                 partner_ip: d.partner_ip,
-                maintenance: maintenance.to_string(),
-                firmware_updated: d.firmware_updated.trim().to_string(),
+                maintenance: d.maintenance,
+                firmware_updated: d.firmware_updated,
             };
+            let dev = ledger::validate_device(dev, chrono::Local::now().date_naive())?;
             store.upsert_device(&dev)?;
             println!(
                 "{}: {}",

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
-use super::identify::{DeviceObs, identify};
+use super::identify::{DeviceObs, identify_with, start_snmp};
 use super::obs::{HostObs, PortObs, PortState};
 use super::tcp::{Connector, PER_HOST_CONCURRENCY};
 
@@ -282,6 +282,8 @@ async fn scan_host(
     skip: Vec<u16>,
     known: Vec<PortObs>,
 ) -> (HostObs, DeviceObs) {
+    // The SNMP question goes out at once; its wait overlaps the port check.
+    let snmp = start_snmp(&conn, ip);
     let mut obs: Vec<PortObs> = Vec::new();
     let mut set = JoinSet::new();
     for &port in ports.iter() {
@@ -297,7 +299,7 @@ async fn scan_host(
         }
     }
     let seen: Vec<PortObs> = obs.iter().chain(known.iter()).cloned().collect();
-    let device = identify(&conn, ip, &seen).await;
+    let device = identify_with(&conn, ip, &seen, snmp).await;
     (
         HostObs {
             addr: ip,

@@ -18,25 +18,30 @@ use super::gateway::{
 use super::obs::{HttpObs, PortObs, PortState};
 use super::tcp::Connector;
 
-/// Web ports whose `/` is read when open.
+/// Web ports whose `/` may be read when open, most telling first: the usual admin pages, then
+/// the ports VPN appliances serve their SSL-VPN and admin pages on.
 pub const WEB_PORTS: [(u16, &str); 6] = [
     (80, "http"),
-    (8080, "http"),
     (443, "https"),
-    (8443, "https"),
-    (4443, "https"),
     (10443, "https"),
+    (4443, "https"),
+    (8443, "https"),
+    (8080, "http"),
 ];
+
+/// At most this many pages are read per device (one round within the device's connection
+/// slots); the other open web ports stay listed by the port check.
+pub const MAX_PAGES: usize = 3;
 
 /// How long one admin-page read may take (a LAN device's page answers well within it; a port
 /// that accepts but never answers HTTP does not hold the check up).
-pub const HTTP_TIMEOUT: Duration = Duration::from_millis(1500);
+pub const HTTP_TIMEOUT: Duration = Duration::from_millis(1000);
 
 /// The only SNMP community Tenken uses.
 pub const SNMP_COMMUNITY: &str = "public";
 
-/// How long an SNMP answer is awaited.
-pub const SNMP_TIMEOUT: Duration = Duration::from_millis(1500);
+/// How long an SNMP answer is awaited (an agent on the clinic LAN answers within milliseconds).
+pub const SNMP_TIMEOUT: Duration = Duration::from_millis(1000);
 
 /// sysDescr.0, sysObjectID.0, sysName.0 (RFC 3418).
 pub const SNMP_OIDS: [(&str, &[u64]); 3] = [
@@ -281,27 +286,42 @@ pub fn snmp_public_get(ip: Ipv4Addr) -> SnmpObs {
     obs
 }
 
+/// Starts the SNMP `public` GET of a device (paced by the device's and the whole run's rate; a
+/// UDP request holds no connection on the device, so it does not take one of its connection
+/// slots): run beside the port check so its wait overlaps it.
+pub fn start_snmp(conn: &Arc<Connector>, ip: Ipv4Addr) -> tokio::task::JoinHandle<Option<SnmpObs>> {
+    let conn = Arc::clone(conn);
+    tokio::spawn(async move {
+        if !conn.host_pace(ip).await {
+            return None;
+        }
+        tokio::task::spawn_blocking(move || snmp_public_get(ip))
+            .await
+            .ok()
+    })
+}
+
 /// Identifies one device from the ports found open: SNMP `public` and `GET /` of its open web
 /// ports, paced by `conn` like every other exchange.
 pub async fn identify(conn: &Arc<Connector>, ip: Ipv4Addr, ports: &[PortObs]) -> DeviceObs {
-    let snmp = {
-        let conn = Arc::clone(conn);
-        tokio::spawn(async move {
-            let _slot = conn.host_slot(ip).await?;
-            tokio::task::spawn_blocking(move || snmp_public_get(ip))
-                .await
-                .ok()
-        })
-    };
+    identify_with(conn, ip, ports, start_snmp(conn, ip)).await
+}
+
+/// [`identify`] with the SNMP request already started ([`start_snmp`]).
+pub async fn identify_with(
+    conn: &Arc<Connector>,
+    ip: Ipv4Addr,
+    ports: &[PortObs],
+    snmp: tokio::task::JoinHandle<Option<SnmpObs>>,
+) -> DeviceObs {
     // The open web ports' pages are read at the same time (each paced).
     let mut pages = tokio::task::JoinSet::new();
-    for (i, (port, scheme)) in WEB_PORTS.iter().enumerate() {
-        if !ports
+    let open_web = WEB_PORTS.iter().enumerate().filter(|(_, (port, _))| {
+        ports
             .iter()
             .any(|p| p.port == *port && p.state == PortState::Open)
-        {
-            continue;
-        }
+    });
+    for (i, (port, scheme)) in open_web.take(MAX_PAGES) {
         let url = format!("{scheme}://{ip}:{port}/");
         let conn = Arc::clone(conn);
         pages.spawn(async move {

@@ -229,6 +229,17 @@ impl Connector {
         })
     }
 
+    /// Waits for a slot of `ip`'s rate and of the global rate, for a datagram that holds no
+    /// connection on the device (SNMP). `false` for never-touch addresses (send nothing).
+    pub async fn host_pace(&self, ip: Ipv4Addr) -> bool {
+        if self.never_touch.contains(ip) {
+            return false;
+        }
+        self.gate(ip).limiter.acquire().await;
+        self.limiter.acquire().await;
+        true
+    }
+
     /// Waits for a rate slot before a non-scan exchange (HTTP GET, banner, SSDP, IGD query).
     pub async fn pace(&self) {
         self.limiter.acquire().await;

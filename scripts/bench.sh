@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# Benchmarks: figures, not pass/fail. Each prints ratios against a reference measured in the same run.
+# Benchmarks (make bench): figures, not pass/fail. Whole processes of the release CLI as users run
+# them, each against its reference tool in the same run (scripts/bench.py, tests/netlab/bench.sh):
+# interleaved runs, medians with min–max, peak memory of the whole process tree from outside.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-
-echo "== 1. Local scan: wall/CPU time, peak memory; socket enumeration vs ss -tanp (10,000 loopback connections)"
-cargo bench --profile dev -p tenken-probe --bench scan
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+cargo build -q --release --locked -p tenken-cli
+cargo build -q --release --locked -p tenken-report --example pdf_parts
+TENKEN="$CARGO_TARGET_DIR/release/tenken"
+export PDF_PARTS="$CARGO_TARGET_DIR/release/examples/pdf_parts"
+echo "Tenken $("$TENKEN" --version 2>/dev/null | head -1), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 echo
-echo "== 2. Report: generation and signing time and size of a 30+ page report (dev profile, dependencies optimised)"
-cargo run --quiet --example report_bench -p tenken-report
+echo "== 1. Full local scan vs Lynis"
+python3 scripts/bench.py local "$TENKEN"
 
 echo
-echo "== 3. LAN check vs nmap -sT -T4 -n in the namespace lab (root only)"
+echo "== 2. Sockets at 10,000 connections vs ss -tanp"
+python3 scripts/bench.py sockets "$TENKEN"
+
+echo
+echo "== 3. LAN check of a mostly-empty /24 vs nmap -sT -T4 -n (namespace lab, root only)"
 if [ "$(id -u)" -eq 0 ]; then
-  tests/netlab/bench.sh
+  TENKEN="$TENKEN" tests/netlab/bench.sh
 else
   echo "SKIPPED: the network lab needs root (network namespaces)."
 fi
+
+echo
+echo "== 4. tenken report: end to end, and from three PCs' bundles; bytes per part"
+python3 scripts/bench.py report "$TENKEN"

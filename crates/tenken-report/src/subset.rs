@@ -57,6 +57,86 @@ fn components(glyph: &[u8]) -> Vec<u16> {
     out
 }
 
+/// The (character, glyph) pairs of the font's Windows Unicode BMP cmap (3,1 format 4) whose glyph
+/// is in `used`.
+fn cmap_pairs(cmap: &[u8], used: &BTreeSet<u16>) -> Option<Vec<(u16, u16)>> {
+    let n = usize::from(u16_at(cmap, 2)?);
+    let sub = (0..n).find_map(|i| {
+        let r = 4 + 8 * i;
+        let (pid, eid) = (u16_at(cmap, r)?, u16_at(cmap, r + 2)?);
+        let off = usize::try_from(u32_at(cmap, r + 4)?).ok()?;
+        (pid == 3 && eid == 1 && u16_at(cmap, off)? == 4).then_some(off)
+    })?;
+    let t = cmap.get(sub..)?;
+    let seg = usize::from(u16_at(t, 6)?) / 2;
+    let (ends, starts, deltas, ranges) = (14, 16 + 2 * seg, 16 + 4 * seg, 16 + 6 * seg);
+    let mut out = Vec::new();
+    for i in 0..seg {
+        let (end, start) = (u16_at(t, ends + 2 * i)?, u16_at(t, starts + 2 * i)?);
+        let delta = u16_at(t, deltas + 2 * i)?;
+        let ro = usize::from(u16_at(t, ranges + 2 * i)?);
+        if start == 0xFFFF {
+            continue;
+        }
+        for c in start..=end {
+            let g = if ro == 0 {
+                c.wrapping_add(delta)
+            } else {
+                let at = ranges + 2 * i + ro + 2 * usize::from(c - start);
+                match u16_at(t, at)? {
+                    0 => 0,
+                    g => g.wrapping_add(delta),
+                }
+            };
+            if g != 0 && used.contains(&g) {
+                out.push((c, g));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A cmap (3,1 format 4) mapping only `pairs` (sorted by character): one segment per character.
+/// The full cmap of a Japanese font is about 240 KB; the report uses a few hundred characters.
+fn small_cmap(pairs: &[(u16, u16)]) -> Option<Vec<u8>> {
+    let seg = pairs.len() + 1;
+    let seg16 = u16::try_from(seg).ok()?;
+    let mut pow = 1u16;
+    let mut log = 0u16;
+    while pow * 2 <= seg16 {
+        pow *= 2;
+        log += 1;
+    }
+    let mut t = Vec::new();
+    let len = u16::try_from(16 + 8 * seg).ok()?;
+    for v in [4u16, len, 0, seg16 * 2, pow * 2, log, seg16 * 2 - pow * 2] {
+        t.extend_from_slice(&v.to_be_bytes());
+    }
+    for (c, _) in pairs {
+        t.extend_from_slice(&c.to_be_bytes());
+    }
+    t.extend_from_slice(&0xFFFFu16.to_be_bytes());
+    t.extend_from_slice(&0u16.to_be_bytes());
+    for (c, _) in pairs {
+        t.extend_from_slice(&c.to_be_bytes());
+    }
+    t.extend_from_slice(&0xFFFFu16.to_be_bytes());
+    for (c, g) in pairs {
+        t.extend_from_slice(&g.wrapping_sub(*c).to_be_bytes());
+    }
+    t.extend_from_slice(&1u16.to_be_bytes());
+    for _ in 0..seg {
+        t.extend_from_slice(&0u16.to_be_bytes());
+    }
+    let mut out = Vec::new();
+    for v in [0u16, 1, 3, 1] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    out.extend_from_slice(&12u32.to_be_bytes());
+    out.extend_from_slice(&t);
+    Some(out)
+}
+
 /// Returns a copy of the TrueType font `font` in which only the glyphs in `keep` (plus
 /// .notdef and composite components) have outlines. `None` when the font cannot be read.
 pub fn subset_keep_ids(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
@@ -118,6 +198,14 @@ pub fn subset_keep_ids(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
         .copy_from_slice(&1u16.to_be_bytes());
     new_head.get_mut(8..12)?.copy_from_slice(&[0, 0, 0, 0]);
 
+    // The cmap keeps only the characters of the glyphs kept (the PDF addresses glyphs by id; the
+    // cmap is for viewers and text tools that look one up).
+    let new_cmap = table(b"cmap")
+        .and_then(|c| cmap_pairs(c, &used))
+        .and_then(|mut p| {
+            p.sort_unstable();
+            small_cmap(&p)
+        });
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
     for (tag, data) in &tables {
         if !KEEP.contains(&tag) {
@@ -127,6 +215,7 @@ pub fn subset_keep_ids(font: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
             b"glyf" => new_glyf.clone(),
             b"loca" => new_loca.clone(),
             b"head" => new_head.clone(),
+            b"cmap" => new_cmap.clone().unwrap_or_else(|| data.to_vec()),
             _ => data.to_vec(),
         };
         out_tables.push((*tag, data));
@@ -187,12 +276,9 @@ mod tests {
             .filter_map(|c| parsed.lookup_glyph_index(c as u32))
             .collect();
         let sub = subset_keep_ids(full, &keep).unwrap();
-        assert!(
-            sub.len() < full.len() / 4,
-            "{} vs {}",
-            sub.len(),
-            full.len()
-        );
+        // The glyph ids stay, so hmtx and loca keep their size (about 100 KB together, mostly
+        // zeros that compress); the cmap shrinks to the characters used.
+        assert!(sub.len() < 150_000, "{} vs {}", sub.len(), full.len());
         // the subset parses, maps the same characters to the same glyph ids, same widths
         let p2 = ParsedFont::from_bytes(&sub, 0, &mut Vec::new()).unwrap();
         for c in "点検報告書適合未確認Aa1".chars() {

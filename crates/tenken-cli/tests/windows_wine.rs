@@ -418,4 +418,53 @@ fn tenken_exe_end_to_end_under_wine() {
             .any(|h| h["host"] == "SYNTH-LINUX" && h["trust"] == "verified"),
         "{ledger}"
     );
+
+    // The fleet deployment recipe (docs/deploy.md): the scheduled task's command line, run by
+    // cmd.exe so %COMPUTERNAME% expands, writes this PC's signed bundle into the collection
+    // folder; an unreachable folder fails with exit code 2 and a plain message, writing nothing.
+    let share = work.join("share");
+    std::fs::create_dir_all(&share).unwrap();
+    let task = "tenken.exe --data-dir \"%ProgramData%\\Tenken\" scan --quiet --json \"Z:SHARE\\%COMPUTERNAME%.tenken.json\""
+        .replace("Z:SHARE", &format!("Z:{}", share.display()).replace('/', "\\"));
+    let mut cmd = Command::new(&w.wine);
+    cmd.args(["cmd", "/c", &task])
+        .current_dir(w.exe.parent().unwrap())
+        .env("WINEPREFIX", &w.prefix)
+        .env("WINEDEBUG", "-all")
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .env_remove("DISPLAY");
+    let o = cmd.output().unwrap();
+    assert!(
+        o.status.success(),
+        "scheduled-task command failed: {}",
+        text(&o)
+    );
+    let written: Vec<String> = std::fs::read_dir(&share)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        written.iter().any(|n| n.ends_with(".tenken.json"))
+            && written.iter().any(|n| n.ends_with(".tenken.json.p7s")),
+        "{written:?}"
+    );
+    assert!(
+        !written
+            .iter()
+            .any(|n| n.contains("%COMPUTERNAME%") || n.ends_with(".tmp")),
+        "{written:?}"
+    );
+    let missing =
+        "tenken.exe scan --quiet --json \"Z:\\no\\such\\share\\%COMPUTERNAME%.tenken.json\"";
+    let mut cmd = Command::new(&w.wine);
+    cmd.args(["cmd", "/c", missing])
+        .current_dir(w.exe.parent().unwrap())
+        .env("WINEPREFIX", &w.prefix)
+        .env("WINEDEBUG", "-all")
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .env_remove("DISPLAY");
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("エラー"), "{}", text(&o));
 }

@@ -57,10 +57,12 @@ pub fn write_bundle(
     bundle: &Bundle,
 ) -> anyhow::Result<Result<String, String>> {
     let text = serde_json::to_string_pretty(bundle)?;
-    std::fs::write(path, text).with_context(|| format!("{}", path.display()))?;
     let p7s = detached_path(path);
-    // A stale signature from an earlier scan must not sit next to the new bundle.
+    // Written next to the target and renamed into place, so a collecting folder (a file share
+    // other PCs import from) never holds half a bundle; a stale signature from an earlier scan
+    // is removed first so it never sits beside the new bundle.
     let _ = std::fs::remove_file(&p7s);
+    write_atomic(path, text.as_bytes())?;
     let data = ctx.data_path();
     let hint = tenken_core::store::Store::open_default(Some(&data))
         .ok()
@@ -74,11 +76,23 @@ pub fn write_bundle(
     });
     match signed {
         Ok((s, name)) => {
-            std::fs::write(&p7s, &s.signature).with_context(|| format!("{}", p7s.display()))?;
+            write_atomic(&p7s, &s.signature)?;
             Ok(Ok(name))
         }
         Err(e) => Ok(Err(e.to_string())),
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder renamed into place.
+fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let res = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res.with_context(|| format!("{}", path.display()))
 }
 
 /// Runs `tenken scan`.

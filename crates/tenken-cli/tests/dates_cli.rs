@@ -258,19 +258,25 @@ fn listening_ports_and_peers_replay_from_japanese_netstat_text() {
         .find(|f| f["probe_id"] == "net.peers")
         .unwrap();
     assert_ne!(peers["verdict"], "unknown", "{peers}");
-    // The evidence is the text file itself: its path and the SHA-256 of its exact bytes.
-    let ev = &ports["evidence"][0];
-    assert_eq!(ev["kind"], "file", "{ev}");
-    assert!(
-        ev["source"].as_str().unwrap().ends_with("netstat-ano.txt"),
-        "{ev}"
-    );
-    assert!(
-        ev["raw"].as_str().unwrap().contains("ローカル アドレス"),
-        "{ev}"
-    );
+    // The evidence is the text file itself: its path and the SHA-256 of its exact bytes. Both
+    // probes read the one table; its text is stored once, in net.peers (issue 18), and
+    // ports.listening's record points there.
     use sha2::Digest;
-    assert_eq!(ev["raw_sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+    let ev = &ports["evidence"][0];
+    let held = &peers["evidence"][0];
+    assert_eq!(ev["same_as"], "net.peers", "{ev}");
+    for e in [ev, held] {
+        assert_eq!(e["kind"], "file", "{e}");
+        assert!(
+            e["source"].as_str().unwrap().ends_with("netstat-ano.txt"),
+            "{e}"
+        );
+        assert_eq!(e["raw_sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+    }
+    assert!(
+        held["raw"].as_str().unwrap().contains("ローカル アドレス"),
+        "{held}"
+    );
 }
 
 /// Issue 16 item 3: no silent fallback. A FY2026 (令和8年度) assessment made while only R7 is

@@ -161,6 +161,21 @@ pub struct Evidence {
     /// Error while reading (timeout, missing command, permission), when any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The whole decoded output (UTF-8) when `raw` was cut: deflate-compressed (RFC 1951),
+    /// then base64 (standard alphabet). Its SHA-256 equals `raw_sha256` for UTF-8 output.
+    /// Absent in bundles written before it existed (their cut output cannot be replayed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_deflate: Option<String>,
+    /// Probe id of another finding in the same bundle whose evidence record has this very
+    /// output (same source, time and SHA-256); `raw` is then left empty here, so an output
+    /// shared by several probes (the socket table) is stored once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
+    /// How this record was obtained when it was not read just now (e.g. reused from the cache
+    /// of slow, rarely changing facts: the original command, time and SHA-256 are the ones
+    /// above, and the note says what the reuse rests on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Reference from a finding to a checklist item it speaks to.

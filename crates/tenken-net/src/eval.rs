@@ -58,6 +58,9 @@ pub fn net_evidence(
         exit_code: None,
         elevated: false,
         error,
+        raw_deflate: None,
+        same_as: None,
+        note: None,
     }
 }
 

@@ -158,6 +158,9 @@ pub fn evaluate_device(obs: &Observations, d: &DeviceObs, kev: &Catalogue) -> Op
         exit_code: None,
         elevated: false,
         error: None,
+        raw_deflate: None,
+        same_as: None,
+        note: None,
     });
     let facts = json!({
         "host": d.addr.to_string(),

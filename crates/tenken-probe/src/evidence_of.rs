@@ -20,6 +20,31 @@ pub fn bounded(s: &str, limit: usize) -> (String, bool) {
     (out, true)
 }
 
+/// `text` deflate-compressed (RFC 1951) and base64-encoded, for [`Evidence::raw_deflate`].
+pub fn deflate_b64(text: &str) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let bytes = enc
+        .write_all(text.as_bytes())
+        .and_then(|()| enc.finish())
+        .unwrap_or_default();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The text of [`Evidence::raw_deflate`]; `None` when it is not valid base64/deflate/UTF-8.
+pub fn inflate_b64(b64: &str) -> Option<String> {
+    use base64::Engine;
+    use std::io::Read;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    let mut out = String::new();
+    flate2::read::DeflateDecoder::new(bytes.as_slice())
+        .read_to_string(&mut out)
+        .ok()?;
+    Some(out)
+}
+
 /// Human-readable description of a source: the command line, file path or collector.
 pub fn describe(source: &Source) -> (SourceKind, String) {
     match source {
@@ -64,11 +89,18 @@ pub fn evidence_from(c: &Captured) -> Evidence {
         Some(d) if !d.is_empty() => format!("{}: {d}", error_text(e)),
         _ => error_text(e).to_string(),
     });
+    // A cut output is also kept whole, compressed, so the bundle can be replayed faithfully.
+    let raw_deflate = truncated.then(|| deflate_b64(&c.stdout));
+    // A note on a capture without error says how it was obtained (cache, stand-in file).
+    let note = c.error.is_none().then(|| c.error_detail.clone()).flatten();
     Evidence {
         kind,
         source,
         raw,
         truncated,
+        raw_deflate,
+        same_as: None,
+        note,
         raw_len: c.raw_len,
         raw_sha256: c.raw_sha256.clone(),
         encoding: c.encoding.clone(),
@@ -117,6 +149,10 @@ mod tests {
         assert_eq!(e.raw_len, s.len() as u64);
         assert_eq!(e.source, "net accounts 'a b'");
         assert_eq!(e.error.as_deref(), Some("timeout"));
+        // ... and kept whole, compressed, well under the cut size.
+        let packed = e.raw_deflate.as_deref().unwrap();
+        assert!(packed.len() < RAW_LIMIT / 4, "{}", packed.len());
+        assert_eq!(inflate_b64(packed).as_deref(), Some(s.as_str()));
     }
 
     #[test]
@@ -126,5 +162,7 @@ mod tests {
         assert_eq!(e.raw, "最小パスワード長: 8");
         assert_eq!(e.encoding.as_deref(), Some("cp932"));
         assert!(e.stderr.is_none());
+        assert!(e.raw_deflate.is_none());
+        assert!(inflate_b64("not base64!").is_none());
     }
 }

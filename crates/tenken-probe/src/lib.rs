@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tenken_base::Text;
 use tenken_evidence::{Finding, HostFacts, ItemRef};
 
+pub mod bundle_replay;
 pub mod capture;
 pub mod checks;
 pub mod evidence_of;
@@ -22,6 +23,7 @@ pub mod netstat;
 pub mod parse;
 pub mod record;
 pub mod runner;
+pub mod shared;
 
 /// Operating-system family a probe implementation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
+use super::bundle_replay::BundleReplay;
 use super::exec::{self, CancelToken};
 use super::record::{self, RecordError, RecordedHost};
+use super::shared::{SharedCaptures, store_shared_once};
 use super::{CaptureError, Captured, EvalContext, Os, Probe, Source};
 use tenken_base::Text;
 use tenken_evidence::{BUNDLE_FORMAT, Bundle, Finding, UnknownReason, Verdict};
@@ -42,8 +44,18 @@ pub enum Mode {
     Live,
     /// Run live and record into the directory.
     Record(PathBuf),
-    /// Execute nothing; evaluate recorded outputs from the directory.
+    /// Execute nothing; evaluate recorded outputs from the directory, or the raw evidence of
+    /// the bundle when the path is a bundle JSON file ([`crate::bundle_replay`]).
     Replay(PathBuf),
+}
+
+/// Where a replay reads from.
+#[derive(Debug, Clone)]
+enum Replay {
+    /// A recording directory.
+    Dir(PathBuf),
+    /// An evidence bundle.
+    Bundle(Arc<BundleReplay>),
 }
 
 /// Options of a scan.
@@ -158,6 +170,7 @@ fn collect_sources(
     timeout: Duration,
     elevated: bool,
     cancel: &CancelToken,
+    shared: &SharedCaptures,
     sink: &Mutex<Vec<Captured>>,
 ) {
     let start = Instant::now();
@@ -174,7 +187,7 @@ fn collect_sources(
                     elevated,
                 )
             } else {
-                crate::capture::collect(src, left, elevated, cancel)
+                shared.get_or_collect(src, || crate::capture::collect(src, left, elevated, cancel))
             }
         };
         if let Ok(mut v) = sink.lock() {
@@ -202,6 +215,10 @@ pub async fn scan(
         .collect();
 
     let (ctx, replay_dir) = match &opts.mode {
+        Mode::Replay(path) if path.is_file() => {
+            let replay = BundleReplay::read(path)?;
+            (replay.context(), Some(Replay::Bundle(Arc::new(replay))))
+        }
         Mode::Replay(dir) => {
             let rec = record::read_host(dir)?;
             let ctx = EvalContext {
@@ -210,7 +227,7 @@ pub async fn scan(
                 now: rec.scanned_at,
                 elevated: rec.elevated,
             };
-            (ctx, Some(dir.clone()))
+            (ctx, Some(Replay::Dir(dir.clone())))
         }
         Mode::Live | Mode::Record(_) => {
             let os = Os::current().ok_or(ScanError::UnsupportedOs)?;
@@ -241,6 +258,7 @@ pub async fn scan(
         }
     };
     let ctx = Arc::new(ctx);
+    let shared = Arc::new(SharedCaptures::default());
     let sem = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
     let mut set = tokio::task::JoinSet::new();
     for probe in probes {
@@ -254,13 +272,14 @@ pub async fn scan(
             _ => None,
         };
         let scale = opts.timeout_scale;
+        let shared = shared.clone();
         set.spawn(async move {
             let _permit = sem.acquire_owned().await.ok();
             let id = probe.meta().id.to_string();
             if let Some(ev) = &events {
                 ev(ProbeEvent::Started { id: id.clone() });
             }
-            let finding = run_one(probe, ctx, replay_dir, record_dir, cancel, scale).await;
+            let finding = run_one(probe, ctx, replay_dir, record_dir, cancel, scale, shared).await;
             if let Some(ev) = &events {
                 ev(ProbeEvent::Finished {
                     id,
@@ -277,6 +296,7 @@ pub async fn scan(
         }
     }
     findings.sort_by(|a, b| a.probe_id.cmp(&b.probe_id));
+    store_shared_once(&mut findings);
     Ok(Bundle {
         format: BUNDLE_FORMAT.to_string(),
         host: ctx.host.clone(),
@@ -298,10 +318,11 @@ pub async fn scan(
 async fn run_one(
     probe: Arc<dyn Probe>,
     ctx: Arc<EvalContext>,
-    replay_dir: Option<PathBuf>,
+    replay_dir: Option<Replay>,
     record_dir: Option<PathBuf>,
     cancel: CancelToken,
     scale: f64,
+    shared: Arc<SharedCaptures>,
 ) -> Finding {
     let plan = probe.plan(ctx.os);
     if plan.is_empty() {
@@ -313,12 +334,15 @@ async fn run_one(
         f.facts = serde_json::json!({ "os": ctx.os });
         return f;
     }
-    if let Some(dir) = replay_dir {
-        let recorded = match record::read_probe(&dir, probe.meta().id, &plan) {
-            // No recording: a `netstat -ano` text in the directory can stand in for the socket
-            // table (ports.listening, net.peers).
-            Ok(None) => record::read_netstat_stand_in(&dir, &plan),
-            other => other,
+    if let Some(replay) = replay_dir {
+        let recorded = match replay {
+            Replay::Bundle(b) => Ok(b.captures(probe.meta().id, &plan)),
+            Replay::Dir(dir) => match record::read_probe(&dir, probe.meta().id, &plan) {
+                // No recording: a `netstat -ano` text in the directory can stand in for the
+                // socket table (ports.listening, net.peers).
+                Ok(None) => record::read_netstat_stand_in(&dir, &plan),
+                other => other,
+            },
         };
         return match recorded {
             Ok(Some(caps)) => finalize(probe.as_ref(), &ctx, &caps),
@@ -355,7 +379,7 @@ async fn run_one(
         let cancel = cancel.clone();
         let elevated = ctx.elevated;
         tokio::task::spawn_blocking(move || {
-            collect_sources(&plan, timeout, elevated, &cancel, &sink)
+            collect_sources(&plan, timeout, elevated, &cancel, &shared, &sink)
         })
     };
     // Commands enforce the deadline themselves; this outer limit catches native collectors

@@ -342,6 +342,9 @@ fn evidence(kind: SourceKind, source: &str, raw: &str, when: DateTime<Utc>) -> E
         exit_code: Some(0),
         elevated: false,
         error: None,
+        raw_deflate: None,
+        same_as: None,
+        note: None,
     }
 }
 

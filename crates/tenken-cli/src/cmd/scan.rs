@@ -27,8 +27,9 @@ pub struct Args {
     /// 取得した生データを記録する / record every raw output into DIR
     #[arg(long, value_name = "DIR", conflicts_with = "replay")]
     pub record: Option<PathBuf>,
-    /// 記録した生データから再評価する（何も実行しない） / evaluate a recording, execute nothing
-    #[arg(long, value_name = "DIR")]
+    /// 記録した生データ（DIR）または証跡バンドル（JSONファイル）から再評価する（何も実行しない）
+    /// / evaluate a recording directory or an evidence bundle file, execute nothing
+    #[arg(long, value_name = "DIR|FILE")]
     pub replay: Option<PathBuf>,
     /// この項目だけ点検する（複数可）。lan.ports などネットワーク確認の ID だけを指定すると、
     /// このPCの点検は行いません / only run this probe id (repeatable); network-check ids alone
@@ -197,12 +198,18 @@ fn collect(ctx: &Ctx, args: &Args) -> anyhow::Result<Bundle> {
         .context(ctx.t("点検に失敗しました", "scan failed"))?;
     bar.finish_and_clear();
 
-    let mut extra = super::netargs::collect_with(
-        ctx,
-        &args.net,
-        args.record.as_deref(),
-        args.replay.as_deref(),
-    )?;
+    // A bundle replays its local probes only (the network checks replay from a recording DIR).
+    let bundle_replay = args.replay.as_deref().is_some_and(std::path::Path::is_file);
+    let mut extra = if bundle_replay {
+        Vec::new()
+    } else {
+        super::netargs::collect_with(
+            ctx,
+            &args.net,
+            args.record.as_deref(),
+            args.replay.as_deref(),
+        )?
+    };
     if !extra.is_empty() {
         bundle.findings.append(&mut extra);
         bundle.findings.sort_by(|a, b| a.probe_id.cmp(&b.probe_id));

@@ -119,6 +119,56 @@ pub fn peers(snap: &SocketsSnapshot) -> Vec<Peer> {
     out
 }
 
+/// Loopback connections (both ends on this PC) of one program on one service port, counted
+/// rather than listed: a PC with thousands of local connections (a database and its client on
+/// the same machine) would otherwise fill the bundle with rows that change no verdict.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LoopbackGroup {
+    /// The service port: the local port when this PC listens on it over TCP, else the remote port.
+    pub port: u16,
+    /// `server` when these are the listening side's connections, `client` otherwise.
+    pub side: &'static str,
+    /// Owning process names (empty when not visible).
+    pub processes: Vec<String>,
+    /// Number of connections.
+    pub count: usize,
+}
+
+/// Loopback connections of `list` counted per service port, side and program.
+pub fn loopback_summary(snap: &SocketsSnapshot, list: &[Peer]) -> Vec<LoopbackGroup> {
+    let listening: std::collections::HashSet<u16> = snap
+        .sockets
+        .iter()
+        .filter(|s| s.proto == "tcp" && s.state == "LISTEN")
+        .map(|s| s.local_port)
+        .collect();
+    let mut groups: std::collections::BTreeMap<(u16, &'static str, Vec<String>), usize> =
+        std::collections::BTreeMap::new();
+    for p in list
+        .iter()
+        .filter(|p| p.remote_class == AddrClass::Loopback)
+    {
+        let (port, side) = if listening.contains(&p.local_port) {
+            (p.local_port, "server")
+        } else {
+            (p.remote_port, "client")
+        };
+        let mut procs = p.processes.clone();
+        procs.sort();
+        procs.dedup();
+        *groups.entry((port, side, procs)).or_default() += 1;
+    }
+    groups
+        .into_iter()
+        .map(|((port, side, processes), count)| LoopbackGroup {
+            port,
+            side,
+            processes,
+            count,
+        })
+        .collect()
+}
+
 /// `net.peers`.
 pub struct NetPeers {
     meta: ProbeMeta,
@@ -184,8 +234,10 @@ impl Probe for NetPeers {
             .collect();
         let unattributed = external.iter().filter(|p| p.processes.is_empty()).count();
         let count = |c: AddrClass| list.iter().filter(|p| p.remote_class == c).count();
+        // Connections leaving the PC are listed; loopback ones only counted (issue 18).
         let facts = serde_json::json!({
-            "connections": list,
+            "connections": external,
+            "loopback_summary": loopback_summary(&snap, &list),
             "loopback": count(AddrClass::Loopback),
             "private": count(AddrClass::Private),
             "public": count(AddrClass::Public),

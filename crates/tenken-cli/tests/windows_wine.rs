@@ -419,21 +419,40 @@ fn tenken_exe_end_to_end_under_wine() {
         "{ledger}"
     );
 
-    // The fleet deployment recipe (docs/deploy.md): the scheduled task's command line, run by
-    // cmd.exe so %COMPUTERNAME% expands, writes this PC's signed bundle into the collection
-    // folder; an unreachable folder fails with exit code 2 and a plain message, writing nothing.
+    // The fleet deployment recipe (docs/deploy.md): the scheduled task's command line, exactly
+    // as an administrator types it (quotes included, run by cmd.exe so %COMPUTERNAME% and
+    // %ProgramData% expand; a batch file so cmd reads it as written), writes this PC's signed
+    // bundle into the collection folder; an unreachable folder fails with exit code 2 and a plain
+    // message, writing nothing.
     let share = work.join("share");
     std::fs::create_dir_all(&share).unwrap();
-    let task = "tenken.exe --data-dir \"%ProgramData%\\Tenken\" scan --quiet --json \"Z:SHARE\\%COMPUTERNAME%.tenken.json\""
-        .replace("Z:SHARE", &format!("Z:{}", share.display()).replace('/', "\\"));
-    let mut cmd = Command::new(&w.wine);
-    cmd.args(["cmd", "/c", &task])
-        .current_dir(w.exe.parent().unwrap())
-        .env("WINEPREFIX", &w.prefix)
-        .env("WINEDEBUG", "-all")
-        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
-        .env_remove("DISPLAY");
-    let o = cmd.output().unwrap();
+    let exe_win = format!("Z:{}", w.exe.display()).replace('/', "\\");
+    let share_win = format!("Z:{}", share.display()).replace('/', "\\");
+    std::fs::write(
+        work.join("task.bat"),
+        format!(
+            "@\"{exe_win}\" --data-dir \"%ProgramData%\\Tenken\" scan --quiet --json \"{share_win}\\%COMPUTERNAME%.tenken.json\"\r\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        work.join("unreachable.bat"),
+        format!(
+            "@\"{exe_win}\" scan --quiet --json \"Z:\\no\\such\\share\\%COMPUTERNAME%.tenken.json\"\r\n"
+        ),
+    )
+    .unwrap();
+    let bat = |name: &str| {
+        let mut cmd = Command::new(&w.wine);
+        cmd.args(["cmd", "/c", name])
+            .current_dir(&work)
+            .env("WINEPREFIX", &w.prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+            .env_remove("DISPLAY");
+        cmd.output().unwrap()
+    };
+    let o = bat("task.bat");
     assert!(
         o.status.success(),
         "scheduled-task command failed: {}",
@@ -455,16 +474,7 @@ fn tenken_exe_end_to_end_under_wine() {
             .any(|n| n.contains("%COMPUTERNAME%") || n.ends_with(".tmp")),
         "{written:?}"
     );
-    let missing =
-        "tenken.exe scan --quiet --json \"Z:\\no\\such\\share\\%COMPUTERNAME%.tenken.json\"";
-    let mut cmd = Command::new(&w.wine);
-    cmd.args(["cmd", "/c", missing])
-        .current_dir(w.exe.parent().unwrap())
-        .env("WINEPREFIX", &w.prefix)
-        .env("WINEDEBUG", "-all")
-        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
-        .env_remove("DISPLAY");
-    let o = cmd.output().unwrap();
+    let o = bat("unreachable.bat");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("エラー"), "{}", text(&o));
 }

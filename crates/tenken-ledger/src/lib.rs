@@ -9,10 +9,12 @@
 
 pub mod import;
 pub mod network;
+pub mod summary;
 
 pub use network::{
     DeviceError, KevFlag, KevState, NetDevice, NetSource, network_ledger, validate_device,
 };
+pub use summary::{FleetSummary, RoleSummary, STALE_DAYS, TopFinding, summarise};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -106,6 +108,8 @@ pub struct Ledger {
     /// The network device ledger: hand entries and devices the network check found, with their
     /// known-exploited state.
     pub network: Vec<NetDevice>,
+    /// PCs per role, PCs not seen for weeks, problems on the most PCs.
+    pub summary: FleetSummary,
 }
 
 /// Errors building the ledger.
@@ -322,6 +326,7 @@ pub fn from_bundles(bundles: &[Bundle]) -> Ledger {
         hosts,
         devices: Vec::new(),
         network: network_ledger(&[], bundles, tenken_kev::Catalogue::builtin(), Utc::now()),
+        summary: summarise(bundles, &|_| None, Utc::now()),
     }
 }
 
@@ -351,11 +356,21 @@ pub fn build(store: &Store, assessment_id: i64) -> Result<Ledger, LedgerError> {
     // Judged by the newest known-exploited catalogue installed next to the database.
     let (kev, _) = tenken_kev::load(store.path().parent().unwrap_or(std::path::Path::new(".")));
     let network = network_ledger(&devices, &parsed, &kev, Utc::now());
+    let roles: std::collections::HashMap<String, Option<String>> = hosts
+        .iter()
+        .map(|h| (h.host.clone(), h.role.clone()))
+        .collect();
+    let summary = summarise(
+        &parsed,
+        &|h: &str| roles.get(h).cloned().flatten(),
+        Utc::now(),
+    );
     Ok(Ledger {
         assessment_id,
         hosts,
         devices,
         network,
+        summary,
     })
 }
 

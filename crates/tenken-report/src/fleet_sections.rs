@@ -160,6 +160,115 @@ fn managed_by_label(m: &str, lang: Lang) -> String {
     }
 }
 
+/// 3-0: what a hospital reads first: PCs per role, PCs not checked for weeks, the problems found
+/// on the most PCs.
+fn fleet_summary(w: &mut Writer<'_>, input: &ReportInput, s: &tenken_ledger::FleetSummary) {
+    let lang = input.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    w.heading(l("3-0. 全体のまとめ", "3-0. Overview"), 2);
+    let rows: Vec<Vec<Cell>> = s
+        .roles
+        .iter()
+        .map(|r| {
+            let n = |v: usize, bad: Verdict| {
+                if v == 0 {
+                    Cell::new("0")
+                } else {
+                    Cell::filled(v.to_string(), verdict_fill(bad))
+                }
+            };
+            vec![
+                Cell::new(if r.role.is_empty() {
+                    l("役割未設定", "Role not set").to_string()
+                } else {
+                    r.role.clone()
+                }),
+                Cell::new(r.hosts.to_string()),
+                n(r.with_fail, Verdict::Fail),
+                n(r.with_unknown, Verdict::Unknown),
+                n(r.stale, Verdict::Warn),
+            ]
+        })
+        .collect();
+    let stale_h = match lang {
+        Lang::Ja => format!("{}日以上確認なし", tenken_ledger::STALE_DAYS),
+        Lang::En => format!("Not checked > {} days", tenken_ledger::STALE_DAYS),
+    };
+    w.table(
+        &[
+            (l("役割", "Role"), CONTENT_W - 320.0),
+            (l("台数", "PCs"), 50.0),
+            (l("不適合あり", "With 不適合"), 90.0),
+            (l("未確認あり", "With 未確認"), 90.0),
+            (stale_h.as_str(), 90.0),
+        ],
+        &rows,
+        8.0,
+    );
+    if !s.top.is_empty() {
+        w.gap(4.0);
+        w.body(l(
+            "多くのPCで見つかった問題（不適合を先に）:",
+            "Problems found on the most PCs (不適合 first):",
+        ));
+        let rows: Vec<Vec<Cell>> = s
+            .top
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::new(format!("{}\n{}", t.title.get(lang), t.probe_id)),
+                    Cell::filled(t.verdict.label(lang), verdict_fill(t.verdict)),
+                    Cell::new(t.hosts.to_string()),
+                    Cell::new(t.examples.join(", ")),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                (l("確認内容", "Check"), 160.0),
+                (l("判定", "Verdict"), 60.0),
+                (l("台数", "PCs"), 40.0),
+                (l("PC（最初の5台）", "PCs (first five)"), CONTENT_W - 260.0),
+            ],
+            &rows,
+            8.0,
+        );
+    }
+    if !s.stale.is_empty() {
+        let shown: Vec<String> = s
+            .stale
+            .iter()
+            .take(20)
+            .map(|(h, t)| format!("{h} ({})", t.format("%Y-%m-%d")))
+            .collect();
+        let more = s.stale.len().saturating_sub(shown.len());
+        w.body(&match lang {
+            Lang::Ja => format!(
+                "{}日以上確認されていないPC（{}台、古い順）: {}{}",
+                tenken_ledger::STALE_DAYS,
+                s.stale.len(),
+                shown.join("、"),
+                if more > 0 {
+                    format!(" ほか{more}台")
+                } else {
+                    String::new()
+                }
+            ),
+            Lang::En => format!(
+                "PCs not checked for more than {} days ({}, oldest first): {}{}",
+                tenken_ledger::STALE_DAYS,
+                s.stale.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        });
+    }
+}
+
 /// The device ledger section (replaces the bundle-derived one when a ledger is given).
 pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
     let lang = input.lang;
@@ -170,6 +279,10 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
         "PCs checked automatically, and devices entered by hand (routers, VPN, UTM, modalities ...). Fields that could not be checked say \"not checked\"; evidence whose signature could not be verified is marked \"signature not checked\".",
     ));
     w.gap(4.0);
+    if ledger.hosts.len() > 1 {
+        fleet_summary(w, input, &ledger.summary);
+        w.gap(4.0);
+    }
     w.heading(
         &format!(
             "{}{}{}{}{}",

@@ -155,6 +155,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             } else if args.csv {
                 print!("{}", l.to_csv(ctx.lang));
             } else {
+                print_summary(ctx, &l.summary, l.hosts.len());
                 let hdr = ledger::headers(ctx.lang);
                 for row in l.table(ctx.lang) {
                     println!("──");
@@ -283,4 +284,42 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
             );
         }
     }
+}
+
+/// PCs per role, PCs not checked for weeks and the problems on the most PCs (more than one PC).
+fn print_summary(ctx: &Ctx, s: &ledger::FleetSummary, hosts: usize) {
+    if hosts < 2 {
+        return;
+    }
+    println!("{}", ctx.t("== 全体のまとめ", "== Overview"));
+    for r in &s.roles {
+        let role = if r.role.is_empty() {
+            ctx.t("役割未設定", "role not set")
+        } else {
+            r.role.as_str()
+        };
+        println!(
+            "  {role}: {} {} / {} {} / {} {} / {} {}",
+            r.hosts,
+            ctx.t("台", "PCs"),
+            ctx.t("不適合あり", "with 不適合"),
+            r.with_fail,
+            ctx.t("未確認あり", "with 未確認"),
+            r.with_unknown,
+            ctx.t("30日以上確認なし", "not checked > 30 days"),
+            r.stale
+        );
+    }
+    for t in &s.top {
+        println!(
+            "  {} {} ({}): {} {} — {}",
+            t.verdict.label(ctx.lang),
+            t.title.get(ctx.lang),
+            t.probe_id,
+            t.hosts,
+            ctx.t("台", "PCs"),
+            t.examples.join(", ")
+        );
+    }
+    println!();
 }

@@ -13,6 +13,7 @@ use tenken_base::Text;
 use tenken_evidence::{Finding, HostFacts, ItemRef};
 
 pub mod bundle_replay;
+pub mod cache;
 pub mod capture;
 pub mod checks;
 pub mod evidence_of;

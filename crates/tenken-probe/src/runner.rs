@@ -71,6 +71,9 @@ pub struct ScanOptions {
     pub cancel: CancelToken,
     /// Multiplies every probe's timeout (tests use values < 1).
     pub timeout_scale: f64,
+    /// Where slow, rarely changing facts are cached ([`crate::cache`]); none = no cache.
+    /// The CLI and the app use `<data dir>/cache`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -81,6 +84,7 @@ impl Default for ScanOptions {
             only: Vec::new(),
             cancel: CancelToken::new(),
             timeout_scale: 1.0,
+            cache_dir: None,
         }
     }
 }
@@ -187,7 +191,7 @@ fn collect_sources(
                     elevated,
                 )
             } else {
-                shared.get_or_collect(src, || crate::capture::collect(src, left, elevated, cancel))
+                shared.collect(src, || crate::capture::collect(src, left, elevated, cancel))
             }
         };
         if let Ok(mut v) = sink.lock() {
@@ -257,8 +261,12 @@ pub async fn scan(
             (ctx, None)
         }
     };
+    // Slow probes (the longest time limits: update state, Windows Update searches) start first,
+    // so the others run beside them instead of after them.
+    let mut probes = probes;
+    probes.sort_by_key(|p| std::cmp::Reverse(p.meta().timeout));
     let ctx = Arc::new(ctx);
-    let shared = Arc::new(SharedCaptures::default());
+    let shared = Arc::new(SharedCaptures::new(opts.cache_dir.clone()));
     let sem = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
     let mut set = tokio::task::JoinSet::new();
     for probe in probes {

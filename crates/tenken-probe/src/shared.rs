@@ -4,25 +4,38 @@
 //! point to it with [`Evidence::same_as`]).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tenken_evidence::{Evidence, Finding};
 
 use crate::{Captured, Source};
 
-/// Per-scan memo of native collector captures, keyed by source.
+/// What the probes of one scan share when collecting: the memo of native collector captures
+/// (keyed by source) and the cache of slow facts ([`crate::cache`]).
 #[derive(Debug, Default)]
-pub struct SharedCaptures(Mutex<HashMap<Source, Arc<OnceLock<Captured>>>>);
+pub struct SharedCaptures {
+    memo: Mutex<HashMap<Source, Arc<OnceLock<Captured>>>>,
+    cache_dir: Option<PathBuf>,
+}
 
 impl SharedCaptures {
-    /// The capture of a native `source`: collected by `collect` the first time it is asked for
-    /// in this scan; later callers (even concurrent ones) get the same capture. Other sources
-    /// are collected each time.
-    pub fn get_or_collect(&self, source: &Source, collect: impl FnOnce() -> Captured) -> Captured {
-        if !matches!(source, Source::Native { .. }) {
-            return collect();
+    /// A fresh memo; slow facts cached in `cache_dir` when given.
+    pub fn new(cache_dir: Option<PathBuf>) -> Self {
+        Self {
+            memo: Mutex::default(),
+            cache_dir,
         }
-        let cell = match self.0.lock() {
+    }
+
+    /// The capture of `source`. A native source is collected by `collect` the first time it is
+    /// asked for in this scan; later callers (even concurrent ones) get the same capture. A
+    /// cacheable slow command goes through the cache; other sources are collected each time.
+    pub fn collect(&self, source: &Source, collect: impl FnOnce() -> Captured) -> Captured {
+        if !matches!(source, Source::Native { .. }) {
+            return crate::cache::collect_cached(self.cache_dir.as_deref(), source, collect);
+        }
+        let cell = match self.memo.lock() {
             Ok(mut map) => map.entry(source.clone()).or_default().clone(),
             Err(_) => return collect(),
         };

@@ -162,8 +162,11 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
             );
         })
     };
+    // Slow, rarely changing facts (the apt listing) are reused while their files are unchanged.
+    let cache_dir = app.try_state::<AppState>().map(|s| s.dir().join("cache"));
     let opts = ScanOptions {
         cancel: cancel.clone(),
+        cache_dir,
         ..ScanOptions::default()
     };
     let bundle = runner::scan(probes, opts, Some(sink))

@@ -170,6 +170,8 @@ fn collect(ctx: &Ctx, args: &Args) -> anyhow::Result<Bundle> {
         mode,
         concurrency: args.concurrency.max(1),
         only: local_ids,
+        // Slow, rarely changing facts (the apt listing) are reused while their files are unchanged.
+        cache_dir: Some(ctx.data_path().join("cache")),
         ..ScanOptions::default()
     };
     let bar = if args.quiet {

@@ -322,3 +322,47 @@ fn each_item_says_where_its_wording_comes_from() {
         }
     }
 }
+
+/// 「4. ネットワークの確認結果」 lists only consented network checks. net.gateway and net.peers read
+/// this PC's route table and connection list (local, read-only): the evidence registry declares
+/// them local, so they must not be printed there even though their ids start with `net.`.
+#[test]
+fn local_probes_are_not_printed_as_network_checks() {
+    use tenken_evidence::Verdict;
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = input(dir.path(), Lang::Ja);
+    let b = input
+        .bundles
+        .iter_mut()
+        .find(|b| b.findings.iter().any(|f| f.probe_id == "lan.ports"))
+        .unwrap();
+    for probe in ["net.gateway", "net.peers"] {
+        b.findings.push(sample::finding(
+            probe,
+            Verdict::Pass,
+            &["2-11"],
+            serde_json::json!({}),
+        ));
+    }
+    input.raw_json.bundles = input
+        .bundles
+        .iter()
+        .map(|b| Some(serde_json::to_vec(b).unwrap()))
+        .collect();
+    let pdf = report::render_pdf(&input).unwrap();
+    let path = dir.path().join("net.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let (ok, txt) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(ok, "{txt}");
+    let start = txt
+        .find("4. ネットワークの確認結果")
+        .expect("the network section is printed");
+    let end = start + txt[start..].find("5. 改善計画").unwrap();
+    let section = &txt[start..end];
+    for shown in ["net.router.admin", "lan.ports"] {
+        assert!(section.contains(shown), "{shown} missing from:\n{section}");
+    }
+    for local in ["net.gateway", "net.peers"] {
+        assert!(!section.contains(local), "{local} printed as a network check:\n{section}");
+    }
+}

@@ -363,6 +363,9 @@ fn local_probes_are_not_printed_as_network_checks() {
         assert!(section.contains(shown), "{shown} missing from:\n{section}");
     }
     for local in ["net.gateway", "net.peers"] {
-        assert!(!section.contains(local), "{local} printed as a network check:\n{section}");
+        assert!(
+            !section.contains(local),
+            "{local} printed as a network check:\n{section}"
+        );
     }
 }

@@ -8,8 +8,10 @@ export CARGO_TERM_COLOR=never
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build -q --release --locked -p tenken-cli
 cargo build -q --release --locked -p tenken-report --example pdf_parts
+cargo build -q --release --locked -p tenken-cli --example fleet_gen
 TENKEN="$CARGO_TARGET_DIR/release/tenken"
 export PDF_PARTS="$CARGO_TARGET_DIR/release/examples/pdf_parts"
+export FLEET_GEN="$CARGO_TARGET_DIR/release/examples/fleet_gen"
 echo "Tenken $("$TENKEN" --version 2>/dev/null | head -1), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 echo
@@ -31,3 +33,7 @@ fi
 echo
 echo "== 4. tenken report: end to end, and from three PCs' bundles; bytes per part"
 python3 scripts/bench.py report "$TENKEN"
+
+echo
+echo "== 5. A hospital-sized fleet: import, ledger and report of ${FLEET_N:-1000} PCs"
+python3 scripts/bench.py fleet "$TENKEN"

@@ -143,4 +143,35 @@ fn a_folder_of_hundreds_of_bundles_imports_newest_per_pc_and_refuses_bad_ones() 
     );
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("より新しい証跡"));
+
+    // The report of 300 PCs stays readable: item details grouped per check and verdict, appendix
+    // A one row per PC (every PC's full evidence stays in its attached bundle).
+    let pdf = tmp.path().join("fleet.pdf");
+    let out = tenken(
+        &data,
+        &["report", "--no-scan", "--out", pdf.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = common::pdf_text(&pdf);
+    assert!(
+        text.contains("PCごとに1行にまとめています"),
+        "no compact appendix"
+    );
+    assert!(text.contains("ほか"), "no grouped findings");
+    // What a hospital reads first: PCs per role and the problems on the most PCs.
+    assert!(text.contains("3-0. 全体のまとめ"), "no overview");
+    assert!(text.contains("多くのPCで見つかった問題"), "no top problems");
+    let ledger = String::from_utf8_lossy(&tenken(&data, &["ledger"]).stdout).into_owned();
+    assert!(ledger.contains("== 全体のまとめ"), "{ledger}");
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|p| p.trim().parse().unwrap()))
+        .unwrap();
+    // 300 PCs: the ledger (a row per PC) and the appendix (a row per PC), not pages per PC.
+    assert!(pages < 200, "{pages} pages for 300 PCs");
 }

@@ -52,6 +52,21 @@ impl Lab {
     }
 }
 
+impl Lab {
+    /// Runs `tenken --data-dir DATA ARGS` inside the lab's clinic namespace (Japanese output).
+    fn tenken(&self, data: &Path, args: &[&str]) -> std::process::Output {
+        Command::new("ip")
+            .args(["netns", "exec", &format!("{}-clinic", self.prefix)])
+            .arg(env!("CARGO_BIN_EXE_tenken"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .env("TENKEN_LANG", "ja")
+            .output()
+            .unwrap()
+    }
+}
+
 impl Drop for Lab {
     fn drop(&mut self) {
         let _ = Command::new("bash")
@@ -77,12 +92,9 @@ fn scan_with_network_consent_inside_the_lab() {
     let lab = Lab::up();
     let work = tempfile::tempdir().unwrap();
     let json = work.path().join("lab.tenken.json");
-    let out = Command::new("ip")
-        .args(["netns", "exec", &format!("{}-clinic", lab.prefix)])
-        .arg(env!("CARGO_BIN_EXE_tenken"))
-        .arg("--data-dir")
-        .arg(work.path().join("data"))
-        .args([
+    let out = lab.tenken(
+        &work.path().join("data"),
+        &[
             "scan",
             "--quiet",
             "--network",
@@ -93,11 +105,9 @@ fn scan_with_network_consent_inside_the_lab() {
             "--never-touch",
             "192.168.77.24",
             "--json",
-        ])
-        .arg(&json)
-        .env("TENKEN_LANG", "ja")
-        .output()
-        .unwrap();
+            json.to_str().unwrap(),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
@@ -149,12 +159,9 @@ fn scan_with_network_consent_inside_the_lab() {
     // "public", the vendor's LTE router as another way out, and a VPN device entered by hand.
     let data = work.path().join("data");
     let net_json = work.path().join("lan24.tenken.json");
-    let out = Command::new("ip")
-        .args(["netns", "exec", &format!("{}-clinic", lab.prefix)])
-        .arg(env!("CARGO_BIN_EXE_tenken"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args([
+    let out = lab.tenken(
+        &data,
+        &[
             "scan",
             "--quiet",
             "--probe",
@@ -165,11 +172,9 @@ fn scan_with_network_consent_inside_the_lab() {
             "--never-touch",
             "192.168.77.24",
             "--json",
-        ])
-        .arg(&net_json)
-        .env("TENKEN_LANG", "ja")
-        .output()
-        .unwrap();
+            net_json.to_str().unwrap(),
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -244,15 +249,17 @@ fn scan_with_network_consent_inside_the_lab() {
     // This PC's own ways out (a local probe, nothing sent): the lab's clinic PC is dual-homed
     // (192.168.77.10 and 10.88.0.10) with a static route 10.99.0.0/16 via 10.88.0.254.
     let gw_json = work.path().join("gw.tenken.json");
-    let out = Command::new("ip")
-        .args(["netns", "exec", &format!("{}-clinic", lab.prefix)])
-        .arg(env!("CARGO_BIN_EXE_tenken"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["scan", "--quiet", "--probe", "net.gateway", "--json"])
-        .arg(&gw_json)
-        .output()
-        .unwrap();
+    let out = lab.tenken(
+        &data,
+        &[
+            "scan",
+            "--quiet",
+            "--probe",
+            "net.gateway",
+            "--json",
+            gw_json.to_str().unwrap(),
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",

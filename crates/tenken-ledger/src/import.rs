@@ -192,11 +192,7 @@ pub fn import_file(
         reason: e.to_string(),
     })?;
     let host = bundle.host.hostname.clone();
-    let current: Vec<_> = store
-        .bundles(Some(assessment_id))?
-        .into_iter()
-        .filter(|b| b.host == host && !b.superseded)
-        .collect();
+    let current = store.current_bundles_of_host(Some(assessment_id), &host)?;
     // Importing the same bundle again changes nothing (re-runs over a folder are idempotent),
     // unless it now comes with a better signature check (unverified before, verified now).
     let sha = {

@@ -84,19 +84,7 @@ fn port_evidence(p: &PortObs) -> Evidence {
 }
 
 /// A network finding with its title and checklist references from the registry.
-pub(crate) fn finding_with(
-    id: &str,
-    verdict: Verdict,
-    reason: Option<UnknownReason>,
-    summary: Text,
-    action: Text,
-    facts: serde_json::Value,
-    evidence: Vec<Evidence>,
-) -> Finding {
-    finding(id, verdict, reason, summary, action, facts, evidence)
-}
-
-fn finding(
+pub(crate) fn finding(
     id: &str,
     verdict: Verdict,
     reason: Option<UnknownReason>,

@@ -10,7 +10,7 @@ use tenken_base::Text;
 use tenken_evidence::{Evidence, Finding, SourceKind, UnknownReason, Verdict, sha256_hex};
 use tenken_kev::{Catalogue, ProductMatch};
 
-use super::eval::{finding_with, net_evidence};
+use super::eval::{finding, net_evidence};
 use super::identify::DeviceObs;
 use super::obs::{HttpObs, Observations};
 
@@ -187,7 +187,7 @@ pub fn evaluate_device(obs: &Observations, d: &DeviceObs, kev: &Catalogue) -> Op
             .collect::<Vec<_>>()
             .join("、");
         let ransom = matches.iter().any(ProductMatch::ransomware);
-        finding_with(
+        finding(
             ID_DEVICES,
             Verdict::Warn,
             None,
@@ -229,7 +229,7 @@ pub fn evaluate_device(obs: &Observations, d: &DeviceObs, kev: &Catalogue) -> Op
             ev,
         )
     } else if stale {
-        finding_with(
+        finding(
             ID_DEVICES,
             Verdict::Unknown,
             Some(UnknownReason::Other),
@@ -249,7 +249,7 @@ pub fn evaluate_device(obs: &Observations, d: &DeviceObs, kev: &Catalogue) -> Op
             ev,
         )
     } else {
-        finding_with(
+        finding(
             ID_DEVICES,
             Verdict::Pass,
             None,
@@ -281,7 +281,7 @@ pub fn evaluate_snmp(obs: &Observations) -> Vec<Finding> {
         let Some(s) = d.snmp.as_ref().filter(|s| s.answered) else {
             continue;
         };
-        out.push(finding_with(
+        out.push(finding(
             ID_SNMP,
             Verdict::Warn,
             None,
@@ -314,7 +314,7 @@ pub fn evaluate_snmp(obs: &Observations) -> Vec<Finding> {
             .flat_map(|d| device_evidence(d, obs.ended_at))
             .filter(|e| e.source.starts_with("udp://"))
             .collect();
-        out.push(finding_with(
+        out.push(finding(
             ID_SNMP,
             Verdict::Pass,
             None,
@@ -384,7 +384,7 @@ pub fn evaluate_shadow(obs: &Observations) -> Option<Finding> {
         "upnp_checked": ssdp_ran,
     });
     Some(if !candidates.is_empty() {
-        finding_with(
+        finding(
             ID_SHADOW,
             Verdict::Warn,
             None,
@@ -400,7 +400,7 @@ pub fn evaluate_shadow(obs: &Observations) -> Option<Finding> {
             ev,
         )
     } else if ssdp_ran {
-        finding_with(
+        finding(
             ID_SHADOW,
             Verdict::Pass,
             None,
@@ -413,7 +413,7 @@ pub fn evaluate_shadow(obs: &Observations) -> Option<Finding> {
             ev,
         )
     } else {
-        finding_with(
+        finding(
             ID_SHADOW,
             Verdict::Unknown,
             Some(UnknownReason::NoConsent),

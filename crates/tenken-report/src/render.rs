@@ -601,19 +601,7 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
                 ));
             }
         }
-        let findings: Vec<String> = r
-            .findings
-            .iter()
-            .map(|m| {
-                format!(
-                    "{} {}: {} — {}",
-                    m.host,
-                    m.finding.probe_id,
-                    finding_label(m.finding, lang),
-                    m.finding.summary.get(lang)
-                )
-            })
-            .collect();
+        let findings = finding_lines(&r.findings, lang);
         table.push(vec![
             Cell::new(r.scope.label(lang)),
             Cell::new(r.answer.label(lang)),
@@ -889,10 +877,168 @@ fn source_text(f: &Finding, lang: Lang) -> String {
         .join("\n")
 }
 
+/// Up to this many PCs, the report lists every finding of every PC (item details, appendix A);
+/// beyond it (a hospital's fleet) findings are grouped per check and verdict, and appendix A has
+/// one row per PC — the full evidence of every PC stays in the attached bundles.
+pub const FULL_DETAIL_HOSTS: usize = 20;
+
+/// The automatic-check lines of an item row: one per PC and finding for a clinic; grouped per
+/// check and verdict, worst first, with the PCs named (the first few) for a fleet.
+fn finding_lines(
+    findings: &[tenken_assessment::evidence_map::MappedFinding<'_>],
+    lang: Lang,
+) -> Vec<String> {
+    let hosts: std::collections::BTreeSet<&str> = findings.iter().map(|m| m.host).collect();
+    if hosts.len() <= FULL_DETAIL_HOSTS {
+        return findings
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {}: {} — {}",
+                    m.host,
+                    m.finding.probe_id,
+                    finding_label(m.finding, lang),
+                    m.finding.summary.get(lang)
+                )
+            })
+            .collect();
+    }
+    let mut groups: std::collections::BTreeMap<(std::cmp::Reverse<u8>, &str), Vec<&str>> =
+        std::collections::BTreeMap::new();
+    let rank = |v: Verdict| match v {
+        Verdict::Fail => 4u8,
+        Verdict::Warn => 3,
+        Verdict::Unknown => 2,
+        Verdict::Pass => 1,
+        Verdict::NotApplicable => 0,
+    };
+    let mut label: std::collections::HashMap<(u8, &str), String> = Default::default();
+    for m in findings {
+        let r = rank(m.finding.verdict);
+        groups
+            .entry((std::cmp::Reverse(r), m.finding.probe_id.as_str()))
+            .or_default()
+            .push(m.host);
+        label
+            .entry((r, m.finding.probe_id.as_str()))
+            .or_insert_with(|| finding_label(m.finding, lang).to_string());
+    }
+    groups
+        .into_iter()
+        .map(|((std::cmp::Reverse(r), probe), mut hs)| {
+            hs.sort_unstable();
+            hs.dedup();
+            let shown = hs.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+            let more = hs.len().saturating_sub(5);
+            let lab = label.get(&(r, probe)).cloned().unwrap_or_default();
+            match lang {
+                Lang::Ja => format!(
+                    "{probe}: {lab} {}台（{shown}{}）",
+                    hs.len(),
+                    if more > 0 {
+                        format!(" ほか{more}台")
+                    } else {
+                        String::new()
+                    }
+                ),
+                Lang::En => format!(
+                    "{probe}: {lab} on {} PCs ({shown}{})",
+                    hs.len(),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Appendix A for a fleet: one row per PC with its verdict counts and the attached bundle that
+/// holds every check, fact and raw-output hash.
+fn appendix_compact(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
+    let lang = input.lang;
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    w.body(&match lang {
+        Lang::Ja => format!(
+            "PCが{}台あるため、証跡はPCごとに1行にまとめています。各PCの確認内容・判定・事実・取得元と生データの SHA-256 は、添付のJSON（表のファイル名、SHA-256 は正規化したJSONのもの）にすべて含まれています。",
+            input.bundles.len()
+        ),
+        Lang::En => format!(
+            "With {} PCs, the evidence is one row per PC. Every check, verdict, fact, source and raw-output SHA-256 of each PC is in its attached JSON (file name in the table; the SHA-256 is of the canonical JSON).",
+            input.bundles.len()
+        ),
+    });
+    let rows: Vec<Vec<Cell>> = input
+        .bundles
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let count = |v: Verdict| b.findings.iter().filter(|f| f.verdict == v).count();
+            let (fail, warn, unknown, pass) = (
+                count(Verdict::Fail),
+                count(Verdict::Warn),
+                count(Verdict::Unknown),
+                count(Verdict::Pass),
+            );
+            let worst = if fail > 0 {
+                Verdict::Fail
+            } else if warn > 0 {
+                Verdict::Warn
+            } else if unknown > 0 {
+                Verdict::Unknown
+            } else {
+                Verdict::Pass
+            };
+            let file = files.get(i + 1);
+            vec![
+                Cell::new(format!("{}\n{}", b.host.hostname, b.host.os_name)),
+                Cell::new(b.ended_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                Cell::filled(
+                    format!(
+                        "{} {fail} / {} {warn} / {} {unknown} / {} {pass}",
+                        Verdict::Fail.label(lang),
+                        Verdict::Warn.label(lang),
+                        Verdict::Unknown.label(lang),
+                        Verdict::Pass.label(lang)
+                    ),
+                    verdict_color(worst),
+                ),
+                Cell::new(match file {
+                    Some(f) => format!(
+                        "{}\n{}",
+                        f.name,
+                        f.canonical_sha256.as_deref().unwrap_or("—")
+                    ),
+                    None => "—".into(),
+                }),
+            ]
+        })
+        .collect();
+    w.table(
+        &[
+            (l("PC", "PC"), 110.0),
+            (l("確認日時", "Scanned"), 80.0),
+            (l("判定の数", "Verdicts"), 130.0),
+            (
+                l("添付ファイル・SHA-256", "Attached file, SHA-256"),
+                CONTENT_W - 320.0,
+            ),
+        ],
+        &rows,
+        7.0,
+    );
+}
+
 fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     w.heading(l("付録A. 証跡の一覧", "Appendix A. Evidence"), 1);
+    if input.bundles.len() > FULL_DETAIL_HOSTS {
+        appendix_compact(w, input, files);
+        return;
+    }
     w.body(l(
         "PCごと・確認内容ごとの判定、根拠となった事実、取得元（コマンド・ファイル）と、取得した生データの SHA-256 です。生データは添付の JSON に含まれます。",
         "Per host and check: the verdict, the facts it rests on, the source (command or file) and the SHA-256 of each raw output. The raw outputs are in the attached JSON files.",

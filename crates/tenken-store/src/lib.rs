@@ -901,6 +901,38 @@ impl Store {
         Ok(rows)
     }
 
+    /// The current (not superseded) bundles of one host in an assessment: what an import
+    /// compares a new bundle with (uses the `(assessment_id, host)` index; never reads the
+    /// other hosts' bundles).
+    pub fn current_bundles_of_host(
+        &self,
+        assessment_id: Option<i64>,
+        host: &str,
+    ) -> Result<Vec<StoredBundle>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, superseded,
+             verification, signer FROM bundles
+             WHERE assessment_id IS ?1 AND host = ?2 AND superseded = 0 ORDER BY id",
+        )?;
+        let rows = st
+            .query_map(params![assessment_id, host], |r| {
+                Ok(StoredBundle {
+                    id: r.get(0)?,
+                    assessment_id: r.get(1)?,
+                    host: r.get(2)?,
+                    bundle_json: r.get(3)?,
+                    sha256: r.get(4)?,
+                    signature: r.get(5)?,
+                    imported_at: r.get(6)?,
+                    superseded: r.get(7)?,
+                    verification: BundleTrust::from_db(&r.get::<_, String>(8)?),
+                    signer: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Records a written report (hashing the file at `path`).
     pub fn add_report(&mut self, assessment_id: Option<i64>, path: &Path) -> Result<StoredReport> {
         let att = hash_file(path)?;

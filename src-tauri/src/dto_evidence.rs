@@ -22,6 +22,9 @@ pub struct FindingDto {
     pub host: String,
     /// Probe id (stable).
     pub probe_id: String,
+    /// True when the result comes from a consented network check; false when the probe only read
+    /// this PC (the kind the evidence registry declares, never guessed from the id).
+    pub network: bool,
     /// Title.
     pub title: TextDto,
     /// `pass`, `warn`, `fail`, `unknown` or `na`.

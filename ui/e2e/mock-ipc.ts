@@ -44,7 +44,7 @@ const state: { profile: Json | null; answers: Json[]; settings: Json; scanned: b
 // Kept automatic-check results (SYNTHETIC): one PC with a failing firewall (contradicts a はい on
 // demo-2), one 未確認 result and one pass. Kept once `start_scan` ran.
 const finding = (probe: string, verdict: string, title: string, summary: string, item: string | null, extra: Json = {}) => ({
-  host: 'UKETSUKE-PC1', probe_id: probe, title: txt(title, title), verdict,
+  host: 'UKETSUKE-PC1', probe_id: probe, network: false, title: txt(title, title), verdict,
   summary: txt(summary, summary), action: txt(verdict === 'pass' ? '' : '設定を確認してください。', 'Check the setting.'),
   reason: null, how_to_check: null,
   items: item ? [{ id: item, number: item === 'demo-1' ? '1-①' : '2-①' }] : [],

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  blankAnswer, contradictions, debounce, formatSize, formatTime, nextAction, overview, rowStatus,
+  blankAnswer, contradictions, debounce, formatSize, formatTime, networkFindings, nextAction, overview, rowStatus, rowWorstVerdict,
   sectionCounts, stackPercent, uniqueFindings,
 } from '../src/lib/logic';
 import type { FindingDto } from '../src/lib/bindings/FindingDto';
@@ -15,9 +15,9 @@ function item(id: string, section: string, scopes: ItemView['scopes']): ItemView
     why: txt(''), done_when: txt(''), who: txt(''), reconstructed: false, provenance: { tag: 'checked', sources: [], note: null },
   };
 }
-function finding(host: string, probe: string, verdict: string): FindingDto {
+function finding(host: string, probe: string, verdict: string, network = false): FindingDto {
   return {
-    host, probe_id: probe, title: txt(probe), verdict, summary: txt(''), action: txt(''),
+    host, probe_id: probe, network, title: txt(probe), verdict, summary: txt(''), action: txt(''),
     reason: null, how_to_check: null, items: [], checked_at: '2026-11-20T01:30:00Z',
   };
 }
@@ -122,5 +122,29 @@ describe('formatting and autosave timing', () => {
     d.cancel();
     vi.advanceTimersByTime(1000);
     expect(fn).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('network results', () => {
+  it('lists only results the engine marks as network checks, whatever their id', () => {
+    // net.gateway / net.peers read this PC's route table and connections: local, not network checks.
+    const groups = [
+      { findings: [finding('PC1', 'net.gateway', 'pass'), finding('PC1', 'net.upnp', 'fail', true)] },
+      { findings: [finding('PC1', 'net.peers', 'pass'), finding('LAN', 'lan.ports', 'warn', true)] },
+    ];
+    expect(networkFindings(groups).map((f) => f.probe_id)).toEqual(['net.upnp', 'lan.ports']);
+  });
+});
+
+describe('badge colour', () => {
+  it('takes the most serious verdict of the row, so 不適合 is never green', () => {
+    const rows: ItemEvidenceDto[] = [{
+      item_id: '1', scope: 'server', status: 'supported', contradictions: [],
+      findings: [finding('PC1', 'av', 'pass'), finding('SV', 'fw', 'fail'), finding('SV', 'os', 'warn')],
+    }];
+    expect(rowWorstVerdict(rows, '1', 'server')).toBe('fail');
+    expect(rowWorstVerdict(rows, '1', 'terminal')).toBeNull();
+    rows[0].findings = [finding('PC1', 'av', 'pass'), finding('SV', 'os', 'warn')];
+    expect(rowWorstVerdict(rows, '1', 'server')).toBe('warn');
   });
 });

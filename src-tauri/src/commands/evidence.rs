@@ -36,6 +36,7 @@ pub fn finding_dto(checklist: &Checklist, bundle: &Bundle, f: &Finding) -> Findi
     FindingDto {
         host: bundle.host.hostname.clone(),
         probe_id: f.probe_id.clone(),
+        network: evidence_map::is_network_probe(&f.probe_id),
         title: (&f.title).into(),
         verdict: state_of(f.verdict).into(),
         summary: (&f.summary).into(),
@@ -422,5 +423,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// net.gateway and net.peers read this PC's route table and connection list: the host is not
+    /// tagged as network-checked and their results are not network results; a real network
+    /// check (net.upnp) is. The kind comes from the evidence registry, not the `net.` prefix.
+    #[test]
+    fn local_probes_with_net_ids_are_not_shown_as_network_checks() {
+        let c = sample::checklist();
+        let mut local = sample::bundles().remove(0);
+        local.findings = vec![
+            sample::finding("net.gateway", Verdict::Pass, &[], serde_json::json!({})),
+            sample::finding("net.peers", Verdict::Pass, &[], serde_json::json!({})),
+        ];
+        let r = scan_results_of(&c, std::slice::from_ref(&local));
+        assert!(!r.hosts[0].network, "local probes only: no network check ran");
+        let all: Vec<&FindingDto> = r.groups.iter().flat_map(|g| g.findings.iter()).collect();
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|f| !f.network));
+        let mut net = local.clone();
+        net.findings
+            .push(sample::finding("net.upnp", Verdict::Fail, &[], serde_json::json!({})));
+        let r = scan_results_of(&c, std::slice::from_ref(&net));
+        assert!(r.hosts[0].network);
+        let flagged: Vec<&str> = r
+            .groups
+            .iter()
+            .flat_map(|g| g.findings.iter())
+            .filter(|f| f.network)
+            .map(|f| f.probe_id.as_str())
+            .collect();
+        assert_eq!(flagged, ["net.upnp"]);
     }
 }

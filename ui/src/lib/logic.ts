@@ -122,6 +122,21 @@ export function rowStatus(evidence: ItemEvidenceDto[], itemId: string, scope: Sc
   return (e?.status as EvidenceStatus | undefined) ?? 'none';
 }
 
+/**
+ * The most serious verdict among a row's results (`fail` > `warn` > `unknown` > `pass` > `na`), or
+ * `null` without results: a 「結果あり」 badge takes this colour, so a 不適合 result is never green.
+ */
+export function rowWorstVerdict(evidence: ItemEvidenceDto[], itemId: string, scope: ScopeDto): string | null {
+  const e = evidence.find((x) => x.item_id === itemId && x.scope === scope);
+  const order = ['fail', 'warn', 'unknown', 'pass', 'na'];
+  let best: string | null = null;
+  for (const f of e?.findings ?? []) {
+    const r = order.indexOf(f.verdict);
+    if (r >= 0 && (best === null || r < order.indexOf(best))) best = f.verdict;
+  }
+  return best;
+}
+
 /** One item whose answer disagrees with the evidence. */
 export interface ContradictionEntry {
   itemId: string;
@@ -280,4 +295,13 @@ export function debounce(fn: () => void, ms: number) {
       return timer !== null;
     },
   };
+}
+
+/**
+ * The kept results of consented network checks, most telling group first. Grouped by the kind the
+ * engine declares for each probe (`network`), never by the probe id: `net.gateway` and `net.peers`
+ * only read this PC and are not network checks.
+ */
+export function networkFindings(groups: ReadonlyArray<{ findings: FindingDto[] }>): FindingDto[] {
+  return groups.flatMap((g) => g.findings.filter((f) => f.network));
 }

@@ -437,13 +437,20 @@ mod tests {
             sample::finding("net.peers", Verdict::Pass, &[], serde_json::json!({})),
         ];
         let r = scan_results_of(&c, std::slice::from_ref(&local));
-        assert!(!r.hosts[0].network, "local probes only: no network check ran");
+        assert!(
+            !r.hosts[0].network,
+            "local probes only: no network check ran"
+        );
         let all: Vec<&FindingDto> = r.groups.iter().flat_map(|g| g.findings.iter()).collect();
         assert_eq!(all.len(), 2);
         assert!(all.iter().all(|f| !f.network));
         let mut net = local.clone();
-        net.findings
-            .push(sample::finding("net.upnp", Verdict::Fail, &[], serde_json::json!({})));
+        net.findings.push(sample::finding(
+            "net.upnp",
+            Verdict::Fail,
+            &[],
+            serde_json::json!({}),
+        ));
         let r = scan_results_of(&c, std::slice::from_ref(&net));
         assert!(r.hosts[0].network);
         let flagged: Vec<&str> = r

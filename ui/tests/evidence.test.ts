@@ -144,7 +144,7 @@ describe('badge colour', () => {
     }];
     expect(rowWorstVerdict(rows, '1', 'server')).toBe('fail');
     expect(rowWorstVerdict(rows, '1', 'terminal')).toBeNull();
-    rows[0].findings = [finding('PC1', 'av', 'pass'), finding('SV', 'os', 'warn')];
-    expect(rowWorstVerdict(rows, '1', 'server')).toBe('warn');
+    const calmer: ItemEvidenceDto[] = [{ ...rows[0]!, findings: [finding('PC1', 'av', 'pass'), finding('SV', 'os', 'warn')] }];
+    expect(rowWorstVerdict(calmer, '1', 'server')).toBe('warn');
   });
 });

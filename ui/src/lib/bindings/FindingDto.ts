@@ -15,6 +15,11 @@ host: string,
  */
 probe_id: string, 
 /**
+ * True when the result comes from a consented network check; false when the probe only read
+ * this PC (the kind the evidence registry declares, never guessed from the id).
+ */
+network: boolean, 
+/**
  * Title.
  */
 title: TextDto, 

@@ -878,27 +878,7 @@ impl Store {
 
     /// Bundles of an assessment (or those not tied to one, for `None`), oldest first.
     pub fn bundles(&self, assessment_id: Option<i64>) -> Result<Vec<StoredBundle>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, superseded,
-             verification, signer FROM bundles WHERE assessment_id IS ?1 ORDER BY id",
-        )?;
-        let rows = st
-            .query_map([assessment_id], |r| {
-                Ok(StoredBundle {
-                    id: r.get(0)?,
-                    assessment_id: r.get(1)?,
-                    host: r.get(2)?,
-                    bundle_json: r.get(3)?,
-                    sha256: r.get(4)?,
-                    signature: r.get(5)?,
-                    imported_at: r.get(6)?,
-                    superseded: r.get(7)?,
-                    verification: BundleTrust::from_db(&r.get::<_, String>(8)?),
-                    signer: r.get(9)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        self.query_bundles("WHERE assessment_id IS ?1", params![assessment_id])
     }
 
     /// The current (not superseded) bundles of one host in an assessment: what an import
@@ -909,13 +889,24 @@ impl Store {
         assessment_id: Option<i64>,
         host: &str,
     ) -> Result<Vec<StoredBundle>> {
-        let mut st = self.conn.prepare(
+        self.query_bundles(
+            "WHERE assessment_id IS ?1 AND host = ?2 AND superseded = 0",
+            params![assessment_id, host],
+        )
+    }
+
+    /// Bundle rows matching `filter` (a `WHERE` clause), oldest first.
+    fn query_bundles(
+        &self,
+        filter: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<StoredBundle>> {
+        let mut st = self.conn.prepare(&format!(
             "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, superseded,
-             verification, signer FROM bundles
-             WHERE assessment_id IS ?1 AND host = ?2 AND superseded = 0 ORDER BY id",
-        )?;
+             verification, signer FROM bundles {filter} ORDER BY id"
+        ))?;
         let rows = st
-            .query_map(params![assessment_id, host], |r| {
+            .query_map(args, |r| {
                 Ok(StoredBundle {
                     id: r.get(0)?,
                     assessment_id: r.get(1)?,

@@ -154,6 +154,37 @@ fn scan_with_network_consent_inside_the_lab() {
             .any(|e| e.source.contains("192.168.77.24:"))
     );
 
+    // The bundle alone replays the network findings too (outside the lab: nothing is sent),
+    // with the same verdicts and facts, from the observations it keeps whole.
+    let replayed = work.path().join("replayed.tenken.json");
+    common::ok(&common::tenken(
+        &work.path().join("data-replay"),
+        &[
+            "scan",
+            "--quiet",
+            "--replay",
+            json.to_str().unwrap(),
+            "--json",
+            replayed.to_str().unwrap(),
+        ],
+    ));
+    let again = Bundle::from_json(&std::fs::read(&replayed).unwrap()).unwrap();
+    let network = |b: &Bundle| {
+        let mut v: Vec<(String, Verdict, String)> = b
+            .findings
+            .iter()
+            .filter(|f| {
+                (f.probe_id.starts_with("lan.") || f.probe_id.starts_with("net."))
+                    && !["net.gateway", "net.peers"].contains(&f.probe_id.as_str())
+            })
+            .map(|f| (f.probe_id.clone(), f.verdict, f.facts.to_string()))
+            .collect();
+        v.sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
+        v
+    };
+    assert!(network(&bundle).len() >= 6, "{:?}", network(&bundle));
+    assert_eq!(network(&again), network(&bundle));
+
     // The whole /24 with the router check, then the report: the network device ledger shows the
     // FortiGate router with its known exploited FortiOS vulnerabilities, the NAS answering SNMP
     // "public", the vendor's LTE router as another way out, and a VPN device entered by hand.

@@ -215,6 +215,10 @@ pub fn evaluate_with(obs: &Observations, kev: &tenken_kev::Catalogue) -> Vec<Fin
             Vec::new(),
         ));
     }
+    // Everything observed, kept whole with the first finding, so a bundle replays faithfully.
+    if let Some(first) = out.first_mut() {
+        first.evidence.push(super::kept::observations_evidence(obs));
+    }
     out
 }
 
@@ -1104,5 +1108,97 @@ mod tests {
         assert_eq!(classify_external(Ipv4Addr::new(10, 77, 1, 2)), "private");
         assert_eq!(classify_external(Ipv4Addr::new(100, 70, 0, 1)), "cgnat");
         assert_eq!(classify_external(Ipv4Addr::new(203, 0, 113, 9)), "public");
+    }
+
+    /// A bundle keeps the observations whole: the network findings re-judged from it are the
+    /// ones written, and a damaged record is refused instead of re-judged.
+    #[test]
+    fn a_bundle_keeps_what_the_network_check_observed() {
+        let scope = crate::Scope::new(
+            true,
+            &["192.168.77.10".into()],
+            crate::NeverTouch::default(),
+            50,
+        )
+        .unwrap();
+        let mut hostobs = host(&[(445, PortState::Open), (3389, PortState::Open)]);
+        // Enough observed to need the compressed copy.
+        for p in 1..400u16 {
+            hostobs
+                .ports
+                .push(port(hostobs.addr, 10_000 + p, PortState::Closed));
+        }
+        let obs = Observations {
+            scope,
+            started_at: Utc::now(),
+            ended_at: Utc::now(),
+            gateway: Some(gateway(
+                &[23, 443],
+                vec![page("https://192.168.77.1:443/", true)],
+            )),
+            discovery: Some(discovery(&[10], &[2, 3])),
+            lan: vec![hostobs],
+            devices: Vec::new(),
+        };
+        let findings = evaluate(&obs);
+        let kept: Vec<_> = findings
+            .iter()
+            .flat_map(|f| f.evidence.iter())
+            .filter(|e| e.source == crate::OBSERVATIONS_SOURCE)
+            .collect();
+        assert_eq!(kept.len(), 1, "kept once");
+        assert!(
+            kept[0].truncated && kept[0].raw.len() < 4096,
+            "readable part stays short"
+        );
+        let bundle = tenken_evidence::Bundle {
+            format: tenken_evidence::BUNDLE_FORMAT.into(),
+            host: Default::default(),
+            started_at: obs.started_at,
+            ended_at: obs.ended_at,
+            replayed: false,
+            findings: findings.clone(),
+        };
+        // Through JSON, as the bundle file is read.
+        let bundle: tenken_evidence::Bundle =
+            serde_json::from_str(&serde_json::to_string(&bundle).unwrap()).unwrap();
+        let back = crate::observations_in(&bundle).unwrap().unwrap();
+        assert_eq!(
+            serde_json::to_value(&back).unwrap(),
+            serde_json::to_value(&obs).unwrap()
+        );
+        let again = evaluate(&back);
+        assert_eq!(again.len(), findings.len());
+        for (a, b) in again.iter().zip(&findings) {
+            assert_eq!(
+                (&a.probe_id, a.verdict, &a.facts),
+                (&b.probe_id, b.verdict, &b.facts)
+            );
+        }
+
+        // One changed byte in the whole copy: refused, not re-judged.
+        let mut damaged = bundle.clone();
+        for e in damaged
+            .findings
+            .iter_mut()
+            .flat_map(|f| f.evidence.iter_mut())
+        {
+            if e.source == crate::OBSERVATIONS_SOURCE {
+                let text =
+                    tenken_probe::evidence_of::inflate_b64(e.raw_deflate.as_deref().unwrap())
+                        .unwrap()
+                        .replacen("3389", "3390", 1);
+                assert!(text.contains("3390"));
+                e.raw_deflate = Some(tenken_probe::evidence_of::deflate_b64(&text));
+            }
+        }
+        assert!(matches!(
+            crate::observations_in(&damaged),
+            Err(crate::NetError::DamagedObservations)
+        ));
+        // A bundle of local probes only holds none.
+        let mut local = bundle;
+        local.findings.clear();
+        assert!(crate::observations_in(&local).unwrap().is_none());
     }
 }

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod eval_devices;
 pub mod gateway;
 pub mod identify;
+mod kept;
 pub mod obs;
 pub mod profile;
 pub mod scope;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 pub use eval::{evaluate, evaluate_with};
+pub use kept::{OBSERVATIONS_SOURCE, observations_evidence, observations_in};
 pub use obs::Observations;
 pub use scope::{NeverTouch, Scope};
 
@@ -60,6 +62,12 @@ pub enum NetError {
     /// Recorded observations could not be (de)serialized.
     #[error("recorded network observations: {0}")]
     Json(#[from] serde_json::Error),
+    /// The observations kept in a bundle do not match their SHA-256.
+    #[error(
+        "バンドルに残されたネットワーク確認の記録が壊れています（SHA-256 が一致しません） / \
+         the network check's observations kept in the bundle are damaged (SHA-256 mismatch)"
+    )]
+    DamagedObservations,
 }
 
 /// Tunables of a run that are not part of the user's consent.
@@ -374,6 +382,7 @@ impl tenken_base::Kinded for NetError {
             | NetError::Rate(_) => ErrorKind::InvalidInput,
             NetError::Io(_, e) => ErrorKind::of_io(e),
             NetError::Json(_) => ErrorKind::Internal,
+            NetError::DamagedObservations => ErrorKind::Damaged,
         }
     }
 }

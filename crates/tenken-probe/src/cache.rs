@@ -17,14 +17,32 @@ use tenken_evidence::sha256_hex;
 
 use crate::{Captured, Source};
 
+/// What a cached output depends on: files and directories, whose directories are walked to
+/// `depth` levels (0: only the directory's own size and modification time, which change when
+/// an entry is added or removed).
+#[derive(Debug, Clone)]
+pub struct Dependencies {
+    /// The files and directories.
+    pub paths: Vec<PathBuf>,
+    /// How deep directories are walked.
+    pub depth: u32,
+}
+
+impl From<Vec<PathBuf>> for Dependencies {
+    /// Paths walked three levels deep.
+    fn from(paths: Vec<PathBuf>) -> Self {
+        Dependencies { paths, depth: 3 }
+    }
+}
+
 /// The files and directories the output of `source` depends on, when it is a cacheable slow
 /// source on this OS.
-pub fn depends_on(source: &Source) -> Option<Vec<PathBuf>> {
-    let Source::Command { program, args, .. } = source else {
+pub fn depends_on(source: &Source) -> Option<Dependencies> {
+    let Source::Command { key, program, args } = source else {
         return None;
     };
     if cfg!(target_os = "linux") && program == "apt" && args == &["list", "--upgradable"] {
-        return Some(
+        return Some(Dependencies::from(
             [
                 "/var/lib/dpkg/status",
                 "/var/lib/apt/lists",
@@ -33,10 +51,43 @@ pub fn depends_on(source: &Source) -> Option<Vec<PathBuf>> {
             ]
             .iter()
             .map(PathBuf::from)
-            .collect(),
-        );
+            .collect::<Vec<_>>(),
+        ));
+    }
+    if cfg!(windows) && is_windows_update_history(key, program, args) {
+        return Some(windows_update_dependencies(
+            std::env::var_os("SystemRoot").map(PathBuf::from),
+        ));
     }
     None
+}
+
+/// The Windows Update history script of `os.patches` (COM history search and installed hotfixes:
+/// seconds to minutes on a clinic PC).
+fn is_windows_update_history(key: &str, program: &str, args: &[String]) -> bool {
+    key == "ps"
+        && program.eq_ignore_ascii_case(crate::checks::kit::POWERSHELL)
+        && args
+            .last()
+            .is_some_and(|script| script.contains("$out.wuHistory="))
+}
+
+/// What the update history and the hotfix list rest on: Windows Update's database (rewritten
+/// when an update is searched, downloaded or installed) and its logs, and the component store's
+/// package list (an entry per installed package). Directories are not walked: the servicing
+/// folder holds tens of thousands of files, and adding or removing one changes the folder's own
+/// modification time.
+fn windows_update_dependencies(system_root: Option<PathBuf>) -> Dependencies {
+    let root = system_root.unwrap_or_else(|| PathBuf::from(r"C:\Windows"));
+    Dependencies {
+        paths: vec![
+            root.join(r"SoftwareDistribution\DataStore\DataStore.edb"),
+            root.join(r"SoftwareDistribution\DataStore\Logs"),
+            root.join(r"SoftwareDistribution\ReportingEvents.log"),
+            root.join(r"servicing\Packages"),
+        ],
+        depth: 0,
+    }
 }
 
 /// One line per file: path, size and modification time (ns); directories are walked (to a
@@ -66,13 +117,13 @@ fn stamp(path: &Path, depth: u32, out: &mut String) {
 
 /// The key of `source` given its dependencies: the source, this Tenken's version and the
 /// stamps of the files.
-pub fn key(source: &Source, deps: &[PathBuf]) -> String {
+pub fn key(source: &Source, deps: &Dependencies) -> String {
     let mut text = serde_json::to_string(source).unwrap_or_default();
     text.push('\n');
     text.push_str(env!("CARGO_PKG_VERSION"));
     text.push('\n');
-    for d in deps {
-        stamp(d, 3, &mut text);
+    for d in &deps.paths {
+        stamp(d, deps.depth, &mut text);
     }
     sha256_hex(text.as_bytes())
 }
@@ -115,9 +166,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The note on a capture reused from the cache.
-fn note(c: &Captured, deps: &[PathBuf]) -> String {
+fn note(c: &Captured, deps: &Dependencies) -> String {
     let (_, line) = crate::evidence_of::describe(&c.source);
-    let files: Vec<String> = deps.iter().map(|d| d.display().to_string()).collect();
+    let files: Vec<String> = deps.paths.iter().map(|d| d.display().to_string()).collect();
     format!(
         "reused from Tenken's cache: `{line}` ran at {} (output SHA-256 {}); {} unchanged since (sizes and modification times)",
         c.started_at.to_rfc3339(),
@@ -144,7 +195,7 @@ pub fn collect_cached(
 pub fn collect_with(
     dir: &Path,
     source: &Source,
-    deps: &[PathBuf],
+    deps: &Dependencies,
     collect: impl FnOnce() -> Captured,
 ) -> Captured {
     let path = file_of(dir, source);
@@ -159,7 +210,9 @@ pub fn collect_with(
         return c;
     }
     let c = collect();
-    if c.error.is_none() && c.exit_code == Some(0) {
+    // Only a clean run is kept: exit code 0, no error, and no section a PowerShell script
+    // caught an error in (`{"error": ...}`: a timed-out COM search must be retried next time).
+    if c.error.is_none() && c.exit_code == Some(0) && !c.stdout.contains("\"error\":") {
         // The key is taken again after the run: a change while it ran is not hidden.
         let after = key(source, deps);
         if after == now_key {
@@ -204,7 +257,7 @@ mod tests {
         std::fs::write(&status, "Package: a\n").unwrap();
         std::fs::create_dir(&lists).unwrap();
         std::fs::write(lists.join("one_Packages"), "x").unwrap();
-        let deps = vec![status.clone(), lists.clone()];
+        let deps = Dependencies::from(vec![status.clone(), lists.clone()]);
         let src = command("apt_upgradable", "apt", &["list", "--upgradable"]);
         let runs = Cell::new(0);
         let run = |out: &str| {
@@ -255,7 +308,7 @@ mod tests {
     #[test]
     fn failed_runs_are_not_kept() {
         let tmp = tempfile::tempdir().unwrap();
-        let deps = vec![tmp.path().join("status")];
+        let deps = Dependencies::from(vec![tmp.path().join("status")]);
         let src = command("apt_upgradable", "apt", &["list", "--upgradable"]);
         let runs = Cell::new(0);
         for _ in 0..2 {
@@ -278,5 +331,59 @@ mod tests {
         assert!(depends_on(&command("x", "sh", &["-c", "apt list --upgradable"])).is_none());
         let apt = command("x", "apt", &["list", "--upgradable"]);
         assert_eq!(depends_on(&apt).is_some(), cfg!(target_os = "linux"));
+    }
+
+    #[test]
+    fn only_the_windows_update_history_script_is_cached_on_windows() {
+        let mut history = 0;
+        for probe in crate::checks::all() {
+            for src in probe.plan(crate::Os::Windows) {
+                let Source::Command { key, program, args } = &src else {
+                    continue;
+                };
+                if is_windows_update_history(key, program, args) {
+                    history += 1;
+                    assert_eq!(probe.meta().id, "os.patches");
+                    // The settings (a pause, automatic updates off) are not in the cached script.
+                    assert!(!args.concat().contains("wuSettings"), "{args:?}");
+                }
+            }
+        }
+        assert_eq!(history, 1);
+        let deps = windows_update_dependencies(Some(PathBuf::from(r"D:\Win")));
+        assert_eq!(deps.depth, 0, "the servicing folder is not walked");
+        let shown: Vec<String> = deps.paths.iter().map(|p| p.display().to_string()).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|p| p.ends_with("DataStore.edb") && p.starts_with(r"D:\Win"))
+        );
+        assert!(shown.iter().any(|p| p.ends_with(r"servicing\Packages")));
+    }
+
+    #[test]
+    fn a_section_the_script_caught_an_error_in_is_not_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("edb"), "x").unwrap();
+        let deps = Dependencies {
+            paths: vec![tmp.path().join("edb")],
+            depth: 0,
+        };
+        let src = command("ps", "powershell", &["-Command", "$out.wuHistory=..."]);
+        let runs = Cell::new(0);
+        let run = |out: &str| {
+            runs.set(runs.get() + 1);
+            ran(&src, out)
+        };
+        let timed_out =
+            r#"{"hotfixes":[],"wuHistory":{"error":"timed out","type":"System.TimeoutException"}}"#;
+        collect_with(tmp.path(), &src, &deps, || run(timed_out));
+        collect_with(tmp.path(), &src, &deps, || {
+            run(r#"{"hotfixes":[],"wuHistory":[]}"#)
+        });
+        assert_eq!(runs.get(), 2, "the failed search was retried");
+        let warm = collect_with(tmp.path(), &src, &deps, || run("unused"));
+        assert_eq!(runs.get(), 2, "the clean one is reused");
+        assert_eq!(warm.stdout, r#"{"hotfixes":[],"wuHistory":[]}"#);
     }
 }

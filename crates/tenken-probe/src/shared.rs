@@ -1,7 +1,8 @@
-//! What several probes of one scan read in common: a native collector's output (the socket
-//! table read by `ports.listening` and `net.peers`) is collected once per scan and handed to
-//! every probe that plans it, and its evidence is stored once in the bundle (the other records
-//! point to it with [`Evidence::same_as`]).
+//! What several probes of one scan read in common: a source (the socket table read by
+//! `ports.listening` and `net.peers`, the process list read by `remote.tools` and
+//! `screen.lock`) is collected once per scan and handed to every probe that plans it, and its
+//! evidence is stored once in the bundle (the other records point to it with
+//! [`Evidence::same_as`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,8 +12,8 @@ use tenken_evidence::{Evidence, Finding};
 
 use crate::{Captured, Source};
 
-/// What the probes of one scan share when collecting: the memo of native collector captures
-/// (keyed by source) and the cache of slow facts ([`crate::cache`]).
+/// What the probes of one scan share when collecting: the memo of captures (keyed by source)
+/// and the cache of slow facts ([`crate::cache`]).
 #[derive(Debug, Default)]
 pub struct SharedCaptures {
     memo: Mutex<HashMap<Source, Arc<OnceLock<Captured>>>>,
@@ -28,18 +29,18 @@ impl SharedCaptures {
         }
     }
 
-    /// The capture of `source`. A native source is collected by `collect` the first time it is
-    /// asked for in this scan; later callers (even concurrent ones) get the same capture. A
-    /// cacheable slow command goes through the cache; other sources are collected each time.
+    /// The capture of `source`, collected by `collect` the first time it is asked for in this
+    /// scan; later callers (even concurrent ones) get the same capture, so one scan runs each
+    /// command once and the probes that share it judge the same observation. A cacheable slow
+    /// command goes through the cache.
     pub fn collect(&self, source: &Source, collect: impl FnOnce() -> Captured) -> Captured {
-        if !matches!(source, Source::Native { .. }) {
-            return crate::cache::collect_cached(self.cache_dir.as_deref(), source, collect);
-        }
+        let cached =
+            |collect| crate::cache::collect_cached(self.cache_dir.as_deref(), source, collect);
         let cell = match self.memo.lock() {
             Ok(mut map) => map.entry(source.clone()).or_default().clone(),
-            Err(_) => return collect(),
+            Err(_) => return cached(collect),
         };
-        cell.get_or_init(collect).clone()
+        cell.get_or_init(|| cached(collect)).clone()
     }
 }
 

@@ -156,3 +156,33 @@ fn ten_thousand_loopback_connections_replay_from_a_small_bundle() {
     }
     drop(clients);
 }
+
+/// `remote.tools` and `screen.lock` both read the process list on Linux: one scan runs it once,
+/// both judge that one observation, and the bundle stores its output once.
+#[test]
+fn a_command_two_probes_plan_runs_once_per_scan() {
+    let probes: Vec<_> = checks::all()
+        .into_iter()
+        .filter(|p| ["remote.tools", "screen.lock"].contains(&p.meta().id))
+        .collect();
+    assert_eq!(probes.len(), 2);
+    let b = scan_blocking(probes, ScanOptions::default(), None).unwrap();
+    let ps: Vec<_> = b
+        .findings
+        .iter()
+        .flat_map(|f| f.evidence.iter().map(move |e| (f.probe_id.as_str(), e)))
+        .filter(|(_, e)| e.source == "ps -eo comm")
+        .collect();
+    assert_eq!(ps.len(), 2, "{:?}", b.findings);
+    let (a, b) = (ps[0].1, ps[1].1);
+    assert_eq!(
+        (a.started_at, &a.raw_sha256),
+        (b.started_at, &b.raw_sha256),
+        "the process list was collected twice"
+    );
+    assert_eq!(
+        ps.iter().filter(|(_, e)| e.same_as.is_none()).count(),
+        1,
+        "its output is stored once"
+    );
+}

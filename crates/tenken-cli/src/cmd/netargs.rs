@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+
 use tenken_core::evidence::Finding;
 use tenken_core::net::{self, NeverTouch, RunOptions, Scope};
 
@@ -56,6 +58,23 @@ fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
 /// printing a readable summary to stderr (stdout stays free for `--json`). With `record`, the
 /// observations are also written to that directory; with `replay`, the findings are computed from
 /// observations recorded there instead of the network.
+/// The network findings of a bundle re-judged from the observations it keeps whole (none when
+/// the bundle holds no network check); a damaged record is an error, never a guess.
+pub fn replay_bundle(ctx: &Ctx, file: &Path) -> anyhow::Result<Vec<Finding>> {
+    // The local replay has read this file already; an error here is only a race with a writer.
+    let bytes = std::fs::read(file).with_context(|| file.display().to_string())?;
+    let bundle = tenken_core::evidence::Bundle::from_json(&bytes)
+        .with_context(|| file.display().to_string())?;
+    let Some(obs) = net::observations_in(&bundle)? else {
+        return Ok(Vec::new());
+    };
+    let (kev, damaged) = tenken_core::kev::load(&data_dir(ctx)?);
+    if let Some(e) = damaged {
+        eprintln!("{e}");
+    }
+    Ok(net::evaluate_with(&obs, &kev))
+}
+
 pub fn collect_with(
     ctx: &Ctx,
     args: &NetArgs,

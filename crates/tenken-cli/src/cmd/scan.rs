@@ -16,7 +16,7 @@ use crate::ctx::Ctx;
 
 /// Probes collecting at the same time by default (bounded so the scan never disturbs the
 /// 電子カルテ on the same PC).
-const DEFAULT_CONCURRENCY: usize = 4;
+const DEFAULT_CONCURRENCY: usize = runner::DEFAULT_CONCURRENCY;
 
 /// Arguments of `tenken scan`.
 #[derive(Debug, clap::Args)]
@@ -200,10 +200,11 @@ fn collect(ctx: &Ctx, args: &Args) -> anyhow::Result<Bundle> {
         .context(ctx.t("点検に失敗しました", "scan failed"))?;
     bar.finish_and_clear();
 
-    // A bundle replays its local probes only (the network checks replay from a recording DIR).
-    let bundle_replay = args.replay.as_deref().is_some_and(std::path::Path::is_file);
-    let mut extra = if bundle_replay {
-        Vec::new()
+    // A bundle replays its network findings from the observations it keeps whole (a recording
+    // DIR from its network.json); nothing is sent either way.
+    let bundle_replay = args.replay.as_deref().filter(|p| p.is_file());
+    let mut extra = if let Some(file) = bundle_replay {
+        super::netargs::replay_bundle(ctx, file)?
     } else {
         super::netargs::collect_with(
             ctx,

@@ -57,10 +57,19 @@ fn meta() -> ProbeMeta {
 
 fn plan(os: Os) -> Vec<Source> {
     match os {
-        Os::Windows => vec![ps(
-            "ps",
-            r"$out.hotfixes=Try-Probe{,@(Get-CimInstance Win32_QuickFixEngineering -OperationTimeoutSec 30|ForEach-Object{[ordered]@{HotFixID=$_.HotFixID;Description=$_.Description;InstalledOnRaw=[string]$_.CimInstanceProperties['InstalledOn'].Value}})};$out.wuHistory=Try-Probe{$q=(New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher();$n=$q.GetTotalHistoryCount();,@($q.QueryHistory(0,[Math]::Min($n,200))|Where-Object{$_.Operation -eq 1}|ForEach-Object{[ordered]@{Date=([datetime]$_.Date).ToString('s');ResultCode=[int]$_.ResultCode;KB=[regex]::Match([string]$_.Title,'KB\d{6,8}').Value;Title=[string]$_.Title}})};$out.wuSettings=Try-Probe{[ordered]@{NotificationLevel=[int](New-Object -ComObject Microsoft.Update.AutoUpdate).Settings.NotificationLevel;NoAutoUpdatePolicy=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU' -ErrorAction SilentlyContinue).NoAutoUpdate;WUServer=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' -ErrorAction SilentlyContinue).WUServer;PauseUpdatesExpiryTime=[string](Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\WindowsUpdate\UX\Settings' -ErrorAction SilentlyContinue).PauseUpdatesExpiryTime;RebootRequired=(Test-Path 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')}}",
-        )],
+        // Two scripts: the slow history (COM search of the update history, installed hotfixes),
+        // which the cache reuses while the update store is unchanged, and the quick settings,
+        // read afresh every time (pausing updates changes no history).
+        Os::Windows => vec![
+            ps(
+                "ps",
+                r"$out.hotfixes=Try-Probe{,@(Get-CimInstance Win32_QuickFixEngineering -OperationTimeoutSec 30|ForEach-Object{[ordered]@{HotFixID=$_.HotFixID;Description=$_.Description;InstalledOnRaw=[string]$_.CimInstanceProperties['InstalledOn'].Value}})};$out.wuHistory=Try-Probe{$q=(New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher();$n=$q.GetTotalHistoryCount();,@($q.QueryHistory(0,[Math]::Min($n,200))|Where-Object{$_.Operation -eq 1}|ForEach-Object{[ordered]@{Date=([datetime]$_.Date).ToString('s');ResultCode=[int]$_.ResultCode;KB=[regex]::Match([string]$_.Title,'KB\d{6,8}').Value;Title=[string]$_.Title}})}",
+            ),
+            ps(
+                "ps_settings",
+                r"$out.wuSettings=Try-Probe{[ordered]@{NotificationLevel=[int](New-Object -ComObject Microsoft.Update.AutoUpdate).Settings.NotificationLevel;NoAutoUpdatePolicy=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU' -ErrorAction SilentlyContinue).NoAutoUpdate;WUServer=(Get-ItemProperty 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' -ErrorAction SilentlyContinue).WUServer;PauseUpdatesExpiryTime=[string](Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\WindowsUpdate\UX\Settings' -ErrorAction SilentlyContinue).PauseUpdatesExpiryTime;RebootRequired=(Test-Path 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')}}",
+            ),
+        ],
         Os::Macos => vec![
             cmd(
                 "install_history",
@@ -198,7 +207,13 @@ fn windows(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
             }
         }
     }
-    let settings = section(&doc, "wuSettings").ok();
+    // Settings come from their own script; recordings made before the split have them in the
+    // history document.
+    let settings_doc = ps_doc(caps, "ps_settings").ok();
+    let settings = settings_doc
+        .as_ref()
+        .and_then(|d| section(d, "wuSettings").ok())
+        .or_else(|| section(&doc, "wuSettings").ok());
     let level = settings.and_then(|s| as_i64(s.get("NotificationLevel")));
     let no_auto = settings.and_then(|s| as_i64(s.get("NoAutoUpdatePolicy")));
     let wsus = settings

@@ -159,6 +159,63 @@ pub struct DeviceRowDto {
     pub signature: String,
     /// Who signed the bundle, when known.
     pub signer: Option<String>,
+    /// Checks with 不適合 on this PC (0 for hand entries).
+    pub fails: u32,
+    /// Checks with 未確認 on this PC (0 for hand entries).
+    pub unknowns: u32,
+}
+
+/// PCs of one role in the fleet overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoleCountDto {
+    /// The role (empty: not set).
+    pub role: String,
+    /// PCs with that role.
+    pub hosts: u32,
+    /// PCs with at least one 不適合.
+    pub with_fail: u32,
+    /// PCs with at least one 未確認.
+    pub with_unknown: u32,
+    /// PCs not checked for more than `stale_days` days.
+    pub stale: u32,
+}
+
+/// A problem found on several PCs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TopProblemDto {
+    /// The check's title.
+    pub title: TextDto,
+    /// `fail` or `warn`.
+    pub verdict: String,
+    /// PCs it was found on.
+    pub hosts: u32,
+    /// The first of them, by name.
+    pub examples: Vec<String>,
+}
+
+/// A PC not checked for weeks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StalePcDto {
+    /// Host name.
+    pub host: String,
+    /// Its last check (RFC 3339).
+    pub last_seen: String,
+}
+
+/// What a hospital reads first about its PCs: per role, not checked for weeks, the problems
+/// found on the most PCs (the same summary as the report's 3-0 and `tenken ledger`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FleetOverviewDto {
+    /// PCs checked.
+    pub pcs: u32,
+    /// A PC is "not checked for weeks" after this many days.
+    pub stale_days: u32,
+    /// PCs per role, most PCs first (not set last).
+    pub roles: Vec<RoleCountDto>,
+    /// PCs not checked for more than `stale_days`, oldest first.
+    pub stale: Vec<StalePcDto>,
+    /// Problems found on the most PCs, 不適合 first (at most 10).
+    pub top: Vec<TopProblemDto>,
 }
 
 /// Result of importing one file.

@@ -33,6 +33,8 @@ macro_rules! app_commands {
             commands::network::start_network_check,
             commands::devices::list_devices,
             commands::devices::import_bundle,
+            commands::devices::fleet_overview,
+            commands::devices::set_host_role,
             commands::netdevices::list_network_devices,
             commands::netdevices::save_device,
             commands::netdevices::remove_device,
@@ -115,6 +117,7 @@ mod bindings {
         crate::dto_evidence::ScanResultsDto::export_all_to(dir).unwrap();
         crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
         crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::FleetOverviewDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ImportResultDto::export_all_to(dir).unwrap();
         crate::dto_evidence::NetDeviceDto::export_all_to(dir).unwrap();
         crate::dto_evidence::DeviceInputDto::export_all_to(dir).unwrap();
@@ -225,5 +228,33 @@ mod security_config {
             n,
             "permission set and COMMANDS differ"
         );
+        // Every command the app registers has its permission: a command missing from COMMANDS
+        // is refused by the ACL in the real app (the mock screen tests do not see that).
+        let lib = include_str!("lib.rs");
+        let handler = lib
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|s| s.split(']').next())
+            .unwrap();
+        let registered: std::collections::BTreeSet<&str> = handler
+            .split(',')
+            .filter_map(|c| c.trim().rsplit("::").next())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let listed: std::collections::BTreeSet<&str> = build
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(
+            registered, listed,
+            "registered commands and COMMANDS differ"
+        );
+        for c in &registered {
+            let allow = format!("\"allow-{}\"", c.replace('_', "-"));
+            assert!(
+                set.contains(&allow),
+                "{allow} missing from permissions/app.toml"
+            );
+        }
     }
 }

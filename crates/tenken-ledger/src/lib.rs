@@ -86,6 +86,10 @@ pub struct HostRow {
     pub risky_ports: Option<Vec<String>>,
     /// Remote-access tools found (remote.tools); `None` = 未確認.
     pub remote_tools: Option<Vec<String>>,
+    /// Checks that found a problem (不適合) on this PC.
+    pub fails: usize,
+    /// Checks that could not determine their result (未確認) on this PC.
+    pub unknowns: usize,
     /// When the bundle's scan ended.
     pub scanned_at: DateTime<Utc>,
     /// How the bundle's signature was checked on import.
@@ -222,6 +226,11 @@ fn gateway_list(b: &Bundle, key: &str) -> Vec<String> {
     out
 }
 
+/// Findings of `b` with `verdict`.
+fn count_of(b: &Bundle, verdict: Verdict) -> usize {
+    b.findings.iter().filter(|f| f.verdict == verdict).count()
+}
+
 /// Builds the ledger row of one bundle (role left empty).
 pub fn host_row(b: &Bundle) -> HostRow {
     let support = facts(b, "os.support");
@@ -264,6 +273,8 @@ pub fn host_row(b: &Bundle) -> HostRow {
         firewall: cell(b, "firewall.host"),
         risky_ports: risky_ports(b),
         remote_tools: remote_tools(b),
+        fails: count_of(b, Verdict::Fail),
+        unknowns: count_of(b, Verdict::Unknown),
         scanned_at: b.ended_at,
         trust: BundleTrust::Unchecked,
         signer: None,

@@ -7,7 +7,9 @@ use tenken_core::store::BundleTrust;
 
 use crate::commands::scan::state_of;
 use crate::dto::{CmdResult, CommandError, TextDto};
-use crate::dto_evidence::{DeviceRowDto, ImportResultDto};
+use crate::dto_evidence::{
+    DeviceRowDto, FleetOverviewDto, ImportResultDto, RoleCountDto, StalePcDto, TopProblemDto,
+};
 use crate::state::AppState;
 
 fn trust_str(t: BundleTrust) -> &'static str {
@@ -16,6 +18,10 @@ fn trust_str(t: BundleTrust) -> &'static str {
         BundleTrust::Unverified => "unverified",
         BundleTrust::Unchecked => "unchecked",
     }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The device ledger of this fiscal year's assessment: scanned hosts, then devices entered by hand.
@@ -35,7 +41,7 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
                 _ => h.os.clone(),
             },
             ips: h.display_ips(),
-            role: h.role.clone(),
+            role: h.role.clone().filter(|r| !r.trim().is_empty()),
             last_update: h.last_patch_display(lang),
             antivirus: h
                 .antivirus
@@ -46,6 +52,8 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
             last_seen: Some(h.scanned_at.to_rfc3339()),
             signature: trust_str(h.trust).into(),
             signer: h.signer.clone(),
+            fails: count(h.fails),
+            unknowns: count(h.unknowns),
         })
         .collect();
     rows.extend(ledger.devices.iter().map(|d| {
@@ -67,9 +75,96 @@ pub fn device_rows(state: &AppState) -> CmdResult<Vec<DeviceRowDto>> {
             last_seen: None,
             signature: "manual".into(),
             signer: None,
+            fails: 0,
+            unknowns: 0,
         }
     }));
     Ok(rows)
+}
+
+/// The fleet overview of this fiscal year's assessment.
+pub fn overview(state: &AppState) -> CmdResult<FleetOverviewDto> {
+    let a = crate::engine::current_assessment(state)?;
+    let store = state.store()?;
+    let ledger = tenken_core::ledger::build(&store, a.id).map_err(CommandError::of)?;
+    let s = &ledger.summary;
+    Ok(FleetOverviewDto {
+        pcs: count(ledger.hosts.len()),
+        stale_days: u32::try_from(tenken_core::ledger::summary::STALE_DAYS).unwrap_or(30),
+        roles: s
+            .roles
+            .iter()
+            .map(|r| RoleCountDto {
+                role: r.role.clone(),
+                hosts: count(r.hosts),
+                with_fail: count(r.with_fail),
+                with_unknown: count(r.with_unknown),
+                stale: count(r.stale),
+            })
+            .collect(),
+        stale: s
+            .stale
+            .iter()
+            .map(|(host, at)| StalePcDto {
+                host: host.clone(),
+                last_seen: at.to_rfc3339(),
+            })
+            .collect(),
+        top: s
+            .top
+            .iter()
+            .map(|t| TopProblemDto {
+                title: (&t.title).into(),
+                verdict: state_of(t.verdict).into(),
+                hosts: count(t.hosts),
+                examples: t.examples.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Longest role name accepted (a role is a short label such as 電子カルテサーバ).
+const ROLE_MAX_CHARS: usize = 40;
+
+/// Sets (or, with an empty role, clears) the role of a scanned PC; returns the device rows.
+pub fn set_role(state: &AppState, host: &str, role: &str) -> CmdResult<Vec<DeviceRowDto>> {
+    let role = role.trim();
+    if role.chars().count() > ROLE_MAX_CHARS || role.chars().any(char::is_control) {
+        return Err(CommandError::invalid(
+            format!("役割は改行を含まない{ROLE_MAX_CHARS}文字以内で入力してください"),
+            format!("a role is at most {ROLE_MAX_CHARS} characters on one line"),
+        ));
+    }
+    let known = device_rows(state)?
+        .iter()
+        .any(|r| r.source == "scanned" && r.host == host);
+    if !known {
+        return Err(CommandError::invalid(
+            format!("{host} はこの年度の点検結果にありません"),
+            format!("{host} has no check result this fiscal year"),
+        ));
+    }
+    state
+        .store()?
+        .set_host_role(host, role)
+        .map_err(CommandError::of)?;
+    device_rows(state)
+}
+
+/// The fleet overview (PCs per role, not checked for weeks, the most common problems).
+#[tauri::command]
+pub async fn fleet_overview(app: tauri::AppHandle) -> CmdResult<FleetOverviewDto> {
+    crate::engine::off_main(app, move |_app, state| overview(state)).await
+}
+
+/// Sets the role of a PC (受付PC, 電子カルテサーバ…); an empty role clears it.
+#[tauri::command]
+pub async fn set_host_role(
+    app: tauri::AppHandle,
+    host: String,
+    role: String,
+) -> CmdResult<Vec<DeviceRowDto>> {
+    crate::engine::off_main(app, move |_app, state| set_role(state, &host, &role)).await
 }
 
 /// The device ledger of this fiscal year's assessment.
@@ -232,6 +327,79 @@ mod tests {
         assert!(
             chrono::NaiveDate::parse_from_str(update, "%Y-%m-%d").is_ok(),
             "{update}"
+        );
+    }
+
+    /// Signed by this installation and imported, as a PC's bundle arrives.
+    fn import_signed(
+        state: &AppState,
+        dir: &std::path::Path,
+        bundle: &tenken_core::evidence::Bundle,
+    ) {
+        let path = dir.join(format!("{}.tenken.json", bundle.host.hostname));
+        std::fs::write(&path, serde_json::to_string_pretty(bundle).unwrap()).unwrap();
+        let signer = KeyStore::open(state.dir()).signer("さくら").unwrap();
+        let s = sign_bundle(bundle, signer.as_ref()).unwrap();
+        std::fs::write(detached_path(&path), &s.signature).unwrap();
+        assert_eq!(import_one(state, &path).unwrap().status, "verified");
+    }
+
+    #[test]
+    fn pcs_get_roles_and_the_overview_counts_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let files = tempfile::tempdir().unwrap();
+        let sample = tenken_testkit::sample::bundles().remove(1);
+        let fails = sample
+            .findings
+            .iter()
+            .filter(|f| f.verdict == tenken_core::evidence::Verdict::Fail)
+            .count();
+        assert!(fails > 0, "the sample PC has a 不適合");
+        for name in ["UKETSUKE-PC1", "UKETSUKE-PC2", "SHINSATSU-PC1"] {
+            let mut b = sample.clone();
+            b.host.hostname = name.into();
+            import_signed(&state, files.path(), &b);
+        }
+        let rows = device_rows(&state).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(
+            rows.iter()
+                .all(|r| r.fails as usize == fails && r.role.is_none())
+        );
+
+        set_role(&state, "UKETSUKE-PC1", " 受付PC ").unwrap();
+        let rows = set_role(&state, "UKETSUKE-PC2", "受付PC").unwrap();
+        let role = |h: &str| rows.iter().find(|r| r.host == h).unwrap().role.clone();
+        assert_eq!(role("UKETSUKE-PC1").as_deref(), Some("受付PC"), "trimmed");
+        let o = overview(&state).unwrap();
+        assert_eq!(o.pcs, 3);
+        assert_eq!(o.roles[0].role, "受付PC");
+        assert_eq!((o.roles[0].hosts, o.roles[0].with_fail), (2, 2));
+        assert_eq!(o.roles.last().unwrap().role, "", "not set comes last");
+        assert!(o.top.iter().any(|t| t.verdict == "fail" && t.hosts == 3));
+
+        // Cleared with an empty role; refused for an unknown PC or a paragraph, nothing changed.
+        let rows = set_role(&state, "UKETSUKE-PC2", "").unwrap();
+        assert!(
+            rows.iter()
+                .find(|r| r.host == "UKETSUKE-PC2")
+                .unwrap()
+                .role
+                .is_none()
+        );
+        let e = set_role(&state, "NOT-HERE", "受付PC").unwrap_err();
+        assert!(e.ja.contains("NOT-HERE"), "{}", e.ja);
+        assert!(set_role(&state, "UKETSUKE-PC1", "受付\nPC").is_err());
+        assert!(set_role(&state, "UKETSUKE-PC1", &"長".repeat(41)).is_err());
+        let rows = device_rows(&state).unwrap();
+        assert_eq!(
+            rows.iter()
+                .find(|r| r.host == "UKETSUKE-PC1")
+                .unwrap()
+                .role
+                .as_deref(),
+            Some("受付PC")
         );
     }
 }

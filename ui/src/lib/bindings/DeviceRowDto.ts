@@ -51,4 +51,12 @@ signature: string,
 /**
  * Who signed the bundle, when known.
  */
-signer: string | null, };
+signer: string | null, 
+/**
+ * Checks with 不適合 on this PC (0 for hand entries).
+ */
+fails: number, 
+/**
+ * Checks with 未確認 on this PC (0 for hand entries).
+ */
+unknowns: number, };

@@ -216,6 +216,8 @@ pub struct FleetOverviewDto {
     pub stale: Vec<StalePcDto>,
     /// Problems found on the most PCs, 不適合 first (at most 10).
     pub top: Vec<TopProblemDto>,
+    /// Roles offered when setting a PC's role (any other short label is accepted too).
+    pub suggested_roles: Vec<String>,
 }
 
 /// Result of importing one file.

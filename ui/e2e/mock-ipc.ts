@@ -114,6 +114,50 @@ const vendorItems = [
 ];
 // The network device ledger: the router found by the network check (a FortiGate: flagged), a NAS
 // answering SNMP "public" and a vendor's LTE router (another way out).
+// Roles set on the devices screen; a test may set window.__manyDevices to list that many PCs
+// (a hospital-sized ledger).
+const roles: Record<string, string> = { 'UKETSUKE-PC1': '受付PC' };
+function deviceRows(): Json[] {
+  if (!state.scanned) return [];
+  const many = (window as unknown as { __manyDevices?: number }).__manyDevices;
+  const pcs: Json[] = many
+    ? Array.from({ length: many }, (_, i) => {
+        const n = String(i + 1).padStart(4, '0');
+        const ward = ['外来', '病棟', '事務', '検査'][i % 4];
+        return { host: `PC-${ward}-${n}`, source: 'scanned', os: 'Windows 11 Pro (22631.4460)', ips: [`10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`],
+          role: roles[`PC-${ward}-${n}`] ?? `${ward}PC`, last_update: '2026-11-08', antivirus: 'pass', firewall: i % 7 === 0 ? 'fail' : 'pass',
+          risky_ports: i % 11 === 0 ? ['3389/tcp RDP'] : [], last_seen: i % 13 === 0 ? '2026-08-01T01:30:00Z' : '2026-11-20T01:30:00Z',
+          signature: 'verified', signer: 'さくら総合病院', fails: (i % 7 === 0 ? 1 : 0) + (i % 11 === 0 ? 1 : 0), unknowns: i % 5 === 0 ? 2 : 0 };
+      })
+    : [
+        { host: 'UKETSUKE-PC1', source: 'scanned', os: 'Windows 11 Pro (22631.4460)', ips: ['192.0.2.21'], last_update: '2026-11-08', antivirus: 'pass', firewall: 'fail', risky_ports: ['3389/tcp RDP'], last_seen: '2026-11-20T01:30:00Z', signature: 'verified', signer: 'さくら内科クリニック', fails: 2, unknowns: 1 },
+        { host: 'SHINSATSU-PC2', source: 'scanned', os: 'Windows 11 Pro (22631.4317)', ips: ['192.0.2.22'], last_update: null, antivirus: null, firewall: 'pass', risky_ports: [], last_seen: '2026-11-19T05:10:00Z', signature: 'verified', signer: 'さくら内科クリニック', fails: 0, unknowns: 2 },
+      ];
+  const withRoles = many ? pcs : pcs.map((r) => ({ ...r, role: roles[r.host as string] || null }));
+  return withRoles.concat([{ host: 'ルーター', source: 'manual', os: 'RTX1300 Rev.23', ips: [], role: 'router', last_update: null, antivirus: null, firewall: null, risky_ports: null, last_seen: null, signature: 'manual', signer: null, fails: 0, unknowns: 0 }]);
+}
+function fleetOverview(): Json {
+  const pcs = deviceRows().filter((r) => r.source === 'scanned');
+  const byRole = new Map<string, Json>();
+  for (const r of pcs) {
+    const role = (r.role as string | null) ?? '';
+    const e = byRole.get(role) ?? { role, hosts: 0, with_fail: 0, with_unknown: 0, stale: 0 };
+    (e.hosts as number)++;
+    if ((r.fails as number) > 0) (e.with_fail as number)++;
+    if ((r.unknowns as number) > 0) (e.with_unknown as number)++;
+    if (String(r.last_seen).startsWith('2026-08')) (e.stale as number)++;
+    byRole.set(role, e);
+  }
+  const fw = pcs.filter((r) => r.firewall === 'fail').map((r) => r.host as string);
+  return {
+    pcs: pcs.length, stale_days: 30,
+    roles: [...byRole.values()].sort((a, b) => (a.role === '' ? 1 : 0) - (b.role === '' ? 1 : 0) || (b.hosts as number) - (a.hosts as number)),
+    stale: pcs.filter((r) => String(r.last_seen).startsWith('2026-08')).map((r) => ({ host: r.host, last_seen: r.last_seen })),
+    top: fw.length ? [{ title: txt('パソコンのファイアウォール', 'Host firewall'), verdict: 'fail', hosts: fw.length, examples: fw.slice(0, 5) }] : [],
+    suggested_roles: ['電子カルテサーバ', 'レセコン', '受付PC', '診察室PC', '画像サーバ', 'オンライン資格確認端末'],
+  };
+}
+
 let netDevices: Json[] = [
   { name: '192.0.2.1', kind: '', ip: '192.0.2.1', manufacturer: 'Fortinet', model: 'FortiGate-60E', firmware: 'v6.0.4', firmware_updated: '',
     announced: ['Fortinet', 'FortiGate-60E'], location: '', purpose: '', managed_by: '', partner: '', partner_ip: '', method: '', ports: '',
@@ -214,11 +258,14 @@ mockIPC(
         ],
         never_touch: 1,
       };
-      case 'list_devices': return state.scanned ? [
-        { host: 'UKETSUKE-PC1', source: 'scanned', os: 'Windows 11 Pro (22631.4460)', ips: ['192.0.2.21'], role: '受付PC', last_update: '2026-11-08', antivirus: 'pass', firewall: 'fail', risky_ports: ['3389/tcp RDP'], last_seen: '2026-11-20T01:30:00Z', signature: 'verified', signer: 'さくら内科クリニック' },
-        { host: 'SHINSATSU-PC2', source: 'scanned', os: 'Windows 11 Pro (22631.4317)', ips: ['192.0.2.22'], role: null, last_update: null, antivirus: null, firewall: 'pass', risky_ports: [], last_seen: '2026-11-19T05:10:00Z', signature: 'verified', signer: 'さくら内科クリニック' },
-        { host: 'ルーター', source: 'manual', os: 'RTX1300 Rev.23', ips: [], role: 'router', last_update: null, antivirus: null, firewall: null, risky_ports: null, last_seen: null, signature: 'manual', signer: null },
-      ] : [];
+      case 'list_devices': return deviceRows();
+      case 'fleet_overview': return fleetOverview();
+      case 'set_host_role': {
+        const role = String(args.role).trim();
+        if (role.length > 40) throw { code: 'invalid_input', ja: '役割は改行を含まない40文字以内で入力してください', en: 'a role is at most 40 characters on one line' };
+        roles[args.host as string] = role;
+        return deviceRows();
+      }
       case 'list_network_devices': return netDevices;
       case 'kev_status': return { version: '2025.08.25', date: '2025-08-25', count: 1404, stale: true, origin: 'builtin' };
       case 'save_device': {

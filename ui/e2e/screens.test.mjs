@@ -217,8 +217,8 @@ test('network consent, devices import per file; history draws a chart', async ()
   assert.equal(await page.getByTestId('network-start').isDisabled(), true, 'nothing runs before consent');
   await shot('12-network-consent');
   await page.locator('[data-nav=devices]').click();
-  await page.getByTestId('devices-table').waitFor();
-  assert.equal(await page.locator('[data-testid=devices-table] tbody tr').count(), 3);
+  await page.getByTestId('devices-list').waitFor();
+  assert.equal(await page.getByTestId('device-row').count(), 3);
   await page.getByTestId('devices-import').click();
   await page.getByTestId('import-results').waitFor();
   const st = await page.locator('[data-testid=import-results] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
@@ -265,6 +265,51 @@ test('network device ledger: found devices flagged, a device added by hand, a ba
   assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at 200 %`);
   await shot('13c-network-devices-200');
   await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  assert.deepEqual(page.errors, []);
+});
+
+test('a hospital of 1,000 PCs: overview first, the list draws only what is in view, search, filters and roles', async () => {
+  await page.evaluate(() => { window.__manyDevices = 1000; });
+  await page.locator('[data-nav=home]').click();
+  await page.locator('[data-nav=devices]').click();
+  await page.getByTestId('fleet-overview').waitFor();
+  assert.match(await page.getByTestId('fleet-overview').innerText(), /1000台/);
+  assert.equal(await page.getByTestId('fleet-role').count(), 4);
+  assert.match(await page.getByTestId('fleet-top').innerText(), /ファイアウォール/);
+  assert.match(await page.getByTestId('devices-shown').innerText(), /1001台のうち 1001台/);
+  const drawn = await page.getByTestId('device-row').count();
+  assert.ok(drawn > 5 && drawn < 60, `${drawn} rows drawn for 1,001`);
+  // Scrolled to the end, the last device is drawn (and the first no longer).
+  await page.getByTestId('devices-list').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.locator('[data-testid=device-row][data-host="ルーター"]').waitFor();
+  assert.equal(await page.locator('[data-testid=device-row][data-host="PC-外来-0001"]').count(), 0);
+  await shot('13d-devices-1000');
+  // Risk filters count and narrow; search narrows further.
+  assert.match(await page.getByTestId('devices-risk-fail').innerText(), /不適合あり\s*221/);
+  await page.getByTestId('devices-risk-stale').click();
+  assert.match(await page.getByTestId('devices-shown').innerText(), /1001台のうち 77台/);
+  await page.getByTestId('devices-risk-all').click();
+  await page.getByTestId('devices-search').fill('病棟 0010');
+  assert.match(await page.getByTestId('devices-shown').innerText(), /のうち 1台/);
+  // A role set from the list shows in the list and the overview.
+  await page.getByTestId('device-role').first().click();
+  await page.getByTestId('role-input').fill('電子カルテサーバ');
+  await page.getByTestId('role-save').click();
+  await page.getByTestId('role-dialog').waitFor({ state: 'hidden' });
+  assert.match(await page.getByTestId('device-row').first().innerText(), /電子カルテサーバ/);
+  await page.locator('[data-testid=fleet-role][data-role="電子カルテサーバ"]').waitFor();
+  // At 150 % and 200 % text nothing scrolls sideways.
+  for (const size of ['150%', '200%']) {
+    await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at ${size}`);
+  }
+  await page.getByTestId('devices-search').fill('');
+  const rowH = await page.getByTestId('device-row').first().evaluate((e) => e.getBoundingClientRect().height);
+  const sizeH = await page.getByTestId('device-row').first().evaluate((e) => e.scrollHeight);
+  assert.ok(sizeH <= rowH + 1, `a row's content (${sizeH}px) is cut by its height (${rowH}px) at 200 %`);
+  await shot('13e-devices-200');
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; window.__manyDevices = undefined; });
   assert.deepEqual(page.errors, []);
 });
 

@@ -120,6 +120,10 @@ pub fn overview(state: &AppState) -> CmdResult<FleetOverviewDto> {
                 examples: t.examples.clone(),
             })
             .collect(),
+        suggested_roles: tenken_core::ledger::SUGGESTED_ROLES
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
     })
 }
 

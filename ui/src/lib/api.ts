@@ -10,6 +10,7 @@ import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
 import type { DeviceInputDto } from './bindings/DeviceInputDto';
 import type { DeviceRowDto } from './bindings/DeviceRowDto';
+import type { FleetOverviewDto } from './bindings/FleetOverviewDto';
 import type { KevInfoDto } from './bindings/KevInfoDto';
 import type { NetDeviceDto } from './bindings/NetDeviceDto';
 import type { HistoryDto } from './bindings/HistoryDto';
@@ -50,6 +51,8 @@ export const api = {
     invoke<NetworkOutcomeDto>('start_network_check', { task, consent: true, targets }),
   listDevices: () => invoke<DeviceRowDto[]>('list_devices'),
   importBundle: (path: string) => invoke<ImportResultDto>('import_bundle', { path }),
+  fleetOverview: () => invoke<FleetOverviewDto>('fleet_overview'),
+  setHostRole: (host: string, role: string) => invoke<DeviceRowDto[]>('set_host_role', { host, role }),
   listNetworkDevices: () => invoke<NetDeviceDto[]>('list_network_devices'),
   saveDevice: (device: DeviceInputDto) => invoke<NetDeviceDto[]>('save_device', { device }),
   removeDevice: (name: string) => invoke<NetDeviceDto[]>('remove_device', { name }),

@@ -27,4 +27,8 @@ stale: Array<StalePcDto>,
 /**
  * Problems found on the most PCs, 不適合 first (at most 10).
  */
-top: Array<TopProblemDto>, };
+top: Array<TopProblemDto>, 
+/**
+ * Roles offered when setting a PC's role (any other short label is accepted too).
+ */
+suggested_roles: Array<string>, };

@@ -220,7 +220,30 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
     } else {
         w.para(&a.profile.name, 18.0, ink(), 0.0);
     }
-    w.gap(24.0);
+    if let Some(r) = &input.readiness {
+        // What was still open when it was signed (issue 15): said on the first page.
+        w.gap(12.0);
+        let (border, fill) = if r.is_clear() {
+            (rgb(0x4c, 0x9a, 0x5a), rgb(0xf3, 0xfa, 0xf5))
+        } else {
+            (rgb(0xc8, 0x4b, 0x4b), rgb(0xfd, 0xf3, 0xf3))
+        };
+        let lines: Vec<String> = if r.is_clear() {
+            Vec::new()
+        } else {
+            vec![
+                l(
+                    "署名した人は、これらが残っていることを確かめたうえで署名しました。各項目の詳細と改善計画を見てください。",
+                    "The signer signed knowing these were open; see the item details and the improvement plan.",
+                )
+                .to_string(),
+            ]
+        };
+        w.boxed(&r.signing_note(lang), &lines, border, fill);
+        w.gap(6.0);
+    } else {
+        w.gap(24.0);
+    }
     let assessor = match &a.assessor.company {
         Some(c) if !c.is_empty() => format!("{}（{c}）", a.assessor.name),
         _ => a.assessor.name.clone(),

@@ -478,7 +478,33 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.getByTestId('report-list-empty').waitFor();
   assert.match(await page.getByTestId('report-folder').innerText(), /ドキュメント\/Tenken/);
   await shot('32-report-empty');
+  // The review before signing lists what is open, each entry linking to the screen that fixes it.
+  await page.getByTestId('readiness-entry').first().waitFor();
+  assert.match(await page.getByTestId('readiness').innerText(), /点検者が入っていない/);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('32a-report-readiness-1366');
+  for (const size of ['150%', '200%']) {
+    await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `report screen scrolls sideways by ${overflow}px at ${size}`);
+    await shot(`32b-report-readiness-${size.replace('%', '')}`);
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.locator('[data-testid=readiness-entry][data-target=profile]').click();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('[data-nav=report]').click();
+  // Signing with things open asks a second time and says what the first page will carry.
   await page.getByTestId('report-generate').click();
+  await page.getByTestId('report-confirm').waitFor();
+  assert.equal(await page.getByTestId('report-made').count(), 0, 'not signed on the first click');
+  assert.match(await page.getByTestId('report-confirm-note').innerText(), /^署名時点で.*点検者の未設定がありました。$/);
+  await shot('32c-report-confirm');
+  await page.getByTestId('report-confirm-no').click();
+  assert.equal(await page.getByTestId('report-confirm').count(), 0);
+  assert.equal(await page.getByTestId('report-made').count(), 0, 'stopping does not sign');
+  await page.getByTestId('report-generate').click();
+  await page.getByTestId('report-confirm-yes').click();
   await page.getByTestId('report-made').waitFor();
   assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: tenken-report-FY2026-\d{8}-\d{6}\.pdf/);
   assert.equal(await page.getByTestId('report-row').count(), 1);

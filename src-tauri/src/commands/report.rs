@@ -14,7 +14,9 @@ use tenken_core::workflow::ReportStep;
 
 use crate::commands::scan::PROGRESS_EVENT;
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
-use crate::dto_report::{ReportEntry, ReportFolder, VerifyResultDto, VerifyStatusDto};
+use crate::dto_report::{
+    ReadinessDto, ReportEntry, ReportFolder, VerifyResultDto, VerifyStatusDto,
+};
 use crate::state::AppState;
 use crate::validate;
 
@@ -255,6 +257,23 @@ pub fn write_report(
     drop(store);
     step(app, task, "done", 4, "できました", "Done");
     Ok(entry(&set.stored, Some(a.fiscal_year)))
+}
+
+/// The review before signing of this fiscal year's assessment for `checklist_id`: what is
+/// still open and which screen fixes it.
+pub fn readiness(state: &AppState, checklist_id: &str) -> CmdResult<ReadinessDto> {
+    let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
+    let store = state.store()?;
+    let r = tenken_core::readiness::review(&store, state.dir(), a.id, chrono::Utc::now())
+        .map_err(CommandError::of)?;
+    Ok(ReadinessDto::from(&r))
+}
+
+/// What is still open before signing (shown above the 署名 button).
+#[tauri::command]
+pub async fn readiness_review(app: AppHandle, checklist_id: String) -> CmdResult<ReadinessDto> {
+    validate::id(&checklist_id)?;
+    crate::engine::off_main(app, move |_app, state| readiness(state, &checklist_id)).await
 }
 
 /// Writes the signed PDF and the XLSX into the report folder (no dialog); returns the new entry.
@@ -506,6 +525,36 @@ mod tests {
         );
         assert!(chosen_folder("relative/dir").is_err());
         assert!(chosen_folder("/definitely/not/here").is_err());
+    }
+
+    #[test]
+    fn readiness_lists_what_is_open_and_links_to_the_screen_that_fixes_it() {
+        use crate::dto_report::{FixTargetDto, GapKindDto};
+        let (_tmp, s) = state_with_profile();
+        let list = crate::engine::checklists(s.dir()).unwrap();
+        let r = readiness(&s, &list[0].id).unwrap();
+        let of = |k: GapKindDto| r.entries.iter().filter(|e| e.kind == k).count();
+        assert_eq!(
+            of(GapKindDto::ClinicNameMissing),
+            0,
+            "the profile has a name"
+        );
+        assert_eq!(of(GapKindDto::AssessorMissing), 1);
+        assert_eq!(of(GapKindDto::NoAutomaticCheck), 1);
+        assert!(of(GapKindDto::Unanswered) > 0);
+        let u = r
+            .entries
+            .iter()
+            .find(|e| e.kind == GapKindDto::Unanswered)
+            .unwrap();
+        assert_eq!(u.target, FixTargetDto::Checklist);
+        assert!(u.item_id.is_some());
+        let sum = r.summary.as_ref().unwrap();
+        assert!(sum.ja.starts_with("未回答 "), "{}", sum.ja);
+        assert!(r.signing_note.ja.starts_with("署名時点で未回答"));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["entries"][0]["kind"], "assessor_missing");
+        assert_eq!(json["entries"][0]["target"], "profile");
     }
 
     #[test]

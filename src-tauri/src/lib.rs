@@ -114,6 +114,7 @@ mod bindings {
         crate::dto_report::ReadinessDto::export_all_to(dir).unwrap();
         crate::dto_settings::CertificateDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ItemEvidenceDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::CheckerDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ScanResultsDto::export_all_to(dir).unwrap();
         crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
         crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();

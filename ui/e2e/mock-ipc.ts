@@ -21,6 +21,7 @@ const checklist = {
       done_when: txt('名前を書いた紙があります。', 'A named person is written down.'),
       who: txt('院長', 'Clinic director'), reconstructed: true,
       provenance: { tag: 'reconstructed', sources: ['synthesised demo data (ui/e2e/mock-ipc.ts)'], note: null },
+      automatic: true,
     },
     {
       id: 'demo-2', number: '2-①', section: txt('医療情報システムの管理・運用', 'Managing the systems'),
@@ -30,6 +31,7 @@ const checklist = {
       done_when: txt('機器ごとに違うパスワードです。', 'Each device has its own password.'),
       who: txt('事業者', 'Vendor'), reconstructed: true,
       provenance: { tag: 'reconstructed', sources: ['synthesised demo data (ui/e2e/mock-ipc.ts)'], note: null },
+      automatic: true,
     },
   ],
 };
@@ -46,7 +48,7 @@ const state: { profile: Json | null; answers: Json[]; settings: Json; scanned: b
 const finding = (probe: string, verdict: string, title: string, summary: string, item: string | null, extra: Json = {}) => ({
   host: 'UKETSUKE-PC1', probe_id: probe, network: false, title: txt(title, title), verdict,
   summary: txt(summary, summary), action: txt(verdict === 'pass' ? '' : '設定を確認してください。', 'Check the setting.'),
-  reason: null, how_to_check: null,
+  reason: null, how_to_check: null, who_can_check: null,
   items: item ? [{ id: item, number: item === 'demo-1' ? '1-①' : '2-①' }] : [],
   checked_at: '2026-11-20T01:30:00Z', ...extra,
 });
@@ -55,6 +57,7 @@ const scanFindings = [
   finding('disk.encryption', 'unknown', 'ディスクの暗号化', '暗号化の状態を読み取れませんでした。', 'demo-2', {
     reason: txt('管理者権限が必要なため確認できませんでした', 'Needs administrator rights'),
     how_to_check: txt('Tenken を「管理者として実行」してから、もう一度自動チェックをしてください。', 'Run as administrator and check again.'),
+    who_can_check: 'staff',
   }),
   finding('os.patches', 'pass', 'OSの更新', '12日前に更新されています。', 'demo-1'),
 ];
@@ -187,7 +190,11 @@ mockIPC(
     const args = (payload ?? {}) as Json;
     switch (cmd) {
       case 'list_checklists': return [checklist.summary];
-      case 'get_checklist': return checklist;
+      case 'get_checklist': {
+        // A test may name items no probe tests (sessionStorage 'mockNotAutomatic', comma-separated).
+        const off = (sessionStorage.getItem('mockNotAutomatic') ?? '').split(',');
+        return { ...checklist, items: checklist.items.map((i) => ({ ...i, automatic: !off.includes(i.id) })) };
+      }
       case 'get_profile': return state.profile;
       case 'save_profile': state.profile = args.profile as Json; return null;
       case 'get_answers': return state.answers;

@@ -133,6 +133,10 @@ test('automatic check: results grouped by meaning, linked to items, kept for lat
   const unverified = await page.locator('[data-group=unverified]').innerText();
   assert.match(unverified, /確認できなかった/);
   assert.match(unverified, /管理者として実行/);
+  // Who can still check it comes from the evidence registry: staff, for what the PC's screens show.
+  const checker = page.locator('[data-group=unverified] [data-testid=finding-checker]');
+  assert.equal(await checker.getAttribute('data-checker'), 'staff');
+  assert.match(await checker.innerText(), /院内のスタッフ/);
   // 問題なし is collapsed: present, not shown until opened.
   assert.equal(await page.locator('[data-group=ok] [data-testid=scan-result]').isVisible(), false);
   await shot('07-scan-results');
@@ -544,5 +548,25 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   assert.equal(await page.getByTestId('verify-badge').innerText(), 'Valid');
   assert.match(await page.getByTestId('report-list').innerText(), /FY2026/);
   await shot('36-report-en');
+  assert.deepEqual(page.errors, []);
+});
+
+test('an item no automatic check can test says so and offers none (declared in the registry)', async () => {
+  await page.evaluate(() => sessionStorage.setItem('mockNotAutomatic', 'demo-1'));
+  await page.reload();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('input[name=name]').fill('さくら内科クリニック');
+  await page.getByTestId('profile-save').click();
+  await page.getByTestId('home-progress').waitFor();
+  await page.locator('[data-nav=checklist]').click();
+  await page.locator('[data-item-id=demo-1]').waitFor();
+  assert.match(await page.getByTestId('not-automatic').innerText(), /この項目は自動では確かめられません/);
+  assert.equal(await page.getByTestId('run-scan').count(), 0, 'no 「自動チェックをする」 where no probe can help');
+  await shot('37-checklist-not-automatic');
+  await page.getByTestId('next-item').click();
+  await page.locator('[data-item-id=demo-2]').waitFor();
+  assert.equal(await page.getByTestId('not-automatic').count(), 0);
+  assert.equal(await page.getByTestId('run-scan').count(), 1);
+  await page.evaluate(() => sessionStorage.removeItem('mockNotAutomatic'));
   assert.deepEqual(page.errors, []);
 });

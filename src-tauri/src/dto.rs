@@ -198,6 +198,10 @@ pub struct ProfileDto {
     pub systems: Vec<String>,
     /// Vendors.
     pub vendors: Vec<VendorDto>,
+    /// 点検者: who carries out this fiscal year's check (printed on the report); kept with the
+    /// year's assessments, not the clinic profile.
+    #[serde(default)]
+    pub assessor: String,
 }
 
 /// はい / いいえ / 該当なし / 未回答.

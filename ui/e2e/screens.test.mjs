@@ -556,8 +556,12 @@ test('an item no automatic check can test says so and offers none (declared in t
   await page.reload();
   await page.getByTestId('profile-form').waitFor();
   await page.locator('input[name=name]').fill('さくら内科クリニック');
+  // 点検者 is entered with the profile (printed on the report as the assessor).
+  await page.getByTestId('profile-assessor').fill('山田 花子');
   await page.getByTestId('profile-save').click();
   await page.getByTestId('home-progress').waitFor();
+  const saved = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('get_profile'));
+  assert.equal(saved.assessor, '山田 花子');
   await page.locator('[data-nav=checklist]').click();
   await page.locator('[data-item-id=demo-1]').waitFor();
   assert.match(await page.getByTestId('not-automatic').innerText(), /この項目は自動では確かめられません/);

@@ -22,7 +22,7 @@ function finding(host: string, probe: string, verdict: string, network = false):
   };
 }
 const profile: ProfileDto = {
-  name: 'さくら内科', address: '', administrator: '山田', security_officer: '佐藤', systems: [], vendors: [],
+  name: 'さくら内科', address: '', administrator: '山田', security_officer: '佐藤', systems: [], vendors: [], assessor: '',
 };
 
 describe('evidence beside items', () => {

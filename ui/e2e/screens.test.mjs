@@ -510,7 +510,7 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.getByTestId('report-generate').click();
   await page.getByTestId('report-confirm-yes').click();
   await page.getByTestId('report-made').waitFor();
-  assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: tenken-report-FY2026-\d{8}-\d{6}\.pdf/);
+  assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: さくら内科クリニック_2026年度_\d{4}-\d{2}-\d{2}_点検報告書\.pdf/);
   assert.equal(await page.getByTestId('report-row').count(), 1);
   assert.match(await page.getByTestId('report-list').innerText(), /2026年度\s*令和8年度/);
   await shot('33-report-made');

@@ -411,7 +411,10 @@ fn first_page_says_what_was_open_when_signed() {
     input.readiness = Some(r.clone());
     let txt = first_page(&input, "open.pdf");
     let expected = format!("署名時点で未回答 {} 項目", c.unanswered);
-    assert!(txt.contains(&expected), "{expected} missing from page 1:\n{txt}");
+    assert!(
+        txt.contains(&expected),
+        "{expected} missing from page 1:\n{txt}"
+    );
     assert!(txt.contains("事業者確認の未回収 1 社"), "{txt}");
 
     let mut en = input.clone();
@@ -427,5 +430,24 @@ fn first_page_says_what_was_open_when_signed() {
         ..r
     });
     let txt = first_page(&input, "clear.pdf");
-    assert!(txt.contains("署名時点で、残っている確認事項はありませんでした。"), "{txt}");
+    assert!(
+        txt.contains("署名時点で、残っている確認事項はありませんでした。"),
+        "{txt}"
+    );
+}
+
+/// Times are printed in the clinic's local time with the zone named (JST), never in UTC
+/// (issue 15 item 6: 「06:33 UTC」 while the app showed 15:33).
+#[test]
+fn times_are_printed_in_japan_time_with_the_zone_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = input(dir.path(), Lang::Ja);
+    let pdf = report::render_pdf(&input).unwrap();
+    let path = dir.path().join("jst.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let (ok, txt) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(ok, "{txt}");
+    // Generated 2025-11-12 08:30 UTC = 17:30 in Japan.
+    assert!(txt.contains("2025-11-12 17:30 JST"), "{txt}");
+    assert!(!txt.contains("UTC"), "a time printed in UTC");
 }

@@ -109,11 +109,53 @@ pub async fn set_report_folder(
     .await
 }
 
-/// Path of the XLSX written next to a report PDF (same time stamp).
+/// Ending of a report PDF's file name (`さくら内科クリニック_2026年度_2026-11-24_点検報告書.pdf`).
+const PDF_TAIL: &str = "_点検報告書.pdf";
+/// Ending of the XLSX checklist written beside it.
+const XLSX_TAIL: &str = "_チェックリスト.xlsx";
+
+/// Path of the XLSX written next to a report PDF (same name before the ending); reports
+/// written before issue 15 were named `tenken-report-…` / `tenken-checklist-…`.
 pub fn xlsx_for(pdf: &Path) -> Option<PathBuf> {
     let name = pdf.file_name()?.to_str()?;
+    if let Some(base) = name.strip_suffix(PDF_TAIL) {
+        return Some(pdf.with_file_name(format!("{base}{XLSX_TAIL}")));
+    }
     let rest = name.strip_prefix("tenken-report-")?.strip_suffix(".pdf")?;
     Some(pdf.with_file_name(format!("tenken-checklist-{rest}.xlsx")))
+}
+
+/// A clinic name made safe as part of a file name on every OS: characters Windows forbids,
+/// control characters and spaces become `_`, at most 40 characters; 「医療機関名未設定」 when empty.
+pub fn file_name_part(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || c.is_whitespace() || r#"\/:*?"<>|"#.contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(40)
+        .collect();
+    let cleaned = cleaned.trim_matches(|c| c == '_' || c == '.').to_string();
+    if cleaned.is_empty() {
+        "医療機関名未設定".into()
+    } else {
+        cleaned
+    }
+}
+
+/// The readable name stem of a report set: 医療機関名_年度_日付 (`_2`, `_3` … when taken).
+pub fn report_stem(clinic: &str, fiscal_year: u16, day: chrono::NaiveDate, n: u32) -> String {
+    let base = format!(
+        "{}_{fiscal_year}年度_{}",
+        file_name_part(clinic),
+        day.format("%Y-%m-%d")
+    );
+    if n <= 1 { base } else { format!("{base}_{n}") }
 }
 
 /// The list entry of a stored report.
@@ -201,20 +243,14 @@ pub fn write_report(
     std::fs::create_dir_all(dir).map_err(CommandError::of)?;
     let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
     let now = chrono::Utc::now();
-    let stamp = now
-        .with_timezone(&chrono::Local)
-        .format("%Y%m%d-%H%M%S")
-        .to_string();
-    // Two reports in the same second never overwrite each other: -2, -3, ... are appended.
+    let day = now.with_timezone(&chrono::Local).date_naive();
+    // Readable names (医療機関名_年度_日付); a second report the same day never overwrites the
+    // first: _2, _3, ... are appended.
     let names = |n: u32| {
-        let tag = if n == 1 {
-            stamp.clone()
-        } else {
-            format!("{stamp}-{n}")
-        };
+        let stem = report_stem(&a.profile.name, a.fiscal_year, day, n);
         (
-            dir.join(format!("tenken-report-FY{}-{tag}.pdf", a.fiscal_year)),
-            dir.join(format!("tenken-checklist-FY{}-{tag}.xlsx", a.fiscal_year)),
+            dir.join(format!("{stem}{PDF_TAIL}")),
+            dir.join(format!("{stem}{XLSX_TAIL}")),
         )
     };
     let mut n = 1;
@@ -528,6 +564,36 @@ mod tests {
     }
 
     #[test]
+    fn report_names_are_readable_and_safe_on_every_os() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(
+            report_stem("さくら内科クリニック", 2026, d, 1),
+            "さくら内科クリニック_2026年度_2026-11-24"
+        );
+        assert_eq!(
+            report_stem("さくら内科クリニック", 2026, d, 2),
+            "さくら内科クリニック_2026年度_2026-11-24_2"
+        );
+        assert_eq!(
+            file_name_part(" A/B:C*D?\"E<F>G|H\\I\n "),
+            "A_B_C_D__E_F_G_H_I"
+        );
+        assert_eq!(file_name_part("   "), "医療機関名未設定");
+        assert_eq!(file_name_part("../.."), "医療機関名未設定");
+        assert_eq!(file_name_part(&"あ".repeat(100)).chars().count(), 40);
+        let pdf = Path::new("/r/さくら_2026年度_2026-11-24_点検報告書.pdf");
+        assert_eq!(
+            xlsx_for(pdf).unwrap(),
+            Path::new("/r/さくら_2026年度_2026-11-24_チェックリスト.xlsx")
+        );
+        // Reports written before keep their XLSX.
+        assert_eq!(
+            xlsx_for(Path::new("/r/tenken-report-FY2026-20261124-093000.pdf")).unwrap(),
+            Path::new("/r/tenken-checklist-FY2026-20261124-093000.xlsx")
+        );
+    }
+
+    #[test]
     fn readiness_lists_what_is_open_and_links_to_the_screen_that_fixes_it() {
         use crate::dto_report::{FixTargetDto, GapKindDto};
         let (_tmp, s) = state_with_profile();
@@ -565,7 +631,13 @@ mod tests {
         let id = list[0].id.clone();
         let e = write_report(&s, &id, &out, None, "t1").unwrap();
         assert!(e.exists, "PDF written into the (created) folder");
-        assert!(e.file_name.starts_with("tenken-report-FY") && e.file_name.ends_with(".pdf"));
+        // Readable: 医療機関名_年度_日付.
+        let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+        let day = chrono::Local::now().date_naive().format("%Y-%m-%d");
+        assert_eq!(
+            e.file_name,
+            format!("さくら内科クリニック_{fy}年度_{day}_点検報告書.pdf")
+        );
         let xlsx = e.xlsx.clone().expect("XLSX written next to the PDF");
         assert!(Path::new(&xlsx).is_file());
         assert_eq!(Path::new(&e.folder), out.as_path());

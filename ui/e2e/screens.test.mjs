@@ -228,6 +228,17 @@ test('network consent, devices import per file; history draws a chart', async ()
   const st = await page.locator('[data-testid=import-results] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
   assert.deepEqual(st, ['verified', 'untrusted']);
   await shot('13-devices');
+  // The ledger never clips on the right (issue 15 item 4): at 1366×768 and at 150 % / 200 % text
+  // the table (or its cards) fits its box.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  for (const size of ['', '150%', '200%']) {
+    await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+    const clip = await page.getByTestId('devices-wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(clip <= 1, `devices ledger clipped by ${clip}px at ${size || '100%'}`);
+    await shot(`13a-devices-1366-${size.replace('%', '') || '100'}`);
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await page.setViewportSize({ width: 1100, height: 760 });
   await page.locator('[data-nav=history]').click();
   await page.getByTestId('history-compare').waitFor();
   await shot('14-history');

@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "get_vendor_sheet",
     "save_vendor_answer",
     "generate_report",
+    "readiness_review",
     "verify_report",
     "verify_stored_report",
     "report_folder",

@@ -104,6 +104,9 @@ pub struct ItemView {
     pub reconstructed: bool,
     /// Where the wording comes from (shown with every item).
     pub provenance: ProvenanceDto,
+    /// False when no automatic check can back or contradict the answer (the evidence registry
+    /// has no probe that tests it): the item says so instead of offering the automatic check.
+    pub automatic: bool,
 }
 
 /// How sure Tenken is that a wording is the official text (tags of `checklists/README.md`).
@@ -195,6 +198,10 @@ pub struct ProfileDto {
     pub systems: Vec<String>,
     /// Vendors.
     pub vendors: Vec<VendorDto>,
+    /// 点検者: who carries out this fiscal year's check (printed on the report); kept with the
+    /// year's assessments, not the clinic profile.
+    #[serde(default)]
+    pub assessor: String,
 }
 
 /// はい / いいえ / 該当なし / 未回答.

@@ -15,6 +15,25 @@ pub struct ItemLinkDto {
     pub number: String,
 }
 
+/// Who can check what the automatic check could not: clinic staff or the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckerDto {
+    /// Clinic staff, on the PC's own screens.
+    Staff,
+    /// The vendor (事業者).
+    Vendor,
+}
+
+impl From<tenken_core::assessment::results::Checker> for CheckerDto {
+    fn from(c: tenken_core::assessment::results::Checker) -> Self {
+        match c {
+            tenken_core::assessment::results::Checker::Staff => Self::Staff,
+            tenken_core::assessment::results::Checker::Vendor => Self::Vendor,
+        }
+    }
+}
+
 /// One automatic-check result of one host, as a person reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FindingDto {
@@ -37,6 +56,8 @@ pub struct FindingDto {
     pub reason: Option<TextDto>,
     /// How a 未確認 result can still be checked (only for `unknown`).
     pub how_to_check: Option<TextDto>,
+    /// Who can still check a 未確認 result (only for `unknown`; from the evidence registry).
+    pub who_can_check: Option<CheckerDto>,
     /// Checklist items of the current checklist this result supports.
     pub items: Vec<ItemLinkDto>,
     /// When the host's check ended (RFC 3339).

@@ -220,3 +220,133 @@ mod tests {
         assert!(d.summary.ja.starts_with("未確認"));
     }
 }
+
+/// What is open before signing (`tenken_core::assessment::readiness::GapKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKindDto {
+    /// 医療機関名 not set.
+    ClinicNameMissing,
+    /// 点検者 not set.
+    AssessorMissing,
+    /// An item has no answer.
+    Unanswered,
+    /// 回答と矛盾.
+    Contradicted,
+    /// 目標日 期限切れ.
+    TargetOverdue,
+    /// 未確認 evidence.
+    Unverified,
+    /// No automatic check.
+    NoAutomaticCheck,
+    /// An old automatic check.
+    AutomaticCheckOld,
+    /// A vendor sheet not returned.
+    VendorSheetPending,
+}
+
+impl From<tenken_core::readiness::GapKind> for GapKindDto {
+    fn from(k: tenken_core::readiness::GapKind) -> Self {
+        use tenken_core::readiness::GapKind as K;
+        match k {
+            K::ClinicNameMissing => Self::ClinicNameMissing,
+            K::AssessorMissing => Self::AssessorMissing,
+            K::Unanswered => Self::Unanswered,
+            K::Contradicted => Self::Contradicted,
+            K::TargetOverdue => Self::TargetOverdue,
+            K::Unverified => Self::Unverified,
+            K::NoAutomaticCheck => Self::NoAutomaticCheck,
+            K::AutomaticCheckOld => Self::AutomaticCheckOld,
+            K::VendorSheetPending => Self::VendorSheetPending,
+        }
+    }
+}
+
+/// The screen that fixes an open entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FixTargetDto {
+    /// 医療機関の情報.
+    Profile,
+    /// チェックリスト, at the entry's item.
+    Checklist,
+    /// 自動チェック.
+    Scan,
+    /// 事業者確認.
+    Vendor,
+}
+
+impl From<tenken_core::readiness::FixTarget> for FixTargetDto {
+    fn from(t: tenken_core::readiness::FixTarget) -> Self {
+        use tenken_core::readiness::FixTarget as T;
+        match t {
+            T::Profile => Self::Profile,
+            T::Checklist => Self::Checklist,
+            T::Scan => Self::Scan,
+            T::Vendor => Self::Vendor,
+        }
+    }
+}
+
+/// One open entry of the review before signing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadinessEntryDto {
+    /// What is open.
+    pub kind: GapKindDto,
+    /// The checklist item, for item entries.
+    pub item_id: Option<String>,
+    /// The item's number as printed.
+    pub item_number: Option<String>,
+    /// The PC or vendor it is about.
+    pub subject: Option<String>,
+    /// The screen that fixes it.
+    pub target: FixTargetDto,
+    /// What is open, in plain words.
+    pub message: TextDto,
+}
+
+/// The review before signing (`tenken_core::readiness::review`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadinessDto {
+    /// The assessment reviewed.
+    #[ts(type = "number")]
+    pub assessment_id: i64,
+    /// When (RFC 3339).
+    pub checked_at: String,
+    /// Every open entry, in display order.
+    pub entries: Vec<ReadinessEntryDto>,
+    /// What is open in one line (none when nothing is).
+    pub summary: Option<TextDto>,
+    /// The sentence the signed report's first page will carry.
+    pub signing_note: TextDto,
+}
+
+impl From<&tenken_core::assessment::readiness::Readiness> for ReadinessDto {
+    fn from(r: &tenken_core::assessment::readiness::Readiness) -> Self {
+        use tenken_core::Lang;
+        Self {
+            assessment_id: r.assessment_id,
+            checked_at: r.checked_at.to_rfc3339(),
+            entries: r
+                .entries
+                .iter()
+                .map(|e| ReadinessEntryDto {
+                    kind: e.kind.into(),
+                    item_id: e.item_id.clone(),
+                    item_number: e.item_number.clone(),
+                    subject: e.subject.clone(),
+                    target: e.target.into(),
+                    message: (&e.message).into(),
+                })
+                .collect(),
+            summary: match (r.summary(Lang::Ja), r.summary(Lang::En)) {
+                (Some(ja), Some(en)) => Some(TextDto { ja, en }),
+                _ => None,
+            },
+            signing_note: TextDto {
+                ja: r.signing_note(Lang::Ja),
+                en: r.signing_note(Lang::En),
+            },
+        }
+    }
+}

@@ -47,6 +47,7 @@ macro_rules! app_commands {
             commands::vendor::get_vendor_sheet,
             commands::vendor::save_vendor_answer,
             commands::report::generate_report,
+            commands::report::readiness_review,
             commands::report::verify_report,
             commands::report::verify_stored_report,
             commands::report::report_folder,
@@ -112,8 +113,10 @@ mod bindings {
         crate::dto_report::ReportFolder::export_all_to(dir).unwrap();
         crate::dto_report::ReportEntry::export_all_to(dir).unwrap();
         crate::dto_report::VerifyResultDto::export_all_to(dir).unwrap();
+        crate::dto_report::ReadinessDto::export_all_to(dir).unwrap();
         crate::dto_settings::CertificateDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ItemEvidenceDto::export_all_to(dir).unwrap();
+        crate::dto_evidence::CheckerDto::export_all_to(dir).unwrap();
         crate::dto_evidence::ScanResultsDto::export_all_to(dir).unwrap();
         crate::dto_evidence::NetworkOutcomeDto::export_all_to(dir).unwrap();
         crate::dto_evidence::DeviceRowDto::export_all_to(dir).unwrap();

@@ -57,6 +57,7 @@ pub fn profile(p: &ProfileDto) -> Result<(), CommandError> {
     short("所在地", "Address", &p.address)?;
     short("管理者", "Administrator", &p.administrator)?;
     short("安全管理責任者", "Security officer", &p.security_officer)?;
+    short("点検者", "Assessor", &p.assessor)?;
     if p.systems.len() > MAX_LIST || p.vendors.len() > MAX_LIST {
         return Err(CommandError::invalid(
             "項目が多すぎます",

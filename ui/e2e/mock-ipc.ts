@@ -21,6 +21,7 @@ const checklist = {
       done_when: txt('名前を書いた紙があります。', 'A named person is written down.'),
       who: txt('院長', 'Clinic director'), reconstructed: true,
       provenance: { tag: 'reconstructed', sources: ['synthesised demo data (ui/e2e/mock-ipc.ts)'], note: null },
+      automatic: true,
     },
     {
       id: 'demo-2', number: '2-①', section: txt('医療情報システムの管理・運用', 'Managing the systems'),
@@ -30,6 +31,7 @@ const checklist = {
       done_when: txt('機器ごとに違うパスワードです。', 'Each device has its own password.'),
       who: txt('事業者', 'Vendor'), reconstructed: true,
       provenance: { tag: 'reconstructed', sources: ['synthesised demo data (ui/e2e/mock-ipc.ts)'], note: null },
+      automatic: true,
     },
   ],
 };
@@ -46,7 +48,7 @@ const state: { profile: Json | null; answers: Json[]; settings: Json; scanned: b
 const finding = (probe: string, verdict: string, title: string, summary: string, item: string | null, extra: Json = {}) => ({
   host: 'UKETSUKE-PC1', probe_id: probe, network: false, title: txt(title, title), verdict,
   summary: txt(summary, summary), action: txt(verdict === 'pass' ? '' : '設定を確認してください。', 'Check the setting.'),
-  reason: null, how_to_check: null,
+  reason: null, how_to_check: null, who_can_check: null,
   items: item ? [{ id: item, number: item === 'demo-1' ? '1-①' : '2-①' }] : [],
   checked_at: '2026-11-20T01:30:00Z', ...extra,
 });
@@ -55,6 +57,7 @@ const scanFindings = [
   finding('disk.encryption', 'unknown', 'ディスクの暗号化', '暗号化の状態を読み取れませんでした。', 'demo-2', {
     reason: txt('管理者権限が必要なため確認できませんでした', 'Needs administrator rights'),
     how_to_check: txt('Tenken を「管理者として実行」してから、もう一度自動チェックをしてください。', 'Run as administrator and check again.'),
+    who_can_check: 'staff',
   }),
   finding('os.patches', 'pass', 'OSの更新', '12日前に更新されています。', 'demo-1'),
 ];
@@ -187,6 +190,41 @@ function vendorState(v: Json) {
     rows: vendorItems.length, answered, no, request_file_name: `回答依頼_${name}_2026年度.json`,
   };
 }
+// The review before signing, worked out from the mock's state like the engine does (SYNTHETIC).
+function readiness() {
+  const entries: Json[] = [];
+  const e = (kind: string, target: string, ja: string, en: string, item: string | null = null, subject: string | null = null) =>
+    entries.push({ kind, item_id: item, item_number: item ? checklist.items.find((i) => i.id === item)?.number ?? null : null, subject, target, message: txt(ja, en) });
+  if (!state.profile?.assessor) e('assessor_missing', 'profile', '点検者（点検をした人）の名前が入っていません', 'The assessor is not set');
+  for (const it of checklist.items) {
+    const open = it.scopes.some((sc) => !state.answers.some((a) => a.item_id === it.id && a.scope === sc && a.value !== 'unanswered'));
+    if (open) e('unanswered', 'checklist', `${it.number}「${it.text.ja}」にまだ回答がありません`, `${it.number} has no answer yet`, it.id);
+  }
+  for (const row of itemEvidence()) {
+    if (row.status === 'contradicted' && !entries.some((x) => x.kind === 'contradicted' && x.item_id === row.item_id)) {
+      e('contradicted', 'checklist', `${row.item_id} の回答と自動チェックの結果が食い違っています`, `${row.item_id}: the answer and the automatic check disagree`, row.item_id as string);
+    }
+  }
+  if (!state.scanned) e('no_automatic_check', 'scan', '自動チェックをまだしていません', 'No automatic check has been run');
+  for (const [vendor, s] of Object.entries(sheets)) {
+    if (s.progress === 'requested' && s.answers.length === 0) e('vendor_sheet_pending', 'vendor', `${vendor} に依頼した事業者確認用シートがまだ戻っていません`, `The vendor sheet requested from ${vendor} has not come back`, null, vendor);
+  }
+  const n = (k: string) => entries.filter((x) => x.kind === k).length;
+  const parts: [string, string][] = [];
+  if (n('unanswered')) parts.push([`未回答 ${n('unanswered')} 項目`, `${n('unanswered')} unanswered item(s)`]);
+  if (n('contradicted')) parts.push([`回答と矛盾 ${n('contradicted')} 項目`, `${n('contradicted')} item(s) contradicting the evidence`]);
+  if (n('vendor_sheet_pending')) parts.push([`事業者確認の未回収 ${n('vendor_sheet_pending')} 社`, `${n('vendor_sheet_pending')} vendor sheet(s) not returned`]);
+  if (n('no_automatic_check')) parts.push(['自動チェック未実施', 'no automatic check']);
+  if (n('assessor_missing')) parts.push(['点検者の未設定', 'assessor not set']);
+  const summary = parts.length ? txt(parts.map((p) => p[0]).join('、'), parts.map((p) => p[1]).join(', ')) : null;
+  return {
+    assessment_id: 1, checked_at: new Date().toISOString(), entries, summary,
+    signing_note: summary
+      ? txt(`署名時点で${summary.ja}がありました。`, `When this report was signed, these were still open: ${summary.en}.`)
+      : txt('署名時点で、残っている確認事項はありませんでした。', 'When this report was signed, nothing was left open.'),
+  };
+}
+
 const FP = '3F:A2:19:7C:0B:55:E1:90:4D:2A:C8:6E:11:F3:77:B0:9A:42:5D:E8:03:6C:B1:2F:98:44:D7:0E:A5:61:3B:C9';
 
 const notReady = (ja: string, en: string) => ({ code: 'not_ready', ja: `${ja}は準備中です`, en: `${en} is not available yet` });
@@ -196,7 +234,11 @@ mockIPC(
     const args = (payload ?? {}) as Json;
     switch (cmd) {
       case 'list_checklists': return [checklist.summary];
-      case 'get_checklist': return checklist;
+      case 'get_checklist': {
+        // A test may name items no probe tests (sessionStorage 'mockNotAutomatic', comma-separated).
+        const off = (sessionStorage.getItem('mockNotAutomatic') ?? '').split(',');
+        return { ...checklist, items: checklist.items.map((i) => ({ ...i, automatic: !off.includes(i.id) })) };
+      }
       case 'get_profile': return state.profile;
       case 'save_profile': state.profile = args.profile as Json; return null;
       case 'get_answers': return state.answers;
@@ -224,6 +266,7 @@ mockIPC(
         }, 1500));
       }
       case 'scan_results': return scanResults();
+      case 'readiness_review': return readiness();
       case 'item_evidence': return itemEvidence();
       case 'attach_file': {
         const key = (x: Json) => x.item_id === args.itemId && x.scope === args.scope;

@@ -9,11 +9,12 @@ const reports: Json[] = [];
 let folder: Json = { dir: DIR, is_default: true };
 
 function entry(id: number): Json {
-  const stamp = `2026112${id}-093000`;
+  // Readable names as the app writes them: 医療機関名_年度_日付 (SYNTHETIC clinic).
+  const stem = `さくら内科クリニック_2026年度_2026-11-2${id}`;
   return {
     id, created_at: `2026-11-2${id}T00:30:00+00:00`, fiscal_year: 2026,
-    file_name: `tenken-report-FY2026-${stamp}.pdf`, path: `${DIR}/tenken-report-FY2026-${stamp}.pdf`,
-    folder: DIR, exists: true, sha256: '00'.repeat(32), xlsx: `${DIR}/tenken-checklist-FY2026-${stamp}.xlsx`,
+    file_name: `${stem}_点検報告書.pdf`, path: `${DIR}/${stem}_点検報告書.pdf`,
+    folder: DIR, exists: true, sha256: '00'.repeat(32), xlsx: `${DIR}/${stem}_チェックリスト.xlsx`,
   };
 }
 

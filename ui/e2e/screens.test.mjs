@@ -133,6 +133,10 @@ test('automatic check: results grouped by meaning, linked to items, kept for lat
   const unverified = await page.locator('[data-group=unverified]').innerText();
   assert.match(unverified, /確認できなかった/);
   assert.match(unverified, /管理者として実行/);
+  // Who can still check it comes from the evidence registry: staff, for what the PC's screens show.
+  const checker = page.locator('[data-group=unverified] [data-testid=finding-checker]');
+  assert.equal(await checker.getAttribute('data-checker'), 'staff');
+  assert.match(await checker.innerText(), /院内のスタッフ/);
   // 問題なし is collapsed: present, not shown until opened.
   assert.equal(await page.locator('[data-group=ok] [data-testid=scan-result]').isVisible(), false);
   await shot('07-scan-results');
@@ -224,6 +228,17 @@ test('network consent, devices import per file; history draws a chart', async ()
   const st = await page.locator('[data-testid=import-results] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
   assert.deepEqual(st, ['verified', 'untrusted']);
   await shot('13-devices');
+  // The ledger never clips on the right (issue 15 item 4): at 1366×768 and at 150 % / 200 % text
+  // the table (or its cards) fits its box.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  for (const size of ['', '150%', '200%']) {
+    await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+    const clip = await page.getByTestId('devices-wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(clip <= 1, `devices ledger clipped by ${clip}px at ${size || '100%'}`);
+    await shot(`13a-devices-1366-${size.replace('%', '') || '100'}`);
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await page.setViewportSize({ width: 1100, height: 760 });
   await page.locator('[data-nav=history]').click();
   await page.getByTestId('history-compare').waitFor();
   await shot('14-history');
@@ -523,9 +538,35 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   await page.getByTestId('report-list-empty').waitFor();
   assert.match(await page.getByTestId('report-folder').innerText(), /ドキュメント\/Tenken/);
   await shot('32-report-empty');
+  // The review before signing lists what is open, each entry linking to the screen that fixes it.
+  await page.getByTestId('readiness-entry').first().waitFor();
+  assert.match(await page.getByTestId('readiness').innerText(), /点検者が入っていない/);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('32a-report-readiness-1366');
+  for (const size of ['150%', '200%']) {
+    await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `report screen scrolls sideways by ${overflow}px at ${size}`);
+    await shot(`32b-report-readiness-${size.replace('%', '')}`);
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.locator('[data-testid=readiness-entry][data-target=profile]').click();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('[data-nav=report]').click();
+  // Signing with things open asks a second time and says what the first page will carry.
   await page.getByTestId('report-generate').click();
+  await page.getByTestId('report-confirm').waitFor();
+  assert.equal(await page.getByTestId('report-made').count(), 0, 'not signed on the first click');
+  assert.match(await page.getByTestId('report-confirm-note').innerText(), /^署名時点で.*点検者の未設定がありました。$/);
+  await shot('32c-report-confirm');
+  await page.getByTestId('report-confirm-no').click();
+  assert.equal(await page.getByTestId('report-confirm').count(), 0);
+  assert.equal(await page.getByTestId('report-made').count(), 0, 'stopping does not sign');
+  await page.getByTestId('report-generate').click();
+  await page.getByTestId('report-confirm-yes').click();
   await page.getByTestId('report-made').waitFor();
-  assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: tenken-report-FY2026-\d{8}-\d{6}\.pdf/);
+  assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: さくら内科クリニック_2026年度_\d{4}-\d{2}-\d{2}_点検報告書\.pdf/);
   assert.equal(await page.getByTestId('report-row').count(), 1);
   assert.match(await page.getByTestId('report-list').innerText(), /2026年度\s*令和8年度/);
   await shot('33-report-made');
@@ -563,5 +604,29 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   assert.equal(await page.getByTestId('verify-badge').innerText(), 'Valid');
   assert.match(await page.getByTestId('report-list').innerText(), /FY2026/);
   await shot('36-report-en');
+  assert.deepEqual(page.errors, []);
+});
+
+test('an item no automatic check can test says so and offers none (declared in the registry)', async () => {
+  await page.evaluate(() => sessionStorage.setItem('mockNotAutomatic', 'demo-1'));
+  await page.reload();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('input[name=name]').fill('さくら内科クリニック');
+  // 点検者 is entered with the profile (printed on the report as the assessor).
+  await page.getByTestId('profile-assessor').fill('山田 花子');
+  await page.getByTestId('profile-save').click();
+  await page.getByTestId('home-progress').waitFor();
+  const saved = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('get_profile'));
+  assert.equal(saved.assessor, '山田 花子');
+  await page.locator('[data-nav=checklist]').click();
+  await page.locator('[data-item-id=demo-1]').waitFor();
+  assert.match(await page.getByTestId('not-automatic').innerText(), /この項目は自動では確かめられません/);
+  assert.equal(await page.getByTestId('run-scan').count(), 0, 'no 「自動チェックをする」 where no probe can help');
+  await shot('37-checklist-not-automatic');
+  await page.getByTestId('next-item').click();
+  await page.locator('[data-item-id=demo-2]').waitFor();
+  assert.equal(await page.getByTestId('not-automatic').count(), 0);
+  assert.equal(await page.getByTestId('run-scan').count(), 1);
+  await page.evaluate(() => sessionStorage.removeItem('mockNotAutomatic'));
   assert.deepEqual(page.errors, []);
 });

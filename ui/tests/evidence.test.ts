@@ -12,17 +12,17 @@ const txt = (s: string) => ({ ja: s, en: s });
 function item(id: string, section: string, scopes: ItemView['scopes']): ItemView {
   return {
     id, number: id, section: txt(section), text: txt(id), scopes, deadline: null,
-    why: txt(''), done_when: txt(''), who: txt(''), reconstructed: false, provenance: { tag: 'checked', sources: [], note: null },
+    why: txt(''), done_when: txt(''), who: txt(''), reconstructed: false, provenance: { tag: 'checked', sources: [], note: null }, automatic: true,
   };
 }
 function finding(host: string, probe: string, verdict: string, network = false): FindingDto {
   return {
     host, probe_id: probe, network, title: txt(probe), verdict, summary: txt(''), action: txt(''),
-    reason: null, how_to_check: null, items: [], checked_at: '2026-11-20T01:30:00Z',
+    reason: null, how_to_check: null, who_can_check: null, items: [], checked_at: '2026-11-20T01:30:00Z',
   };
 }
 const profile: ProfileDto = {
-  name: 'さくら内科', address: '', administrator: '山田', security_officer: '佐藤', systems: [], vendors: [],
+  name: 'さくら内科', address: '', administrator: '山田', security_officer: '佐藤', systems: [], vendors: [], assessor: '',
 };
 
 describe('evidence beside items', () => {

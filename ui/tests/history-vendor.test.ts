@@ -107,8 +107,8 @@ describe('vendor status and drafts', () => {
   });
   it('drafts keep stored answers and start the rest blank, dated today', () => {
     const items: ItemView[] = [
-      { id: 'v-1', number: '1', section: txt, text: txt, scopes: ['general'], deadline: null, why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null } },
-      { id: 'v-2', number: '2', section: txt, text: txt, scopes: ['server', 'terminal'], deadline: null, why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null } },
+      { id: 'v-1', number: '1', section: txt, text: txt, scopes: ['general'], deadline: null, why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null }, automatic: true },
+      { id: 'v-2', number: '2', section: txt, text: txt, scopes: ['server', 'terminal'], deadline: null, why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null }, automatic: true },
     ];
     const stored = { ...sheetDrafts(items, [], '2026-06-01')[1]!, value: 'yes' as const };
     const d = sheetDrafts(items, [stored], '2026-07-01');
@@ -118,7 +118,7 @@ describe('vendor status and drafts', () => {
   });
   it('unanswered drafts are skipped, いいえ waits for 目標日, 目標日 is dropped otherwise', () => {
     const [d] = sheetDrafts(
-      [{ id: 'v-1', number: '1', section: txt, text: txt, scopes: ['general'], deadline: null, why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null } }],
+      [{ id: 'v-1', number: '1', section: txt, text: txt, scopes: ['general'], deadline: null, why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null }, automatic: true }],
       [], '2026-06-01',
     );
     expect(draftProblem(d!)).toBe('skip');

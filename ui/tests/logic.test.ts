@@ -6,7 +6,7 @@ const txt = { ja: 'x', en: 'x' };
 function item(id: string, scopes: ItemView['scopes']): ItemView {
   return {
     id, number: id, section: txt, text: txt, scopes, deadline: null,
-    why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null },
+    why: txt, done_when: txt, who: txt, reconstructed: false, provenance: { tag: 'checked', sources: [], note: null }, automatic: true,
   };
 }
 

@@ -17,6 +17,7 @@ const saved: ProfileDto = {
     // Entered with the CLI: looks after a system missing from the list.
     { name: '精算機サービス', contact: '', systems: ['自動精算機', '院内LAN'] },
   ],
+  assessor: '事務長 佐藤',
 };
 
 describe('profile form', () => {
@@ -37,6 +38,15 @@ describe('profile form', () => {
     expect(back.systems).toEqual(['電子カルテ', 'レセコン', '自動精算機', '院内LAN']);
     expect(back.name).toBe(saved.name);
     expect(back.address).toBe(saved.address);
+    expect(back.assessor).toBe('事務長 佐藤');
+  });
+
+  it('keeps the 点検者 typed into the form, trimmed', () => {
+    const f = toForm(null);
+    expect(f.assessor).toBe('');
+    f.name = 'さくら内科クリニック';
+    f.assessor = '  山田 花子 ';
+    expect(toProfile(f).assessor).toBe('山田 花子');
   });
 
   it('starts empty on first launch', () => {

@@ -154,6 +154,16 @@ pub fn is_network_probe(probe_id: &str) -> bool {
     }
 }
 
+/// Items of `checklist` an automatic check can back or contradict (a registered probe tests
+/// them); `None` when the evidence registry does not reach this checklist (then it cannot be
+/// said which items are beyond the automatic checks).
+pub fn automatic_items(checklist: &Checklist) -> Option<Vec<String>> {
+    let known = tenken_checklist::builtin().unwrap_or_default();
+    let m = EvidenceMap::builtin().ok()?;
+    m.covers(checklist, &known)
+        .then(|| m.verdict_items(checklist, &known))
+}
+
 /// Whether a finding (network check or not) applies to the scope row `scope` (see the module
 /// rule).
 pub fn applies_to_scope(network: bool, scope: Scope) -> bool {

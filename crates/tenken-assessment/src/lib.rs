@@ -9,6 +9,7 @@ use tenken_checklist::Scope;
 
 pub mod evidence_map;
 pub mod profile_file;
+pub mod readiness;
 pub mod results;
 
 /// A vendor (事業者) the clinic works with.

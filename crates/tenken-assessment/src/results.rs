@@ -77,6 +77,39 @@ pub fn how_to_check(reason: Option<UnknownReason>) -> Text {
     }
 }
 
+pub use tenken_checklist::mapping::evidence::Checker;
+
+/// Who can still check a probe's subject when the automatic check could not (staff or the
+/// vendor), as the evidence registry declares it; `None` for a probe it does not know.
+pub fn who_can_check(probe_id: &str) -> Option<Checker> {
+    tenken_checklist::mapping::evidence::EvidenceMap::builtin()
+        .ok()
+        .and_then(|m| m.probe(probe_id))
+        .map(|p| p.checker)
+}
+
+/// How a 未確認 result of `probe_id` can still be checked: running again (as administrator,
+/// when the PC is less busy, with consent) when that is the way; otherwise by the person the
+/// registry names ([`who_can_check`]): clinic staff on the PC's own screens, or the vendor.
+pub fn how_to_check_probe(probe_id: &str, reason: Option<UnknownReason>) -> Text {
+    let by_person = matches!(
+        reason,
+        None | Some(
+            UnknownReason::CommandMissing
+                | UnknownReason::UnsupportedOs
+                | UnknownReason::Unparsable
+                | UnknownReason::Other
+        )
+    );
+    match (by_person, who_can_check(probe_id)) {
+        (true, Some(Checker::Staff)) => Text::new(
+            "自動では確かめられませんでしたが、院内のスタッフがこのPCの画面で確かめられます（事業者に頼まなくてもかまいません）。「すること」を見ながら確かめて、結果をチェックリストに記入してください。",
+            "The automatic check could not tell, but clinic staff can check it on this PC's own screens (no vendor needed). Follow \"What to do\" and record the result in the checklist.",
+        ),
+        _ => how_to_check(reason),
+    }
+}
+
 /// One result with the host it came from.
 #[derive(Debug, Clone, Copy)]
 pub struct HostFinding<'a> {

@@ -98,6 +98,50 @@ fn unverified_advice_names_what_to_do() {
     );
 }
 
+/// 未確認 says who can check it, from the evidence registry (issue 15 item 3): staff for what the
+/// PC's own screens show (screen lock, backup records), the vendor for the rest.
+#[test]
+fn unverified_advice_says_who_can_check_it() {
+    use tenken_assessment::results::{Checker, how_to_check_probe, who_can_check};
+    assert_eq!(who_can_check("screen.lock"), Some(Checker::Staff));
+    assert_eq!(who_can_check("backup.evidence"), Some(Checker::Staff));
+    assert_eq!(who_can_check("accounts.policy"), Some(Checker::Vendor));
+    assert_eq!(who_can_check("net.router.exposure"), Some(Checker::Vendor));
+    assert_eq!(who_can_check("not.registered"), None);
+    let staff = how_to_check_probe("screen.lock", Some(UnknownReason::CommandMissing));
+    assert!(staff.ja.contains("院内のスタッフ"), "{}", staff.ja);
+    assert!(!staff.ja.contains("事業者（ベンダー）に確認を依頼"));
+    let vendor = how_to_check_probe("accounts.policy", Some(UnknownReason::CommandMissing));
+    assert!(vendor.ja.contains("事業者"), "{}", vendor.ja);
+    assert!(!vendor.ja.contains("院内のスタッフ"));
+    // Running again is the way when it needs administrator rights, whoever the checker is.
+    assert!(
+        how_to_check_probe("screen.lock", Some(UnknownReason::NeedsElevation))
+            .ja
+            .contains("管理者として実行")
+    );
+}
+
+/// Every probe the registry knows declares who can check it; the staff ones are those a
+/// receptionist can see on the PC's screens.
+#[test]
+fn every_registered_probe_names_its_checker() {
+    use tenken_checklist::mapping::evidence::{Checker, EvidenceMap};
+    let m = EvidenceMap::builtin().unwrap();
+    let staff: Vec<&str> = m
+        .probes
+        .iter()
+        .filter(|p| p.checker == Checker::Staff)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert!(staff.contains(&"screen.lock") && staff.contains(&"backup.evidence"));
+    assert!(
+        staff
+            .iter()
+            .all(|id| !id.starts_with("net.") && !id.starts_with("lan."))
+    );
+}
+
 #[test]
 fn counts_by_verdict() {
     let f = vec![

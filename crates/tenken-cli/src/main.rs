@@ -37,6 +37,8 @@ enum Command {
     Scan(cmd::scan::Args),
     /// 署名付き報告書（PDF）を作成する (write the signed PDF report)
     Report(cmd::report::Args),
+    /// 署名前の確認：残っていること（未回答・未確認・期限切れ…）と直し方 (what is still open before signing)
+    Readiness(cmd::readiness::Args),
     /// 報告書・証跡バンドルの署名を検証する (verify a report or bundle)
     Verify(cmd::verify::Args),
     /// 署名用の鍵・証明書 (signing key and certificate)
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Assessment(a) => cmd::assessment::run(&ctx, a),
         Command::Scan(a) => cmd::scan::run(&ctx, a),
         Command::Report(a) => cmd::report::run(&ctx, a),
+        Command::Readiness(a) => cmd::readiness::run(&ctx, a),
         Command::Verify(a) => cmd::verify::run(&ctx, a),
         Command::Key(a) => cmd::key::run(&ctx, a),
         Command::Import(a) => cmd::import::run(&ctx, a),

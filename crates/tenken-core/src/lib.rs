@@ -24,6 +24,7 @@ pub use tenken_store as store;
 pub use tenken_vendor as vendor;
 
 pub mod answers_file;
+pub mod readiness;
 pub mod workflow;
 
 pub use tenken_base::{ErrorKind, Kinded, Lang, Text, VERSION};

@@ -284,7 +284,8 @@ impl FleetParts {
 }
 
 /// Renders the report of an assessment with its current bundles and signs it (PAdES) with this
-/// installation's key, created on first use with the clinic's name as subject.
+/// installation's key, created on first use with the clinic's name as subject. The first page
+/// says what the readiness review found open at that moment ([`crate::readiness::review`]).
 pub fn signed_report(
     store: &Store,
     keys: &KeyStore,
@@ -316,6 +317,13 @@ pub fn signed_report(
         assessment: Some(assessment_json),
         bundles: raw,
     };
+    // What is still open at signing is printed on the first page (signing anyway is allowed).
+    input.readiness = Some(crate::readiness::review(
+        store,
+        data_dir,
+        assessment_id,
+        now,
+    )?);
     input.signer = Some(SignerInfo {
         name: info.cert.subject.clone(),
         organization: crate::sign::dn_value(&info.cert.subject, "O"),

@@ -239,7 +239,7 @@ fn fleet_summary(w: &mut Writer<'_>, input: &ReportInput, s: &tenken_ledger::Fle
             .stale
             .iter()
             .take(20)
-            .map(|(h, t)| format!("{h} ({})", t.format("%Y-%m-%d")))
+            .map(|(h, t)| format!("{h} ({})", super::render::jst_day(*t).format("%Y-%m-%d")))
             .collect();
         let more = s.stale.len().saturating_sub(shown.len());
         w.body(&match lang {
@@ -313,7 +313,9 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                     Some(b) if !b.is_empty() => format!("{} ({b})", h.os),
                     _ => h.os.clone(),
                 };
-                let mut scan = h.scanned_at.format("%Y-%m-%d").to_string();
+                let mut scan = super::render::jst_day(h.scanned_at)
+                    .format("%Y-%m-%d")
+                    .to_string();
                 scan.push('\n');
                 let trust = match h.trust {
                     BundleTrust::Verified => Cell::new(format!("{scan}{}", h.trust.label(lang))),
@@ -501,7 +503,7 @@ fn network_devices(w: &mut Writer<'_>, input: &ReportInput, rows: &[NetDevice]) 
                 (NetSource::Manual, _) | (_, None) => l("手で登録", "entered").to_string(),
                 (_, Some(t)) => format!(
                     "{}\n{}",
-                    t.with_timezone(&chrono::Local).format("%Y-%m-%d"),
+                    super::render::jst_day(t).format("%Y-%m-%d"),
                     l("ネットワーク確認", "network check")
                 ),
             };

@@ -72,6 +72,9 @@ pub struct ReportInput {
     pub comparison: Option<tenken_compare::Comparison>,
     /// Exact JSON bytes to embed.
     pub raw_json: RawJson,
+    /// The readiness review made when the report was signed: its first page then says what
+    /// was still open ([`tenken_assessment::readiness::Readiness::signing_note`]).
+    pub readiness: Option<tenken_assessment::readiness::Readiness>,
 }
 
 impl ReportInput {
@@ -95,6 +98,7 @@ impl ReportInput {
             vendor_sheets: Vec::new(),
             comparison: None,
             raw_json: RawJson::default(),
+            readiness: None,
         }
     }
 }

@@ -47,6 +47,26 @@ fn status_fill(s: EvidenceStatus) -> Option<Color> {
     }
 }
 
+/// Japan Standard Time (UTC+9, no daylight saving): the clinic's local time. Every time in the
+/// report is printed in it with the zone named (「JST」), never in UTC.
+pub(super) const JST_SECONDS: i32 = 9 * 3600;
+
+/// A moment as printed: `2025-11-12 17:30 JST` (with seconds when `secs`).
+pub(super) fn jst_time(t: chrono::DateTime<chrono::Utc>, secs: bool) -> String {
+    let t = t.naive_utc() + chrono::Duration::seconds(i64::from(JST_SECONDS));
+    let f = if secs {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    format!("{} JST", t.format(f))
+}
+
+/// The calendar day of a moment in Japan (`2025-11-12`).
+pub(super) fn jst_day(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    (t.naive_utc() + chrono::Duration::seconds(i64::from(JST_SECONDS))).date()
+}
+
 /// The day the report speaks for (its generation date on this PC's clock).
 fn report_day(input: &ReportInput) -> chrono::NaiveDate {
     input
@@ -220,7 +240,30 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
     } else {
         w.para(&a.profile.name, 18.0, ink(), 0.0);
     }
-    w.gap(24.0);
+    if let Some(r) = &input.readiness {
+        // What was still open when it was signed (issue 15): said on the first page.
+        w.gap(12.0);
+        let (border, fill) = if r.is_clear() {
+            (rgb(0x4c, 0x9a, 0x5a), rgb(0xf3, 0xfa, 0xf5))
+        } else {
+            (rgb(0xc8, 0x4b, 0x4b), rgb(0xfd, 0xf3, 0xf3))
+        };
+        let lines: Vec<String> = if r.is_clear() {
+            Vec::new()
+        } else {
+            vec![
+                l(
+                    "署名した人は、これらが残っていることを確かめたうえで署名しました。各項目の詳細と改善計画を見てください。",
+                    "The signer signed knowing these were open; see the item details and the improvement plan.",
+                )
+                .to_string(),
+            ]
+        };
+        w.boxed(&r.signing_note(lang), &lines, border, fill);
+        w.gap(6.0);
+    } else {
+        w.gap(24.0);
+    }
     let assessor = match &a.assessor.company {
         Some(c) if !c.is_empty() => format!("{}（{c}）", a.assessor.name),
         _ => a.assessor.name.clone(),
@@ -315,7 +358,7 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             ),
             (
                 l("作成日時", "Generated"),
-                Cell::new(input.generated_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                Cell::new(jst_time(input.generated_at, false)),
             ),
             (
                 l("作成ツール", "Tool"),
@@ -994,7 +1037,7 @@ fn appendix_compact(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJs
             let file = files.get(i + 1);
             vec![
                 Cell::new(format!("{}\n{}", b.host.hostname, b.host.os_name)),
-                Cell::new(b.ended_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                Cell::new(jst_time(b.ended_at, false)),
                 Cell::filled(
                     format!(
                         "{} {fail} / {} {warn} / {} {unknown} / {} {pass}",
@@ -1051,8 +1094,12 @@ fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             &format!(
                 "{} {} – {}{}  /  {} {}  /  {} {}",
                 l("確認日時", "Scanned"),
-                b.started_at.format("%Y-%m-%d %H:%M:%S"),
-                b.ended_at.format("%H:%M:%S UTC"),
+                jst_time(b.started_at, true).trim_end_matches(" JST"),
+                jst_time(b.ended_at, true)
+                    .split(' ')
+                    .skip(1)
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 if b.replayed {
                     l("（記録の再生）", " (replayed)")
                 } else {

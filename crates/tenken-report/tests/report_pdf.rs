@@ -369,3 +369,85 @@ fn local_probes_are_not_printed_as_network_checks() {
         );
     }
 }
+
+/// A report signed with gaps says on its first page what was open then (issue 15 item 2); one
+/// signed with nothing open says that; a report without a review (unsigned sample) says neither.
+#[test]
+fn first_page_says_what_was_open_when_signed() {
+    use tenken_assessment::readiness::{ReadinessInput, VendorSheetState, review};
+    let dir = tempfile::tempdir().unwrap();
+    let first_page = |input: &ReportInput, name: &str| {
+        let pdf = report::render_pdf(input).unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, &pdf).unwrap();
+        let (ok, txt) = tool(
+            "pdftotext",
+            &["-f", "1", "-l", "1", path.to_str().unwrap(), "-"],
+        );
+        assert!(ok, "{txt}");
+        // pdftotext may break a long sentence over lines.
+        txt.replace('\n', "")
+    };
+    let mut input = input(dir.path(), Lang::Ja);
+    let none = first_page(&input, "none.pdf");
+    assert!(!none.contains("署名時点で"), "{none}");
+
+    let mut open = input.assessment.clone();
+    open.answers.truncate(5);
+    let vendors = [VendorSheetState {
+        vendor: "株式会社サンプル".into(),
+        returned: false,
+    }];
+    let r = review(&ReadinessInput {
+        checklist: &input.checklist,
+        assessment: &open,
+        bundles: &input.bundles,
+        vendor_sheets: &vendors,
+        now: input.generated_at,
+        today: input.generated_at.date_naive(),
+    });
+    let c = r.counts();
+    assert!(c.unanswered > 0 && c.vendor_pending == 1);
+    input.readiness = Some(r.clone());
+    let txt = first_page(&input, "open.pdf");
+    let expected = format!("署名時点で未回答 {} 項目", c.unanswered);
+    assert!(
+        txt.contains(&expected),
+        "{expected} missing from page 1:\n{txt}"
+    );
+    assert!(txt.contains("事業者確認の未回収 1 社"), "{txt}");
+
+    let mut en = input.clone();
+    en.lang = Lang::En;
+    let txt = first_page(&en, "open-en.pdf");
+    assert!(
+        txt.contains(&format!("{} unanswered item(s)", c.unanswered)),
+        "{txt}"
+    );
+
+    input.readiness = Some(tenken_assessment::readiness::Readiness {
+        entries: Vec::new(),
+        ..r
+    });
+    let txt = first_page(&input, "clear.pdf");
+    assert!(
+        txt.contains("署名時点で、残っている確認事項はありませんでした。"),
+        "{txt}"
+    );
+}
+
+/// Times are printed in the clinic's local time with the zone named (JST), never in UTC
+/// (issue 15 item 6: 「06:33 UTC」 while the app showed 15:33).
+#[test]
+fn times_are_printed_in_japan_time_with_the_zone_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = input(dir.path(), Lang::Ja);
+    let pdf = report::render_pdf(&input).unwrap();
+    let path = dir.path().join("jst.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let (ok, txt) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(ok, "{txt}");
+    // Generated 2025-11-12 08:30 UTC = 17:30 in Japan.
+    assert!(txt.contains("2025-11-12 17:30 JST"), "{txt}");
+    assert!(!txt.contains("UTC"), "a time printed in UTC");
+}

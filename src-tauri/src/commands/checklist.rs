@@ -50,6 +50,8 @@ pub fn view(c: &Checklist) -> ChecklistView {
 
 /// The items of `sheet` in form order, as the UI shows them (with their section and guidance).
 pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
+    let automatic = tenken_core::assessment::evidence_map::automatic_items(c);
+    let automatic = &automatic;
     c.sections
         .iter()
         .flat_map(|s| {
@@ -68,6 +70,7 @@ pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
                     who: (&i.guidance.who).into(),
                     reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
                     provenance: (&i.provenance).into(),
+                    automatic: automatic.as_ref().is_none_or(|a| a.contains(&i.id)),
                 })
         })
         .collect()
@@ -113,6 +116,22 @@ pub async fn get_checklist(app: tauri::AppHandle, id: String) -> CmdResult<Check
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// Issue 15 item 3: an item no probe tests says so (the UI then offers no automatic check);
+    /// one a probe tests offers it. The answer comes from the evidence registry, not UI code.
+    #[test]
+    fn items_say_whether_an_automatic_check_can_back_them() {
+        let all = tenken_core::checklist::builtin().unwrap();
+        let r7 = all.iter().find(|c| c.id == "mhlw-r7").unwrap();
+        let v = view(r7);
+        let auto = |id: &str| v.items.iter().find(|i| i.id == id).unwrap().automatic;
+        assert!(auto("2-6"), "os.patches tests 2-6");
+        assert!(auto("3-2"), "backup.evidence tests 3-2");
+        assert!(!auto("1-1"), "no probe tests 1-1 (安全管理責任者)");
+        // 2-1 (台帳) only gets related facts (net.gateway is context): not checkable automatically.
+        assert!(!auto("2-1"));
+        assert!(v.items.iter().any(|i| i.automatic) && v.items.iter().any(|i| !i.automatic));
+    }
 
     /// Issue 16: the app's home says when this fiscal year's official checklist is missing.
     #[test]

@@ -51,7 +51,12 @@ pub fn finding_dto(checklist: &Checklist, bundle: &Bundle, f: &Finding) -> Findi
         } else {
             None
         },
-        how_to_check: unknown.then(|| (&results::how_to_check(f.reason)).into()),
+        how_to_check: unknown.then(|| (&results::how_to_check_probe(&f.probe_id, f.reason)).into()),
+        who_can_check: if unknown {
+            results::who_can_check(&f.probe_id).map(Into::into)
+        } else {
+            None
+        },
         items,
         checked_at: bundle.ended_at.to_rfc3339(),
     }

@@ -23,6 +23,7 @@ pub fn to_dto(p: ClinicProfile) -> ProfileDto {
                 systems: v.systems,
             })
             .collect(),
+        assessor: String::new(),
     }
 }
 
@@ -53,7 +54,19 @@ pub fn from_dto(p: ProfileDto) -> ClinicProfile {
 pub async fn get_profile(app: tauri::AppHandle) -> CmdResult<Option<ProfileDto>> {
     crate::engine::off_main(app, move |_app, state| {
         let store = state.store()?;
-        Ok(store.get_profile().map_err(CommandError::of)?.map(to_dto))
+        let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+        let assessor = store
+            .own_assessment(fy)
+            .map_err(CommandError::of)?
+            .map(|a| a.assessor.name)
+            .unwrap_or_default();
+        Ok(store
+            .get_profile()
+            .map_err(CommandError::of)?
+            .map(|p| ProfileDto {
+                assessor,
+                ..to_dto(p)
+            }))
     })
     .await
 }
@@ -70,12 +83,29 @@ pub async fn save_profile(app: tauri::AppHandle, profile: ProfileDto) -> CmdResu
 pub fn save(state: &AppState, profile: ProfileDto) -> CmdResult<()> {
     validate::profile(&profile)?;
     let mut store = state.store()?;
+    let assessor = profile.assessor.clone();
     let p = from_dto(profile);
     store.set_profile(&p).map_err(CommandError::of)?;
     let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
     store
         .apply_profile_to_fiscal_year(fy, &p)
         .map_err(CommandError::of)?;
+    // 点検者 belongs to the year's clinic assessments (as `tenken profile set --assessor` sets
+    // it); a vendor's answer set keeps its own.
+    let assessor = tenken_core::assessment::Assessor {
+        name: assessor.trim().to_string(),
+        company: None,
+    };
+    for a in store.list_assessments().map_err(CommandError::of)? {
+        if a.fiscal_year == fy
+            && a.sheet != tenken_core::assessment::Sheet::Vendor
+            && a.assessor.name != assessor.name
+        {
+            store
+                .set_assessor(a.id, &assessor)
+                .map_err(CommandError::of)?;
+        }
+    }
     Ok(())
 }
 
@@ -83,6 +113,38 @@ pub fn save(state: &AppState, profile: ProfileDto) -> CmdResult<()> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// Issue 15 item 6: 点検者 is entered with the profile, kept with this year's assessment (so
+    /// the report prints it) and shown again.
+    #[test]
+    fn assessor_is_saved_to_this_years_assessment_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let a = crate::engine::current_assessment(&state).unwrap();
+        assert!(a.assessor.name.is_empty());
+        save(
+            &state,
+            ProfileDto {
+                name: "さくら内科クリニック".into(),
+                assessor: " 事務長 佐藤 ".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let after = state.store().unwrap().get_assessment(a.id).unwrap();
+        assert_eq!(after.assessor.name, "事務長 佐藤");
+        let long = ProfileDto {
+            name: "さくら内科クリニック".into(),
+            assessor: "あ".repeat(1000),
+            ..Default::default()
+        };
+        assert!(save(&state, long).is_err(), "too long is refused");
+        let still = state.store().unwrap().get_assessment(a.id).unwrap();
+        assert_eq!(
+            still.assessor.name, "事務長 佐藤",
+            "a refused save changes nothing"
+        );
+    }
 
     #[test]
     fn profile_entered_after_the_year_was_opened_reaches_its_assessment() {
@@ -132,6 +194,7 @@ mod tests {
                     systems: vec!["オンライン資格確認".into()],
                 },
             ],
+            assessor: String::new(),
         }
     }
 

@@ -14,7 +14,9 @@ use tenken_core::workflow::ReportStep;
 
 use crate::commands::scan::PROGRESS_EVENT;
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
-use crate::dto_report::{ReportEntry, ReportFolder, VerifyResultDto, VerifyStatusDto};
+use crate::dto_report::{
+    ReadinessDto, ReportEntry, ReportFolder, VerifyResultDto, VerifyStatusDto,
+};
 use crate::state::AppState;
 use crate::validate;
 
@@ -107,11 +109,53 @@ pub async fn set_report_folder(
     .await
 }
 
-/// Path of the XLSX written next to a report PDF (same time stamp).
+/// Ending of a report PDF's file name (`さくら内科クリニック_2026年度_2026-11-24_点検報告書.pdf`).
+const PDF_TAIL: &str = "_点検報告書.pdf";
+/// Ending of the XLSX checklist written beside it.
+const XLSX_TAIL: &str = "_チェックリスト.xlsx";
+
+/// Path of the XLSX written next to a report PDF (same name before the ending); reports
+/// written before issue 15 were named `tenken-report-…` / `tenken-checklist-…`.
 pub fn xlsx_for(pdf: &Path) -> Option<PathBuf> {
     let name = pdf.file_name()?.to_str()?;
+    if let Some(base) = name.strip_suffix(PDF_TAIL) {
+        return Some(pdf.with_file_name(format!("{base}{XLSX_TAIL}")));
+    }
     let rest = name.strip_prefix("tenken-report-")?.strip_suffix(".pdf")?;
     Some(pdf.with_file_name(format!("tenken-checklist-{rest}.xlsx")))
+}
+
+/// A clinic name made safe as part of a file name on every OS: characters Windows forbids,
+/// control characters and spaces become `_`, at most 40 characters; 「医療機関名未設定」 when empty.
+pub fn file_name_part(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || c.is_whitespace() || r#"\/:*?"<>|"#.contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(40)
+        .collect();
+    let cleaned = cleaned.trim_matches(|c| c == '_' || c == '.').to_string();
+    if cleaned.is_empty() {
+        "医療機関名未設定".into()
+    } else {
+        cleaned
+    }
+}
+
+/// The readable name stem of a report set: 医療機関名_年度_日付 (`_2`, `_3` … when taken).
+pub fn report_stem(clinic: &str, fiscal_year: u16, day: chrono::NaiveDate, n: u32) -> String {
+    let base = format!(
+        "{}_{fiscal_year}年度_{}",
+        file_name_part(clinic),
+        day.format("%Y-%m-%d")
+    );
+    if n <= 1 { base } else { format!("{base}_{n}") }
 }
 
 /// The list entry of a stored report.
@@ -199,20 +243,14 @@ pub fn write_report(
     std::fs::create_dir_all(dir).map_err(CommandError::of)?;
     let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
     let now = chrono::Utc::now();
-    let stamp = now
-        .with_timezone(&chrono::Local)
-        .format("%Y%m%d-%H%M%S")
-        .to_string();
-    // Two reports in the same second never overwrite each other: -2, -3, ... are appended.
+    let day = now.with_timezone(&chrono::Local).date_naive();
+    // Readable names (医療機関名_年度_日付); a second report the same day never overwrites the
+    // first: _2, _3, ... are appended.
     let names = |n: u32| {
-        let tag = if n == 1 {
-            stamp.clone()
-        } else {
-            format!("{stamp}-{n}")
-        };
+        let stem = report_stem(&a.profile.name, a.fiscal_year, day, n);
         (
-            dir.join(format!("tenken-report-FY{}-{tag}.pdf", a.fiscal_year)),
-            dir.join(format!("tenken-checklist-FY{}-{tag}.xlsx", a.fiscal_year)),
+            dir.join(format!("{stem}{PDF_TAIL}")),
+            dir.join(format!("{stem}{XLSX_TAIL}")),
         )
     };
     let mut n = 1;
@@ -255,6 +293,23 @@ pub fn write_report(
     drop(store);
     step(app, task, "done", 4, "できました", "Done");
     Ok(entry(&set.stored, Some(a.fiscal_year)))
+}
+
+/// The review before signing of this fiscal year's assessment for `checklist_id`: what is
+/// still open and which screen fixes it.
+pub fn readiness(state: &AppState, checklist_id: &str) -> CmdResult<ReadinessDto> {
+    let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
+    let store = state.store()?;
+    let r = tenken_core::readiness::review(&store, state.dir(), a.id, chrono::Utc::now())
+        .map_err(CommandError::of)?;
+    Ok(ReadinessDto::from(&r))
+}
+
+/// What is still open before signing (shown above the 署名 button).
+#[tauri::command]
+pub async fn readiness_review(app: AppHandle, checklist_id: String) -> CmdResult<ReadinessDto> {
+    validate::id(&checklist_id)?;
+    crate::engine::off_main(app, move |_app, state| readiness(state, &checklist_id)).await
 }
 
 /// Writes the signed PDF and the XLSX into the report folder (no dialog); returns the new entry.
@@ -509,6 +564,66 @@ mod tests {
     }
 
     #[test]
+    fn report_names_are_readable_and_safe_on_every_os() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(
+            report_stem("さくら内科クリニック", 2026, d, 1),
+            "さくら内科クリニック_2026年度_2026-11-24"
+        );
+        assert_eq!(
+            report_stem("さくら内科クリニック", 2026, d, 2),
+            "さくら内科クリニック_2026年度_2026-11-24_2"
+        );
+        assert_eq!(
+            file_name_part(" A/B:C*D?\"E<F>G|H\\I\n "),
+            "A_B_C_D__E_F_G_H_I"
+        );
+        assert_eq!(file_name_part("   "), "医療機関名未設定");
+        assert_eq!(file_name_part("../.."), "医療機関名未設定");
+        assert_eq!(file_name_part(&"あ".repeat(100)).chars().count(), 40);
+        let pdf = Path::new("/r/さくら_2026年度_2026-11-24_点検報告書.pdf");
+        assert_eq!(
+            xlsx_for(pdf).unwrap(),
+            Path::new("/r/さくら_2026年度_2026-11-24_チェックリスト.xlsx")
+        );
+        // Reports written before keep their XLSX.
+        assert_eq!(
+            xlsx_for(Path::new("/r/tenken-report-FY2026-20261124-093000.pdf")).unwrap(),
+            Path::new("/r/tenken-checklist-FY2026-20261124-093000.xlsx")
+        );
+    }
+
+    #[test]
+    fn readiness_lists_what_is_open_and_links_to_the_screen_that_fixes_it() {
+        use crate::dto_report::{FixTargetDto, GapKindDto};
+        let (_tmp, s) = state_with_profile();
+        let list = crate::engine::checklists(s.dir()).unwrap();
+        let r = readiness(&s, &list[0].id).unwrap();
+        let of = |k: GapKindDto| r.entries.iter().filter(|e| e.kind == k).count();
+        assert_eq!(
+            of(GapKindDto::ClinicNameMissing),
+            0,
+            "the profile has a name"
+        );
+        assert_eq!(of(GapKindDto::AssessorMissing), 1);
+        assert_eq!(of(GapKindDto::NoAutomaticCheck), 1);
+        assert!(of(GapKindDto::Unanswered) > 0);
+        let u = r
+            .entries
+            .iter()
+            .find(|e| e.kind == GapKindDto::Unanswered)
+            .unwrap();
+        assert_eq!(u.target, FixTargetDto::Checklist);
+        assert!(u.item_id.is_some());
+        let sum = r.summary.as_ref().unwrap();
+        assert!(sum.ja.starts_with("未回答 "), "{}", sum.ja);
+        assert!(r.signing_note.ja.starts_with("署名時点で未回答"));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["entries"][0]["kind"], "assessor_missing");
+        assert_eq!(json["entries"][0]["target"], "profile");
+    }
+
+    #[test]
     fn report_is_written_listed_signed_and_a_changed_byte_is_invalid() {
         let (tmp, s) = state_with_profile();
         let out = tmp.path().join("Documents/Tenken");
@@ -516,7 +631,13 @@ mod tests {
         let id = list[0].id.clone();
         let e = write_report(&s, &id, &out, None, "t1").unwrap();
         assert!(e.exists, "PDF written into the (created) folder");
-        assert!(e.file_name.starts_with("tenken-report-FY") && e.file_name.ends_with(".pdf"));
+        // Readable: 医療機関名_年度_日付.
+        let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+        let day = chrono::Local::now().date_naive().format("%Y-%m-%d");
+        assert_eq!(
+            e.file_name,
+            format!("さくら内科クリニック_{fy}年度_{day}_点検報告書.pdf")
+        );
         let xlsx = e.xlsx.clone().expect("XLSX written next to the PDF");
         assert!(Path::new(&xlsx).is_file());
         assert_eq!(Path::new(&e.folder), out.as_path());

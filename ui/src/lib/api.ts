@@ -19,6 +19,7 @@ import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
 import type { NetworkOutcomeDto } from './bindings/NetworkOutcomeDto';
 import type { NetworkPlanDto } from './bindings/NetworkPlanDto';
 import type { ProfileDto } from './bindings/ProfileDto';
+import type { ReadinessDto } from './bindings/ReadinessDto';
 import type { ReportEntry } from './bindings/ReportEntry';
 import type { ReportFolder } from './bindings/ReportFolder';
 import type { RequestWrittenDto } from './bindings/RequestWrittenDto';
@@ -60,6 +61,7 @@ export const api = {
   installKev: (path: string) => invoke<KevInfoDto>('install_kev', { path }),
   generateReport: (task: string, checklistId: string) =>
     invoke<ReportEntry>('generate_report', { task, checklistId }),
+  readinessReview: (checklistId: string) => invoke<ReadinessDto>('readiness_review', { checklistId }),
   verifyReport: (path: string) => invoke<VerifyResultDto>('verify_report', { path }),
   verifyStoredReport: (id: number) => invoke<VerifyResultDto>('verify_stored_report', { id }),
   reportFolder: () => invoke<ReportFolder>('report_folder'),

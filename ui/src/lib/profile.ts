@@ -36,6 +36,8 @@ export interface ProfileForm {
   address: string;
   administrator: string;
   officer: string;
+  /** 点検者: who carries out this year's check (printed on the report). */
+  assessor: string;
   /** Checked common systems (stored names). */
   common: string[];
   /** Systems typed in by the person. */
@@ -67,6 +69,7 @@ export function toForm(p: ProfileDto | null): ProfileForm {
     address: p?.address ?? '',
     administrator: p?.administrator ?? '',
     officer: p?.security_officer ?? '',
+    assessor: p?.assessor ?? '',
     common,
     other,
     vendors: (p?.vendors ?? []).map((v) => ({
@@ -147,6 +150,7 @@ export function toProfile(f: ProfileForm): ProfileDto {
     address: f.address.trim(),
     administrator: f.administrator.trim(),
     security_officer: f.officer.trim(),
+    assessor: f.assessor.trim(),
     systems,
     vendors,
   };

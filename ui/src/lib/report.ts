@@ -1,5 +1,9 @@
 // Pure helpers of the report screen (tested with Vitest): readable dates, fiscal-year labels,
-// fingerprint grouping and the tone of a verification result.
+// fingerprint grouping, the tone of a verification result and the review before signing.
+import type { FixTargetDto } from './bindings/FixTargetDto';
+import type { GapKindDto } from './bindings/GapKindDto';
+import type { ReadinessDto } from './bindings/ReadinessDto';
+import type { ReadinessEntryDto } from './bindings/ReadinessEntryDto';
 import type { VerifyStatusDto } from './bindings/VerifyStatusDto';
 
 export type Lang = 'ja' | 'en';
@@ -44,4 +48,30 @@ export function verdictTone(status: VerifyStatusDto): 'ok' | 'bad' | 'unknown' {
   if (status === 'valid') return 'ok';
   if (status === 'invalid') return 'bad';
   return 'unknown';
+}
+
+/** The open entries of the review before signing, grouped by kind in the engine's order. */
+export function groupReadiness(entries: ReadinessEntryDto[]): { kind: GapKindDto; entries: ReadinessEntryDto[] }[] {
+  const out: { kind: GapKindDto; entries: ReadinessEntryDto[] }[] = [];
+  for (const e of entries) {
+    const last = out.find((g) => g.kind === e.kind);
+    if (last) last.entries.push(e);
+    else out.push({ kind: e.kind, entries: [e] });
+  }
+  return out;
+}
+
+/** The screen that fixes an open entry (the checklist opens at the entry's item). */
+export function fixScreen(target: FixTargetDto): 'profile' | 'checklist' | 'scan' | 'vendor' {
+  switch (target) {
+    case 'profile': return 'profile';
+    case 'checklist': return 'checklist';
+    case 'scan': return 'scan';
+    case 'vendor': return 'vendor';
+  }
+}
+
+/** Signing needs a second, explicit confirmation while something is still open. */
+export function needsSecondConfirmation(r: ReadinessDto | null): boolean {
+  return r !== null && r.entries.length > 0;
 }

@@ -34,6 +34,16 @@ pub enum ProbeKind {
     Network,
 }
 
+/// Who can still check a probe's subject when the automatic check could not (未確認).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checker {
+    /// Clinic staff, on the PC's own screens (security settings, backup records...).
+    Staff,
+    /// The vendor (事業者): administrator settings, policies, network equipment.
+    Vendor,
+}
+
 /// One declared (probe, item) pair, in the item's anchor checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +67,8 @@ pub struct ProbeEntry {
     pub id: String,
     /// Local or network check.
     pub kind: ProbeKind,
+    /// Who can check it when the automatic check could not.
+    pub checker: Checker,
     /// Items the probe speaks to.
     #[serde(default)]
     pub items: Vec<MappedItem>,
@@ -103,6 +115,20 @@ impl EvidenceMap {
     /// The entry of `probe_id`, if registered.
     pub fn probe(&self, probe_id: &str) -> Option<&ProbeEntry> {
         self.probes.iter().find(|p| p.id == probe_id)
+    }
+
+    /// Items of `target` at least one probe tests (`bears = verdict`): the answer can be backed
+    /// or contradicted by an automatic check. Items outside it cannot be checked automatically.
+    pub fn verdict_items(&self, target: &Checklist, known: &[Checklist]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.probes {
+            for l in self.items_in(&p.id, target, known) {
+                if l.bears == Bears::Verdict && !out.contains(&l.item) {
+                    out.push(l.item);
+                }
+            }
+        }
+        out
     }
 
     /// The anchor checklist id of one declared item.

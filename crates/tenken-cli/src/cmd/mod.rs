@@ -12,6 +12,7 @@ pub mod key;
 pub mod ledger;
 pub mod netargs;
 pub mod profile;
+pub mod readiness;
 pub mod report;
 pub mod scan;
 pub mod vendor;

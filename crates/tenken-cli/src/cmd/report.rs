@@ -110,7 +110,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
     }
 
-    // 5. The signed report, then the XLSX.
+    // 5. What is still open, said before signing; signing goes on (the report's first page
+    // says the same).
+    let review = tenken_core::readiness::review(&store, &data_dir, assessment.id, now)?;
+    super::readiness::print_review(ctx, &review, &mut std::io::stderr().lock())?;
+    if !review.is_clear() {
+        eprintln!(
+            "{}",
+            ctx.t(
+                "このまま署名します（残っていることは報告書の1ページ目に記載されます）。先に直すときは `tenken readiness` で確かめられます。",
+                "Signing anyway (what is open is printed on the report's first page). Check again with `tenken readiness`."
+            )
+        );
+    }
+
+    // 6. The signed report, then the XLSX.
     let set = workflow::write_report_set(
         &mut store,
         &keys,

@@ -50,4 +50,9 @@ reconstructed: boolean,
 /**
  * Where the wording comes from (shown with every item).
  */
-provenance: ProvenanceDto, };
+provenance: ProvenanceDto, 
+/**
+ * False when no automatic check can back or contradict the answer (the evidence registry
+ * has no probe that tests it): the item says so instead of offering the automatic check.
+ */
+automatic: boolean, };

@@ -28,4 +28,9 @@ systems: Array<string>,
 /**
  * Vendors.
  */
-vendors: Array<VendorDto>, };
+vendors: Array<VendorDto>, 
+/**
+ * 点検者: who carries out this fiscal year's check (printed on the report); kept with the
+ * year's assessments, not the clinic profile.
+ */
+assessor: string, };

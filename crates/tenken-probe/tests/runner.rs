@@ -101,12 +101,14 @@ fn timeout_gives_unknown_with_partial_evidence() {
 
 #[test]
 fn events_and_bounded_concurrency() {
+    // Six different commands (one scan runs an identical command only once, see scan_light).
+    let scripts: Vec<String> = (0..6).map(|i| format!("sleep 0.3; echo {i}")).collect();
     let probes: Vec<Box<dyn Probe>> = (0..6)
         .map(|i| {
             ShProbe::boxed(
                 ["a", "b", "c", "d", "e", "f"][i],
                 10_000,
-                &["sleep 0.3; echo ok"],
+                &[scripts[i].as_str()],
             )
         })
         .collect();

@@ -233,7 +233,7 @@ test('network consent, devices import per file; history draws a chart', async ()
   await page.setViewportSize({ width: 1366, height: 768 });
   for (const size of ['', '150%', '200%']) {
     await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
-    const clip = await page.getByTestId('devices-wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+    const clip = await page.getByTestId('devices-list').evaluate((el) => el.scrollWidth - el.clientWidth);
     assert.ok(clip <= 1, `devices ledger clipped by ${clip}px at ${size || '100%'}`);
     await shot(`13a-devices-1366-${size.replace('%', '') || '100'}`);
   }

@@ -161,10 +161,14 @@ fn read_file(path: &Path) -> Result<(String, Vec<u8>), ChecklistError> {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let meta = std::fs::metadata(path).map_err(|source| ChecklistError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let cannot = |e: std::io::Error| {
+        import_err(
+            &name,
+            format!("ファイルを読めません（{}）。", tenken_base::io_plain(&e)),
+            format!("Cannot read the file: {e}"),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(import_error(
             &name,
@@ -174,10 +178,7 @@ fn read_file(path: &Path) -> Result<(String, Vec<u8>), ChecklistError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|source| ChecklistError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(cannot)?;
     Ok((name, bytes))
 }
 

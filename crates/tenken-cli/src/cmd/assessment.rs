@@ -129,8 +129,12 @@ struct ExportArgs {
     /// 点検ID (assessment id; default: this fiscal year's, else the latest)
     id: Option<i64>,
     /// XLSXの出力先 (write the filled checklist as XLSX)
-    #[arg(long)]
-    xlsx: PathBuf,
+    #[arg(long, required_unless_present = "official")]
+    xlsx: Option<PathBuf>,
+    /// 取り込んだ厚生労働省のブックと同じ形で、回答を記入したブックをこのフォルダに出力する
+    /// (write workbooks shaped like the imported official ones, answers in their cells, into this folder)
+    #[arg(long, conflicts_with = "xlsx")]
+    official: Option<PathBuf>,
 }
 
 /// Runs `tenken assessment`.
@@ -538,11 +542,28 @@ fn export(ctx: &Ctx, store: &Store, a: ExportArgs) -> anyhow::Result<u8> {
         }
     }
     let refs: Vec<&Assessment> = all.iter().collect();
-    xlsx::export_xlsx(&checklist, &refs, ctx.lang, &a.xlsx)?;
-    println!(
-        "{} {}",
-        ctx.t("出力しました:", "written:"),
-        a.xlsx.display()
-    );
+    if let Some(dir) = &a.official {
+        let books = xlsx::official::export_official(&checklist, &refs, ctx.lang)?;
+        std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+        for b in books {
+            let path = dir.join(&b.file_name);
+            std::fs::write(&path, &b.bytes).with_context(|| path.display().to_string())?;
+            println!(
+                "{} {} [{}]",
+                ctx.t("出力しました:", "written:"),
+                path.display(),
+                b.worksheet
+            );
+        }
+        return Ok(0);
+    }
+    let Some(path) = &a.xlsx else {
+        bail!(ctx.t(
+            "--xlsx か --official を指定してください",
+            "give --xlsx or --official"
+        ));
+    };
+    xlsx::export_xlsx(&checklist, &refs, ctx.lang, path)?;
+    println!("{} {}", ctx.t("出力しました:", "written:"), path.display());
     Ok(0)
 }

@@ -625,7 +625,10 @@ fn an_assessment_created_with_answers_is_all_or_nothing() {
     let err = store
         .create_assessment_with_answers(&cl, &new, &bad)
         .unwrap_err();
-    assert!(matches!(err, StoreError::BatchEntry { index: 2, .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::BatchEntry { index: 2, .. }),
+        "{err}"
+    );
     assert_eq!(store.history().unwrap().len(), before);
     let good = [Answer::new("1-1", Scope::General, AnswerValue::Yes)];
     let id = store

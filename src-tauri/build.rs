@@ -4,6 +4,8 @@
 const COMMANDS: &[&str] = &[
     "list_checklists",
     "get_checklist",
+    "preview_checklist_import",
+    "import_checklist",
     "get_profile",
     "save_profile",
     "get_answers",

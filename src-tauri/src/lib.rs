@@ -4,6 +4,7 @@ pub mod commands;
 pub mod dto;
 pub mod dto_evidence;
 pub mod dto_history;
+pub mod dto_import;
 pub mod dto_report;
 pub mod dto_settings;
 pub mod dto_vendor;
@@ -19,6 +20,8 @@ macro_rules! app_commands {
         tauri::generate_handler![
             commands::checklist::list_checklists,
             commands::checklist::get_checklist,
+            commands::checklist_import::preview_checklist_import,
+            commands::checklist_import::import_checklist,
             commands::profile::get_profile,
             commands::profile::save_profile,
             commands::answers::get_answers,
@@ -132,6 +135,7 @@ mod bindings {
         crate::dto_vendor::RequestWrittenDto::export_all_to(dir).unwrap();
         crate::dto_vendor::VendorImportDto::export_all_to(dir).unwrap();
         crate::dto_vendor::VendorSheetDto::export_all_to(dir).unwrap();
+        crate::dto_import::ChecklistImportDto::export_all_to(dir).unwrap();
     }
 
     fn files(dir: &Path) -> Vec<(String, String)> {

@@ -8,6 +8,7 @@ pub use tenken_base::Sheet;
 use tenken_checklist::Scope;
 
 pub mod evidence_map;
+pub mod migrate;
 pub mod profile_file;
 pub mod readiness;
 pub mod results;

@@ -68,12 +68,12 @@ pub enum ChecklistError {
         source: std::io::Error,
     },
     /// A workbook could not be imported (the message names the sheet and cell).
-    #[error("{file}: {message}")]
+    #[error("{file}: {} / {}", message.ja, message.en)]
     Import {
         /// Workbook file name.
         file: String,
-        /// What is wrong.
-        message: String,
+        /// What is wrong (Japanese and English).
+        message: tenken_base::Text,
     },
     /// A checklist could not be written as TOML.
     #[error("cannot write checklist `{id}` as TOML: {message}")]
@@ -89,6 +89,15 @@ pub enum ChecklistError {
 }
 
 impl ChecklistError {
+    /// The error as shown to a person in `lang`: an import error in that language alone,
+    /// everything else as [`Display`](std::fmt::Display) writes it.
+    pub fn in_lang(&self, lang: tenken_base::Lang) -> String {
+        match self {
+            ChecklistError::Import { file, message } => format!("{file}: {}", message.get(lang)),
+            other => other.to_string(),
+        }
+    }
+
     /// The diagnostics, when this is a validation error.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {

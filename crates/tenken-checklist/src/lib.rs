@@ -2,23 +2,28 @@
 //! `checklists/*.toml` and validated strictly. Adding next year's version is a data change.
 //!
 //! The model below is what the rest of the engine sees. Loading, validation, the built-in
-//! (embedded) set and XLSX import live in the submodules.
+//! (embedded) set and XLSX import (`import`) live in the submodules.
 
 use serde::{Deserialize, Serialize};
 
 use tenken_base::Text;
 
 mod error;
+mod import;
+pub mod layout;
 mod load;
 pub mod mapping;
 mod raw;
 mod validate;
-mod xlsx;
 
 pub use error::{ChecklistError, Diagnostic};
+pub use import::{
+    ImportPlan, ImportedFile, ItemLink, MAX_FILE_BYTES, Notice, import_xlsx, plan_import,
+    plan_import_bytes, save_user_checklist, similarity,
+};
+pub use layout::Layout;
 pub use load::{all, builtin, find, latest_official, load_dir, load_file, parse_str, to_toml};
 pub use validate::validate;
-pub use xlsx::{import_xlsx, save_user_checklist};
 
 /// Where a checklist's wording comes from and under which terms it is reused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,6 +238,9 @@ pub struct Checklist {
     pub sheets: Vec<Sheet>,
     /// Sections in form order.
     pub sections: Vec<Section>,
+    /// For imported checklists: the workbooks' layout, for export in the official shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
 }
 
 impl Checklist {

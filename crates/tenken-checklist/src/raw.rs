@@ -103,6 +103,8 @@ pub(crate) struct RawChecklist {
     pub source: RawSource,
     pub sheets: Vec<RawSheet>,
     pub sections: Vec<RawSection>,
+    #[serde(default)]
+    pub layout: Option<crate::layout::Layout>,
 }
 
 impl RawChecklist {
@@ -139,6 +141,7 @@ impl RawChecklist {
                     items: sec.items.iter().map(RawItem::to_model).collect(),
                 })
                 .collect(),
+            layout: self.layout.clone(),
         }
     }
 }

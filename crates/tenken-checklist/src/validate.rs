@@ -315,6 +315,24 @@ pub(crate) fn check(c: &Checklist, previous: Option<&Checklist>) -> Vec<Issue> {
             }
         }
     }
+    if let Some(layout) = &c.layout {
+        for f in &layout.files {
+            if !sheet_ids.contains(f.sheet.as_str()) {
+                out.push(issue(
+                    Loc::Id,
+                    format!("layout of `{}`: unknown sheet `{}`", f.name, f.sheet),
+                ));
+            }
+            for r in &f.rows {
+                if !item_ids.contains(r.item.as_str()) {
+                    out.push(issue(
+                        Loc::Id,
+                        format!("layout of `{}`: unknown item `{}`", f.name, r.item),
+                    ));
+                }
+            }
+        }
+    }
     out
 }
 

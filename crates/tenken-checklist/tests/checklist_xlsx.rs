@@ -81,7 +81,9 @@ fn imported_workbook_yields_a_valid_checklist_and_is_saved() {
     mhlw_like(&xlsx);
     let c = checklist::import_xlsx(&xlsx).unwrap();
     assert_eq!(c.kind, ChecklistKind::Imported);
-    assert_eq!(c.id, "imported-r8-test");
+    // An MHLW checklist title (サイバーセキュリティ対策チェックリスト, 令和8年度) names the id by year,
+    // so that the two R8 workbooks imported one after the other land in one checklist.
+    assert_eq!(c.id, "imported-mhlw-r8");
     assert_eq!(c.fiscal_year, 2026, "令和8年度 -> 2026");
     assert_eq!(
         c.sheets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
@@ -104,9 +106,9 @@ fn imported_workbook_yields_a_valid_checklist_and_is_saved() {
 
     let data = tmp.path().join("data");
     let saved = checklist::save_user_checklist(&c, &data).unwrap();
-    assert_eq!(saved, data.join("checklists/imported-r8-test.toml"));
+    assert_eq!(saved, data.join("checklists/imported-mhlw-r8.toml"));
     assert_eq!(checklist::load_file(&saved).unwrap(), c);
-    assert_eq!(checklist::find("imported-r8-test", Some(&data)).unwrap(), c);
+    assert_eq!(checklist::find("imported-mhlw-r8", Some(&data)).unwrap(), c);
 }
 
 #[test]

@@ -147,7 +147,22 @@ fn import_saves_into_the_data_dir_and_malformed_writes_nothing() {
         }
     }
     wb.save(&xlsx).unwrap();
+    // No year is written in the workbook: the importer asks before taking this fiscal year.
     let o = tenken(&data, &["checklist", "import", xlsx.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("年度が書かれていない"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        !data.join("checklists").exists(),
+        "nothing saved before confirmation"
+    );
+    let o = tenken(
+        &data,
+        &["checklist", "import", xlsx.to_str().unwrap(), "--confirm"],
+    );
     assert_eq!(
         o.status.code(),
         Some(0),

@@ -67,6 +67,11 @@ pub enum XlsxExportError {
     /// Nothing to export.
     #[error("出力する点検がありません (no assessment to export)")]
     Empty,
+    /// The checklist was not imported from workbooks, so there is no official shape to follow.
+    #[error(
+        "チェックリスト {0} には取り込んだブックの形が記録されていません。公式の形での出力は、ブックから取り込んだチェックリストだけでできます (no imported workbook layout: only checklists imported from the official workbooks export in their shape)"
+    )]
+    NoLayout(String),
 }
 
 /// 和暦 label of a fiscal year (2025 -> 令和7年度).
@@ -410,11 +415,13 @@ impl tenken_base::Kinded for XlsxExportError {
         match self {
             XlsxExportError::ChecklistMismatch { .. } => ErrorKind::Conflict,
             XlsxExportError::UnknownSheet(_) => ErrorKind::NotFound,
-            XlsxExportError::Empty => ErrorKind::InvalidInput,
+            XlsxExportError::Empty | XlsxExportError::NoLayout(_) => ErrorKind::InvalidInput,
             XlsxExportError::Xlsx(_) => ErrorKind::Internal,
         }
     }
 }
+
+pub mod official;
 
 #[cfg(test)]
 mod tests;

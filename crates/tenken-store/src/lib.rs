@@ -14,6 +14,7 @@
 
 mod fleet;
 mod migrations;
+mod moved;
 
 pub use fleet::{BundleTrust, Device, VendorSheet, VendorStatus};
 
@@ -529,24 +530,7 @@ impl Store {
         if !checklist.sheets.iter().any(|s| s.id == new.sheet.as_str()) {
             return Err(StoreError::UnknownSheet(new.sheet));
         }
-        let profile =
-            serde_json::to_string(&new.profile).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let now = Utc::now();
-        self.conn.execute(
-            "INSERT INTO assessments (fiscal_year, checklist_id, sheet, profile_json,
-             assessor_name, assessor_company, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            params![
-                new.fiscal_year,
-                new.checklist_id,
-                new.sheet.as_str(),
-                profile,
-                new.assessor.name,
-                new.assessor.company,
-                now
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        insert_assessment(&self.conn, new, Utc::now())
     }
 
     fn assessment_row(&self, id: i64) -> Result<Assessment> {
@@ -975,6 +959,31 @@ fn insert_attachment(
         params![answer_id, att.name, att.size, att.sha256, now],
     )?;
     Ok(())
+}
+
+/// Inserts an assessment row (checked by the caller) and returns its id.
+fn insert_assessment(
+    conn: &rusqlite::Connection,
+    new: &NewAssessment,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let profile =
+        serde_json::to_string(&new.profile).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO assessments (fiscal_year, checklist_id, sheet, profile_json,
+         assessor_name, assessor_company, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![
+            new.fiscal_year,
+            new.checklist_id,
+            new.sheet.as_str(),
+            profile,
+            new.assessor.name,
+            new.assessor.company,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 fn write_answer(

@@ -604,3 +604,38 @@ fn the_data_folder_and_database_are_for_the_owner_only() {
     assert_eq!(mode(&chosen), 0o755);
     assert_eq!(mode(&chosen.join(DB_FILE_NAME)), 0o600);
 }
+
+#[test]
+fn an_assessment_created_with_answers_is_all_or_nothing() {
+    let (_d, mut store) = new_store();
+    let cl = test_checklist();
+    let new = NewAssessment {
+        fiscal_year: 2026,
+        checklist_id: cl.id.clone(),
+        sheet: Sheet::Clinic,
+        profile: profile(),
+        assessor: Assessor::default(),
+    };
+    let before = store.history().unwrap().len();
+    // The second answer names an item the checklist does not have: nothing is written.
+    let bad = [
+        Answer::new("1-1", Scope::General, AnswerValue::Yes),
+        Answer::new("9-9", Scope::General, AnswerValue::Yes),
+    ];
+    let err = store
+        .create_assessment_with_answers(&cl, &new, &bad)
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::BatchEntry { index: 2, .. }),
+        "{err}"
+    );
+    assert_eq!(store.history().unwrap().len(), before);
+    let good = [Answer::new("1-1", Scope::General, AnswerValue::Yes)];
+    let id = store
+        .create_assessment_with_answers(&cl, &new, &good)
+        .unwrap();
+    let a = store.get_assessment(id).unwrap();
+    assert_eq!(a.answers.len(), 1);
+    assert_eq!(a.answers[0].value, AnswerValue::Yes);
+    assert_eq!(store.history().unwrap().len(), before + 1);
+}

@@ -3,3 +3,4 @@
 //! part of the engine's public API.
 
 pub mod sample;
+pub mod workbooks;

@@ -243,6 +243,7 @@ pub fn checklist() -> Checklist {
             Section { id: "2".into(), title: t("医療情報システムの管理・運用", "Managing and operating medical information systems"), items: s2 },
             Section { id: "3".into(), title: t("インシデント発生に備えた対応", "Preparing for incidents"), items: s3 },
         ],
+        layout: None,
     }
 }
 

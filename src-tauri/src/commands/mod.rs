@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod checklist;
+pub mod checklist_import;
 pub mod devices;
 pub mod evidence;
 pub mod history;

@@ -3,6 +3,7 @@ import { invoke } from '@tauri-apps/api/core';
 import type { AnswerDto } from './bindings/AnswerDto';
 import type { AttachmentDto } from './bindings/AttachmentDto';
 import type { CertificateDto } from './bindings/CertificateDto';
+import type { ChecklistImportDto } from './bindings/ChecklistImportDto';
 import type { ChecklistSummary } from './bindings/ChecklistSummary';
 import type { ChecklistView } from './bindings/ChecklistView';
 import type { ComparisonDto } from './bindings/ComparisonDto';
@@ -35,6 +36,10 @@ import { i18n, t } from './i18n/index.svelte';
 export const api = {
   listChecklists: () => invoke<ChecklistSummary[]>('list_checklists'),
   getChecklist: (id: string) => invoke<ChecklistView>('get_checklist', { id }),
+  previewChecklistImport: (paths: string[]) =>
+    invoke<ChecklistImportDto>('preview_checklist_import', { paths }),
+  importChecklist: (paths: string[], sha256s: string[], confirmed: boolean) =>
+    invoke<ChecklistImportDto>('import_checklist', { paths, sha256s, confirmed }),
   getProfile: () => invoke<ProfileDto | null>('get_profile'),
   saveProfile: (profile: ProfileDto) => invoke<null>('save_profile', { profile }),
   getAnswers: (checklistId: string) => invoke<AnswerDto[]>('get_answers', { checklistId }),

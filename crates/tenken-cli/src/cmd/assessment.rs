@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use tenken_core::assessment::{Answer, AnswerValue, Assessment, Assessor, Sheet, fiscal_year_of};
+use tenken_core::assessment::{
+    Answer, AnswerValue, Assessment, Assessor, Sheet, fiscal_year_of, migrate,
+};
 use tenken_core::checklist::Checklist;
 use tenken_core::report::xlsx;
 use tenken_core::store::{NewAssessment, Store};
@@ -31,6 +33,24 @@ enum Sub {
     Answer(AnswerArgs),
     /// 記入済みチェックリストを出力する (export the filled checklist)
     Export(ExportArgs),
+    /// 点検を新しい版のチェックリスト（取り込んだ令和8年度版など）に移す。元の点検はそのまま残ります
+    /// (move an assessment to the next checklist version, e.g. the imported R8; the old one is kept)
+    Move(MoveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct MoveArgs {
+    /// 点検ID (assessment id; default: the latest)
+    id: Option<i64>,
+    /// 移す先のチェックリストID（例: imported-mhlw-r8） / target checklist id
+    #[arg(long)]
+    to: String,
+    /// 移さずに、引き継ぐ回答と新たに回答が必要な行だけを表示 / only show what would be carried
+    #[arg(long)]
+    dry_run: bool,
+    /// JSONで出力 (print JSON)
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -109,8 +129,12 @@ struct ExportArgs {
     /// 点検ID (assessment id; default: this fiscal year's, else the latest)
     id: Option<i64>,
     /// XLSXの出力先 (write the filled checklist as XLSX)
-    #[arg(long)]
-    xlsx: PathBuf,
+    #[arg(long, required_unless_present = "official")]
+    xlsx: Option<PathBuf>,
+    /// 取り込んだ厚生労働省のブックと同じ形で、回答を記入したブックをこのフォルダに出力する
+    /// (write workbooks shaped like the imported official ones, answers in their cells, into this folder)
+    #[arg(long, conflicts_with = "xlsx")]
+    official: Option<PathBuf>,
 }
 
 /// Runs `tenken assessment`.
@@ -121,6 +145,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         Sub::Show(a) => show(ctx, &store, a),
         Sub::Answer(a) => answer(ctx, &mut store, a),
         Sub::Export(a) => export(ctx, &store, a),
+        Sub::Move(a) => move_to(ctx, &mut store, a),
     }
 }
 
@@ -144,6 +169,119 @@ pub fn resolve(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<Asse
         )
         .to_string()
     })
+}
+
+fn move_to(ctx: &Ctx, store: &mut Store, a: MoveArgs) -> anyhow::Result<u8> {
+    let old = resolve(ctx, store, a.id)?;
+    let from = checklist_source::find(ctx, &old.checklist_id)?;
+    let to = checklist_source::find(ctx, &a.to)?;
+    let plan = migrate::plan(&from, &to, old.sheet, &old.answers)?;
+    let id = if a.dry_run {
+        None
+    } else {
+        Some(store.create_assessment_with_answers(
+            &to,
+            &NewAssessment {
+                fiscal_year: old.fiscal_year,
+                checklist_id: to.id.clone(),
+                sheet: plan.sheet,
+                profile: old.profile.clone(),
+                assessor: old.assessor.clone(),
+            },
+            &plan.carried,
+        )?)
+    };
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "from_assessment": old.id,
+                "assessment": id,
+                "checklist": to.id,
+                "sheet": plan.sheet,
+                "carried": plan.carried,
+                "anew": plan.anew,
+                "review": plan.review,
+            }))?
+        );
+        return Ok(0);
+    }
+    match id {
+        Some(id) => println!(
+            "{} {id}（{} → {}）",
+            ctx.t(
+                "点検を新しい版に移しました: 点検ID",
+                "Moved the assessment to the new version: assessment"
+            ),
+            from.id,
+            to.id
+        ),
+        None => println!(
+            "{}（{} → {}）",
+            ctx.t(
+                "移した場合の内容です（まだ移していません）",
+                "What moving would do (nothing was changed)"
+            ),
+            from.id,
+            to.id
+        ),
+    }
+    println!(
+        "  {} {}  /  {} {}",
+        ctx.t("引き継ぐ回答:", "answers carried:"),
+        plan.carried.len(),
+        ctx.t(
+            "元の点検（そのまま残ります）: ID",
+            "earlier assessment (kept as it is):"
+        ),
+        old.id
+    );
+    for c in &plan.carried {
+        let item = to.item(&c.item_id);
+        println!(
+            "  {} {} [{}] {}",
+            ctx.t("引継", "carried"),
+            item.map(|i| i.number.as_str()).unwrap_or(&c.item_id),
+            c.scope.label(ctx.lang),
+            c.value.label(ctx.lang)
+        );
+    }
+    if !plan.anew.is_empty() {
+        println!(
+            "{} {}",
+            ctx.t("新たに回答が必要な行:", "rows to answer anew:"),
+            plan.anew.len()
+        );
+        for n in &plan.anew {
+            let item = to.item(&n.item_id);
+            println!(
+                "  {} [{}] {} — {}",
+                n.number,
+                n.scope.label(ctx.lang),
+                item.map(|i| i.text.get(ctx.lang)).unwrap_or_default(),
+                n.reason.label(ctx.lang)
+            );
+        }
+    }
+    if !plan.review.is_empty() {
+        println!(
+            "{}",
+            ctx.t(
+                "文言が変わったので回答を確かめてください（回答は引き継いでいます）:",
+                "The wording changed; check these answers (they were carried):"
+            )
+        );
+        for r in &plan.review {
+            println!(
+                "  {} [{}]  {}: {}",
+                r.number,
+                r.scope.label(ctx.lang),
+                ctx.t("前の文言", "earlier wording"),
+                r.earlier_text
+            );
+        }
+    }
+    Ok(0)
 }
 
 fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
@@ -404,11 +542,28 @@ fn export(ctx: &Ctx, store: &Store, a: ExportArgs) -> anyhow::Result<u8> {
         }
     }
     let refs: Vec<&Assessment> = all.iter().collect();
-    xlsx::export_xlsx(&checklist, &refs, ctx.lang, &a.xlsx)?;
-    println!(
-        "{} {}",
-        ctx.t("出力しました:", "written:"),
-        a.xlsx.display()
-    );
+    if let Some(dir) = &a.official {
+        let books = xlsx::official::export_official(&checklist, &refs, ctx.lang)?;
+        std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+        for b in books {
+            let path = dir.join(&b.file_name);
+            std::fs::write(&path, &b.bytes).with_context(|| path.display().to_string())?;
+            println!(
+                "{} {} [{}]",
+                ctx.t("出力しました:", "written:"),
+                path.display(),
+                b.worksheet
+            );
+        }
+        return Ok(0);
+    }
+    let Some(path) = &a.xlsx else {
+        bail!(ctx.t(
+            "--xlsx か --official を指定してください",
+            "give --xlsx or --official"
+        ));
+    };
+    xlsx::export_xlsx(&checklist, &refs, ctx.lang, path)?;
+    println!("{} {}", ctx.t("出力しました:", "written:"), path.display());
     Ok(0)
 }

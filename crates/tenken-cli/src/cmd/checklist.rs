@@ -1,7 +1,7 @@
 //! `tenken checklist`: list, show, validate and import checklists.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use tenken_core::Lang;
@@ -38,10 +38,18 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Excel ブック（.xlsx）を取り込む (import an .xlsx workbook)
+    /// 厚生労働省のチェックリスト（.xlsx）を取り込む。令和8年度版は2つのブック（医療機関・薬局確認用、事業者確認用）を一度に、または1つずつ
+    /// (import MHLW checklist workbooks: the two R8 files together or one at a time)
     Import {
-        /// 取り込むブック / the workbook
-        file: PathBuf,
+        /// 取り込むブック（1つまたは2つ） / the workbooks (one or two)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 確認が必要な点（表示されます）を確かめたうえで取り込む / import although some points need confirmation (they are shown)
+        #[arg(long)]
+        confirm: bool,
+        /// 取り込み結果を JSON で出力 / print the import plan as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -56,7 +64,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         Command::List { json } => list(ctx, json),
         Command::Show { id, json } => show(ctx, &id, json),
         Command::Validate { paths } => Ok(validate(ctx, &paths)),
-        Command::Import { file } => import(ctx, &file),
+        Command::Import {
+            files,
+            confirm,
+            json,
+        } => import(ctx, &files, confirm, json),
     };
     // `tenken checklist show mhlw-r7 | head` closes the pipe early: not an error.
     match result {
@@ -261,26 +273,135 @@ fn validate(ctx: &Ctx, paths: &[PathBuf]) -> u8 {
     u8::from(bad)
 }
 
-fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<u8> {
-    let c = match checklist::import_xlsx(file) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{}: {e}", ctx.t("取り込めませんでした", "import failed"));
-            return Ok(1);
-        }
-    };
+fn import(ctx: &Ctx, files: &[PathBuf], confirm: bool, json: bool) -> anyhow::Result<u8> {
     let dir = data_dir(ctx).context(ctx.t(
         "データの保存場所が分かりません（--data-dir を指定してください）",
         "no data directory (use --data-dir)",
     ))?;
-    let path = checklist::save_user_checklist(&c, &dir)?;
-    println!(
+    let failed = ctx.t("取り込めませんでした", "import failed");
+    let known = match checklist::all(Some(&dir)) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("{failed}: {}", e.in_lang(ctx.lang));
+            return Ok(1);
+        }
+    };
+    let plan = match checklist::plan_import(files, &known) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{failed}: {}", e.in_lang(ctx.lang));
+            return Ok(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&plan)?)?;
+    } else {
+        write_plan(&mut out, &plan, ctx.lang)?;
+    }
+    if plan.needs_confirmation() && !confirm {
+        eprintln!(
+            "{}",
+            ctx.t(
+                "「要確認」の点があるため、まだ取り込んでいません。内容を確かめ、よければ --confirm を付けてもう一度実行してください。",
+                "Nothing was imported: some points need confirmation (marked above). Check them and run again with --confirm.",
+            )
+        );
+        return Ok(2);
+    }
+    let path = plan.save(&dir)?;
+    let c = &plan.checklist;
+    writeln!(
+        out,
         "{}: {} ({} {}) -> {}",
         ctx.t("取り込みました", "imported"),
         c.id,
         c.items().count(),
         ctx.t("項目", "items"),
         path.display()
-    );
+    )?;
     Ok(0)
+}
+
+/// What an import found: files and hashes, items with their link to the previous version, and
+/// every point to confirm.
+fn write_plan(
+    out: &mut impl Write,
+    plan: &checklist::ImportPlan,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let l = |ja, en| lang.pick(ja, en);
+    let c = &plan.checklist;
+    writeln!(out, "{}  ({}, {})", c.title.get(lang), c.id, c.fiscal_year)?;
+    if let Some(to) = &plan.adds_to {
+        writeln!(
+            out,
+            "{}: {to}",
+            l("既存のチェックリストにシートを追加", "adds sheets to")
+        )?;
+    }
+    for f in &plan.files {
+        writeln!(
+            out,
+            "  {}  [{}] {} {}  sha256:{}",
+            f.name,
+            f.worksheet,
+            f.items,
+            l("項目", "items"),
+            f.sha256
+        )?;
+    }
+    let prev = c.previous.as_deref().unwrap_or("-");
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} ({prev}):",
+        l("項目と前の版との対応", "Items and the previous version")
+    )?;
+    for link in &plan.links {
+        let status = if link.previous_ids.is_empty() {
+            if c.previous.is_some() {
+                l("新規", "new").to_string()
+            } else {
+                String::new()
+            }
+        } else {
+            format!("<- {}", link.previous_ids.join(", "))
+        };
+        let mark = if link.unsure {
+            l(" 【要確認】", " [confirm]")
+        } else {
+            ""
+        };
+        writeln!(out, "  {:<14} {}  {status}{mark}", link.item, link.text)?;
+        if link.unsure
+            && let Some(t) = &link.previous_text
+        {
+            writeln!(
+                out,
+                "        {}: {t} ({}: {:.2})",
+                l("前の版の文言", "previous wording"),
+                l("類似度", "similarity"),
+                link.score
+            )?;
+        }
+    }
+    let (confirm, info): (Vec<_>, Vec<_>) = plan.notices.iter().partition(|n| n.confirm);
+    for (title, list) in [
+        (l("要確認", "To confirm"), confirm),
+        (l("お知らせ", "Notes"), info),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out)?;
+        writeln!(out, "{title}:")?;
+        for n in list {
+            match &n.at {
+                Some(at) => writeln!(out, "  [{at}] {}", n.message.get(lang))?,
+                None => writeln!(out, "  {}", n.message.get(lang))?,
+            }
+        }
+    }
+    Ok(())
 }

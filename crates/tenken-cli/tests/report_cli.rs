@@ -111,6 +111,14 @@ fn default_report_scans_this_pc_and_signs() {
         if let Ok(b) = tenken_core::evidence::Bundle::from_json(&bytes) {
             assert_eq!(b.host.hostname, host.trim());
             assert!(b.findings.len() >= 18, "every local probe has a finding");
+            // The report prints the bundle's canonical SHA-256 as attached (taken before the
+            // report dropped the raw outputs it does not print).
+            let sha = b.sha256().unwrap();
+            let text = pdftotext(&pdf).replace(char::is_whitespace, "");
+            assert!(
+                text.contains(&sha[..32]),
+                "canonical hash {sha} not printed"
+            );
             bundles += 1;
         }
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Local, Utc};
 use crate::assessment::readiness::{self, Readiness, ReadinessInput, VendorSheetState};
 use crate::checklist;
 use crate::store::{Store, VendorStatus};
-use crate::workflow::{WorkflowError, current_bundles};
+use crate::workflow::{WorkflowError, current_bundles_light};
 
 pub use crate::assessment::readiness::{
     FixTarget, GapKind, OLD_AFTER_DAYS, ReadinessCounts, ReadinessEntry,
@@ -25,10 +25,7 @@ pub fn review(
 ) -> Result<Readiness, WorkflowError> {
     let assessment = store.get_assessment(assessment_id)?;
     let checklist = checklist::find(&assessment.checklist_id, Some(data_dir))?;
-    let bundles: Vec<_> = current_bundles(store, assessment_id)?
-        .into_iter()
-        .map(|(b, _)| b)
-        .collect();
+    let bundles = current_bundles_light(store, assessment_id)?;
     let vendor_sheets: Vec<VendorSheetState> = store
         .vendor_sheets(Some(assessment.fiscal_year))?
         .into_iter()

@@ -200,6 +200,25 @@ pub fn current_bundles(
     Ok(out)
 }
 
+/// The current bundles of an assessment without their raw outputs
+/// ([`Bundle::drop_raw_outputs`], dropped as each is read): for views of verdicts and facts.
+pub fn current_bundles_light(
+    store: &Store,
+    assessment_id: i64,
+) -> Result<Vec<Bundle>, WorkflowError> {
+    let mut out = Vec::new();
+    for stored in store.bundles(Some(assessment_id))? {
+        if stored.superseded {
+            continue;
+        }
+        let mut bundle = Bundle::from_json(stored.bundle_json.as_bytes())
+            .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?;
+        bundle.drop_raw_outputs();
+        out.push(bundle);
+    }
+    Ok(out)
+}
+
 /// What [`signed_report`] produced.
 #[derive(Debug, Clone)]
 pub struct SignedReport {
@@ -304,10 +323,22 @@ pub fn signed_report(
     let info = keys.certificate_info()?;
     let bundles = current_bundles(store, assessment_id)?;
     let assessment_json = serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
-    let (bundles, raw): (Vec<Bundle>, Vec<Option<Vec<u8>>>) = bundles
+    // The report prints hashes and lengths of the raw outputs, never the outputs (they are in
+    // the attached bundles, byte for byte): each bundle's canonical hash is taken, then its raw
+    // outputs are dropped, so a thousand PCs' report does not hold them twice.
+    let mut raw = Vec::with_capacity(bundles.len());
+    let mut canonical = Vec::with_capacity(bundles.len());
+    let bundles: Vec<Bundle> = bundles
         .into_iter()
-        .map(|(b, bytes)| (b, Some(bytes)))
-        .unzip();
+        .map(|(mut b, bytes)| {
+            let sha = b.sha256()?;
+            b.drop_raw_outputs();
+            raw.push(Some(bytes));
+            canonical.push(Some(sha));
+            Ok(b)
+        })
+        .collect::<Result<_, tenken_evidence::EvidenceError>>()
+        .map_err(ReportError::from)?;
     let count = bundles.len();
     let mut input = ReportInput::new(checklist, assessment.clone(), bundles, lang, now);
     let today = now.with_timezone(&Local).date_naive();
@@ -316,6 +347,7 @@ pub fn signed_report(
     input.raw_json = RawJson {
         assessment: Some(assessment_json),
         bundles: raw,
+        canonical_sha256: canonical,
     };
     // What is still open at signing is printed on the first page (signing anyway is allowed).
     input.readiness = Some(crate::readiness::review(
@@ -329,7 +361,8 @@ pub fn signed_report(
         organization: crate::sign::dn_value(&info.cert.subject, "O"),
         cert_sha256: Some(info.cert.fingerprint_sha256.clone()),
     });
-    let pdf = report::render_pdf(&input)?;
+    // The input is not needed afterwards: rendered without copies of the bundles.
+    let pdf = report::render_pdf_owned(input)?;
     let signed = sign_pdf(
         &pdf,
         signer.as_ref(),

@@ -282,6 +282,21 @@ impl Bundle {
             .map_err(|e| EvidenceError::Canonical(e.to_string()))
     }
 
+    /// Drops every evidence record's raw output (`raw`, its compressed whole copy and
+    /// `stderr`), keeping source, SHA-256, length, times and errors: for views that read
+    /// verdicts, facts and hashes (ledger, report, readiness), so a thousand PCs' bundles fit in
+    /// a few MB. The bundle no longer hashes to its signed value afterwards: take
+    /// [`Bundle::sha256`] first when it is needed.
+    pub fn drop_raw_outputs(&mut self) {
+        for f in &mut self.findings {
+            for e in &mut f.evidence {
+                e.raw = String::new();
+                e.raw_deflate = None;
+                e.stderr = None;
+            }
+        }
+    }
+
     /// SHA-256 (hex) of the canonical JSON.
     pub fn sha256(&self) -> Result<String, EvidenceError> {
         Ok(sha256_hex(&self.canonical_json()?))

@@ -351,10 +351,15 @@ pub fn build(store: &Store, assessment_id: i64) -> Result<Ledger, LedgerError> {
         .into_iter()
         .filter(|b| !b.superseded)
     {
-        let b = Bundle::from_json(sb.bundle_json.as_bytes()).map_err(|e| LedgerError::Bundle {
-            id: sb.id,
-            reason: e.to_string(),
-        })?;
+        let mut b =
+            Bundle::from_json(sb.bundle_json.as_bytes()).map_err(|e| LedgerError::Bundle {
+                id: sb.id,
+                reason: e.to_string(),
+            })?;
+        drop(sb.bundle_json);
+        // The ledger reads verdicts, titles and facts, never the raw outputs: they are dropped
+        // at once, so a thousand PCs' ledger holds a few MB instead of every command's output.
+        b.drop_raw_outputs();
         let mut row = host_row(&b);
         row.role = store.host_role(&row.host)?;
         row.trust = sb.verification;

@@ -22,7 +22,7 @@ use tenken_checklist::Checklist;
 use tenken_evidence::Bundle;
 
 pub use fleet_sections::{VendorNoItem, VendorSheetSummary, comparison_applies, device_kind_label};
-pub use pdf::{FONT_BYTES, render_pdf};
+pub use pdf::{FONT_BYTES, render_pdf, render_pdf_owned};
 
 /// Who will sign the report (printed on the cover and the verification page).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -44,6 +44,10 @@ pub struct RawJson {
     pub assessment: Option<Vec<u8>>,
     /// Each bundle's JSON as given, same order as [`ReportInput::bundles`].
     pub bundles: Vec<Option<Vec<u8>>>,
+    /// Each bundle's canonical SHA-256 taken before its raw outputs were dropped
+    /// ([`tenken_evidence::Bundle::drop_raw_outputs`]), same order; when absent it is computed
+    /// from the bundle in the input.
+    pub canonical_sha256: Vec<Option<String>>,
 }
 
 /// Everything the report is made of.
@@ -145,9 +149,28 @@ pub enum ReportError {
 
 /// The files [`render_pdf`] embeds: `assessment.json` and one `bundle-NN-HOST.json` each.
 pub fn embedded_files(input: &ReportInput) -> Result<Vec<EmbeddedJson>, ReportError> {
+    let assessment = input.raw_json.assessment.clone();
+    let raw: Vec<Option<Vec<u8>>> = input.raw_json.bundles.clone();
+    files_of(input, assessment, raw)
+}
+
+/// [`embedded_files`], moving the raw JSON out of `input` instead of copying it.
+pub(crate) fn take_embedded_files(
+    input: &mut ReportInput,
+) -> Result<Vec<EmbeddedJson>, ReportError> {
+    let assessment = input.raw_json.assessment.take();
+    let raw = std::mem::take(&mut input.raw_json.bundles);
+    files_of(input, assessment, raw)
+}
+
+fn files_of(
+    input: &ReportInput,
+    assessment: Option<Vec<u8>>,
+    mut raw: Vec<Option<Vec<u8>>>,
+) -> Result<Vec<EmbeddedJson>, ReportError> {
     let mut out = Vec::new();
-    let bytes = match &input.raw_json.assessment {
-        Some(b) => b.clone(),
+    let bytes = match assessment {
+        Some(b) => b,
         None => serde_json::to_vec_pretty(&input.assessment)?,
     };
     out.push(EmbeddedJson {
@@ -158,8 +181,8 @@ pub fn embedded_files(input: &ReportInput) -> Result<Vec<EmbeddedJson>, ReportEr
         canonical_sha256: None,
     });
     for (i, b) in input.bundles.iter().enumerate() {
-        let bytes = match input.raw_json.bundles.get(i).and_then(Option::as_ref) {
-            Some(raw) => raw.clone(),
+        let bytes = match raw.get_mut(i).and_then(Option::take) {
+            Some(raw) => raw,
             None => serde_json::to_vec_pretty(b)?,
         };
         let host: String = b
@@ -179,7 +202,10 @@ pub fn embedded_files(input: &ReportInput) -> Result<Vec<EmbeddedJson>, ReportEr
             description: format!("Tenken evidence bundle of {}", b.host.hostname),
             sha256: tenken_evidence::sha256_hex(&bytes),
             bytes,
-            canonical_sha256: Some(b.sha256()?),
+            canonical_sha256: Some(match input.raw_json.canonical_sha256.get(i) {
+                Some(Some(h)) => h.clone(),
+                _ => b.sha256()?,
+            }),
         });
     }
     Ok(out)

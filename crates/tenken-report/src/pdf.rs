@@ -45,12 +45,7 @@ fn pdf_date(t: chrono::DateTime<chrono::Utc>) -> printpdf::OffsetDateTime {
 
 /// Renders the report to PDF bytes (classic xref table, unsigned, attachments embedded).
 pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
-    if input.assessment.checklist_id != input.checklist.id {
-        return Err(ReportError::ChecklistMismatch {
-            assessment: input.assessment.checklist_id.clone(),
-            checklist: input.checklist.id.clone(),
-        });
-    }
+    check_checklist(input)?;
     // The report covers the sheet that was answered (医療機関確認用, 薬局確認用 or 事業者確認用).
     let sheet_only;
     let input = if input.checklist.sheets.len() > 1 {
@@ -63,6 +58,34 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
         input
     };
     let files = embedded_files(input)?;
+    render_with(input, files)
+}
+
+/// [`render_pdf`] of an input the caller no longer needs: the sheet is narrowed in place and
+/// the embedded files take the input's raw JSON instead of copies, so a report of a thousand
+/// PCs holds their bundles once, not three times.
+pub fn render_pdf_owned(mut input: ReportInput) -> Result<Vec<u8>, ReportError> {
+    check_checklist(&input)?;
+    if input.checklist.sheets.len() > 1 {
+        input.checklist = input.checklist.for_sheet(input.assessment.sheet);
+    }
+    let files = crate::take_embedded_files(&mut input)?;
+    render_with(&input, files)
+}
+
+fn check_checklist(input: &ReportInput) -> Result<(), ReportError> {
+    if input.assessment.checklist_id != input.checklist.id {
+        return Err(ReportError::ChecklistMismatch {
+            assessment: input.assessment.checklist_id.clone(),
+            checklist: input.checklist.id.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Lays out the pages of `input` (its checklist already narrowed to the answered sheet) and
+/// assembles the PDF with `files` attached.
+fn render_with(input: &ReportInput, files: Vec<EmbeddedJson>) -> Result<Vec<u8>, ReportError> {
     let lang = input.lang;
     let title = format!(
         "{} — {}",
@@ -114,7 +137,7 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut Vec::new());
     subset_fonts(&mut lo, &used)?;
     clean_info(&mut lo);
-    attach(&mut lo, &files)?;
+    attach(&mut lo, files)?;
     lo.compress();
     // PDF 1.7: the attachment keys (/AF, /AFRelationship) and the PAdES signature the signer
     // appends are newer than the 1.3 header printpdf writes.
@@ -236,7 +259,7 @@ fn utf16(s: &str) -> Object {
 }
 
 /// Adds the files as embedded files: EmbeddedFiles name tree and catalog /AF.
-fn attach(doc: &mut lopdf::Document, files: &[EmbeddedJson]) -> Result<(), ReportError> {
+fn attach(doc: &mut lopdf::Document, files: Vec<EmbeddedJson>) -> Result<(), ReportError> {
     let mut named: Vec<(String, lopdf::ObjectId)> = Vec::new();
     for f in files {
         let mut params = Dictionary::new();
@@ -248,7 +271,7 @@ fn attach(doc: &mut lopdf::Document, files: &[EmbeddedJson]) -> Result<(), Repor
         sd.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
         sd.set("Subtype", Object::Name(b"application/json".to_vec()));
         sd.set("Params", Object::Dictionary(params));
-        let stream_id = doc.add_object(Stream::new(sd, f.bytes.clone()));
+        let stream_id = doc.add_object(Stream::new(sd, f.bytes));
         let mut ef = Dictionary::new();
         ef.set("F", Object::Reference(stream_id));
         ef.set("UF", Object::Reference(stream_id));

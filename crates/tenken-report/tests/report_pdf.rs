@@ -53,6 +53,7 @@ fn input(dir: &Path, lang: Lang) -> ReportInput {
     input.raw_json = RawJson {
         assessment: Some(asmt_json),
         bundles: raw_bundles,
+        ..RawJson::default()
     };
     input
 }

@@ -4,6 +4,8 @@
 const COMMANDS: &[&str] = &[
     "list_checklists",
     "get_checklist",
+    "preview_move_version",
+    "move_to_version",
     "preview_checklist_import",
     "import_checklist",
     "get_profile",

@@ -40,6 +40,40 @@ pub struct ChecklistSummary {
     /// When this is an earlier year's official checklist and this fiscal year's has not been
     /// imported: which version is used, why, and how to get this year's (never a silent fallback).
     pub version_notice: Option<TextDto>,
+    /// The newer MHLW version (imported) this year's assessment on this checklist can move to.
+    pub newer_version: Option<String>,
+}
+
+/// A row that must be answered anew after moving to another checklist version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AnewRowDto {
+    /// Item id in the new version.
+    pub item_id: String,
+    /// Number as printed.
+    pub number: String,
+    /// Scope row.
+    pub scope: ScopeDto,
+    /// The item's wording.
+    pub text: TextDto,
+    /// Why it must be answered anew.
+    pub reason: TextDto,
+}
+
+/// What moving this year's assessment to another checklist version does (or did).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MoveVersionDto {
+    /// Checklist moved from.
+    pub from_checklist: String,
+    /// Checklist moved to.
+    pub to_checklist: String,
+    /// Whether the move was made (false: a preview).
+    pub moved: bool,
+    /// Answers carried over.
+    pub carried: u32,
+    /// Carried answers whose item wording changed (worth a look).
+    pub review: u32,
+    /// Rows to answer anew.
+    pub anew: Vec<AnewRowDto>,
 }
 
 /// Scope row of an item.

@@ -20,6 +20,8 @@ macro_rules! app_commands {
         tauri::generate_handler![
             commands::checklist::list_checklists,
             commands::checklist::get_checklist,
+            commands::checklist::preview_move_version,
+            commands::checklist::move_to_version,
             commands::checklist_import::preview_checklist_import,
             commands::checklist_import::import_checklist,
             commands::profile::get_profile,
@@ -107,6 +109,7 @@ mod bindings {
     fn export(dir: &Path) {
         ChecklistSummary::export_all_to(dir).unwrap();
         ChecklistView::export_all_to(dir).unwrap();
+        crate::dto::MoveVersionDto::export_all_to(dir).unwrap();
         ProfileDto::export_all_to(dir).unwrap();
         AnswerDto::export_all_to(dir).unwrap();
         SettingsDto::export_all_to(dir).unwrap();

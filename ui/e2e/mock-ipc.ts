@@ -227,18 +227,40 @@ function readiness() {
 
 const FP = '3F:A2:19:7C:0B:55:E1:90:4D:2A:C8:6E:11:F3:77:B0:9A:42:5D:E8:03:6C:B1:2F:98:44:D7:0E:A5:61:3B:C9';
 
+// A test may set sessionStorage 'mockVersion' to 'imported' (this year's workbooks imported,
+// the assessment still on the earlier list); moving sets it to 'moved'.
+const R8 = 'imported-mhlw-r8';
+function summaryNow(): Json {
+  const v = sessionStorage.getItem('mockVersion');
+  if (v === 'imported') {
+    return { ...checklist.summary, newer_version: R8, version_notice: txt(
+      `令和8年度版のチェックリスト（${R8}）は取り込み済みですが、この点検はまだ2025年度版（令和7年度版、synthetic-demo）のままです。ホーム画面の「この点検を新しい版に移す」、または \`tenken assessment move --to ${R8}\` で、回答を引き継いで移してください。`,
+      `The FY2026 checklist (${R8}) has been imported, but this assessment still uses an earlier one.`) };
+  }
+  if (v === 'moved') {
+    return { ...checklist.summary, id: R8, kind: 'imported', title: txt('医療機関におけるサイバーセキュリティ対策チェックリスト（令和8年度・取り込み）', 'MHLW checklist FY2026 (imported)'), version_notice: null, newer_version: null };
+  }
+  return { ...checklist.summary, newer_version: null };
+}
+const movePlan = (moved: boolean) => ({
+  from_checklist: 'synthetic-demo', to_checklist: R8, moved, carried: 2, review: 1,
+  anew: [{ item_id: '2-4', number: '2-④', scope: 'terminal', text: txt('端末PCとサーバに二要素認証を導入していますか（令和9年度までに）。', 'Two-factor authentication (by FY2027)?'), reason: txt('今年度の新しい項目です', 'new item in this version') }],
+});
+
 const notReady = (ja: string, en: string) => ({ code: 'not_ready', ja: `${ja}は準備中です`, en: `${en} is not available yet` });
 
 mockIPC(
   (cmd, payload) => {
     const args = (payload ?? {}) as Json;
     switch (cmd) {
-      case 'list_checklists': return [checklist.summary];
+      case 'list_checklists': return [summaryNow()];
       case 'get_checklist': {
         // A test may name items no probe tests (sessionStorage 'mockNotAutomatic', comma-separated).
         const off = (sessionStorage.getItem('mockNotAutomatic') ?? '').split(',');
-        return { ...checklist, items: checklist.items.map((i) => ({ ...i, automatic: !off.includes(i.id) })) };
+        return { ...checklist, summary: summaryNow(), items: checklist.items.map((i) => ({ ...i, automatic: !off.includes(i.id) })) };
       }
+      case 'preview_move_version': return movePlan(false);
+      case 'move_to_version': sessionStorage.setItem('mockVersion', 'moved'); return movePlan(true);
       case 'get_profile': return state.profile;
       case 'save_profile': state.profile = args.profile as Json; return null;
       case 'get_answers': return state.answers;

@@ -630,3 +630,25 @@ test('an item no automatic check can test says so and offers none (declared in t
   await page.evaluate(() => sessionStorage.removeItem('mockNotAutomatic'));
   assert.deepEqual(page.errors, []);
 });
+
+test('this year\'s workbooks imported: home says so and moves the assessment after showing what carries over', async () => {
+  await page.evaluate(() => sessionStorage.setItem('mockVersion', 'imported'));
+  await page.reload();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('input[name=name]').fill('さくら内科クリニック');
+  await page.getByTestId('profile-save').click();
+  await page.getByTestId('home-progress').waitFor();
+  assert.match(await page.getByTestId('version-notice').innerText(), /取り込み済み/);
+  await page.getByTestId('move-preview').click();
+  await page.getByTestId('move-anew').waitFor();
+  assert.match(await page.getByTestId('move-carried').innerText(), /引き継ぐ回答: 2件/);
+  assert.match(await page.getByTestId('move-anew').innerText(), /2-④.*二要素認証.*新しい項目/s);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('38-move-version');
+  await page.getByTestId('move-confirm').click();
+  await page.getByTestId('version-notice').waitFor({ state: 'detached' });
+  assert.match(await page.locator('#main .lead').first().innerText(), /令和8年度/);
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.evaluate(() => sessionStorage.removeItem('mockVersion'));
+  assert.deepEqual(page.errors, []);
+});

@@ -22,7 +22,9 @@ pub use import::{
     plan_import_bytes, save_user_checklist, similarity,
 };
 pub use layout::Layout;
-pub use load::{all, builtin, find, latest_official, load_dir, load_file, parse_str, to_toml};
+pub use load::{
+    all, builtin, current_mhlw, find, latest_official, load_dir, load_file, parse_str, to_toml,
+};
 pub use validate::validate;
 
 /// Where a checklist's wording comes from and under which terms it is reused.
@@ -249,10 +251,40 @@ impl Checklist {
     /// page give, saying which version is used, why, and how to get this year's. `None` when
     /// the version is this year's (or newer), or not an MHLW checklist.
     pub fn version_notice(&self, fiscal_year: u16) -> Option<Text> {
-        if self.kind != ChecklistKind::Official || self.fiscal_year >= fiscal_year {
+        self.version_notice_in(fiscal_year, &[])
+    }
+
+    /// Whether this is an MHLW checklist: a built-in official version, or MHLW's workbooks
+    /// imported by the user (`imported-mhlw-rN`).
+    pub fn is_mhlw(&self) -> bool {
+        self.kind == ChecklistKind::Official
+            || (self.kind == ChecklistKind::Imported && self.id.starts_with("imported-mhlw-"))
+    }
+
+    /// [`Checklist::version_notice`] knowing every loaded version (`all`): when a newer MHLW
+    /// version is loaded (this year's workbooks were imported) the notice says so and how to
+    /// move the assessment to it, instead of asking to import it again.
+    pub fn version_notice_in(&self, fiscal_year: u16, all: &[Checklist]) -> Option<Text> {
+        if !self.is_mhlw() || self.fiscal_year >= fiscal_year {
             return None;
         }
         let reiwa = |y: u16| y.saturating_sub(2018);
+        if let Some(newer) = load::current_mhlw(all).filter(|n| n.fiscal_year > self.fiscal_year) {
+            return Some(Text::new(
+                format!(
+                    "令和{rn}年度版のチェックリスト（{nid}）は取り込み済みですが、この点検はまだ{used}年度版（令和{ru}年度版、{id}）のままです。ホーム画面の「この点検を新しい版に移す」、または `tenken assessment move --to {nid}` で、回答を引き継いで移してください。",
+                    rn = reiwa(newer.fiscal_year),
+                    nid = newer.id,
+                    used = self.fiscal_year,
+                    ru = reiwa(self.fiscal_year),
+                    id = self.id,
+                ),
+                format!(
+                    "The FY{} checklist ({}) has been imported, but this assessment still uses the FY{} checklist ({}). Move it, with its answers, from the home screen (\"Move this assessment to the new version\") or with `tenken assessment move --to {}`.",
+                    newer.fiscal_year, newer.id, self.fiscal_year, self.id, newer.id
+                ),
+            ));
+        }
         Some(Text::new(
             format!(
                 "{fy}年度（令和{r}年度）の公式チェックリストはまだ取り込まれていないため、{used}年度版（令和{ru}年度版、{id}）で点検しています。厚生労働省のサイトから令和{r}年度版のチェックリスト（Excel）を入手し、`tenken checklist import` で取り込んでください。",

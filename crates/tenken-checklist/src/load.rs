@@ -274,6 +274,16 @@ pub fn latest_official(checklists: &[Checklist]) -> Option<&Checklist> {
         .max_by_key(|c| c.fiscal_year)
 }
 
+/// The MHLW checklist new assessments use: the newest fiscal year among the built-in official
+/// versions and the MHLW workbooks the user imported ([`Checklist::is_mhlw`]); an imported
+/// version wins over a built-in one of the same year (it is MHLW's own published text).
+pub fn current_mhlw(checklists: &[Checklist]) -> Option<&Checklist> {
+    checklists
+        .iter()
+        .filter(|c| c.is_mhlw())
+        .max_by_key(|c| (c.fiscal_year, c.kind == ChecklistKind::Imported))
+}
+
 /// Serialises a checklist in the file format of `checklists/*.toml`.
 pub fn to_toml(checklist: &Checklist) -> Result<String, ChecklistError> {
     toml::to_string_pretty(checklist).map_err(|e| ChecklistError::Serialize {

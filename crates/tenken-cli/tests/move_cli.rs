@@ -86,6 +86,20 @@ fn an_r7_assessment_moves_to_the_imported_r8() {
         ],
     ));
 
+    // Before the move, `assessment show` says this year's version is imported and how to move
+    // (not "import it", which was already done).
+    let shown = tenken(&data, &["assessment", "show"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&shown.stdout),
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    assert!(
+        text.contains("取り込み済み") && text.contains("assessment move --to imported-mhlw-r8"),
+        "{text}"
+    );
+    assert!(!text.contains("まだ取り込まれていない"), "{text}");
+
     // Dry run: the plan, nothing written.
     let out = ok(&tenken(
         &data,
@@ -141,4 +155,40 @@ fn an_r7_assessment_moves_to_the_imported_r8() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("次の版ではない"));
     let hist = json(&tenken(&data, &["history", "--json"]));
     assert_eq!(hist.as_array().map(Vec::len), Some(2), "{hist}");
+}
+
+/// With this year's workbooks imported, a new assessment takes them by default (no silent
+/// fallback to last year's built-in list) and shows no version notice.
+#[test]
+fn a_new_assessment_takes_the_imported_version_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let before = json(&tenken(
+        &data,
+        &["assessment", "new", "--year", "2026", "--json"],
+    ));
+    assert_eq!(
+        before["checklist_id"], "mhlw-r7",
+        "nothing imported: the newest built in"
+    );
+    let files: Vec<String> = [workbooks::clinic_file(), workbooks::vendor_file()]
+        .iter()
+        .map(|(name, bytes)| {
+            let p = tmp.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p.display().to_string()
+        })
+        .collect();
+    ok(&tenken(
+        &data,
+        &["checklist", "import", &files[0], &files[1], "--confirm"],
+    ));
+    let out = tenken(&data, &["assessment", "new", "--year", "2026", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(v["checklist_id"], "imported-mhlw-r8");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("注意"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -25,6 +25,7 @@ pub use tenken_vendor as vendor;
 
 pub mod answers_file;
 pub mod readiness;
+pub mod version;
 pub mod workflow;
 
 pub use tenken_base::{ErrorKind, Kinded, Lang, Text, VERSION};

@@ -44,6 +44,9 @@ pub enum WorkflowError {
     /// The XLSX checklist could not be written.
     #[error(transparent)]
     Xlsx(#[from] crate::report::xlsx::XlsxExportError),
+    /// The assessment cannot move to that checklist version.
+    #[error(transparent)]
+    Move(#[from] crate::assessment::migrate::MigrateError),
     /// A stored bundle could not be read.
     #[error("保存された証跡バンドルを読めません (stored bundle {0} is unreadable): {1}")]
     BadBundle(i64, String),
@@ -70,7 +73,8 @@ pub fn ensure_assessment(
         return Ok(a);
     }
     let all = checklist::all(Some(data_dir))?;
-    let latest = checklist::latest_official(&all).ok_or(WorkflowError::NoChecklist)?;
+    // This year's MHLW version when imported, else the newest built in (the notice says so).
+    let latest = checklist::current_mhlw(&all).ok_or(WorkflowError::NoChecklist)?;
     let profile = store.get_profile()?.unwrap_or_default();
     let id = store.create_assessment(
         latest,
@@ -275,10 +279,15 @@ pub fn fleet_parts(
             Err(e) => return Err(e.into()),
         }
     }
+    let version_notice = lists
+        .iter()
+        .find(|c| c.id == assessment.checklist_id)
+        .and_then(|c| c.version_notice_in(assessment.fiscal_year, &lists));
     Ok(FleetParts {
         ledger,
         vendor_sheets,
         comparison,
+        version_notice,
     })
 }
 
@@ -291,6 +300,8 @@ pub struct FleetParts {
     pub vendor_sheets: Vec<report::VendorSheetSummary>,
     /// Comparison with the previous fiscal year, when one exists.
     pub comparison: Option<crate::compare::Comparison>,
+    /// The checklist-version notice knowing every loaded version.
+    pub version_notice: Option<crate::Text>,
 }
 
 impl FleetParts {
@@ -299,6 +310,7 @@ impl FleetParts {
         input.ledger = Some(self.ledger);
         input.vendor_sheets = self.vendor_sheets;
         input.comparison = self.comparison;
+        input.version_notice = self.version_notice;
     }
 }
 
@@ -520,6 +532,7 @@ impl tenken_base::Kinded for WorkflowError {
             WorkflowError::Compare(e) => e.kind(),
             WorkflowError::Xlsx(e) => e.kind(),
             WorkflowError::NoChecklist => ErrorKind::NotFound,
+            WorkflowError::Move(_) => ErrorKind::Conflict,
             WorkflowError::BadBundle(..) => ErrorKind::Damaged,
             WorkflowError::Io { source, .. } => ErrorKind::of_io(source),
         }

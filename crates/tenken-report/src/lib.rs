@@ -79,6 +79,10 @@ pub struct ReportInput {
     /// The readiness review made when the report was signed: its first page then says what
     /// was still open ([`tenken_assessment::readiness::Readiness::signing_note`]).
     pub readiness: Option<tenken_assessment::readiness::Readiness>,
+    /// The checklist-version notice for the first page, from the engine, which knows every
+    /// loaded version ([`tenken_checklist::Checklist::version_notice_in`]); when absent, the
+    /// checklist's own notice.
+    pub version_notice: Option<tenken_base::Text>,
 }
 
 impl ReportInput {
@@ -103,6 +107,7 @@ impl ReportInput {
             comparison: None,
             raw_json: RawJson::default(),
             readiness: None,
+            version_notice: None,
         }
     }
 }

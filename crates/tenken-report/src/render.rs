@@ -314,7 +314,11 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             ),
             (
                 l("チェックリスト", "Checklist"),
-                match cl.version_notice(a.fiscal_year) {
+                match input
+                    .version_notice
+                    .clone()
+                    .or_else(|| cl.version_notice(a.fiscal_year))
+                {
                     // Never a silent fallback to last year's list (issue 16).
                     Some(n) => Cell::filled(
                         format!("{}（{}）\n{}", cl.title.get(lang), cl.id, n.get(lang)),

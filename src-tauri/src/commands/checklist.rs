@@ -3,7 +3,11 @@
 use tenken_core::assessment::Sheet;
 use tenken_core::checklist::{Checklist, ChecklistKind, ProvenanceTag};
 
-use crate::dto::{ChecklistSummary, ChecklistView, CmdResult, CommandError, ItemView};
+use crate::dto::{
+    AnewRowDto, ChecklistSummary, ChecklistView, CmdResult, CommandError, ItemView, MoveVersionDto,
+    TextDto,
+};
+use crate::state::AppState;
 use crate::validate;
 
 fn kind(k: ChecklistKind) -> &'static str {
@@ -16,6 +20,15 @@ fn kind(k: ChecklistKind) -> &'static str {
 
 /// Summary of one checklist (item count of the clinic sheet).
 pub fn summary(c: &Checklist) -> ChecklistSummary {
+    summary_in(c, &[])
+}
+
+/// [`summary`] knowing every loaded version: the notice then says when this year's version is
+/// imported and the assessment can move to it (`newer_version`).
+pub fn summary_in(c: &Checklist, all: &[Checklist]) -> ChecklistSummary {
+    let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+    let version_notice = c.version_notice_in(fy, all).as_ref().map(Into::into);
+    let newer_version = tenken_core::version::newer_version(all, &c.id);
     let c = &c.for_sheet(SHEET);
     ChecklistSummary {
         id: c.id.clone(),
@@ -27,12 +40,8 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
             "{}「{}」{}",
             c.source.publisher, c.source.title, c.source.date
         ),
-        version_notice: c
-            .version_notice(tenken_core::assessment::fiscal_year_of(
-                crate::engine::today(),
-            ))
-            .as_ref()
-            .map(Into::into),
+        version_notice,
+        newer_version,
     }
 }
 
@@ -76,24 +85,85 @@ pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
         .collect()
 }
 
-/// Lists the checklist versions the engine knows: official ones first, newest first.
+/// The checklist versions the engine knows, the one this year's assessment uses first (the UI
+/// opens the first), then MHLW versions newest first, then the others.
+pub fn ordered_summaries(state: &AppState) -> CmdResult<Vec<ChecklistSummary>> {
+    let all = crate::engine::checklists(state.dir())?;
+    let current = {
+        let store = state.store()?;
+        tenken_core::version::current_checklist_id(&store, state.dir(), crate::engine::today()).ok()
+    };
+    let mut out: Vec<(bool, bool, ChecklistSummary)> = all
+        .iter()
+        .map(|c| {
+            (
+                current.as_deref() == Some(c.id.as_str()),
+                c.is_mhlw(),
+                summary_in(c, &all),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.fiscal_year.cmp(&a.2.fiscal_year))
+            .then(a.2.id.cmp(&b.2.id))
+    });
+    Ok(out.into_iter().map(|(_, _, s)| s).collect())
+}
+
+/// Lists the checklist versions the engine knows: this year's assessment's first.
 #[tauri::command]
 pub async fn list_checklists(app: tauri::AppHandle) -> CmdResult<Vec<ChecklistSummary>> {
-    crate::engine::off_main(app, move |_app, state| {
-        let mut out: Vec<_> = crate::engine::checklists(state.dir())?
+    crate::engine::off_main(app, move |_app, state| ordered_summaries(state)).await
+}
+
+/// What moving this year's assessment to version `to` carries and what must be answered anew;
+/// with `apply`, the move is made (the earlier assessment is kept as it is).
+pub fn move_version(state: &AppState, to: &str, apply: bool) -> CmdResult<MoveVersionDto> {
+    validate::id(to)?;
+    let a = crate::engine::current_assessment(state)?;
+    let mut store = state.store()?;
+    let moved = tenken_core::version::move_assessment(&mut store, state.dir(), a.id, to, apply)
+        .map_err(CommandError::of)?;
+    let target = tenken_core::checklist::find(to, Some(state.dir())).map_err(CommandError::of)?;
+    Ok(MoveVersionDto {
+        from_checklist: moved.from_checklist,
+        to_checklist: moved.to_checklist,
+        moved: moved.assessment.is_some(),
+        carried: u32::try_from(moved.plan.carried.len()).unwrap_or(u32::MAX),
+        review: u32::try_from(moved.plan.review.len()).unwrap_or(u32::MAX),
+        anew: moved
+            .plan
+            .anew
             .iter()
-            .map(summary)
-            .collect();
-        // Official MHLW versions first (the UI opens the first one), newest first.
-        out.sort_by(|a, b| {
-            (a.kind != "official")
-                .cmp(&(b.kind != "official"))
-                .then(b.fiscal_year.cmp(&a.fiscal_year))
-                .then(a.id.cmp(&b.id))
-        });
-        Ok(out)
+            .map(|n| AnewRowDto {
+                item_id: n.item_id.clone(),
+                number: n.number.clone(),
+                scope: n.scope.into(),
+                text: target
+                    .item(&n.item_id)
+                    .map(|i| (&i.text).into())
+                    .unwrap_or_default(),
+                reason: TextDto {
+                    ja: n.reason.label(tenken_core::Lang::Ja).into(),
+                    en: n.reason.label(tenken_core::Lang::En).into(),
+                },
+            })
+            .collect(),
     })
-    .await
+}
+
+/// Shows what moving this year's assessment to checklist `to` would do (nothing is changed).
+#[tauri::command]
+pub async fn preview_move_version(app: tauri::AppHandle, to: String) -> CmdResult<MoveVersionDto> {
+    crate::engine::off_main(app, move |_app, state| move_version(state, &to, false)).await
+}
+
+/// Moves this year's assessment to checklist `to`, answers carried item by item.
+#[tauri::command]
+pub async fn move_to_version(app: tauri::AppHandle, to: String) -> CmdResult<MoveVersionDto> {
+    crate::engine::off_main(app, move |_app, state| move_version(state, &to, true)).await
 }
 
 /// One checklist with all items and guidance.
@@ -147,5 +217,90 @@ mod tests {
                 assert!(n.ja.contains("まだ取り込まれていない"), "{}", n.ja);
             }
         }
+    }
+
+    /// Issue 16: once this year's workbooks are imported, the app's notice says so, the R7
+    /// assessment can be previewed and moved (answers carried, new rows listed), and the app then
+    /// opens the new version first.
+    #[test]
+    fn an_r7_assessment_moves_to_the_imported_r8_from_the_app() {
+        use crate::commands::answers::{answers_of, store_answer};
+        use crate::dto::AnswerValueDto;
+        use tenken_testkit::workbooks;
+        let tmp = tempfile::tempdir().unwrap();
+        let state = AppState::open(&tmp.path().join("data")).unwrap();
+        // This year's assessment on R7 with one answer (as before the import).
+        let r7 = crate::engine::checklists(state.dir())
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id == "mhlw-r7")
+            .unwrap();
+        let item = view(&r7).items[0].clone();
+        let first = crate::dto::AnswerDto {
+            item_id: item.id.clone(),
+            scope: item.scopes[0],
+            value: AnswerValueDto::Yes,
+            checked_on: Some(crate::engine::today().to_string()),
+            target_date: None,
+            note: String::new(),
+            responsible: String::new(),
+            attachments: Vec::new(),
+            updated_at: None,
+        };
+        store_answer(&state, "mhlw-r7", first).unwrap();
+        assert_eq!(answers_of(&state, "mhlw-r7").unwrap().len(), 1);
+        let before = ordered_summaries(&state).unwrap();
+        assert_eq!(before[0].id, "mhlw-r7");
+        assert!(before[0].newer_version.is_none());
+        let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
+        assert_eq!(
+            before[0].version_notice.is_some(),
+            fy > 2025,
+            "FY{fy}: R7 is last year's list"
+        );
+
+        let mut files = Vec::new();
+        for (name, bytes) in [workbooks::clinic_file(), workbooks::vendor_file()] {
+            let p = tmp.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            files.push(p.display().to_string());
+        }
+        let p = crate::commands::checklist_import::preview_in(&state, &files).unwrap();
+        let shas: Vec<String> = p.files.iter().map(|f| f.sha256.clone()).collect();
+        crate::commands::checklist_import::import_in(&state, &files, &shas, true).unwrap();
+
+        let after = ordered_summaries(&state).unwrap();
+        let r7 = after.iter().find(|s| s.id == "mhlw-r7").unwrap();
+        assert_eq!(
+            after[0].id, "mhlw-r7",
+            "still this year's assessment's list"
+        );
+        assert_eq!(r7.newer_version.as_deref(), Some("imported-mhlw-r8"));
+        if let Some(n) = &r7.version_notice {
+            assert!(n.ja.contains("取り込み済み"), "{}", n.ja);
+        }
+        let preview = move_version(&state, "imported-mhlw-r8", false).unwrap();
+        assert!(!preview.moved);
+        assert!(preview.carried >= 1, "the answer is carried");
+        assert!(!preview.anew.is_empty(), "new rows are listed");
+        assert!(preview.anew.iter().all(|r| !r.reason.ja.is_empty()));
+        assert_eq!(
+            ordered_summaries(&state).unwrap()[0].id,
+            "mhlw-r7",
+            "a preview changes nothing"
+        );
+        let done = move_version(&state, "imported-mhlw-r8", true).unwrap();
+        assert!(done.moved);
+        assert_eq!(done.carried, preview.carried);
+        let moved = ordered_summaries(&state).unwrap();
+        assert_eq!(
+            moved[0].id, "imported-mhlw-r8",
+            "the app opens the new version"
+        );
+        assert!(moved[0].version_notice.is_none());
+        let carried = answers_of(&state, "imported-mhlw-r8").unwrap();
+        assert!(carried.iter().any(|a| a.value == AnswerValueDto::Yes));
+        // Moving again is refused: the R8 assessment does not move to itself.
+        assert!(move_version(&state, "imported-mhlw-r8", true).is_err());
     }
 }

@@ -6,6 +6,7 @@ import type { CertificateDto } from './bindings/CertificateDto';
 import type { ChecklistImportDto } from './bindings/ChecklistImportDto';
 import type { ChecklistSummary } from './bindings/ChecklistSummary';
 import type { ChecklistView } from './bindings/ChecklistView';
+import type { MoveVersionDto } from './bindings/MoveVersionDto';
 import type { ComparisonDto } from './bindings/ComparisonDto';
 import type { CommandError } from './bindings/CommandError';
 import type { DataLocation } from './bindings/DataLocation';
@@ -36,6 +37,8 @@ import { i18n, t } from './i18n/index.svelte';
 export const api = {
   listChecklists: () => invoke<ChecklistSummary[]>('list_checklists'),
   getChecklist: (id: string) => invoke<ChecklistView>('get_checklist', { id }),
+  previewMoveVersion: (to: string) => invoke<MoveVersionDto>('preview_move_version', { to }),
+  moveToVersion: (to: string) => invoke<MoveVersionDto>('move_to_version', { to }),
   previewChecklistImport: (paths: string[]) =>
     invoke<ChecklistImportDto>('preview_checklist_import', { paths }),
   importChecklist: (paths: string[], sha256s: string[], confirmed: boolean) =>

@@ -5,6 +5,7 @@ import type { ChecklistView } from './bindings/ChecklistView';
 import type { ProfileDto } from './bindings/ProfileDto';
 import type { SettingsDto } from './bindings/SettingsDto';
 import { rowKey } from './logic';
+import { api } from './api';
 
 export type Screen =
   | 'home' | 'checklist' | 'scan' | 'network' | 'devices'
@@ -28,6 +29,16 @@ class AppStore {
   openItem(itemId: string | null): void {
     this.focusItem = itemId;
     this.screen = 'checklist';
+  }
+
+  /** Loads the checklist versions and opens the first: the one this year's assessment uses. */
+  async loadCurrent(): Promise<void> {
+    this.checklists = await api.listChecklists();
+    const first = this.checklists[0];
+    if (first) {
+      this.checklist = await api.getChecklist(first.id);
+      this.answers = await api.getAnswers(first.id);
+    }
   }
 
   putAnswer(a: AnswerDto): void {

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use tenken_core::assessment::{
-    Answer, AnswerValue, Assessment, Assessor, Sheet, fiscal_year_of, migrate,
-};
+use tenken_core::assessment::{Answer, AnswerValue, Assessment, Assessor, Sheet, fiscal_year_of};
 use tenken_core::checklist::Checklist;
 use tenken_core::report::xlsx;
 use tenken_core::store::{NewAssessment, Store};
@@ -55,9 +53,10 @@ struct MoveArgs {
 
 #[derive(Debug, clap::Args)]
 struct NewArgs {
-    /// チェックリストID (checklist id)
-    #[arg(long, default_value = checklist_source::DEFAULT_ID)]
-    checklist: String,
+    /// チェックリストID（省略時: 取り込み済みの今年度版、なければ組み込みの最新版）
+    /// (checklist id; default: this year's imported MHLW version, else the newest built in)
+    #[arg(long)]
+    checklist: Option<String>,
     /// 年度（西暦, 4月始まり）(fiscal year; default: the current one)
     #[arg(long)]
     year: Option<u16>,
@@ -175,22 +174,9 @@ fn move_to(ctx: &Ctx, store: &mut Store, a: MoveArgs) -> anyhow::Result<u8> {
     let old = resolve(ctx, store, a.id)?;
     let from = checklist_source::find(ctx, &old.checklist_id)?;
     let to = checklist_source::find(ctx, &a.to)?;
-    let plan = migrate::plan(&from, &to, old.sheet, &old.answers)?;
-    let id = if a.dry_run {
-        None
-    } else {
-        Some(store.create_assessment_with_answers(
-            &to,
-            &NewAssessment {
-                fiscal_year: old.fiscal_year,
-                checklist_id: to.id.clone(),
-                sheet: plan.sheet,
-                profile: old.profile.clone(),
-                assessor: old.assessor.clone(),
-            },
-            &plan.carried,
-        )?)
-    };
+    let moved =
+        tenken_core::version::move_assessment(store, &ctx.data_path(), old.id, &to.id, !a.dry_run)?;
+    let (id, plan) = (moved.assessment, moved.plan);
     if a.json {
         println!(
             "{}",
@@ -285,7 +271,11 @@ fn move_to(ctx: &Ctx, store: &mut Store, a: MoveArgs) -> anyhow::Result<u8> {
 }
 
 fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
-    let checklist = checklist_source::find(ctx, &a.checklist)?;
+    let id = match &a.checklist {
+        Some(id) => id.clone(),
+        None => checklist_source::default_id(ctx)?,
+    };
+    let checklist = checklist_source::find(ctx, &id)?;
     let stored = store.get_profile()?.unwrap_or_default();
     let mut profile = match &a.profile {
         // Same rules as `tenken profile import`: refused whole, unnamed fields kept.
@@ -331,8 +321,8 @@ fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
             checklist.id
         );
     }
-    if let Some(n) = checklist.version_notice(fiscal_year) {
-        eprintln!("{}: {}", ctx.t("注意", "Note"), n.get(ctx.lang));
+    if let Some(n) = checklist_source::notice(ctx, &checklist, fiscal_year) {
+        eprintln!("{}: {n}", ctx.t("注意", "Note"));
     }
     Ok(0)
 }
@@ -462,8 +452,8 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
             assessment.profile.name
         );
     }
-    if let Some(n) = checklist.version_notice(assessment.fiscal_year) {
-        println!("{}: {}", ctx.t("注意", "Note"), n.get(ctx.lang));
+    if let Some(n) = checklist_source::notice(ctx, &checklist, assessment.fiscal_year) {
+        println!("{}: {n}", ctx.t("注意", "Note"));
     }
     println!();
     let cols = [

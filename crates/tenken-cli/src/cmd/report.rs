@@ -140,10 +140,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     // Issue 14: the first `make report` signed a report for 「医療機関名 未設定」 with nothing
     // answered, silently.
     let reported = store.get_assessment(assessment.id)?;
-    if let Some(n) = super::checklist_source::find(ctx, &reported.checklist_id)?
-        .version_notice(reported.fiscal_year)
+    let reported_checklist = super::checklist_source::find(ctx, &reported.checklist_id)?;
+    if let Some(n) = super::checklist_source::notice(ctx, &reported_checklist, reported.fiscal_year)
     {
-        eprintln!("{}: {}", ctx.t("注意", "Note"), n.get(ctx.lang));
+        eprintln!("{}: {n}", ctx.t("注意", "Note"));
     }
     let answered = reported
         .answers

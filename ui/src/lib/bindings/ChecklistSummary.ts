@@ -33,4 +33,8 @@ source: string,
  * When this is an earlier year's official checklist and this fiscal year's has not been
  * imported: which version is used, why, and how to get this year's (never a silent fallback).
  */
-version_notice: TextDto | null, };
+version_notice: TextDto | null, 
+/**
+ * The newer MHLW version (imported) this year's assessment on this checklist can move to.
+ */
+newer_version: string | null, };

@@ -88,6 +88,18 @@ fn a_folder_of_hundreds_of_bundles_imports_newest_per_pc_and_refuses_bad_ones() 
         .unwrap()
         .replace("PC-TAMPERED", "PC-TAMPERED2");
     std::fs::write(&t, text).unwrap();
+    // Content intact but its .p7s damaged where it still parses: refused, and not called
+    // 改ざん (the signature file is broken; the PC exports it again).
+    let d = write_signed(&usb, &dir, "BADSIG", &{
+        let mut b = base.clone();
+        b.host.hostname = "PC-BADSIG".into();
+        b
+    });
+    let p7s = d.with_file_name("BADSIG.tenken.json.p7s");
+    let mut sig = std::fs::read(&p7s).unwrap();
+    let last = sig.len() - 1;
+    sig[last] ^= 0x01;
+    std::fs::write(&p7s, sig).unwrap();
     // Unsigned, and not a bundle at all: refused.
     let mut unsigned = base.clone();
     unsigned.host.hostname = "PC-UNSIGNED".into();
@@ -107,18 +119,26 @@ fn a_folder_of_hundreds_of_bundles_imports_newest_per_pc_and_refuses_bad_ones() 
     );
     assert!(
         out.contains(&format!(
-            "取り込み: {n} / 変更なし: 0 / 古いため対象外: 1 / 取り込めない: 3"
+            "取り込み: {n} / 変更なし: 0 / 古いため対象外: 1 / 取り込めない: 4"
         )),
         "{out}"
     );
     assert!(out.contains("TAMPERED") && out.contains("unsigned") && out.contains("notes.json"));
     assert!(out.contains("改ざん"), "{out}");
+    let badsig = out
+        .lines()
+        .find(|l| l.contains("BADSIG"))
+        .unwrap_or_default();
+    assert!(
+        badsig.contains("署名ファイル（.p7s）が壊れている") && !badsig.contains("改ざん"),
+        "{out}"
+    );
     // Re-running over the same folder changes nothing.
     let o = tenken(&data, &["import", dir.to_str().unwrap()]);
     let again = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         again.contains(&format!(
-            "取り込み: 0 / 変更なし: {n} / 古いため対象外: 1 / 取り込めない: 3"
+            "取り込み: 0 / 変更なし: {n} / 古いため対象外: 1 / 取り込めない: 4"
         )),
         "{again}"
     );
@@ -132,7 +152,11 @@ fn a_folder_of_hundreds_of_bundles_imports_newest_per_pc_and_refuses_bad_ones() 
         1,
         "PC-000 once"
     );
-    assert!(!text.contains("PC-TAMPERED") && !text.contains("PC-UNSIGNED"));
+    assert!(
+        !text.contains("PC-TAMPERED")
+            && !text.contains("PC-UNSIGNED")
+            && !text.contains("PC-BADSIG")
+    );
     // An older file given alone is refused with the reason.
     let o = tenken(
         &data,

@@ -50,6 +50,16 @@ pub enum ImportError {
         /// What failed.
         reason: String,
     },
+    /// The content matches what was signed but the signature does not verify.
+    #[error(
+        "{path}: 署名ファイル（.p7s）が壊れているか、正しい署名ではありません。内容が書き換えられたとは限りませんが、確かめられないため取り込みません。そのPCでもう一度書き出してください (signature damaged or invalid; the content matches the signed digest: {reason})"
+    )]
+    BadSignature {
+        /// File.
+        path: String,
+        /// What failed.
+        reason: String,
+    },
     /// Signed by an unknown certificate.
     #[error(
         "{path}: 署名した人（{signer}）はこのTenkenで信頼されていません。相手の証明書を確認してから `tenken key trust 証明書.pem` で登録するか、--accept-unverified を付けてください (signer not trusted, fingerprint {fingerprint})"
@@ -155,6 +165,9 @@ pub fn import_file(
         BundleVerdict::Valid { signer, .. } => (BundleTrust::Verified, Some(signer), true),
         BundleVerdict::Tampered { reason } => {
             return Err(ImportError::Tampered { path: p, reason });
+        }
+        BundleVerdict::BadSignature { reason } => {
+            return Err(ImportError::BadSignature { path: p, reason });
         }
         BundleVerdict::Malformed { reason } => {
             return Err(ImportError::Malformed { path: p, reason });
@@ -337,6 +350,7 @@ impl tenken_base::Kinded for ImportError {
             ImportError::Malformed { .. } => ErrorKind::Damaged,
             ImportError::Unsigned { .. }
             | ImportError::Tampered { .. }
+            | ImportError::BadSignature { .. }
             | ImportError::Untrusted { .. } => ErrorKind::Signature,
             ImportError::Older { .. } => ErrorKind::Conflict,
             ImportError::Store(e) => e.kind(),

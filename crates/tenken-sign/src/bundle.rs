@@ -52,6 +52,13 @@ pub enum BundleVerdict {
         /// What failed.
         reason: String,
     },
+    /// The content matches what was signed, but the signature itself does not verify (the
+    /// signature file is damaged, or not made by the key its certificate names): not proof of a
+    /// changed content, and not proof of an intact one either.
+    BadSignature {
+        /// What failed.
+        reason: String,
+    },
     /// Intact, but the signer is not among the trusted certificates.
     UntrustedSigner {
         /// Signer's common name.
@@ -190,7 +197,7 @@ fn verdict(
     signature: &[u8],
     trusted: &[Vec<u8>],
 ) -> (BundleVerdict, Option<super::outcome::SignatureReport>) {
-    let mut last = None;
+    let mut last: Option<super::cms::CmsCheck> = None;
     for content in content_candidates {
         let check = match verify_detached_digest(signature, &Sha256::digest(content)) {
             Ok(c) => c,
@@ -204,7 +211,15 @@ fn verdict(
             }
         };
         let ok = check.digest_ok && check.signature_ok && check.signing_certificate_ok;
-        last = Some(check);
+        // A candidate whose digest matches says more than one whose does not (a detached
+        // signature is tried over the canonical form and over the file as is).
+        let keep = match &last {
+            Some(prev) => ok || (check.digest_ok && !prev.digest_ok),
+            None => true,
+        };
+        if keep {
+            last = Some(check);
+        }
         if ok {
             break;
         }
@@ -233,8 +248,12 @@ fn verdict(
             .as_deref()
             .is_some_and(|c| is_trusted(c, &check.other_certs, trusted));
     let report = report_from_check("bundle".into(), check.clone(), &opts);
-    let v = if !intact {
+    let v = if !check.digest_ok {
         BundleVerdict::Tampered {
+            reason: check.problems.join("; "),
+        }
+    } else if !intact {
+        BundleVerdict::BadSignature {
             reason: check.problems.join("; "),
         }
     } else if !trusted_ok {
@@ -337,7 +356,9 @@ pub(crate) fn verify_bundle_file(bytes: &[u8], opts: &VerifyOptions) -> VerifyRe
             Status::Invalid,
             Some("the bundle is not signed".to_string()),
         ),
-        BundleVerdict::Tampered { reason } => (Status::Invalid, Some(reason.clone())),
+        BundleVerdict::Tampered { reason } | BundleVerdict::BadSignature { reason } => {
+            (Status::Invalid, Some(reason.clone()))
+        }
         BundleVerdict::UntrustedSigner { .. } => (
             Status::Invalid,
             Some("the signer's certificate is not trusted".to_string()),

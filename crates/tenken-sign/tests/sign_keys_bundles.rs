@@ -430,6 +430,16 @@ fn bundle_detached_signature_verifies_with_openssl_and_tamper_fails() {
         &[],
     );
     assert!(matches!(v, BundleVerdict::Tampered { .. }), "{v:?}");
+    // The content intact but the .p7s damaged where it still parses (the last byte of the
+    // signature value): a bad signature, not a changed content (issue 14: never called 改ざん).
+    let mut damaged = std::fs::read(&p7s).unwrap();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x01;
+    let v = verify_bundle_json(&std::fs::read(&json).unwrap(), Some(&damaged), &[]);
+    assert!(matches!(v, BundleVerdict::BadSignature { .. }), "{v:?}");
+    // Both changed: the content change is what is reported.
+    let v = verify_bundle_json(tampered.as_bytes(), Some(&damaged), &[]);
+    assert!(matches!(v, BundleVerdict::Tampered { .. }), "{v:?}");
     // Pretty-printed (non-canonical) form of the same bundle still verifies: the signature is over
     // the canonical JSON.
     let pretty = serde_json::to_vec_pretty(&bundle).unwrap();

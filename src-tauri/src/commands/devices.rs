@@ -232,6 +232,10 @@ pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportR
                     "取り込みませんでした: 署名の後に内容が書き換えられています（改ざんの可能性）。".to_string(),
                     "Not imported: the contents were changed after signing (possible tampering).".to_string(),
                 ),
+                ImportError::BadSignature { .. } => (
+                    "取り込みませんでした: 署名ファイル（.p7s）が壊れているか、正しい署名ではありません。内容が書き換えられたとは限りません。そのPCでもう一度書き出してください。".to_string(),
+                    "Not imported: the signature file (.p7s) is damaged or not a valid signature. The contents were not necessarily changed; export it again on that PC.".to_string(),
+                ),
                 _ => (
                     format!("取り込みませんでした: Tenken の結果ファイルではないか、読めません（{e}）"),
                     format!("Not imported: not a Tenken results file, or unreadable ({e})"),

@@ -271,7 +271,10 @@ pub struct PlanEntryDto {
 /// What the network check would contact, shown before consent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NetworkPlanDto {
-    /// Targets to pass back to `start_network_check` once the person agreed.
+    /// One-time id of this plan: `start_network_check` runs only with it, within minutes, on
+    /// exactly these targets (the backend keeps them).
+    pub consent_id: String,
+    /// Targets the check would run on (as kept by the backend).
     pub targets: Vec<String>,
     /// Everything that would be contacted (or skipped), in plain words.
     pub entries: Vec<PlanEntryDto>,

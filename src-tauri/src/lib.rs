@@ -1,6 +1,7 @@
 //! Tenken (点検) desktop app: a Tauri 2 shell over `tenken_core`. The UI lives in `ui/`.
 
 pub mod commands;
+pub mod consent;
 pub mod dto;
 pub mod dto_evidence;
 pub mod dto_history;
@@ -79,6 +80,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::scan::Tasks::default())
+        .manage(consent::Consents::default())
         .setup(|app| {
             let over = std::env::var_os("TENKEN_DATA_DIR").map(std::path::PathBuf::from);
             let dir = tenken_core::store::data_dir(over.as_deref());

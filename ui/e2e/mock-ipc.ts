@@ -316,6 +316,7 @@ mockIPC(
         return { file: f, status: 'verified', host: 'SHINSATSU-PC2', signer: 'さくら内科クリニック', message: txt('SHINSATSU-PC2 の結果を取り込みました（署名: さくら内科クリニック、確認済み）', 'Imported.') };
       }
       case 'network_plan': return {
+        consent_id: 'c0ffee00c0ffee00c0ffee00c0ffee00',
         targets: ['gateway'],
         entries: [
           { address: '192.0.2.1', what: txt('ルーター（このパソコンのインターネットへの出入口）: 応答するか、管理画面や遠隔操作の窓口（ポート 80・443・8080・8443・23・22）が開いているかを確かめます。', 'Router: whether it answers and whether admin or remote ports are open.'), skipped: false },

@@ -82,6 +82,7 @@ pub fn plan_of(gateway: Option<Ipv4Addr>, nt: &NeverTouch) -> NetworkPlanDto {
         }
     }
     NetworkPlanDto {
+        consent_id: String::new(),
         targets: vec![GATEWAY.to_string()],
         entries,
         never_touch: u32::try_from(nt.entries.len()).unwrap_or(u32::MAX),
@@ -91,10 +92,17 @@ pub fn plan_of(gateway: Option<Ipv4Addr>, nt: &NeverTouch) -> NetworkPlanDto {
 /// What the network check would contact (for the consent dialog). Reads this PC's routing
 /// table only; sends nothing.
 #[tauri::command]
-pub async fn network_plan(state: State<'_, AppState>) -> CmdResult<NetworkPlanDto> {
+pub async fn network_plan(
+    state: State<'_, AppState>,
+    consents: State<'_, crate::consent::Consents>,
+) -> CmdResult<NetworkPlanDto> {
     let nt = NeverTouch::load(state.dir()).map_err(CommandError::of)?;
     let (_, _, gw) = net::gateway::discover().await;
-    Ok(plan_of(gw, &nt))
+    let mut plan = plan_of(gw, &nt);
+    // The check will run on exactly these targets, once, with this id (the page cannot name
+    // others).
+    plan.consent_id = consents.offer(plan.targets.clone(), chrono::Utc::now());
+    Ok(plan)
 }
 
 /// The scope the user consented to: `gateway` enables the router checks; other entries are LAN
@@ -181,18 +189,21 @@ pub async fn start_network_check(
     app: AppHandle,
     tasks: State<'_, Tasks>,
     task: String,
-    consent: bool,
-    targets: Vec<String>,
+    consent_id: String,
 ) -> CmdResult<NetworkOutcomeDto> {
     validate::id(&task)?;
-    if !consent || targets.is_empty() {
+    // Only what the backend showed in `network_plan`, agreed once and recently.
+    let given = app
+        .state::<crate::consent::Consents>()
+        .take(&consent_id, chrono::Utc::now())?;
+    if given.targets.is_empty() {
         return Err(CommandError::invalid(
-            "確認する相手に同意してから始めてください",
-            "Consent to the listed targets first",
+            "確認する相手がありません",
+            "Nothing to check",
         ));
     }
     let nt = NeverTouch::load(app.state::<AppState>().dir()).map_err(CommandError::of)?;
-    let scope = consented_scope(&targets, nt)?;
+    let scope = consented_scope(&given.targets, nt)?;
     let cancel = tasks.start(&task)?;
     // Devices are judged by the newest known-exploited catalogue installed (else the built-in).
     let kev = std::sync::Arc::new(tenken_core::kev::load(app.state::<AppState>().dir()).0);
@@ -247,7 +258,7 @@ pub async fn start_network_check(
     let outcome = result
         .map_err(CommandError::internal)?
         .map_err(CommandError::of)?;
-    let Some((_, findings)) = outcome else {
+    let Some((_, mut findings)) = outcome else {
         progress(
             &app,
             &task,
@@ -266,6 +277,10 @@ pub async fn start_network_check(
             en: "Cancelled".into(),
         });
     };
+    // The consent it ran under is part of its evidence (what was shown, when, when agreed).
+    if let Some(first) = findings.first_mut() {
+        first.evidence.insert(0, crate::consent::evidence(&given));
+    }
     let ended_at = chrono::Utc::now();
     let app2 = app.clone();
     let kept = tokio::task::spawn_blocking(move || {

@@ -56,8 +56,9 @@ export const api = {
   startScan: (task: string) => invoke<number>('start_scan', { task }),
   cancelTask: (task: string) => invoke<boolean>('cancel_task', { task }),
   networkPlan: () => invoke<NetworkPlanDto>('network_plan'),
-  startNetworkCheck: (task: string, targets: string[]) =>
-    invoke<NetworkOutcomeDto>('start_network_check', { task, consent: true, targets }),
+  /** Starts the check the person agreed to: the backend runs only the plan it issued `consentId` for. */
+  startNetworkCheck: (task: string, consentId: string) =>
+    invoke<NetworkOutcomeDto>('start_network_check', { task, consentId }),
   listDevices: () => invoke<DeviceRowDto[]>('list_devices'),
   importBundle: (path: string) => invoke<ImportResultDto>('import_bundle', { path }),
   fleetOverview: () => invoke<FleetOverviewDto>('fleet_overview'),

@@ -6,7 +6,12 @@ import type { PlanEntryDto } from "./PlanEntryDto";
  */
 export type NetworkPlanDto = { 
 /**
- * Targets to pass back to `start_network_check` once the person agreed.
+ * One-time id of this plan: `start_network_check` runs only with it, within minutes, on
+ * exactly these targets (the backend keeps them).
+ */
+consent_id: string, 
+/**
+ * Targets the check would run on (as kept by the backend).
  */
 targets: Array<string>, 
 /**

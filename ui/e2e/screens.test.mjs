@@ -569,6 +569,9 @@ test('report: one click makes a signed report; list, 有効 and 無効 verificat
   assert.match(await page.getByTestId('report-made').innerText(), /報告書を作りました: さくら内科クリニック_2026年度_\d{4}-\d{2}-\d{2}_点検報告書\.pdf/);
   assert.equal(await page.getByTestId('report-row').count(), 1);
   assert.match(await page.getByTestId('report-list').innerText(), /2026年度\s*令和8年度/);
+  // 印刷: the report opens in the system viewer, and the screen says how to print from there.
+  await page.getByTestId('report-print').click();
+  assert.match(await page.getByTestId('report-print-hint').innerText(), /Ctrl\+P/);
   await shot('33-report-made');
 
   await page.getByTestId('report-verify').first().click();

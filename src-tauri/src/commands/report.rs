@@ -36,12 +36,14 @@ pub fn lang(state: &AppState) -> Lang {
     }
 }
 
-/// The report folder: the chosen one, else `$TENKEN_REPORT_DIR`, else `<Documents>/Tenken`, else
-/// `<data dir>/reports`. Returns the folder and whether it is the default.
+/// The report folder: the chosen one, else `$TENKEN_REPORT_DIR`, else `Tenken` in the first
+/// folder a person sees that the OS names (Documents, then Desktop, then the home folder), and
+/// only when the OS names none of them `<data dir>/reports`. Returns the folder and whether it is
+/// the default.
 pub fn resolve_folder(
     chosen: Option<&str>,
     env_default: Option<PathBuf>,
-    documents: Option<PathBuf>,
+    visible: &[Option<PathBuf>],
     data_dir: &Path,
 ) -> (PathBuf, bool) {
     if let Some(c) = chosen.filter(|c| !c.is_empty()) {
@@ -49,7 +51,7 @@ pub fn resolve_folder(
     }
     let dir = env_default
         .filter(|p| p.is_absolute())
-        .or_else(|| documents.map(|d| d.join("Tenken")))
+        .or_else(|| visible.iter().flatten().next().map(|d| d.join("Tenken")))
         .unwrap_or_else(|| data_dir.join("reports"));
     (dir, true)
 }
@@ -57,8 +59,12 @@ pub fn resolve_folder(
 fn folder_of(app: &AppHandle, state: &AppState) -> CmdResult<ReportFolder> {
     let chosen = state.read(|d| d.report_dir.clone())?;
     let env_default = std::env::var_os(REPORT_DIR_ENV).map(PathBuf::from);
-    let documents = app.path().document_dir().ok();
-    let (dir, is_default) = resolve_folder(chosen.as_deref(), env_default, documents, state.dir());
+    let visible = [
+        app.path().document_dir().ok(),
+        app.path().desktop_dir().ok(),
+        app.path().home_dir().ok(),
+    ];
+    let (dir, is_default) = resolve_folder(chosen.as_deref(), env_default, &visible, state.dir());
     Ok(ReportFolder {
         dir: dir.display().to_string(),
         is_default,
@@ -543,24 +549,38 @@ mod tests {
     fn folder_defaults_to_documents_then_data_dir_and_a_choice_wins() {
         let data = Path::new("/data");
         let docs = Some(PathBuf::from("/home/u/Documents"));
+        let desk = Some(PathBuf::from("/home/u/Desktop"));
+        let home = Some(PathBuf::from("/home/u"));
         assert_eq!(
-            resolve_folder(None, None, docs.clone(), data),
+            resolve_folder(
+                None,
+                None,
+                &[docs.clone(), desk.clone(), home.clone()],
+                data
+            ),
             (PathBuf::from("/home/u/Documents/Tenken"), true)
         );
+        // No Documents folder: the desktop, then the home folder — never a hidden one first.
         assert_eq!(
-            resolve_folder(None, None, None, data),
+            resolve_folder(None, None, &[None, desk, home.clone()], data),
+            (PathBuf::from("/home/u/Desktop/Tenken"), true)
+        );
+        assert_eq!(
+            resolve_folder(None, None, &[None, None, home], data),
+            (PathBuf::from("/home/u/Tenken"), true)
+        );
+        assert_eq!(
+            resolve_folder(None, None, &[None, None, None], data),
             (PathBuf::from("/data/reports"), true)
         );
         assert_eq!(
-            resolve_folder(None, Some("/tmp/r".into()), docs.clone(), data),
+            resolve_folder(None, Some("/tmp/r".into()), &[docs.clone()], data),
             (PathBuf::from("/tmp/r"), true)
         );
         assert_eq!(
-            resolve_folder(Some("/mnt/usb"), Some("/tmp/r".into()), docs, data),
+            resolve_folder(Some("/mnt/usb"), Some("/tmp/r".into()), &[docs], data),
             (PathBuf::from("/mnt/usb"), false)
         );
-        assert!(chosen_folder("relative/dir").is_err());
-        assert!(chosen_folder("/definitely/not/here").is_err());
     }
 
     #[test]

@@ -328,6 +328,30 @@ test('a hospital of 1,000 PCs: overview first, the list draws only what is in vi
   assert.deepEqual(page.errors, []);
 });
 
+test('layouts hold at 1366×768 and 1280×720 with 100–200 % text: the item column stays readable, nothing scrolls sideways', async () => {
+  await page.locator('[data-nav=checklist]').click();
+  await page.getByTestId('item').waitFor();
+  for (const [w, h] of [[1366, 768], [1280, 720]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const size of ['', '150%', '200%']) {
+      await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const { item, em, overflow } = await page.evaluate(() => ({
+        item: document.querySelector('[data-testid=item]').getBoundingClientRect().width,
+        em: parseFloat(getComputedStyle(document.querySelector('[data-testid=item]')).fontSize),
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      }));
+      assert.ok(overflow <= 1, `${w}×${h} ${size || '100%'}: page scrolls sideways by ${overflow}px`);
+      // At least 20 characters per line in the item's own text size (it was a few at 150 %).
+      assert.ok(item / em >= 20, `${w}×${h} ${size || '100%'}: the item column is ${Math.round(item / em)} characters wide`);
+      if (w === 1366 && size) await shot(`39-checklist-1366-${size.replace('%', '')}`);
+    }
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await page.setViewportSize({ width: 1100, height: 760 });
+  assert.deepEqual(page.errors, []);
+});
+
 test('history: trend per fiscal year and two years side by side', async () => {
   await page.locator('[data-nav=history]').click();
   const chart = page.getByTestId('history-chart');

@@ -37,6 +37,27 @@ pub struct LayoutFile {
     /// Merged ranges.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merges: Vec<LayoutMerge>,
+    /// Column widths the workbook sets (in characters, as Excel stores them); columns not
+    /// listed keep the default width, as in the original.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub col_widths: Vec<LayoutColWidth>,
+}
+
+/// The width of one column (0-based) as the original workbook sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutColWidth {
+    /// Column.
+    pub col: u32,
+    /// Width in hundredths of a character (Excel's unit; 1871 = 18.71 characters).
+    pub width_centi: u32,
+}
+
+impl LayoutColWidth {
+    /// Width in characters.
+    pub fn chars(&self) -> f64 {
+        f64::from(self.width_centi) / 100.0
+    }
 }
 
 /// 0-based columns of the answer cells; `None` where the form has no such column.

@@ -18,8 +18,8 @@ mod validate;
 
 pub use error::{ChecklistError, Diagnostic};
 pub use import::{
-    ImportPlan, ImportedFile, ItemLink, MAX_FILE_BYTES, Notice, import_xlsx, plan_import,
-    plan_import_bytes, save_user_checklist, similarity,
+    ImportPlan, ImportedFile, ItemLink, MAX_FILE_BYTES, Notice, column_widths, import_xlsx,
+    plan_import, plan_import_bytes, save_user_checklist, similarity,
 };
 pub use layout::Layout;
 pub use load::{

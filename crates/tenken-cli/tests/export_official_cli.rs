@@ -120,6 +120,20 @@ fn the_filled_checklist_exports_in_the_shape_of_the_imported_workbooks() {
         let (names_o, cells_o) = cells(original);
         let (names_e, cells_e) = cells(&exported);
         assert_eq!(names_e, names_o, "same worksheet name");
+        // The same column widths as the original (the form's columns, not guessed ones).
+        let widths_o = tenken_core::checklist::column_widths(original);
+        let widths_e = tenken_core::checklist::column_widths(&exported);
+        assert!(
+            !widths_o[&names_o[0]].is_empty(),
+            "the test form sets widths"
+        );
+        for w in &widths_o[&names_o[0]] {
+            assert!(
+                widths_e[&names_e[0]].contains(w),
+                "width of column {} lost: {widths_e:?}",
+                w.col
+            );
+        }
         // Every original cell is where it was, with its value.
         for (at, v) in &cells_o {
             let got = cells_e.iter().find(|(a, _)| a == at).map(|(_, v)| v);

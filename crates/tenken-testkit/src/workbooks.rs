@@ -30,6 +30,21 @@ pub fn workbook(sheets: &[Ws<'_>]) -> Vec<u8> {
             ws.merge_range(r1, c1, r2, c2, v, &fmt)
                 .expect("test workbook");
         }
+        // Column widths as a form sets them (number, wording, section, scope, answers, dates,
+        // note), so exports can be checked to keep them.
+        for (col, width) in [
+            (1u16, 7.5),
+            (2, 58.0),
+            (3, 12.0),
+            (4, 14.0),
+            (5, 6.5),
+            (6, 6.5),
+            (7, 11.0),
+            (8, 11.0),
+            (9, 24.0),
+        ] {
+            ws.set_column_width(col, width).expect("test workbook");
+        }
     }
     wb.save_to_buffer().expect("test workbook")
 }

@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 
-use crate::layout::LayoutMerge;
+use crate::layout::{LayoutColWidth, LayoutMerge};
 use tenken_base::Text;
 
 /// Largest workbook file accepted (the MHLW files are about 25 KB).
@@ -31,6 +31,8 @@ pub struct Grid {
     cells: HashMap<(u32, u32), String>,
     /// Merged ranges.
     pub merges: Vec<LayoutMerge>,
+    /// Column widths the worksheet sets (`<cols>`), 0-based.
+    pub col_widths: Vec<LayoutColWidth>,
     /// Top-left cell of the merge a cell belongs to.
     origin: HashMap<(u32, u32), (u32, u32)>,
     /// Last row with a value (0 when empty).
@@ -234,6 +236,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Grid>, Text> {
             format!("Cannot read worksheet `{name}`: {e}"),
         )
     };
+    let widths = column_widths(bytes);
     let mut out = Vec::new();
     for name in wb.sheet_names() {
         let mut cells = Vec::new();
@@ -301,9 +304,121 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Grid>, Text> {
                 last_col: d.end.1.min(MAX_COL),
             })
             .collect();
-        out.push(Grid::from_cells(&name, cells, merges));
+        let mut g = Grid::from_cells(&name, cells, merges);
+        g.col_widths = widths.get(&name).cloned().unwrap_or_default();
+        out.push(g);
     }
     Ok(out)
+}
+
+/// Decodes the five predefined XML entities of an attribute value.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in the start tag `tag` (`<col min="1" …/>`).
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(i) = rest.find(name) {
+        let before = rest[..i].chars().last();
+        let after = &rest[i + name.len()..];
+        if matches!(before, Some(' ' | '\t' | '\n' | '\r')) && after.starts_with('=') {
+            let q = after[1..].chars().next()?;
+            let v = &after[2..];
+            return v.find(q).map(|end| unescape(&v[..end]));
+        }
+        rest = &rest[i + name.len()..];
+    }
+    None
+}
+
+/// The start tags `<elem …>` in `xml` (not `<elemX…>`).
+fn tags<'a>(xml: &'a str, elem: &str) -> Vec<&'a str> {
+    let open = format!("<{elem}");
+    xml.match_indices(open.as_str())
+        .filter_map(|(i, _)| {
+            let rest = &xml[i + open.len()..];
+            let next = rest.chars().next()?;
+            if !(next.is_whitespace() || next == '/' || next == '>') {
+                return None;
+            }
+            rest.find('>').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+/// Reads one part of the archive as text (bounded: the archive was checked by [`check_zip`]).
+fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    use std::io::Read;
+    let mut f = zip.by_name(name).ok()?;
+    let mut s = String::new();
+    (&mut f)
+        .take(MAX_UNPACKED_BYTES)
+        .read_to_string(&mut s)
+        .ok()?;
+    Some(s)
+}
+
+/// The column widths each worksheet sets (`<cols><col min max width/>`), by worksheet name. The
+/// export writes them back so the filled form keeps the original's columns; a workbook whose
+/// parts cannot be read simply has none (the cells themselves were read by calamine).
+pub fn column_widths(bytes: &[u8]) -> HashMap<String, Vec<LayoutColWidth>> {
+    let mut out = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let (Some(book), Some(rels)) = (
+        part(&mut zip, "xl/workbook.xml"),
+        part(&mut zip, "xl/_rels/workbook.xml.rels"),
+    ) else {
+        return out;
+    };
+    let targets: HashMap<String, String> = tags(&rels, "Relationship")
+        .into_iter()
+        .filter_map(|t| Some((attr(t, "Id")?, attr(t, "Target")?)))
+        .collect();
+    for sheet in tags(&book, "sheet") {
+        let (Some(name), Some(rid)) = (attr(sheet, "name"), attr(sheet, "r:id")) else {
+            continue;
+        };
+        let Some(target) = targets.get(&rid) else {
+            continue;
+        };
+        let path = match target.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let Some(xml) = part(&mut zip, &path) else {
+            continue;
+        };
+        let mut widths = Vec::new();
+        for col in tags(&xml, "col") {
+            let (Some(min), Some(max), Some(width)) = (
+                attr(col, "min").and_then(|v| v.parse::<u32>().ok()),
+                attr(col, "max").and_then(|v| v.parse::<u32>().ok()),
+                attr(col, "width").and_then(|v| v.parse::<f64>().ok()),
+            ) else {
+                continue;
+            };
+            if min == 0 || width <= 0.0 || width > 255.0 {
+                continue;
+            }
+            // Hundredths of a character, rounded (in range: 0 < width <= 255).
+            let width_centi = (width * 100.0).round() as u32;
+            for c in min..=max.min(MAX_COL + 1) {
+                widths.push(LayoutColWidth {
+                    col: c - 1,
+                    width_centi,
+                });
+            }
+        }
+        out.insert(name, widths);
+    }
+    out
 }
 
 /// `A`, `B`, …, `AA` for a 0-based column.

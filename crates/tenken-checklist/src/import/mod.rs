@@ -26,7 +26,7 @@ use crate::{
 };
 use tenken_base::Text;
 
-pub use grid::MAX_FILE_BYTES;
+pub use grid::{MAX_FILE_BYTES, column_widths};
 pub use link::similarity;
 
 /// Something the importer tells the user; `confirm` ones need the user's agreement.
@@ -571,6 +571,7 @@ pub fn plan_import_bytes(
             worksheet: f.sheet.worksheet.clone(),
             header_rows: f.sheet.header_rows.clone(),
             columns: f.sheet.columns,
+            col_widths: f.grid.col_widths.clone(),
             rows,
             cells: f
                 .grid

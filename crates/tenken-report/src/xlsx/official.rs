@@ -95,6 +95,9 @@ fn write_file(f: &LayoutFile, answers: &[Answer], lang: Lang) -> Result<Vec<u8>,
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(&f.worksheet)?;
+    // Cells as the original shows them by default (no wrapping: wrapping would change row
+    // heights and the pages it prints on); the person's notes wrap within their cell.
+    let plain = Format::new();
     let wrap = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
@@ -102,7 +105,6 @@ fn write_file(f: &LayoutFile, answers: &[Answer], lang: Lang) -> Result<Vec<u8>,
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     // Every cell of the original, as text (whole numbers as numbers, as they were read).
-    let mut widths: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for cell in &f.cells {
         let in_merge = f.merges.iter().any(|m| {
             (m.first_row..=m.last_row).contains(&cell.row)
@@ -111,9 +113,7 @@ fn write_file(f: &LayoutFile, answers: &[Answer], lang: Lang) -> Result<Vec<u8>,
         if in_merge {
             continue;
         }
-        write_value(ws, cell.row, cell.col, &cell.value, &wrap)?;
-        let w = widths.entry(cell.col).or_default();
-        *w = (*w).max(cell.value.chars().count());
+        write_value(ws, cell.row, cell.col, &cell.value, &plain)?;
     }
     for m in &f.merges {
         let value = f
@@ -122,7 +122,7 @@ fn write_file(f: &LayoutFile, answers: &[Answer], lang: Lang) -> Result<Vec<u8>,
             .find(|c| c.row == m.first_row && c.col == m.first_col)
             .map_or("", |c| c.value.as_str());
         if m.first_row == m.last_row && m.first_col == m.last_col {
-            write_value(ws, m.first_row, m.first_col, value, &wrap)?;
+            write_value(ws, m.first_row, m.first_col, value, &plain)?;
         } else {
             ws.merge_range(
                 m.first_row,
@@ -130,7 +130,7 @@ fn write_file(f: &LayoutFile, answers: &[Answer], lang: Lang) -> Result<Vec<u8>,
                 m.last_row,
                 col16(m.last_col)?,
                 value,
-                &wrap,
+                &plain,
             )?;
         }
     }
@@ -139,10 +139,18 @@ fn write_file(f: &LayoutFile, answers: &[Answer], lang: Lang) -> Result<Vec<u8>,
     for (col, label) in &added {
         ws.write_string(header_row, col16(*col)?, *label)?;
     }
-    for (col, width) in widths {
-        // Wording columns wrap at about 40 characters; short ones fit their text.
-        let w = (width.clamp(4, 40) as f64) * 2.0;
-        ws.set_column_width(col16(col)?, w)?;
+    // The original's column widths; columns it leaves at the default stay at the default. A
+    // workbook stores widths with Excel's cell padding (5 pixels of a 7-pixel character) added,
+    // and the writer adds it again: take it off so the stored width comes out the same.
+    for cw in &f.col_widths {
+        let width = (cw.chars() - 5.0 / 7.0).max(0.0);
+        ws.set_column_width(col16(cw.col)?, width)?;
+    }
+    // A column the form lacked (added for 確認日, 目標日 or 備考) fits a date.
+    for (col, _) in &added {
+        if !f.col_widths.iter().any(|cw| cw.col == *col) {
+            ws.set_column_width(col16(*col)?, 12.0)?;
+        }
     }
     for row in &f.rows {
         let Some(a) = answers

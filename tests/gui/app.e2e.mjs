@@ -432,7 +432,19 @@ test('report: one click, signed PDF (pdfsig, qpdf), verified 有効 in the app',
   const folder = await $t('report-folder');
   assert.equal(await folder.getText(), reportDir, 'the report folder shown is the configured one');
   assert.ok(await (await $t('report-list-empty')).isDisplayed());
+  // The readiness review sits above the button; with gaps left (not every row is answered here)
+  // the first click asks again, quoting the sentence the report's first page will carry.
+  const review = await $t('readiness');
+  await review.waitForDisplayed({ timeout: 60000 });
+  assert.ok(Number(await review.getAttribute('data-open')) > 0, 'gaps are listed before signing');
+  await shot('08a-report-readiness');
   await (await $t('report-generate')).click();
+  const confirm = await $t('report-confirm');
+  await confirm.waitForDisplayed({ timeout: 15000 });
+  const note = await (await $t('report-confirm-note')).getText();
+  assert.match(note, /^署名時点で/);
+  await shot('08b-report-confirm');
+  await (await $t('report-confirm-yes')).click();
   const made = await browser.$('[data-testid=report-made]');
   const failed = await browser.$('[data-testid=report-error]');
   await browser.waitUntil(async () => (await made.isExisting()) || (await failed.isExisting()), {
@@ -440,8 +452,9 @@ test('report: one click, signed PDF (pdfsig, qpdf), verified 有効 in the app',
   });
   assert.equal(await failed.isExisting(), false, `report failed: ${(await failed.isExisting()) ? await failed.getText() : ''}`);
   const files = readdirSync(reportDir);
-  const pdf = files.find((f) => /^tenken-report-FY\d{4}-\d{8}-\d{6}\.pdf$/.test(f));
-  const xlsx = files.find((f) => /^tenken-checklist-FY\d{4}-\d{8}-\d{6}\.xlsx$/.test(f));
+  // Readable names: clinic, fiscal year, date.
+  const pdf = files.find((f) => new RegExp(`^${CLINIC}_\\d{4}年度_\\d{4}-\\d{2}-\\d{2}_点検報告書\\.pdf$`).test(f));
+  const xlsx = files.find((f) => new RegExp(`^${CLINIC}_\\d{4}年度_\\d{4}-\\d{2}-\\d{2}_チェックリスト\\.xlsx$`).test(f));
   assert.ok(pdf, `PDF written into the report folder (${files.join(', ')})`);
   assert.ok(xlsx, `XLSX written into the report folder (${files.join(', ')})`);
   assert.match(await made.getText(), new RegExp(pdf.replace(/\./g, '\\.')));
@@ -452,6 +465,9 @@ test('report: one click, signed PDF (pdfsig, qpdf), verified 有効 in the app',
   assert.doesNotMatch(sig.out, /Digest Mismatch|not signed/i, `pdfsig: ${sig.out}`);
   const check = run('qpdf', ['--check', join(reportDir, pdf)]);
   assert.equal(check.status, 0, `qpdf --check: ${check.out}`);
+  // Its first page says what was still open when it was signed (the sentence confirmed above).
+  const page1 = run('pdftotext', ['-f', '1', '-l', '1', join(reportDir, pdf), '-']);
+  assert.ok(page1.out.replace(/\s/g, '').includes(note.replace(/\s/g, '')), `first page lacks: ${note}`);
   const rows = await browser.$$('[data-testid=report-row]');
   assert.equal(rows.length, 1, 'the new report is listed');
   await shot('08-report-made');
@@ -487,6 +503,15 @@ test('report: one click, signed PDF (pdfsig, qpdf), verified 有効 in the app',
     timeout: 15000, timeoutMsg: 'the PDF was not handed to the viewer',
   });
   assert.equal(readFileSync(openedLog, 'utf8').trim(), join(reportDir, pdf));
+  // 印刷する hands the same PDF to the viewer and says how to print there.
+  writeFileSync(openedLog, '');
+  const print = await $t('report-print');
+  await browser.execute((el) => el.scrollIntoView({ block: 'center' }), print);
+  await print.click();
+  await browser.waitUntil(() => readFileSync(openedLog, 'utf8').includes(pdf), {
+    timeout: 15000, timeoutMsg: 'print did not open the PDF',
+  });
+  assert.match(await (await $t('report-print-hint')).getText(), /Ctrl\+P/);
 });
 
 test('history shows this year alone without an error; settings; the profile edited later', async () => {
@@ -588,7 +613,7 @@ test('restart: profile incl. vendor, answers, the note, the vendor sheet and the
   const rows = await browser.$$('[data-testid=report-row]');
   assert.equal(rows.length, 1, 'the report is still listed');
   assert.equal(await rows[0].getAttribute('data-exists'), 'true');
-  assert.match(await rows[0].getText(), /tenken-report-FY\d{4}-\d{8}-\d{6}\.pdf/);
+  assert.match(await rows[0].getText(), /_点検報告書\.pdf/);
   assert.equal(await (await $t('report-folder')).getText(), reportDir);
   await shot('14-report-after-restart');
   await (await $t('report-verify')).click();

@@ -305,6 +305,9 @@ mockIPC(
         // Bundles (devices), a report folder or PDF (report screen), or an attachment (checklist).
         const o = (args.options ?? {}) as Json;
         const exts = ((o.filters as Json[] | undefined) ?? []).flatMap((f) => (f.extensions as string[]) ?? []);
+        // A test may name the folder the devices screen imports (window.__pickFolder).
+        const folder = (window as unknown as { __pickFolder?: string }).__pickFolder;
+        if (o.directory && folder) return folder;
         if (o.directory || exts.includes('pdf')) return reportMock(cmd, args);
         if (exts.includes('json') && !o.multiple) return '/home/clinic/answers.signed.json';
         if (exts.includes('json')) return ['/media/USB/SHINSATSU-PC2.tenken.json', '/media/USB/KARTE-SV.untrusted.tenken.json'];
@@ -312,8 +315,13 @@ mockIPC(
       }
       case 'import_bundle': {
         const f = String(args.path).split('/').pop();
-        if (String(args.path).includes('untrusted')) return { file: f, status: 'untrusted', host: null, signer: 'USB 山田', message: txt('取り込みませんでした: 署名した人（USB 山田）はまだ信頼されていません。', 'Not imported: untrusted signer.') };
-        return { file: f, status: 'verified', host: 'SHINSATSU-PC2', signer: 'さくら内科クリニック', message: txt('SHINSATSU-PC2 の結果を取り込みました（署名: さくら内科クリニック、確認済み）', 'Imported.') };
+        if (String(args.path).includes('untrusted')) return [{ file: f, status: 'untrusted', host: null, signer: 'USB 山田', message: txt('取り込みませんでした: 署名した人（USB 山田）はまだ信頼されていません。', 'Not imported: untrusted signer.') }];
+        if (String(args.path).endsWith('collected')) return [
+          { file: 'PC-A.tenken.json', status: 'verified', host: 'PC-A', signer: 'さくら病院 端末', message: txt('PC-A の結果を取り込みました（署名: さくら病院 端末、確認済み）', 'Imported.') },
+          { file: 'PC-A-old.tenken.json', status: 'older', host: 'PC-A', signer: null, message: txt('PC-A のより新しい結果があるため、この古い結果は取り込みませんでした', 'Older.') },
+          { file: 'PC-C.tenken.json', status: 'invalid', host: null, signer: null, message: txt('取り込みませんでした: 署名の後に内容が書き換えられています（改ざんの可能性）。', 'Tampered.') },
+        ];
+        return [{ file: f, status: 'verified', host: 'SHINSATSU-PC2', signer: 'さくら内科クリニック', message: txt('SHINSATSU-PC2 の結果を取り込みました（署名: さくら内科クリニック、確認済み）', 'Imported.') }];
       }
       case 'network_plan': return {
         consent_id: 'c0ffee00c0ffee00c0ffee00c0ffee00',

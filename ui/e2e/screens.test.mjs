@@ -227,6 +227,15 @@ test('network consent, devices import per file; history draws a chart', async ()
   await page.getByTestId('import-results').waitFor();
   const st = await page.locator('[data-testid=import-results] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
   assert.deepEqual(st, ['verified', 'untrusted']);
+  // A whole collected folder in one step: one line per file, the older check and the changed
+  // file each with their reason.
+  await page.evaluate(() => { window.__pickFolder = '/srv/tenken/collected'; });
+  await page.getByTestId('devices-import-folder').click();
+  await page.locator('[data-testid=import-results] li[data-status=older]').waitFor();
+  const st2 = await page.locator('[data-testid=import-results] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  assert.deepEqual(st2, ['verified', 'older', 'invalid']);
+  assert.match(await page.getByTestId('import-results').innerText(), /より新しい結果/);
+  await page.evaluate(() => { window.__pickFolder = undefined; });
   await shot('13-devices');
   // The ledger never clips on the right (issue 15 item 4): at 1366×768 and at 150 % / 200 % text
   // the table (or its cards) fits its box.

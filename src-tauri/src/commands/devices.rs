@@ -188,6 +188,74 @@ pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportR
     let anchors = tenken_core::vendor::trust::anchors(state.dir());
     let mut store = state.store()?;
     let r = tenken_core::ledger::import::import_file(&mut store, a.id, path, &anchors, false);
+    result_of(file, r)
+}
+
+/// Imports every bundle in folder `dir` (newest per PC; bad files listed with their reason and
+/// never imported; a re-run changes nothing), one result per file.
+pub fn import_folder(state: &AppState, dir: &std::path::Path) -> CmdResult<Vec<ImportResultDto>> {
+    let a = crate::engine::current_assessment(state)?;
+    let anchors = tenken_core::vendor::trust::anchors(state.dir());
+    let mut store = state.store()?;
+    let r = tenken_core::ledger::import::import_dir(
+        &mut store,
+        a.id,
+        dir,
+        &anchors,
+        false,
+        &mut |_, _| {},
+    )
+    .map_err(CommandError::of)?;
+    drop(store);
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    let mut out = Vec::new();
+    for (p, imp) in r.imported {
+        out.push(result_of(name(&p), Ok(imp))?);
+    }
+    for (p, imp) in r.unchanged {
+        out.push(ImportResultDto {
+            file: name(&p),
+            status: "unchanged".into(),
+            host: Some(imp.host.clone()),
+            signer: imp.signer.clone(),
+            message: TextDto {
+                ja: format!("{} の結果はすでに取り込み済みです（変更なし）", imp.host),
+                en: format!(
+                    "The results of {} were already imported (no change)",
+                    imp.host
+                ),
+            },
+        });
+    }
+    for (p, host) in r.older {
+        out.push(ImportResultDto {
+            file: name(&p),
+            status: "older".into(),
+            host: Some(host.clone()),
+            signer: None,
+            message: TextDto {
+                ja: format!(
+                    "{host} のより新しい結果があるため、この古い結果は取り込みませんでした"
+                ),
+                en: format!("A newer result of {host} is kept, so this older one was not imported"),
+            },
+        });
+    }
+    for (p, e) in r.refused {
+        out.push(result_of(name(&p), Err(e))?);
+    }
+    Ok(out)
+}
+
+/// What happened to one file, in plain words.
+fn result_of(
+    file: String,
+    r: Result<tenken_core::ledger::import::Imported, ImportError>,
+) -> CmdResult<ImportResultDto> {
     Ok(match r {
         Ok(imp) => ImportResultDto {
             file,
@@ -252,11 +320,11 @@ pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportR
     })
 }
 
-/// Imports an evidence bundle collected on another PC (file picker or drag-drop path); its
-/// signature must verify against this installation's key or a trusted certificate. Returns what
-/// happened to the file.
+/// Imports an evidence bundle collected on another PC, or every bundle in a folder (file or
+/// folder picker, or drag-drop); each signature must verify against this installation's key or a
+/// trusted certificate. Returns what happened to each file.
 #[tauri::command]
-pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<ImportResultDto> {
+pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<Vec<ImportResultDto>> {
     if path.is_empty() {
         return Err(CommandError::invalid(
             "ファイルを選んでください",
@@ -265,7 +333,12 @@ pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<ImportResu
     }
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        import_one(&state, std::path::Path::new(&path))
+        let p = std::path::Path::new(&path);
+        if p.is_dir() {
+            import_folder(&state, p)
+        } else {
+            import_one(&state, p).map(|r| vec![r])
+        }
     })
     .await
     .map_err(CommandError::internal)?
@@ -409,5 +482,57 @@ mod tests {
                 .as_deref(),
             Some("受付PC")
         );
+    }
+
+    /// A folder collected from many PCs imports in one step: newest per PC, an older check left
+    /// out, a changed file refused with its reason; a second run changes nothing.
+    #[test]
+    fn a_folder_of_bundles_imports_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let signer = KeyStore::open(state.dir()).signer("さくら").unwrap();
+        let sample = tenken_testkit::sample::bundles().remove(1);
+        let write = |name: &str, b: &tenken_core::evidence::Bundle| {
+            let path = folder.path().join(format!("{name}.tenken.json"));
+            std::fs::write(&path, serde_json::to_string_pretty(b).unwrap()).unwrap();
+            let s = sign_bundle(b, signer.as_ref()).unwrap();
+            std::fs::write(detached_path(&path), &s.signature).unwrap();
+            path
+        };
+        for host in ["PC-A", "PC-B"] {
+            let mut b = sample.clone();
+            b.host.hostname = host.into();
+            write(host, &b);
+        }
+        let mut old = sample.clone();
+        old.host.hostname = "PC-A".into();
+        old.ended_at -= chrono::Duration::days(30);
+        write("PC-A-old", &old);
+        let mut c = sample.clone();
+        c.host.hostname = "PC-C".into();
+        let changed = write("PC-C", &c);
+        let text = std::fs::read_to_string(&changed)
+            .unwrap()
+            .replace("PC-C", "PC-X");
+        std::fs::write(&changed, text).unwrap();
+
+        let status = |rs: &[ImportResultDto], file: &str| {
+            rs.iter()
+                .find(|r| r.file == file)
+                .map(|r| r.status.clone())
+                .unwrap()
+        };
+        let rs = import_folder(&state, folder.path()).unwrap();
+        assert_eq!(rs.len(), 4, "{rs:?}");
+        assert_eq!(status(&rs, "PC-A.tenken.json"), "verified");
+        assert_eq!(status(&rs, "PC-B.tenken.json"), "verified");
+        assert_eq!(status(&rs, "PC-A-old.tenken.json"), "older");
+        assert_eq!(status(&rs, "PC-C.tenken.json"), "invalid");
+        let rows = device_rows(&state).unwrap();
+        assert_eq!(rows.len(), 2);
+        let again = import_folder(&state, folder.path()).unwrap();
+        assert_eq!(status(&again, "PC-A.tenken.json"), "unchanged");
+        assert_eq!(device_rows(&state).unwrap().len(), 2);
     }
 }

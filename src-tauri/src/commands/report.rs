@@ -574,7 +574,12 @@ mod tests {
             (PathBuf::from("/data/reports"), true)
         );
         assert_eq!(
-            resolve_folder(None, Some("/tmp/r".into()), &[docs.clone()], data),
+            resolve_folder(
+                None,
+                Some("/tmp/r".into()),
+                std::slice::from_ref(&docs),
+                data
+            ),
             (PathBuf::from("/tmp/r"), true)
         );
         assert_eq!(

@@ -60,7 +60,8 @@ export const api = {
   startNetworkCheck: (task: string, consentId: string) =>
     invoke<NetworkOutcomeDto>('start_network_check', { task, consentId }),
   listDevices: () => invoke<DeviceRowDto[]>('list_devices'),
-  importBundle: (path: string) => invoke<ImportResultDto>('import_bundle', { path }),
+  /** Imports one bundle file, or every bundle in a folder: one result per file. */
+  importBundle: (path: string) => invoke<ImportResultDto[]>('import_bundle', { path }),
   fleetOverview: () => invoke<FleetOverviewDto>('fleet_overview'),
   setHostRole: (host: string, role: string) => invoke<DeviceRowDto[]>('set_host_role', { host, role }),
   listNetworkDevices: () => invoke<NetDeviceDto[]>('list_network_devices'),

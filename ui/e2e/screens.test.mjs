@@ -200,6 +200,13 @@ test('home shows the last check, contradictions, next step and answers by sectio
   // The profile still lacks the security officer: that comes first.
   assert.equal(await page.getByTestId('home-next').getAttribute('data-kind'), 'profile');
   assert.equal(await page.locator('[data-testid=home-sections] tbody tr').count(), 2);
+  // The year at a glance: every step with its state; the profile (incomplete) is next, the
+  // automatic check is done, the network check offered; a step opens its screen.
+  const steps = page.getByTestId('year-steps');
+  assert.equal(await steps.locator('[data-step]').count(), 7);
+  assert.equal(await steps.locator('.next').getAttribute('data-step'), 'profile');
+  assert.equal(await steps.locator('[data-step=scan]').getAttribute('data-state'), 'done');
+  assert.equal(await steps.locator('[data-step=network]').getAttribute('data-state'), 'optional');
   await shot('11-home-evidence');
   await page.getByTestId('home-contradictions').getByRole('button', { name: '2-①' }).click();
   await page.locator('[data-item-id=demo-2]').waitFor();

@@ -195,7 +195,7 @@ test('checklist: evidence beside the item, contradiction flagged, autosave, atta
 
 test('home shows the last check, contradictions, next step and answers by section', async () => {
   await page.locator('[data-nav=home]').click();
-  assert.match(await page.getByTestId('home-last-check').innerText(), /2026-11-20/);
+  assert.match(await page.getByTestId('home-last-check').innerText(), /2026年11月20日/);
   assert.match(await page.getByTestId('home-contradictions').innerText(), /2-①/);
   // The profile still lacks the security officer: that comes first.
   assert.equal(await page.getByTestId('home-next').getAttribute('data-kind'), 'profile');

@@ -98,7 +98,9 @@ describe('formatting and autosave timing', () => {
     expect(formatSize(3 * 1024 * 1024)).toBe('3.0 MB');
     expect(formatTime(null)).toBe('');
     expect(formatTime('not a time')).toBe('');
-    expect(formatTime(new Date(2026, 10, 20, 9, 5).toISOString())).toBe('2026-11-20 09:05');
+    // One style everywhere in the app, as on the report screen (local time).
+    expect(formatTime(new Date(2026, 10, 20, 9, 5).toISOString())).toBe('2026年11月20日 9:05');
+    expect(formatTime(new Date(2026, 10, 20, 9, 5).toISOString(), 'en')).toBe('20 Nov 2026, 9:05');
   });
 
   it('typing saves once after the pause; flush saves at once; cancel drops it', () => {

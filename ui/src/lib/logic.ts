@@ -1,6 +1,7 @@
 // Pure front-end logic (tested with Vitest): answer validation, overview, chart shaping, the
 // evidence shown beside items, the next thing to do, autosave timing.
 import type { AnswerDto } from './bindings/AnswerDto';
+import { formatDateTime } from './report';
 import type { ContradictionDto } from './bindings/ContradictionDto';
 import type { FindingDto } from './bindings/FindingDto';
 import type { ItemEvidenceDto } from './bindings/ItemEvidenceDto';
@@ -258,13 +259,12 @@ export function formatSize(bytes: number): string {
 }
 
 /** Local date and time `YYYY-MM-DD HH:MM` of an RFC 3339 time ('' when missing or unreadable). */
-export function formatTime(rfc3339: string | null | undefined): string {
+export function formatTime(rfc3339: string | null | undefined, lang: 'ja' | 'en' = 'ja'): string {
   if (!rfc3339) return '';
   const d = new Date(rfc3339);
   if (Number.isNaN(d.getTime())) return '';
-  const hh = String(d.getHours()).padStart(2, '0');
-  const mm = String(d.getMinutes()).padStart(2, '0');
-  return `${today(d)} ${hh}:${mm}`;
+  // One style everywhere in the app (the report screen's): 2026年11月20日 9:05, local time.
+  return formatDateTime(rfc3339, lang);
 }
 
 /**

@@ -405,8 +405,18 @@ fn may_issue(issuer: &Certificate) -> bool {
     is_ca && usage_ok
 }
 
+/// Whether `issuer` was valid when it issued `cert` (the chain model for signatures: each
+/// certificate's start of validity lies within its issuer's validity period). An expired or
+/// not-yet-valid CA vouches for nothing it issued outside its own period.
+fn issued_while_valid(issuer: &Certificate, cert: &Certificate) -> bool {
+    let v = &issuer.tbs_certificate.validity;
+    let at = cert.tbs_certificate.validity.not_before.to_unix_duration();
+    v.not_before.to_unix_duration() <= at && at <= v.not_after.to_unix_duration()
+}
+
 /// Whether `cert_der` is one of `trusted`, or chains to one of them through the certificates
-/// it carries, each link signed by a certificate that may issue certificates ([`may_issue`]).
+/// it carries, each link signed by a certificate that may issue certificates ([`may_issue`])
+/// and was valid when it issued the link ([`issued_while_valid`]).
 pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bool {
     if trusted.iter().any(|t| t.as_slice() == cert_der) {
         return true;
@@ -427,6 +437,7 @@ pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bo
             if let Ok(tc) = Certificate::from_der(t)
                 && tc.tbs_certificate.subject == current.tbs_certificate.issuer
                 && may_issue(&tc)
+                && issued_while_valid(&tc, &current)
                 && verify_raw(&tc.tbs_certificate.subject_public_key_info, &tbs_der, sig)
             {
                 return true;
@@ -439,6 +450,7 @@ pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bo
                 c.tbs_certificate.subject == current.tbs_certificate.issuer
                     && c.tbs_certificate.subject != current.tbs_certificate.subject
                     && may_issue(c)
+                    && issued_while_valid(c, &current)
                     && verify_raw(&c.tbs_certificate.subject_public_key_info, &tbs_der, sig)
             });
         match parent {
@@ -447,4 +459,108 @@ pub fn is_trusted(cert_der: &[u8], chain: &[Vec<u8>], trusted: &[Vec<u8>]) -> bo
         }
     }
     false
+}
+
+#[cfg(test)]
+mod chain_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use std::time::{Duration, SystemTime};
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::SubjectPublicKeyInfoOwned;
+    use x509_cert::time::{Time, Validity};
+
+    const DAY: u64 = 24 * 3600;
+
+    fn validity(from_days_ago: u64, to_days_ago: i64) -> Validity {
+        let now = SystemTime::now();
+        let end = if to_days_ago >= 0 {
+            now - Duration::from_secs(to_days_ago as u64 * DAY)
+        } else {
+            now + Duration::from_secs((-to_days_ago) as u64 * DAY)
+        };
+        Validity {
+            not_before: Time::try_from(now - Duration::from_secs(from_days_ago * DAY)).unwrap(),
+            not_after: Time::try_from(end).unwrap(),
+        }
+    }
+
+    fn spki(key: &p256::ecdsa::SigningKey) -> SubjectPublicKeyInfoOwned {
+        use p256::pkcs8::EncodePublicKey;
+        SubjectPublicKeyInfoOwned::from_der(
+            key.verifying_key().to_public_key_der().unwrap().as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// A CA valid over `ca_validity`, and a leaf it signs valid from yesterday.
+    fn chain(ca_validity: Validity) -> (Vec<u8>, Vec<u8>) {
+        let ca_key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+        let ca_name: Name = "CN=Vendor CA,O=Vendor KK".parse().unwrap();
+        let mut ca = CertificateBuilder::new(
+            Profile::Manual { issuer: None },
+            SerialNumber::new(&[1]).unwrap(),
+            ca_validity,
+            ca_name.clone(),
+            spki(&ca_key),
+            &ca_key,
+        )
+        .unwrap();
+        ca.add_extension(&BasicConstraints {
+            ca: true,
+            path_len_constraint: None,
+        })
+        .unwrap();
+        ca.add_extension(&KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign))
+            .unwrap();
+        let ca = ca.build::<p256::ecdsa::DerSignature>().unwrap();
+        let leaf_key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+        let mut leaf = CertificateBuilder::new(
+            Profile::Manual {
+                issuer: Some(ca_name),
+            },
+            SerialNumber::new(&[2]).unwrap(),
+            validity(1, -365),
+            "CN=Leaf,O=Vendor KK".parse().unwrap(),
+            spki(&leaf_key),
+            &ca_key,
+        )
+        .unwrap();
+        leaf.add_extension(&BasicConstraints {
+            ca: false,
+            path_len_constraint: None,
+        })
+        .unwrap();
+        let leaf = leaf.build::<p256::ecdsa::DerSignature>().unwrap();
+        (ca.to_der().unwrap(), leaf.to_der().unwrap())
+    }
+
+    #[test]
+    fn a_ca_vouches_only_for_what_it_issued_while_valid() {
+        // Valid for the last 30 days and the next year: trusted, directly and through the chain.
+        let (ca, leaf) = chain(validity(30, -365));
+        assert!(is_trusted(&leaf, &[], std::slice::from_ref(&ca)));
+        let other = chain(validity(30, -365)).0;
+        assert!(is_trusted(
+            &leaf,
+            std::slice::from_ref(&ca),
+            &[other.clone(), ca.clone()]
+        ));
+        // Expired five days before the leaf was issued: it vouches for nothing.
+        let (expired, leaf) = chain(validity(30, 5));
+        assert!(!is_trusted(&leaf, &[], std::slice::from_ref(&expired)));
+        // Not valid yet when the leaf was issued.
+        let (late, leaf2) = {
+            let now = SystemTime::now();
+            let v = Validity {
+                not_before: Time::try_from(now + Duration::from_secs(10 * DAY)).unwrap(),
+                not_after: Time::try_from(now + Duration::from_secs(400 * DAY)).unwrap(),
+            };
+            chain(v)
+        };
+        assert!(!is_trusted(&leaf2, &[], std::slice::from_ref(&late)));
+    }
 }

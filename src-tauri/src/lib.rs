@@ -10,6 +10,7 @@ pub mod dto_report;
 pub mod dto_settings;
 pub mod dto_vendor;
 mod engine;
+pub mod paths;
 pub mod state;
 pub mod validate;
 
@@ -79,6 +80,9 @@ macro_rules! app_commands {
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // No fs command is granted to the page (see capabilities): the plugin only keeps the scope
+        // of paths the person picked in a dialog or dropped on the window, which `paths` checks.
+        .plugin(tauri_plugin_fs::init())
         .manage(commands::scan::Tasks::default())
         .manage(consent::Consents::default())
         .setup(|app| {

@@ -486,13 +486,22 @@ test('report: one click, signed PDF (pdfsig, qpdf), verified 有効 in the app',
   // signed range is 無効 with what changed; a file that is not a report is a clear error.
   const bytes = readFileSync(join(reportDir, pdf));
   bytes[Math.floor(bytes.length / 3)] ^= 0x01;
-  const tampered = join(openerDir, 'changed.pdf');
+  // (Placed in the report folder: the page may only name files the person chose or the app's
+  // own folders.)
+  const tampered = join(reportDir, 'changed.pdf');
   writeFileSync(tampered, bytes);
-  const notReport = join(openerDir, 'notes.txt');
+  const notReport = join(reportDir, 'notes.txt');
   writeFileSync(notReport, 'not a report');
   const bad = await invoke('verify_report', { path: tampered });
   assert.equal(bad.ok?.status, 'invalid', JSON.stringify(bad));
   assert.ok(bad.ok.signatures[0].findings.length > 0, 'says what changed');
+  // A path the page makes up (not chosen in a dialog or dropped, not in the app's folders) is
+  // refused before anything is read.
+  const outside = join(openerDir, 'elsewhere.pdf');
+  writeFileSync(outside, bytes);
+  const refused = await invoke('verify_report', { path: outside });
+  assert.equal(refused.err?.code, 'invalid_input', JSON.stringify(refused));
+  assert.match(refused.err.ja, /選ぶ/);
   const notPdf = await invoke('verify_report', { path: notReport });
   assert.equal(notPdf.err?.code, 'invalid_input', JSON.stringify(notPdf));
   assert.match(notPdf.err.ja, /PDF/);

@@ -192,22 +192,11 @@ pub async fn attach_file(
     scope: ScopeDto,
     path: String,
 ) -> CmdResult<AnswerDto> {
-    if path.is_empty() {
-        return Err(CommandError::invalid(
-            "ファイルを選んでください",
-            "Choose a file",
-        ));
-    }
+    let path = crate::paths::chosen(&app, &path)?;
     tokio::task::spawn_blocking(move || {
         use tauri::Manager;
         let state = app.state::<AppState>();
-        attach(
-            &state,
-            &checklist_id,
-            &item_id,
-            scope,
-            std::path::Path::new(&path),
-        )
+        attach(&state, &checklist_id, &item_id, scope, &path)
     })
     .await
     .map_err(CommandError::internal)?
@@ -215,8 +204,9 @@ pub async fn attach_file(
 
 /// Hashes a file chosen in the file picker; the file itself is not copied or changed.
 #[tauri::command]
-pub async fn hash_attachment(path: String) -> CmdResult<AttachmentDto> {
-    tokio::task::spawn_blocking(move || hash_file(std::path::Path::new(&path)))
+pub async fn hash_attachment(app: tauri::AppHandle, path: String) -> CmdResult<AttachmentDto> {
+    let path = crate::paths::chosen(&app, &path)?;
+    tokio::task::spawn_blocking(move || hash_file(&path))
         .await
         .map_err(CommandError::internal)?
 }

@@ -126,6 +126,9 @@ pub async fn preview_checklist_import(
     app: tauri::AppHandle,
     paths: Vec<String>,
 ) -> CmdResult<ChecklistImportDto> {
+    for p in &paths {
+        crate::paths::chosen(&app, p)?;
+    }
     crate::engine::off_main(app, move |_app, state| preview_in(state, &paths)).await
 }
 
@@ -137,6 +140,9 @@ pub async fn import_checklist(
     sha256s: Vec<String>,
     confirmed: bool,
 ) -> CmdResult<ChecklistImportDto> {
+    for p in &paths {
+        crate::paths::chosen(&app, p)?;
+    }
     crate::engine::off_main(app, move |_app, state| {
         import_in(state, &paths, &sha256s, confirmed)
     })

@@ -325,19 +325,13 @@ fn result_of(
 /// trusted certificate. Returns what happened to each file.
 #[tauri::command]
 pub async fn import_bundle(app: AppHandle, path: String) -> CmdResult<Vec<ImportResultDto>> {
-    if path.is_empty() {
-        return Err(CommandError::invalid(
-            "ファイルを選んでください",
-            "Choose a file",
-        ));
-    }
+    let p = crate::paths::chosen(&app, &path)?;
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let p = std::path::Path::new(&path);
         if p.is_dir() {
-            import_folder(&state, p)
+            import_folder(&state, &p)
         } else {
-            import_one(&state, p).map(|r| vec![r])
+            import_one(&state, &p).map(|r| vec![r])
         }
     })
     .await

@@ -148,15 +148,9 @@ pub async fn kev_status(app: AppHandle) -> CmdResult<KevInfoDto> {
 /// is refused).
 #[tauri::command]
 pub async fn install_kev(app: AppHandle, path: String) -> CmdResult<KevInfoDto> {
-    if path.is_empty() {
-        return Err(CommandError::invalid(
-            "ファイルを選んでください",
-            "Choose a file",
-        ));
-    }
+    let path = crate::paths::chosen(&app, &path)?;
     crate::engine::off_main(app, move |_app, state| {
-        let c = tenken_core::kev::install(state.dir(), std::path::Path::new(&path))
-            .map_err(CommandError::of)?;
+        let c = tenken_core::kev::install(state.dir(), &path).map_err(CommandError::of)?;
         Ok(kev_info(&c))
     })
     .await

@@ -56,6 +56,11 @@ pub fn resolve_folder(
     (dir, true)
 }
 
+/// The report folder now in use.
+pub fn current_folder(app: &AppHandle, state: &AppState) -> CmdResult<PathBuf> {
+    Ok(PathBuf::from(folder_of(app, state)?.dir))
+}
+
 fn folder_of(app: &AppHandle, state: &AppState) -> CmdResult<ReportFolder> {
     let chosen = state.read(|d| d.report_dir.clone())?;
     let env_default = std::env::var_os(REPORT_DIR_ENV).map(PathBuf::from);
@@ -104,7 +109,11 @@ pub async fn set_report_folder(
     crate::engine::off_main(app, move |app, state| {
         let chosen = match path.as_deref() {
             None | Some("") => None,
-            Some(p) => Some(chosen_folder(p)?.display().to_string()),
+            Some(p) => {
+                // Only a folder the person picked in the dialog.
+                crate::paths::chosen(app, p)?;
+                Some(chosen_folder(p)?.display().to_string())
+            }
         };
         state.update(|d| {
             d.report_dir = chosen;
@@ -488,15 +497,10 @@ pub fn verify_path(state: &AppState, path: &Path) -> CmdResult<VerifyResultDto> 
 /// Verifies a dropped or chosen PDF or evidence bundle; returns the structured result.
 #[tauri::command]
 pub async fn verify_report(app: AppHandle, path: String) -> CmdResult<VerifyResultDto> {
-    if path.is_empty() || path.chars().count() > 4096 || path.chars().any(char::is_control) {
-        return Err(CommandError::invalid(
-            "ファイルを選んでください",
-            "Choose a file",
-        ));
-    }
+    let path = crate::paths::chosen(&app, &path)?;
     tokio::task::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        verify_path(&state, Path::new(&path))
+        verify_path(&state, &path)
     })
     .await
     .map_err(CommandError::internal)?

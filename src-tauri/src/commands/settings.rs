@@ -87,12 +87,7 @@ pub async fn import_certificate(
     path: String,
     password: String,
 ) -> CmdResult<CertificateDto> {
-    if path.is_empty() || path.chars().any(char::is_control) {
-        return Err(CommandError::invalid(
-            "ファイルを選んでください",
-            "Choose a file",
-        ));
-    }
+    crate::paths::chosen(&app, &path)?;
     if password.len() > 1024 {
         return Err(CommandError::invalid(
             "パスワードが長すぎます",

@@ -290,6 +290,8 @@ pub async fn export_vendor_request(
     vendor: String,
     path: String,
 ) -> CmdResult<RequestWrittenDto> {
+    // Written only where the person chose in the save dialog.
+    crate::paths::chosen(&app, &path)?;
     blocking(app, move |s| export_request_in(s, &vendor, &path)).await
 }
 
@@ -297,6 +299,7 @@ pub async fn export_vendor_request(
 /// stored).
 #[tauri::command]
 pub async fn import_vendor_answers(app: AppHandle, path: String) -> CmdResult<VendorImportDto> {
+    crate::paths::chosen(&app, &path)?;
     blocking(app, move |s| import_in(s, &path, None)).await
 }
 
@@ -319,6 +322,7 @@ pub async fn trust_vendor_and_import(
             "Invalid certificate fingerprint",
         ));
     }
+    crate::paths::chosen(&app, &path)?;
     blocking(app, move |s| import_in(s, &path, Some(&fingerprint))).await
 }
 

@@ -77,6 +77,10 @@ async function open() {
       'tauri:options': { application: app },
     },
   });
+  // A common clinic laptop screen (issue 15: layouts hold at 1366×768).
+  try {
+    await browser.setWindowSize(1366, 768);
+  } catch { /* the window keeps its configured size where the driver cannot resize */ }
 }
 
 async function shot(name) {
@@ -396,6 +400,23 @@ test('network up to its consent dialog (never started); devices list this PC', a
   await row.waitForDisplayed({ timeout: 15000 });
   assert.equal(await row.getAttribute('data-source'), 'scanned');
   await shot('06-devices');
+  // The network device ledger the checklist asks for: a VPN device entered by hand; a bad address
+  // is refused with the engine's words and nothing is added.
+  await (await $t('device-add')).click();
+  await setInput('[data-testid=device-name]', '保守用VPN');
+  await setInput('[data-testid=device-manufacturer]', 'Fortinet');
+  await setInput('[data-testid=device-model]', 'FortiGate-60F');
+  await setInput('[data-testid=device-ip]', '192.168.1');
+  await (await $t('device-save')).click();
+  const alert = await browser.$('[data-testid=net-devices] [role=alert], [role=alert]');
+  await alert.waitForDisplayed({ timeout: 15000 });
+  assert.match(await alert.getText(), /IPアドレス/);
+  await setInput('[data-testid=device-ip]', '192.168.1.254');
+  await (await $t('device-save')).click();
+  const vpn = await browser.$('[data-testid=net-device][data-name="保守用VPN"]');
+  await vpn.waitForDisplayed({ timeout: 15000 });
+  assert.equal(await vpn.getAttribute('data-kev'), 'flagged', 'FortiOS is in the known-exploited list');
+  await shot('06b-network-device-added');
 });
 
 test('vendor screen: the profile\u2019s vendor is 未依頼, its sheet entered together changes the status', async () => {
@@ -629,4 +650,18 @@ test('restart: profile incl. vendor, answers, the note, the vendor sheet and the
   const result = await browser.$('[data-testid=verify-result]');
   await result.waitForDisplayed({ timeout: 60000 });
   assert.equal(await result.getAttribute('data-status'), 'valid', 'still 有効 after the restart');
+});
+
+test('every screen at 150 % text on a 1366×768 window: nothing scrolls sideways', async () => {
+  // The app's text-size setting sets the root font size; at 150 % the navigation becomes a row and
+  // the checklist one column (container queries in em of the app's own font).
+  await browser.execute(() => { document.documentElement.style.fontSize = '150%'; });
+  for (const screen of ['home', 'checklist', 'scan', 'network', 'devices', 'vendor', 'report', 'history', 'settings']) {
+    await visit(screen);
+    await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    const overflow = await browser.execute(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${screen} scrolls sideways by ${overflow}px at 150 %`);
+    await shot(`20-${screen}-150`);
+  }
+  await browser.execute(() => { document.documentElement.style.fontSize = ''; });
 });

@@ -239,7 +239,12 @@ fn fleet_summary(w: &mut Writer<'_>, input: &ReportInput, s: &tenken_ledger::Fle
             .stale
             .iter()
             .take(20)
-            .map(|(h, t)| format!("{h} ({})", super::render::jst_day(*t).format("%Y-%m-%d")))
+            .map(|(h, t)| {
+                format!(
+                    "{h} ({})",
+                    super::render::day(super::render::jst_day(*t), lang)
+                )
+            })
             .collect();
         let more = s.stale.len().saturating_sub(shown.len());
         w.body(&match lang {
@@ -313,9 +318,7 @@ pub(super) fn ledger(w: &mut Writer<'_>, input: &ReportInput, ledger: &Ledger) {
                     Some(b) if !b.is_empty() => format!("{} ({b})", h.os),
                     _ => h.os.clone(),
                 };
-                let mut scan = super::render::jst_day(h.scanned_at)
-                    .format("%Y-%m-%d")
-                    .to_string();
+                let mut scan = super::render::day(super::render::jst_day(h.scanned_at), lang);
                 scan.push('\n');
                 let trust = match h.trust {
                     BundleTrust::Verified => Cell::new(format!("{scan}{}", h.trust.label(lang))),
@@ -503,7 +506,7 @@ fn network_devices(w: &mut Writer<'_>, input: &ReportInput, rows: &[NetDevice]) 
                 (NetSource::Manual, _) | (_, None) => l("手で登録", "entered").to_string(),
                 (_, Some(t)) => format!(
                     "{}\n{}",
-                    super::render::jst_day(t).format("%Y-%m-%d"),
+                    super::render::day(super::render::jst_day(t), lang),
                     l("ネットワーク確認", "network check")
                 ),
             };
@@ -594,7 +597,10 @@ pub(super) fn vendor_sheets(w: &mut Writer<'_>, input: &ReportInput) {
                 status_cell(v.sheet.status, lang),
                 Cell::new(count),
                 Cell::new(v.sheet.signer.clone().unwrap_or_else(|| "—".into())),
-                Cell::new(v.sheet.updated_at.format("%Y-%m-%d").to_string()),
+                Cell::new(super::render::day(
+                    super::render::jst_day(v.sheet.updated_at),
+                    lang,
+                )),
             ]
         })
         .collect();
@@ -828,7 +834,7 @@ pub(super) fn comparison(w: &mut Writer<'_>, input: &ReportInput) {
                 vec![
                     Cell::new(number),
                     Cell::new(t.scope.label(lang)),
-                    Cell::new(t.target_date.format("%Y-%m-%d").to_string()),
+                    Cell::new(super::render::day(t.target_date, lang)),
                     state,
                 ]
             })

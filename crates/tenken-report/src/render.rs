@@ -51,15 +51,25 @@ fn status_fill(s: EvidenceStatus) -> Option<Color> {
 /// report is printed in it with the zone named (「JST」), never in UTC.
 pub(super) const JST_SECONDS: i32 = 9 * 3600;
 
-/// A moment as printed: `2025-11-12 17:30 JST` (with seconds when `secs`).
-pub(super) fn jst_time(t: chrono::DateTime<chrono::Utc>, secs: bool) -> String {
+/// A day as printed, in the one date style of the app and the report: `2025年11月12日` in
+/// Japanese, `2025-11-12` in English.
+pub(super) fn day(d: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A moment as printed: `2025年11月12日 17:30 JST` (with seconds when `secs`).
+pub(super) fn jst_time(t: chrono::DateTime<chrono::Utc>, secs: bool, lang: Lang) -> String {
     let t = t.naive_utc() + chrono::Duration::seconds(i64::from(JST_SECONDS));
-    let f = if secs {
-        "%Y-%m-%d %H:%M:%S"
+    let clock = if secs {
+        t.format("%H:%M:%S")
     } else {
-        "%Y-%m-%d %H:%M"
+        t.format("%H:%M")
     };
-    format!("{} JST", t.format(f))
+    format!("{} {clock} JST", day(t.date(), lang))
 }
 
 /// The calendar day of a moment in Japan (`2025-11-12`).
@@ -81,7 +91,7 @@ fn target_cell(
     today: chrono::NaiveDate,
     lang: Lang,
 ) -> Cell {
-    let date = date_or_dash(a.and_then(|a| a.target_date));
+    let date = date_or_dash(a.and_then(|a| a.target_date), lang);
     if a.is_some_and(|a| a.is_overdue(today)) {
         Cell::filled(
             format!("{date}\n{}", lang.pick("期限切れ", "OVERDUE")),
@@ -103,8 +113,8 @@ fn overdue_count(input: &ReportInput) -> usize {
         .count()
 }
 
-fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
-    d.map_or_else(|| "—".into(), |d| d.format("%Y-%m-%d").to_string())
+fn date_or_dash(d: Option<chrono::NaiveDate>, lang: Lang) -> String {
+    d.map_or_else(|| "—".into(), |d| day(d, lang))
 }
 
 fn fy_label(fy: u16, lang: Lang) -> String {
@@ -308,10 +318,7 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
                 l("対象年度", "Fiscal year"),
                 Cell::new(fy_label(a.fiscal_year, lang)),
             ),
-            (
-                l("点検日", "Assessment date"),
-                Cell::new(date.format("%Y-%m-%d").to_string()),
-            ),
+            (l("点検日", "Assessment date"), Cell::new(day(date, lang))),
             (
                 l("チェックリスト", "Checklist"),
                 match input
@@ -362,7 +369,7 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             ),
             (
                 l("作成日時", "Generated"),
-                Cell::new(jst_time(input.generated_at, false)),
+                Cell::new(jst_time(input.generated_at, false, lang)),
             ),
             (
                 l("作成ツール", "Tool"),
@@ -545,7 +552,7 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
                 fill,
                 color: None,
             },
-            Cell::new(date_or_dash(ans.and_then(|a| a.checked_on))),
+            Cell::new(date_or_dash(ans.and_then(|a| a.checked_on), lang)),
             target_cell(ans, report_day(input), lang),
             Cell {
                 text: r.status.label(lang).into(),
@@ -559,13 +566,14 @@ fn summary(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             (l("番号", "No."), 34.0),
             (
                 l("項目", "Item"),
-                CONTENT_W - 34.0 - 74.0 - 44.0 - 56.0 - 56.0 - 58.0,
+                CONTENT_W - 34.0 - 70.0 - 40.0 - 74.0 - 74.0 - 54.0,
             ),
-            (l("対象", "Scope"), 74.0),
-            (l("回答", "Answer"), 44.0),
-            (l("確認日", "Checked"), 56.0),
-            (l("目標日", "Target"), 56.0),
-            (l("証跡", "Evidence"), 58.0),
+            (l("対象", "Scope"), 70.0),
+            (l("回答", "Answer"), 40.0),
+            // Wide enough for 2025年11月10日 on one line (dates are never broken).
+            (l("確認日", "Checked"), 74.0),
+            (l("目標日", "Target"), 74.0),
+            (l("証跡", "Evidence"), 54.0),
         ],
         &rows,
         8.0,
@@ -625,7 +633,7 @@ fn item_detail(w: &mut Writer<'_>, input: &ReportInput, item: &Item, map: &[Item
                 note.push_str(&format!(
                     "{}{} ",
                     l("目標日 ", "Target "),
-                    t.format("%Y-%m-%d")
+                    day(t, input.lang)
                 ));
                 if a.is_overdue(report_day(input)) {
                     note.push_str(l("（期限切れ） ", "(OVERDUE) "));
@@ -864,7 +872,7 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
                     f.summary.get(lang)
                 )),
                 Cell::new(who),
-                Cell::new(date_or_dash(target)),
+                Cell::new(date_or_dash(target, lang)),
             ]);
         }
     }
@@ -881,10 +889,10 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             (l("状態", "Status"), 46.0),
             (
                 l("何をするか", "What to do"),
-                CONTENT_W - 74.0 - 46.0 - 100.0 - 62.0,
+                CONTENT_W - 74.0 - 46.0 - 96.0 - 76.0,
             ),
-            (l("担当", "Who"), 100.0),
-            (l("目標日", "Target"), 62.0),
+            (l("担当", "Who"), 96.0),
+            (l("目標日", "Target"), 76.0),
         ],
         &rows,
         8.0,
@@ -1041,7 +1049,7 @@ fn appendix_compact(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJs
             let file = files.get(i + 1);
             vec![
                 Cell::new(format!("{}\n{}", b.host.hostname, b.host.os_name)),
-                Cell::new(jst_time(b.ended_at, false)),
+                Cell::new(jst_time(b.ended_at, false, lang)),
                 Cell::filled(
                     format!(
                         "{} {fail} / {} {warn} / {} {unknown} / {} {pass}",
@@ -1098,8 +1106,8 @@ fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
             &format!(
                 "{} {} – {}{}  /  {} {}  /  {} {}",
                 l("確認日時", "Scanned"),
-                jst_time(b.started_at, true).trim_end_matches(" JST"),
-                jst_time(b.ended_at, true)
+                jst_time(b.started_at, true, lang).trim_end_matches(" JST"),
+                jst_time(b.ended_at, true, lang)
                     .split(' ')
                     .skip(1)
                     .collect::<Vec<_>>()

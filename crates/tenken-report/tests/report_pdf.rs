@@ -449,6 +449,7 @@ fn times_are_printed_in_japan_time_with_the_zone_named() {
     let (ok, txt) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
     assert!(ok, "{txt}");
     // Generated 2025-11-12 08:30 UTC = 17:30 in Japan.
-    assert!(txt.contains("2025-11-12 17:30 JST"), "{txt}");
+    // In the one Japanese date style of the app and the report.
+    assert!(txt.contains("2025年11月12日 17:30 JST"), "{txt}");
     assert!(!txt.contains("UTC"), "a time printed in UTC");
 }

@@ -346,6 +346,23 @@ fn private_file(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Validates many answers for `sheet` of `checklist`: the first bad one is reported by position
+/// and item id (nothing is written by the callers then).
+pub(crate) fn validate_batch(
+    checklist: &Checklist,
+    sheet: Sheet,
+    answers: &[Answer],
+) -> Result<()> {
+    for (i, ans) in answers.iter().enumerate() {
+        validate_answer(checklist, sheet, ans).map_err(|e| StoreError::BatchEntry {
+            index: i + 1,
+            item_id: ans.item_id.clone(),
+            reason: Box::new(e),
+        })?;
+    }
+    Ok(())
+}
+
 /// Checks an answer against the checklist and the assessment's sheet.
 fn validate_answer(checklist: &Checklist, sheet: Sheet, answer: &Answer) -> Result<()> {
     let item = checklist
@@ -705,13 +722,7 @@ impl Store {
                 given: checklist.id.clone(),
             });
         }
-        for (i, ans) in answers.iter().enumerate() {
-            validate_answer(checklist, a.sheet, ans).map_err(|e| StoreError::BatchEntry {
-                index: i + 1,
-                item_id: ans.item_id.clone(),
-                reason: Box::new(e),
-            })?;
-        }
+        validate_batch(checklist, a.sheet, answers)?;
         let now = Utc::now();
         let tx = self
             .conn

@@ -8,7 +8,7 @@ use tenken_assessment::Answer;
 use tenken_checklist::Checklist;
 
 use super::{
-    NewAssessment, Result, Store, StoreError, insert_assessment, validate_answer, write_answer,
+    NewAssessment, Result, Store, StoreError, insert_assessment, validate_batch, write_answer,
 };
 
 impl Store {
@@ -29,13 +29,7 @@ impl Store {
         if !checklist.sheets.iter().any(|s| s.id == new.sheet.as_str()) {
             return Err(StoreError::UnknownSheet(new.sheet));
         }
-        for (i, ans) in answers.iter().enumerate() {
-            validate_answer(checklist, new.sheet, ans).map_err(|e| StoreError::BatchEntry {
-                index: i + 1,
-                item_id: ans.item_id.clone(),
-                reason: Box::new(e),
-            })?;
-        }
+        validate_batch(checklist, new.sheet, answers)?;
         let now = Utc::now();
         let tx = self
             .conn

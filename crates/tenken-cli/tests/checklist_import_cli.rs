@@ -4,20 +4,12 @@
 //! a Japanese message and nothing written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::tenken;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use tenken_testkit::workbooks;
-
-fn tenken(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tenken"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("TENKEN_LANG")
-        .output()
-        .unwrap()
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -4,33 +4,13 @@
 //! installed, it must also convert each workbook headless.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{ok, tenken};
 use std::io::Cursor;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
 use tenken_testkit::workbooks;
-
-fn tenken(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tenken"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("TENKEN_LANG")
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// A cell's (row, col) and text.
 type Cell = ((u32, u32), String);

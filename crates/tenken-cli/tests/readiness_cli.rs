@@ -53,6 +53,23 @@ fn review_lists_what_is_open_report_signs_anyway_and_says_so_on_page_one() {
     let first = entries.iter().find(|e| e["kind"] == "unanswered").unwrap();
     assert_eq!(first["target"], "checklist");
     let item = first["item_id"].as_str().unwrap().to_string();
+    // Before signing, `tenken report` lists the first few of each kind and says how many more
+    // there are; `tenken readiness` lists every one.
+    assert_eq!(
+        err.matches("にまだ回答がありません").count(),
+        3,
+        "three unanswered rows shown: {err}"
+    );
+    assert!(
+        err.contains(&format!("ほか {} 件", unanswered - 3)),
+        "{err}"
+    );
+    let all = text(&tenken(&data, dir.path(), "ja", &["readiness"]).stdout);
+    assert_eq!(
+        all.matches("にまだ回答がありません").count(),
+        unanswered,
+        "{all}"
+    );
 
     // The signed report's first page says what was open when it was signed.
     let page1 = Command::new("pdftotext")

@@ -33,14 +33,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&review)?)?;
     } else {
-        print_review(ctx, &review, &mut out)?;
+        print_review(ctx, &review, None, &mut out)?;
     }
     Ok(u8::from(!review.is_clear()))
 }
 
+/// Entries of one kind `tenken report` lists before signing (all of them: `tenken readiness`).
+pub const BRIEF_PER_KIND: usize = 3;
+
 /// Writes the review for people: a count, then each kind with its entries and the command that
-/// fixes them.
-pub fn print_review(ctx: &Ctx, review: &Readiness, out: &mut dyn Write) -> std::io::Result<()> {
+/// fixes them — at most `per_kind` of each kind when given, with how many more there are.
+pub fn print_review(
+    ctx: &Ctx,
+    review: &Readiness,
+    per_kind: Option<usize>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if review.is_clear() {
         writeln!(
             out,
@@ -77,9 +85,22 @@ pub fn print_review(ctx: &Ctx, review: &Readiness, out: &mut dyn Write) -> std::
             tenken_core::Lang::Ja => writeln!(out, "【{}】", kind.label(ctx.lang))?,
             tenken_core::Lang::En => writeln!(out, "[{}]", kind.label(ctx.lang))?,
         }
-        for e in entries {
+        let shown = per_kind.unwrap_or(usize::MAX).min(entries.len());
+        for e in &entries[..shown] {
             writeln!(out, "  ・{}", e.message.get(ctx.lang))?;
             writeln!(out, "    {} {}", ctx.t("直し方:", "fix:"), e.command)?;
+        }
+        if shown < entries.len() {
+            let more = entries.len() - shown;
+            match ctx.lang {
+                tenken_core::Lang::Ja => writeln!(
+                    out,
+                    "  ほか {more} 件（すべては `tenken readiness` で表示されます）"
+                )?,
+                tenken_core::Lang::En => {
+                    writeln!(out, "  {more} more (`tenken readiness` lists them all)")?
+                }
+            }
         }
     }
     if let Some(sum) = review.summary(ctx.lang) {

@@ -113,7 +113,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     // 5. What is still open, said before signing; signing goes on (the report's first page
     // says the same).
     let review = tenken_core::readiness::review(&store, &data_dir, assessment.id, now)?;
-    super::readiness::print_review(ctx, &review, &mut std::io::stderr().lock())?;
+    super::readiness::print_review(
+        ctx,
+        &review,
+        Some(super::readiness::BRIEF_PER_KIND),
+        &mut std::io::stderr().lock(),
+    )?;
     if !review.is_clear() {
         eprintln!(
             "{}",

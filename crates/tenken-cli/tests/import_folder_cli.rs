@@ -186,6 +186,23 @@ fn a_folder_of_hundreds_of_bundles_imports_newest_per_pc_and_refuses_bad_ones() 
         "no compact appendix"
     );
     assert!(text.contains("ほか"), "no grouped findings");
+    // The improvement plan groups the automatic-check points too: one row per check and verdict
+    // with its number of PCs, not a row per PC and check.
+    let plan = text
+        .split("5. 改善計画")
+        .nth(1)
+        .and_then(|t| t.split("付録A. ").next())
+        .unwrap_or_default();
+    assert!(plan.contains("確認内容と判定ごとにまとめ"), "{plan}");
+    assert!(plan.contains("300台"), "{plan}");
+    let rows_naming_one_pc = plan
+        .lines()
+        .filter(|l| l.trim_start().starts_with("PC-"))
+        .count();
+    assert!(
+        rows_naming_one_pc < 10,
+        "{rows_naming_one_pc} rows name a single PC:\n{plan}"
+    );
     // What a hospital reads first: PCs per role and the problems on the most PCs.
     assert!(text.contains("3-0. 全体のまとめ"), "no overview");
     assert!(text.contains("多くのPCで見つかった問題"), "no top problems");

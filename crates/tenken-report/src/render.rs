@@ -787,6 +787,12 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
         "「いいえ」と回答した項目と、自動確認で「要改善」「不適合」となった点の一覧です。",
         "Every item answered No and every automatic check that needs improvement or failed.",
     ));
+    if input.bundles.len() > FULL_DETAIL_HOSTS {
+        w.body(l(
+            "PCが多いため、自動確認の点は確認内容と判定ごとにまとめ、該当する台数と最初の5台を示します（PCごとの結果は 3-1 と付録A、添付の証跡にあります）。",
+            "With this many PCs, automatic-check points are grouped per check and verdict with the number of PCs and the first five (per-PC results are in 3-1, appendix A and the attached bundles).",
+        ));
+    }
     w.gap(4.0);
     let mut rows = Vec::new();
     for r in map.iter().filter(|r| r.answer == AnswerValue::No) {
@@ -814,7 +820,41 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             target_cell(ans, report_day(input), lang),
         ]);
     }
-    // findings that need action, once per host and probe
+    // findings that need action: once per host and probe for a clinic; for a hospital's fleet,
+    // one row per check and verdict naming how many PCs and the first few (the per-PC details
+    // are in 3-1 and appendix A, and whole in the attached bundles).
+    if input.bundles.len() > FULL_DETAIL_HOSTS {
+        rows.extend(grouped_plan_rows(input));
+    } else {
+        rows.extend(plan_rows_per_pc(input));
+    }
+    if rows.is_empty() {
+        w.body(l(
+            "改善が必要な点はありません。",
+            "Nothing needs improvement.",
+        ));
+        return;
+    }
+    w.table(
+        &[
+            (l("項目・対象", "Item / scope"), 74.0),
+            (l("状態", "Status"), 46.0),
+            (
+                l("何をするか", "What to do"),
+                CONTENT_W - 74.0 - 46.0 - 96.0 - 76.0,
+            ),
+            (l("担当", "Who"), 96.0),
+            (l("目標日", "Target"), 76.0),
+        ],
+        &rows,
+        8.0,
+    );
+}
+
+/// The improvement-plan rows of the automatic checks, once per PC and check (a clinic).
+fn plan_rows_per_pc(input: &ReportInput) -> Vec<Vec<Cell>> {
+    let lang = input.lang;
+    let mut rows = Vec::new();
     let mut seen = BTreeMap::new();
     for b in &input.bundles {
         for f in b
@@ -828,28 +868,7 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             {
                 continue;
             }
-            let items: Vec<&Item> = f
-                .checklist_refs
-                .iter()
-                .filter(|r| r.checklist == input.checklist.id)
-                .filter_map(|r| input.checklist.item(&r.item))
-                .collect();
-            let numbers: Vec<&str> = items.iter().map(|i| i.number.as_str()).collect();
-            let who = items
-                .first()
-                .map(|i| i.guidance.who.get(lang).to_string())
-                .unwrap_or_else(|| l("保守事業者", "Vendor").to_string());
-            let target = items
-                .iter()
-                .flat_map(|i| {
-                    input
-                        .assessment
-                        .answers
-                        .iter()
-                        .filter(move |a| a.item_id == i.id)
-                })
-                .filter_map(|a| a.target_date)
-                .min();
+            let (numbers, who, target) = plan_target(input, f);
             let action = if f.action.get(lang).is_empty() {
                 f.summary.get(lang)
             } else {
@@ -876,27 +895,117 @@ fn plan(w: &mut Writer<'_>, input: &ReportInput, map: &[ItemEvidence<'_>]) {
             ]);
         }
     }
-    if rows.is_empty() {
-        w.body(l(
-            "改善が必要な点はありません。",
-            "Nothing needs improvement.",
-        ));
-        return;
+    rows
+}
+
+/// What an improvement-plan row of the automatic checks says of a check: its items, who acts,
+/// the earliest 目標日 of those items.
+fn plan_target(
+    input: &ReportInput,
+    f: &Finding,
+) -> (Vec<String>, String, Option<chrono::NaiveDate>) {
+    let lang = input.lang;
+    let items: Vec<&Item> = f
+        .checklist_refs
+        .iter()
+        .filter(|r| r.checklist == input.checklist.id)
+        .filter_map(|r| input.checklist.item(&r.item))
+        .collect();
+    let numbers = items.iter().map(|i| i.number.clone()).collect();
+    let who = items
+        .first()
+        .map(|i| i.guidance.who.get(lang).to_string())
+        .unwrap_or_else(|| lang.pick("保守事業者", "Vendor").to_string());
+    let target = items
+        .iter()
+        .flat_map(|i| {
+            input
+                .assessment
+                .answers
+                .iter()
+                .filter(move |a| a.item_id == i.id)
+        })
+        .filter_map(|a| a.target_date)
+        .min();
+    (numbers, who, target)
+}
+
+/// The improvement-plan rows of the automatic checks for a fleet: one per check and verdict
+/// (不適合 first, then the most PCs), with the number of PCs and the first five.
+fn grouped_plan_rows(input: &ReportInput) -> Vec<Vec<Cell>> {
+    let lang = input.lang;
+    let mut groups: BTreeMap<(u8, String), (&Finding, Vec<&str>)> = BTreeMap::new();
+    for b in &input.bundles {
+        for f in b
+            .findings
+            .iter()
+            .filter(|f| matches!(f.verdict, Verdict::Warn | Verdict::Fail))
+        {
+            let rank = u8::from(f.verdict != Verdict::Fail);
+            let e = groups
+                .entry((rank, f.probe_id.clone()))
+                .or_insert_with(|| (f, Vec::new()));
+            if !e.1.contains(&b.host.hostname.as_str()) {
+                e.1.push(b.host.hostname.as_str());
+            }
+        }
     }
-    w.table(
-        &[
-            (l("項目・対象", "Item / scope"), 74.0),
-            (l("状態", "Status"), 46.0),
-            (
-                l("何をするか", "What to do"),
-                CONTENT_W - 74.0 - 46.0 - 96.0 - 76.0,
-            ),
-            (l("担当", "Who"), 96.0),
-            (l("目標日", "Target"), 76.0),
-        ],
-        &rows,
-        8.0,
-    );
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    groups.sort_by(|((ra, pa), (_, ha)), ((rb, pb), (_, hb))| {
+        (ra, std::cmp::Reverse(ha.len()), pa).cmp(&(rb, std::cmp::Reverse(hb.len()), pb))
+    });
+    groups
+        .into_iter()
+        .map(|(_, (f, mut hosts))| {
+            hosts.sort_unstable();
+            let (numbers, who, target) = plan_target(input, f);
+            let shown = hosts.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+            let more = hosts.len().saturating_sub(5);
+            let pcs = match lang {
+                Lang::Ja => format!(
+                    "{}台: {shown}{}",
+                    hosts.len(),
+                    if more > 0 {
+                        format!(" ほか{more}台")
+                    } else {
+                        String::new()
+                    }
+                ),
+                Lang::En => format!(
+                    "{} PCs: {shown}{}",
+                    hosts.len(),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+            };
+            let action = if f.action.get(lang).is_empty() {
+                f.summary.get(lang)
+            } else {
+                f.action.get(lang)
+            };
+            vec![
+                Cell::new(format!(
+                    "{}\n{}",
+                    if numbers.is_empty() {
+                        "—".into()
+                    } else {
+                        numbers.join(", ")
+                    },
+                    match lang {
+                        Lang::Ja => format!("{}台", hosts.len()),
+                        Lang::En => format!("{} PCs", hosts.len()),
+                    }
+                )),
+                Cell::filled(f.verdict.label(lang), verdict_color(f.verdict)),
+                Cell::new(format!("{}\n{pcs}\n→ {action}", f.title.get(lang))),
+                Cell::new(who),
+                Cell::new(date_or_dash(target, lang)),
+            ]
+        })
+        .collect()
 }
 
 fn source_text(f: &Finding, lang: Lang) -> String {

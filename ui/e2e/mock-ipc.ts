@@ -232,6 +232,11 @@ const FP = '3F:A2:19:7C:0B:55:E1:90:4D:2A:C8:6E:11:F3:77:B0:9A:42:5D:E8:03:6C:B1
 const R8 = 'imported-mhlw-r8';
 function summaryNow(): Json {
   const v = sessionStorage.getItem('mockVersion');
+  if (v === 'notice') {
+    return { ...checklist.summary, newer_version: null, version_notice: txt(
+      '2026年度（令和8年度）の公式チェックリストはまだ取り込まれていないため、2025年度版（令和7年度版、synthetic-demo）で点検しています。厚生労働省のサイトから令和8年度版のチェックリスト（Excel）を入手し、`tenken checklist import` で取り込んでください。',
+      'This FY2026 assessment uses the FY2025 checklist because the official FY2026 checklist has not been imported.') };
+  }
   if (v === 'imported') {
     return { ...checklist.summary, newer_version: R8, version_notice: txt(
       `令和8年度版のチェックリスト（${R8}）は取り込み済みですが、この点検はまだ2025年度版（令和7年度版、synthetic-demo）のままです。ホーム画面の「この点検を新しい版に移す」、または \`tenken assessment move --to ${R8}\` で、回答を引き継いで移してください。`,
@@ -258,6 +263,28 @@ mockIPC(
         // A test may name items no probe tests (sessionStorage 'mockNotAutomatic', comma-separated).
         const off = (sessionStorage.getItem('mockNotAutomatic') ?? '').split(',');
         return { ...checklist, summary: summaryNow(), items: checklist.items.map((i) => ({ ...i, automatic: !off.includes(i.id) })) };
+      }
+      case 'preview_checklist_import':
+      case 'import_checklist': {
+        const saved = cmd === 'import_checklist';
+        if (saved) sessionStorage.setItem('mockVersion', 'imported');
+        return {
+          checklist_id: R8, title: '令和8年度 医療機関・薬局におけるサイバーセキュリティ対策チェックリスト', fiscal_year: 2026,
+          previous: 'mhlw-r7', adds_to: null, needs_confirmation: true, saved,
+          files: [
+            { name: '001716187.xlsx', sha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', worksheet: '医療機関・薬局確認用', sheet: 'clinic', items: 9 },
+            { name: '001716188.xlsx', sha256: 'b1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', worksheet: '事業者確認用', sheet: 'vendor', items: 2 },
+          ],
+          items: [
+            { id: '1-1', number: '1-①', text: '医療情報システム安全管理責任者を設置している。', previous_ids: ['1-1'], previous_text: null, unsure: false, new_item: false },
+            { id: '2-4', number: '2-④', text: '二要素認証を実装している、または令和9年度までに実装する予定である。', previous_ids: [], previous_text: null, unsure: false, new_item: true },
+            { id: '2-5', number: '2-⑤', text: 'パスワードは英数字、記号が混在した8文字以上とし、使い回しを禁止している。', previous_ids: ['2-8'], previous_text: 'パスワードは英数字、記号が混在した8文字以上とし、定期的に変更している。', unsure: true, new_item: false },
+          ],
+          notices: [
+            { confirm: true, at: '医療機関・薬局確認用!C12', message: txt('2-⑤ は令和7年度版の 2-⑧ と文言が一部違います。同じ項目として引き継いでよいか確かめてください。', '2-5 may continue R7 2-8.') },
+            { confirm: false, at: '医療機関・薬局確認用!B20', message: txt('注記の行は読み飛ばしました。', 'A note row was skipped.') },
+          ],
+        };
       }
       case 'preview_move_version': return movePlan(false);
       case 'move_to_version': sessionStorage.setItem('mockVersion', 'moved'); return movePlan(true);
@@ -309,6 +336,7 @@ mockIPC(
         const folder = (window as unknown as { __pickFolder?: string }).__pickFolder;
         if (o.directory && folder) return folder;
         if (o.directory || exts.includes('pdf')) return reportMock(cmd, args);
+        if (exts.includes('xlsx')) return ['/home/clinic/ダウンロード/001716187.xlsx', '/home/clinic/ダウンロード/001716188.xlsx'];
         if (exts.includes('json') && !o.multiple) return '/home/clinic/answers.signed.json';
         if (exts.includes('json')) return ['/media/USB/SHINSATSU-PC2.tenken.json', '/media/USB/KARTE-SV.untrusted.tenken.json'];
         return '/home/clinic/書類/情報セキュリティ規程.pdf';

@@ -695,3 +695,33 @@ test('this year\'s workbooks imported: home says so and moves the assessment aft
   await page.evaluate(() => sessionStorage.removeItem('mockVersion'));
   assert.deepEqual(page.errors, []);
 });
+
+test('this year\'s workbooks: home explains where to get them, previews what was read, saves after confirmation', async () => {
+  await page.evaluate(() => sessionStorage.setItem('mockVersion', 'notice'));
+  await page.reload();
+  await page.getByTestId('profile-form').waitFor();
+  await page.locator('input[name=name]').fill('さくら内科クリニック');
+  await page.getByTestId('profile-save').click();
+  await page.getByTestId('home-progress').waitFor();
+  assert.match(await page.getByTestId('version-notice').innerText(), /まだ取り込まれていない/);
+  await page.getByTestId('import-open').click();
+  assert.match(await page.getByTestId('import-panel').innerText(), /厚生労働省/);
+  await page.getByTestId('import-choose').click();
+  await page.getByTestId('import-items').waitFor();
+  const items = await page.getByTestId('import-items').innerText();
+  assert.match(items, /2-④.*新/s);
+  assert.match(items, /2-⑤/);
+  // Nothing is saved before the person confirms the uncertain link.
+  assert.equal(await page.getByTestId('import-save').isDisabled(), true);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('40-checklist-import-preview');
+  await page.getByTestId('import-confirm').check();
+  await page.getByTestId('import-save').click();
+  // Then the notice says it is imported and offers the move.
+  await page.getByTestId('move-preview').waitFor();
+  assert.match(await page.getByTestId('version-notice').innerText(), /取り込み済み/);
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.evaluate(() => sessionStorage.removeItem('mockVersion'));
+  assert.deepEqual(page.errors, []);
+});
+

@@ -377,9 +377,16 @@ impl CommandError {
     /// happened (a missing assessment is "not_found" with the engine's words, never a file error).
     pub fn of(e: impl tenken_core::Kinded + std::fmt::Display) -> Self {
         let kind = e.kind();
+        // Engine messages carry both languages in one text: each side gets its own.
+        let text = e.to_string();
+        let ja_text = tenken_core::i18n::in_lang(&text, tenken_core::Lang::Ja);
+        let en_text = tenken_core::i18n::in_lang(&text, tenken_core::Lang::En);
         let (ja, en) = match kind.headline() {
-            Some(h) => (format!("{}: {e}", h.ja), format!("{}: {e}", h.en)),
-            None => (e.to_string(), e.to_string()),
+            Some(h) => (
+                format!("{}: {ja_text}", h.ja),
+                format!("{}: {en_text}", h.en),
+            ),
+            None => (ja_text, en_text),
         };
         Self {
             code: kind.code().into(),

@@ -110,6 +110,8 @@ fn describe(ctx: &ctx::Ctx, err: &anyhow::Error) -> String {
                 text = text.trim_end_matches([':', ' ', '(']).to_string();
             }
         }
+        // Engine messages carry both languages: only the person's is said.
+        let text = tenken_core::i18n::in_lang(&text, ctx.lang);
         if text.is_empty() || parts.last().is_some_and(|p| p.contains(&text)) {
             continue;
         }

@@ -959,27 +959,9 @@ fn grouped_plan_rows(input: &ReportInput) -> Vec<Vec<Cell>> {
         .map(|(_, (f, mut hosts))| {
             hosts.sort_unstable();
             let (numbers, who, target) = plan_target(input, f);
-            let shown = hosts.iter().take(5).copied().collect::<Vec<_>>().join(", ");
-            let more = hosts.len().saturating_sub(5);
             let pcs = match lang {
-                Lang::Ja => format!(
-                    "{}台: {shown}{}",
-                    hosts.len(),
-                    if more > 0 {
-                        format!(" ほか{more}台")
-                    } else {
-                        String::new()
-                    }
-                ),
-                Lang::En => format!(
-                    "{} PCs: {shown}{}",
-                    hosts.len(),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                ),
+                Lang::Ja => format!("{}台: {}", hosts.len(), first_hosts(&hosts, lang)),
+                Lang::En => format!("{} PCs: {}", hosts.len(), first_hosts(&hosts, lang)),
             };
             let action = if f.action.get(lang).is_empty() {
                 f.summary.get(lang)
@@ -1041,6 +1023,16 @@ fn source_text(f: &Finding, lang: Lang) -> String {
         .join("\n")
 }
 
+/// The first five of `hosts` and how many more: 「PC-1, PC-2, … ほか3台」.
+fn first_hosts(hosts: &[&str], lang: Lang) -> String {
+    let shown = hosts.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    match (hosts.len().saturating_sub(5), lang) {
+        (0, _) => shown,
+        (more, Lang::Ja) => format!("{shown} ほか{more}台"),
+        (more, Lang::En) => format!("{shown} and {more} more"),
+    }
+}
+
 /// Up to this many PCs, the report lists every finding of every PC (item details, appendix A);
 /// beyond it (a hospital's fleet) findings are grouped per check and verdict, and appendix A has
 /// one row per PC — the full evidence of every PC stays in the attached bundles.
@@ -1092,27 +1084,17 @@ fn finding_lines(
         .map(|((std::cmp::Reverse(r), probe), mut hs)| {
             hs.sort_unstable();
             hs.dedup();
-            let shown = hs.iter().take(5).copied().collect::<Vec<_>>().join(", ");
-            let more = hs.len().saturating_sub(5);
             let lab = label.get(&(r, probe)).cloned().unwrap_or_default();
             match lang {
                 Lang::Ja => format!(
-                    "{probe}: {lab} {}台（{shown}{}）",
+                    "{probe}: {lab} {}台（{}）",
                     hs.len(),
-                    if more > 0 {
-                        format!(" ほか{more}台")
-                    } else {
-                        String::new()
-                    }
+                    first_hosts(&hs, lang)
                 ),
                 Lang::En => format!(
-                    "{probe}: {lab} on {} PCs ({shown}{})",
+                    "{probe}: {lab} on {} PCs ({})",
                     hs.len(),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
+                    first_hosts(&hs, lang)
                 ),
             }
         })

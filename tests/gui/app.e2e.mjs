@@ -290,6 +290,7 @@ test('first launch: the clinic profile with systems and a vendor, then home', as
   await (await $t('profile-save')).click();
 
   const progress = await $t('home-progress');
+  assert.match(await progress.getText(), /\d+ 項目中 0 項目に回答済み/);
   assert.match(await progress.getText(), /\d+ 行中 0 行に回答済み/);
   assert.equal(await (await $t('clinic-name')).getText(), CLINIC);
   const saved = (await invoke('get_profile')).ok;

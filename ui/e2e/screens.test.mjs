@@ -81,6 +81,7 @@ test('first launch asks for the clinic profile, then shows home', async () => {
   await page.getByTestId('profile-save').click();
   await page.getByTestId('home-progress').waitFor();
   assert.equal(await page.getByTestId('clinic-name').innerText(), 'さくら内科クリニック');
+  assert.match(await page.getByTestId('home-progress').innerText(), /2 項目中 0 項目に回答済み/);
   assert.match(await page.getByTestId('home-progress').innerText(), /3 行中 0 行に回答済み/);
   await shot('02-home-empty');
   const saved = await page.evaluate(() => window.__TAURI_INTERNALS__.invoke('get_profile'));
@@ -113,6 +114,7 @@ test('answering: いいえ needs 目標日; answers show in the table and on hom
   assert.match(table, /該当なし/);
   await shot('05-table');
   await page.locator('[data-nav=home]').click();
+  assert.match(await page.getByTestId('home-progress').innerText(), /2 項目中 2 項目に回答済み/);
   assert.match(await page.getByTestId('home-progress').innerText(), /3 行中 3 行に回答済み/);
   assert.match(await page.getByTestId('home-planned').innerText(), /2027-03-31/);
   await shot('06-home-answered');

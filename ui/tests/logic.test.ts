@@ -50,6 +50,10 @@ describe('home overview', () => {
     expect(o.overdue.map((a) => a.scope)).toEqual(['server']);
     expect(o.planned.map((a) => a.scope)).toEqual(['terminal']);
     expect(o.nextItemId).toBe('c');
+    // Items as the checklist counts them: b is answered only with both its rows.
+    expect([o.answeredItems, o.items]).toEqual([2, 3]);
+    const oneRowOfB = overview(items, answers.slice(0, 2), '2026-11-23');
+    expect([oneRowOfB.answeredItems, oneRowOfB.answered]).toEqual([1, 2]);
   });
   it('nothing answered: next is the first item', () => {
     expect(overview(items, [], '2026-11-23').nextItemId).toBe('a');

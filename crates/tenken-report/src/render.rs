@@ -328,10 +328,10 @@ fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
                 {
                     // Never a silent fallback to last year's list (issue 16).
                     Some(n) => Cell::filled(
-                        format!("{}（{}）\n{}", cl.title.get(lang), cl.id, n.get(lang)),
+                        format!("{}\n{}", cl.title.get(lang), n.get(lang)),
                         rgb(0xfc, 0xec, 0xc8),
                     ),
-                    None => Cell::new(format!("{}（{}）", cl.title.get(lang), cl.id)),
+                    None => Cell::new(cl.title.get(lang).to_string()),
                 },
             ),
             (l("出典", "Source"), Cell::new(source)),
@@ -1049,10 +1049,11 @@ fn finding_lines(
         return findings
             .iter()
             .map(|m| {
+                // What was checked in words (the probe id stays in appendix A and the bundle).
                 format!(
                     "{} {}: {} — {}",
                     m.host,
-                    m.finding.probe_id,
+                    m.finding.title.get(lang),
                     finding_label(m.finding, lang),
                     m.finding.summary.get(lang)
                 )
@@ -1069,7 +1070,11 @@ fn finding_lines(
         Verdict::NotApplicable => 0,
     };
     let mut label: std::collections::HashMap<(u8, &str), String> = Default::default();
+    let mut title: std::collections::HashMap<&str, &str> = Default::default();
     for m in findings {
+        title
+            .entry(m.finding.probe_id.as_str())
+            .or_insert_with(|| m.finding.title.get(lang));
         let r = rank(m.finding.verdict);
         groups
             .entry((std::cmp::Reverse(r), m.finding.probe_id.as_str()))
@@ -1085,14 +1090,11 @@ fn finding_lines(
             hs.sort_unstable();
             hs.dedup();
             let lab = label.get(&(r, probe)).cloned().unwrap_or_default();
+            let what = title.get(probe).copied().unwrap_or(probe);
             match lang {
-                Lang::Ja => format!(
-                    "{probe}: {lab} {}台（{}）",
-                    hs.len(),
-                    first_hosts(&hs, lang)
-                ),
+                Lang::Ja => format!("{what}: {lab} {}台（{}）", hs.len(), first_hosts(&hs, lang)),
                 Lang::En => format!(
-                    "{probe}: {lab} on {} PCs ({})",
+                    "{what}: {lab} on {} PCs ({})",
                     hs.len(),
                     first_hosts(&hs, lang)
                 ),

@@ -146,6 +146,27 @@ fn japanese_report_passes_third_party_tools() {
             "pdftotext lacks {needle}"
         );
     }
+    // The item details name each check in words, not by its probe id (ids stay in appendix A
+    // and in the attached bundles, for tracing).
+    let details = txt
+        .split("2. 項目ごとの詳細")
+        .nth(1)
+        .and_then(|t| t.split("付録A").next())
+        .unwrap_or_default();
+    for line in [
+        "SERVER-KARTE os.patches:",
+        "UKETSUKE-PC1 os.eol:",
+        "SERVER-KARTE net.router.admin:",
+    ] {
+        assert!(
+            !details.contains(line),
+            "a probe id is printed in the item details: {line}"
+        );
+    }
+    assert!(
+        details.contains("SERVER-KARTE 自動確認 os.patches:"),
+        "the check's title is printed"
+    );
     assert!(
         flat.contains(&format!("1/{pages}ページ")),
         "page X / Y footer"

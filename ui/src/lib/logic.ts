@@ -62,6 +62,9 @@ export function blankAnswer(itemId: string, scope: ScopeDto, day: string): Answe
 
 /** What the home screen shows. */
 export interface Overview {
+  /** Items of the checklist, and those with every scope row answered. */
+  items: number;
+  answeredItems: number;
   rows: number;
   answered: number;
   unanswered: number;
@@ -81,9 +84,15 @@ export function overview(items: ItemView[], answers: AnswerDto[], day: string): 
   const byKey = new Map(answers.map((a) => [rowKey(a.item_id, a.scope), a]));
   const o: Overview = {
     rows: 0, answered: 0, unanswered: 0, yes: 0, no: 0, notApplicable: 0,
+    items: items.length, answeredItems: 0,
     overdue: [], planned: [], nextItemId: null,
   };
   for (const item of items) {
+    // An item counts as answered when every one of its scope rows is (the checklist and the
+    // readiness review count items; rows are shown beside them).
+    if (item.scopes.every((scope) => (byKey.get(rowKey(item.id, scope))?.value ?? 'unanswered') !== 'unanswered')) {
+      o.answeredItems += 1;
+    }
     for (const scope of item.scopes) {
       o.rows += 1;
       const a = byKey.get(rowKey(item.id, scope));

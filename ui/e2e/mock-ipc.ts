@@ -234,12 +234,12 @@ function summaryNow(): Json {
   const v = sessionStorage.getItem('mockVersion');
   if (v === 'notice') {
     return { ...checklist.summary, newer_version: null, version_notice: txt(
-      '2026年度（令和8年度）の公式チェックリストはまだ取り込まれていないため、2025年度版（令和7年度版、synthetic-demo）で点検しています。厚生労働省のサイトから令和8年度版のチェックリスト（Excel）を入手し、`tenken checklist import` で取り込んでください。',
+      '2026年度（令和8年度）の公式チェックリストはまだ取り込まれていないため、令和7年度版で点検しています。厚生労働省のサイトから令和8年度版のチェックリスト（Excel）を入手し、下の「今年度のチェックリストを取り込む」で取り込んでください。',
       'This FY2026 assessment uses the FY2025 checklist because the official FY2026 checklist has not been imported.') };
   }
   if (v === 'imported') {
     return { ...checklist.summary, newer_version: R8, version_notice: txt(
-      `令和8年度版のチェックリスト（${R8}）は取り込み済みですが、この点検はまだ2025年度版（令和7年度版、synthetic-demo）のままです。ホーム画面の「この点検を新しい版に移す」、または \`tenken assessment move --to ${R8}\` で、回答を引き継いで移してください。`,
+      '令和8年度版のチェックリストは取り込み済みですが、この点検はまだ令和7年度版のままです。下の「この点検を新しい版に移す」で、回答を引き継いで移してください。',
       `The FY2026 checklist (${R8}) has been imported, but this assessment still uses an earlier one.`) };
   }
   if (v === 'moved') {

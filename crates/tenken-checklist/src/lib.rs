@@ -265,10 +265,48 @@ impl Checklist {
     /// version is loaded (this year's workbooks were imported) the notice says so and how to
     /// move the assessment to it, instead of asking to import it again.
     pub fn version_notice_in(&self, fiscal_year: u16, all: &[Checklist]) -> Option<Text> {
+        self.notice(fiscal_year, all, false)
+    }
+
+    /// [`Checklist::version_notice_in`] in the app's words: what to press on the home screen,
+    /// without commands or checklist ids.
+    pub fn version_notice_for_app(&self, fiscal_year: u16, all: &[Checklist]) -> Option<Text> {
+        self.notice(fiscal_year, all, true)
+    }
+
+    fn notice(&self, fiscal_year: u16, all: &[Checklist], app: bool) -> Option<Text> {
         if !self.is_mhlw() || self.fiscal_year >= fiscal_year {
             return None;
         }
         let reiwa = |y: u16| y.saturating_sub(2018);
+        if app {
+            let newer = load::current_mhlw(all).filter(|n| n.fiscal_year > self.fiscal_year);
+            return Some(match newer {
+                Some(n) => Text::new(
+                    format!(
+                        "令和{rn}年度版のチェックリストは取り込み済みですが、この点検はまだ令和{ru}年度版のままです。下の「この点検を新しい版に移す」で、回答を引き継いで移してください。",
+                        rn = reiwa(n.fiscal_year),
+                        ru = reiwa(self.fiscal_year),
+                    ),
+                    format!(
+                        "The FY{} checklist has been imported, but this assessment still uses the FY{} one. Move it, with its answers, with \"Move this assessment to the new version\" below.",
+                        n.fiscal_year, self.fiscal_year
+                    ),
+                ),
+                None => Text::new(
+                    format!(
+                        "{fy}年度（令和{r}年度）の公式チェックリストはまだ取り込まれていないため、令和{ru}年度版で点検しています。厚生労働省のサイトから令和{r}年度版のチェックリスト（Excel）を入手し、下の「今年度のチェックリストを取り込む」で取り込んでください。",
+                        fy = fiscal_year,
+                        r = reiwa(fiscal_year),
+                        ru = reiwa(self.fiscal_year),
+                    ),
+                    format!(
+                        "The official FY{fiscal_year} checklist has not been imported, so this assessment uses the FY{} one. Download this year's checklist (Excel) from the MHLW site and import it with \"Import this year's checklist\" below.",
+                        self.fiscal_year
+                    ),
+                ),
+            });
+        }
         if let Some(newer) = load::current_mhlw(all).filter(|n| n.fiscal_year > self.fiscal_year) {
             return Some(Text::new(
                 format!(

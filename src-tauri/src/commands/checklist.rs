@@ -27,7 +27,7 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
 /// imported and the assessment can move to it (`newer_version`).
 pub fn summary_in(c: &Checklist, all: &[Checklist]) -> ChecklistSummary {
     let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
-    let version_notice = c.version_notice_in(fy, all).as_ref().map(Into::into);
+    let version_notice = c.version_notice_for_app(fy, all).as_ref().map(Into::into);
     let newer_version = tenken_core::version::newer_version(all, &c.id);
     let c = &c.for_sheet(SHEET);
     ChecklistSummary {
@@ -215,6 +215,17 @@ mod tests {
             assert_eq!(s.version_notice.is_some(), stale, "{}", c.id);
             if let Some(n) = s.version_notice {
                 assert!(n.ja.contains("まだ取り込まれていない"), "{}", n.ja);
+                // The app's words: the button to press, not a command or an id.
+                assert!(
+                    n.ja.contains("「今年度のチェックリストを取り込む」"),
+                    "{}",
+                    n.ja
+                );
+                assert!(
+                    !n.ja.contains("tenken ") && !n.ja.contains(&c.id),
+                    "{}",
+                    n.ja
+                );
             }
         }
     }
@@ -278,6 +289,8 @@ mod tests {
         assert_eq!(r7.newer_version.as_deref(), Some("imported-mhlw-r8"));
         if let Some(n) = &r7.version_notice {
             assert!(n.ja.contains("取り込み済み"), "{}", n.ja);
+            assert!(n.ja.contains("「この点検を新しい版に移す」"), "{}", n.ja);
+            assert!(!n.ja.contains("assessment move"), "{}", n.ja);
         }
         let preview = move_version(&state, "imported-mhlw-r8", false).unwrap();
         assert!(!preview.moved);

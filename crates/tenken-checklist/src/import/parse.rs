@@ -276,18 +276,9 @@ pub fn parse_sheet(g: &Grid) -> Result<Option<RawSheet>, Text> {
             && g.origin(r, text_col) == (r, *c0)
         {
             section_count += 1;
-            section = Some(words::section_heading(v).unwrap_or_else(|| {
-                let title = match v.find('【') {
-                    Some(i) if i > 0 => v[..i].trim().to_string(),
-                    _ => v.to_string(),
-                };
-                let id = if v.contains("有無") {
-                    "0".to_string()
-                } else {
-                    format!("s{section_count}")
-                };
-                (id, title)
-            }));
+            section = Some(
+                words::section_heading(v).unwrap_or_else(|| unnumbered_section(v, section_count)),
+            );
             continue;
         }
         let sec_cell = own(cols.section);
@@ -350,16 +341,7 @@ pub fn parse_sheet(g: &Grid) -> Result<Option<RawSheet>, Text> {
                     && (wide || c0 < text_col || v.contains('【') || v.contains("有無"))
                 {
                     section_count += 1;
-                    let title = match v.find('【') {
-                        Some(i) if i > 0 => v[..i].trim().to_string(),
-                        _ => v.to_string(),
-                    };
-                    let id = if v.contains("有無") {
-                        "0".to_string()
-                    } else {
-                        format!("s{section_count}")
-                    };
-                    section = Some((id, title));
+                    section = Some(unnumbered_section(v, section_count));
                     continue;
                 }
             }
@@ -612,4 +594,19 @@ fn first_chars(s: &str) -> String {
     } else {
         t
     }
+}
+
+/// A section heading without a number of its own: its title (before any 【…】 note) and an id —
+/// `0` for the 「医療情報システムの有無」 gate, else `s<count>` in the order met.
+fn unnumbered_section(v: &str, count: usize) -> (String, String) {
+    let title = match v.find('【') {
+        Some(i) if i > 0 => v[..i].trim().to_string(),
+        _ => v.to_string(),
+    };
+    let id = if v.contains("有無") {
+        "0".to_string()
+    } else {
+        format!("s{count}")
+    };
+    (id, title)
 }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use tenken_core::Which;
 use tenken_core::assessment::Assessment;
 use tenken_core::checklist::Checklist;
 
@@ -16,7 +17,7 @@ pub(crate) fn checklists(data_dir: &Path) -> Result<Vec<Checklist>, CommandError
 
 /// Today's date on this PC (fiscal years follow local time).
 pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    tenken_core::Session::today()
 }
 
 /// This fiscal year's assessment for `checklist_id` (created on first use) and its checklist.
@@ -24,24 +25,18 @@ pub(crate) fn assessment_for(
     state: &AppState,
     checklist_id: &str,
 ) -> Result<(Assessment, Checklist), CommandError> {
-    let mut store = state.store()?;
-    let a = tenken_core::workflow::assessment_for_checklist(
-        &mut store,
-        state.dir(),
-        today(),
-        checklist_id,
-    )
-    .map_err(CommandError::of)?;
-    let c = tenken_core::checklist::find(&a.checklist_id, Some(state.dir()))
-        .map_err(CommandError::of)?;
-    Ok((a, c))
+    state
+        .session()?
+        .assessment_with_checklist(Which::Checklist(checklist_id))
+        .map_err(CommandError::of)
 }
 
-/// This fiscal year's assessment (the one the user worked on last, or a new one with the latest
-/// official checklist).
+/// This fiscal year's assessment (the institution's own, created with the latest official
+/// checklist when there is none yet).
 pub(crate) fn current_assessment(state: &AppState) -> Result<Assessment, CommandError> {
-    let mut store = state.store()?;
-    tenken_core::workflow::ensure_assessment(&mut store, state.dir(), today())
+    state
+        .session()?
+        .assessment(Which::ThisYear)
         .map_err(CommandError::of)
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+use tenken_core::Session;
 use tenken_core::store::Store;
 
 use crate::dto::{CommandError, SettingsDto};
@@ -24,11 +25,29 @@ pub struct Data {
     pub report_dir: Option<String>,
 }
 
-/// The state managed by Tauri.
+/// The state managed by Tauri: the engine's [`Session`] on the data folder (every use case goes
+/// through it) and the UI settings.
 pub struct AppState {
     dir: PathBuf,
     data: Mutex<Data>,
-    store: Mutex<Store>,
+    session: Mutex<Session>,
+}
+
+/// The engine's store while the session is locked for one command (a single store call needs
+/// no use case of the session).
+pub struct StoreGuard<'a>(MutexGuard<'a, Session>);
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.0.store()
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.0.store_mut()
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -42,7 +61,7 @@ impl AppState {
     /// settings file is kept aside, never overwritten silently.
     pub fn open(dir: &Path) -> Result<Self, CommandError> {
         // The store creates the folder owner-only (0700 on Unix) with the database in it.
-        let store = Store::open_default(Some(dir)).map_err(CommandError::of)?;
+        let session = Session::open(Some(dir)).map_err(CommandError::of)?;
         let file = dir.join(SETTINGS_FILE);
         let data = match std::fs::read(&file) {
             Ok(bytes) => match serde_json::from_slice::<Data>(&bytes) {
@@ -59,7 +78,7 @@ impl AppState {
         Ok(Self {
             dir: dir.to_path_buf(),
             data: Mutex::new(data),
-            store: Mutex::new(store),
+            session: Mutex::new(session),
         })
     }
 
@@ -78,11 +97,16 @@ impl AppState {
         Ok(self.store()?.path().to_path_buf())
     }
 
-    /// The engine store (locked for the duration of one command).
-    pub fn store(&self) -> Result<MutexGuard<'_, Store>, CommandError> {
-        self.store
+    /// The engine's session (locked for the duration of one command).
+    pub fn session(&self) -> Result<MutexGuard<'_, Session>, CommandError> {
+        self.session
             .lock()
             .map_err(|_| CommandError::internal("store lock poisoned"))
+    }
+
+    /// The engine's store (the session locked for the duration of one command).
+    pub fn store(&self) -> Result<StoreGuard<'_>, CommandError> {
+        self.session().map(StoreGuard)
     }
 
     /// Reads with `f`.

@@ -24,6 +24,11 @@ impl Ctx {
         tenken_core::store::data_dir(self.data_dir.as_deref())
     }
 
+    /// Opens the engine's session on the data directory: every use case goes through it.
+    pub fn session(&self) -> anyhow::Result<tenken_core::Session> {
+        Ok(tenken_core::Session::open(self.data_dir.as_deref())?)
+    }
+
     /// Picks the Japanese or English message.
     pub fn t<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(ja, en)

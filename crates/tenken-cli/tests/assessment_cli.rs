@@ -54,6 +54,8 @@ fn new_answer_show_export_history() {
         "name = \"さくら内科クリニック\"\naddress = \"東京都千代田区\"\nsystems = [\"電子カルテ\"]\n",
     )
     .unwrap();
+    // An assessment of a past fiscal year, answered by its id (answering without one works on
+    // this fiscal year's: see `answer_without_id_never_writes_into_a_past_year`).
     let out = ok(&tenken(
         &data,
         &[
@@ -78,6 +80,8 @@ fn new_answer_show_export_history() {
         &[
             "assessment",
             "answer",
+            "--assessment",
+            "1",
             "2-6",
             "--value",
             "はい",
@@ -92,15 +96,48 @@ fn new_answer_show_export_history() {
         ],
     ));
     // いいえ without 目標日: refused, nothing written.
-    let out = tenken(&data, &["assessment", "answer", "1-1", "--value", "no"]);
+    let out = tenken(
+        &data,
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "1",
+            "1-1",
+            "--value",
+            "no",
+        ],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("目標日"));
     // Item with several scope rows needs --scope.
-    let out = tenken(&data, &["assessment", "answer", "2-12", "--value", "yes"]);
+    let out = tenken(
+        &data,
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "1",
+            "2-12",
+            "--value",
+            "yes",
+        ],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--scope"));
     // Unknown item.
-    let out = tenken(&data, &["assessment", "answer", "9-9", "--value", "yes"]);
+    let out = tenken(
+        &data,
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "1",
+            "9-9",
+            "--value",
+            "yes",
+        ],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("9-9"));
 
@@ -133,7 +170,14 @@ value = "いいえ"
     .unwrap();
     let out = tenken(
         &data,
-        &["assessment", "answer", "--file", bad.to_str().unwrap()],
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "1",
+            "--file",
+            bad.to_str().unwrap(),
+        ],
     );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -157,7 +201,14 @@ value = "いいえ"
     .unwrap();
     ok(&tenken(
         &data,
-        &["assessment", "answer", "--file", good.to_str().unwrap()],
+        &[
+            "assessment",
+            "answer",
+            "--assessment",
+            "1",
+            "--file",
+            good.to_str().unwrap(),
+        ],
     ));
     let a = answers_json(&data);
     assert_eq!(a.as_array().unwrap().len(), 5);
@@ -315,4 +366,39 @@ fn export_has_one_worksheet_per_sheet_answered() {
     assert!(marked);
     let who = r.get_value((2, 0)).unwrap().to_string();
     assert_eq!(who, "確認者: 株式会社保守 田中");
+}
+
+/// Issue 12: "this year's assessment" is one rule. Answering without an id works on this fiscal
+/// year's own assessment (as `tenken report` and the app do); a finished past year's record is
+/// never written into silently, and the person is told how to reach it.
+#[test]
+fn answer_without_id_never_writes_into_a_past_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&tenken(
+        &data,
+        &[
+            "assessment",
+            "new",
+            "--checklist",
+            "test-r7",
+            "--year",
+            "2020",
+        ],
+    ));
+    let out = tenken(&data, &["assessment", "answer", "1-1", "--value", "はい"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--assessment 1"), "{err}");
+    // The 2020 assessment is untouched; this year's got the answer.
+    assert_eq!(answers_json(&data).as_array().unwrap().len(), 0);
+    let shown = ok(&tenken(&data, &["assessment", "show", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(v["id"], 2);
+    assert_ne!(v["fiscal_year"], 2020);
+    assert_eq!(v["answers"].as_array().unwrap().len(), 1);
 }

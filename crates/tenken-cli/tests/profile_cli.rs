@@ -336,7 +336,9 @@ fn assessor_is_set_with_the_profile_and_an_empty_first_report_warns() {
     ok(&o);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("回答が1件もありません"), "{err}");
-    assert!(err.contains("医療機関名が未設定です"), "{err}");
+    // The missing name is said by the review before signing, not again after it.
+    assert!(err.contains("【医療機関名 未設定】"), "{err}");
+    assert!(!err.contains("注意: 医療機関名"), "{err}");
     ok(&tenken(
         &data,
         cwd,
@@ -358,7 +360,7 @@ fn assessor_is_set_with_the_profile_and_an_empty_first_report_warns() {
     ok(&o);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!err.contains("回答が1件もありません"), "{err}");
-    assert!(!err.contains("医療機関名が未設定です"), "{err}");
+    assert!(!err.contains("医療機関名 未設定"), "{err}");
     let cover = pdftotext(&cwd.join("tenken-report.pdf"), Some((1, 1)));
     assert!(cover.contains("山田 花子"), "{cover}");
 }

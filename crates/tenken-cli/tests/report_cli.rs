@@ -204,3 +204,58 @@ fn bad_answers_change_nothing_and_keep_the_previous_report() {
         "a refused answers file must save nothing: {show}"
     );
 }
+
+/// `tenken report --dir FOLDER` writes the set under the app's readable names (the engine's one
+/// naming rule), never over an earlier set of the same day.
+#[test]
+fn report_into_a_folder_uses_readable_names_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&tenken(
+        &data,
+        dir.path(),
+        &["profile", "set", "--name", "さくら内科 クリニック"],
+    ));
+    let folder = dir.path().join("報告書");
+    for _ in 0..2 {
+        ok(&tenken(
+            &data,
+            dir.path(),
+            &["report", "--no-scan", "--dir", folder.to_str().unwrap()],
+        ));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+    let stem = names[2].rsplit_once('_').unwrap().0.to_string();
+    assert!(stem.starts_with("さくら内科_クリニック_"), "{names:?}");
+    assert!(stem.contains("年度_"), "{names:?}");
+    assert_eq!(
+        names,
+        [
+            format!("{stem}_2_チェックリスト.xlsx"),
+            format!("{stem}_2_点検報告書.pdf"),
+            format!("{stem}_チェックリスト.xlsx"),
+            format!("{stem}_点検報告書.pdf"),
+        ]
+    );
+    // Both are signed reports.
+    for pdf in names.iter().filter(|n| n.ends_with(".pdf")) {
+        let v = tenken(
+            &data,
+            dir.path(),
+            &["verify", folder.join(pdf).to_str().unwrap()],
+        );
+        assert_eq!(v.status.code(), Some(0), "{pdf}");
+    }
+    // --dir names the files itself: --out and --xlsx cannot be given with it.
+    let o = tenken(
+        &data,
+        dir.path(),
+        &["report", "--no-scan", "--dir", "x", "--out", "y.pdf"],
+    );
+    assert!(!o.status.success());
+}

@@ -5,7 +5,7 @@
 //! assessment -> report -> signature.
 //!
 //! Each part is its own crate (see `docs/architecture.md`), so cargo rejects a dependency
-//! cycle; this crate holds the use cases that join them ([`workflow`]) and re-exports the parts
+//! cycle; this crate holds the use cases that join them ([`workflow`]) behind one API, [`Session`], and re-exports the parts
 //! under their old module names (`tenken_core::probe`, `tenken_core::store`, ...).
 
 pub use tenken_assessment as assessment;
@@ -25,7 +25,9 @@ pub use tenken_vendor as vendor;
 
 pub mod answers_file;
 pub mod readiness;
+pub mod session;
 pub mod version;
 pub mod workflow;
 
+pub use session::{ReportFiles, Session, Which};
 pub use tenken_base::{ErrorKind, Kinded, Lang, Text, VERSION};

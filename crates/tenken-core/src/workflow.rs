@@ -35,6 +35,11 @@ pub enum WorkflowError {
     /// No official checklist is available at all.
     #[error("公式チェックリストが見つかりません (no official checklist available)")]
     NoChecklist,
+    /// There is no assessment yet to show (nothing has been answered or scanned).
+    #[error(
+        "点検がまだありません。回答するか点検すると作られます (no assessment yet: answering or scanning creates this year's)"
+    )]
+    NoAssessment,
     /// The device ledger could not be built.
     #[error(transparent)]
     Ledger(#[from] crate::ledger::LedgerError),
@@ -531,7 +536,7 @@ impl tenken_base::Kinded for WorkflowError {
             WorkflowError::Ledger(e) => e.kind(),
             WorkflowError::Compare(e) => e.kind(),
             WorkflowError::Xlsx(e) => e.kind(),
-            WorkflowError::NoChecklist => ErrorKind::NotFound,
+            WorkflowError::NoChecklist | WorkflowError::NoAssessment => ErrorKind::NotFound,
             WorkflowError::Move(_) => ErrorKind::Conflict,
             WorkflowError::BadBundle(..) => ErrorKind::Damaged,
             WorkflowError::Io { source, .. } => ErrorKind::of_io(source),

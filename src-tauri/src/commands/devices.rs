@@ -185,9 +185,7 @@ pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportR
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     let a = crate::engine::current_assessment(state)?;
-    let anchors = tenken_core::vendor::trust::anchors(state.dir());
-    let mut store = state.store()?;
-    let r = tenken_core::ledger::import::import_file(&mut store, a.id, path, &anchors, false);
+    let r = state.session()?.import_bundle(a.id, path, false);
     result_of(file, r)
 }
 
@@ -195,18 +193,10 @@ pub fn import_one(state: &AppState, path: &std::path::Path) -> CmdResult<ImportR
 /// never imported; a re-run changes nothing), one result per file.
 pub fn import_folder(state: &AppState, dir: &std::path::Path) -> CmdResult<Vec<ImportResultDto>> {
     let a = crate::engine::current_assessment(state)?;
-    let anchors = tenken_core::vendor::trust::anchors(state.dir());
-    let mut store = state.store()?;
-    let r = tenken_core::ledger::import::import_dir(
-        &mut store,
-        a.id,
-        dir,
-        &anchors,
-        false,
-        &mut |_, _| {},
-    )
-    .map_err(CommandError::of)?;
-    drop(store);
+    let r = state
+        .session()?
+        .import_folder(a.id, dir, false, &mut |_, _| {})
+        .map_err(CommandError::of)?;
     let name = |p: &std::path::Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())

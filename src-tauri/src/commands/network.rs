@@ -5,7 +5,6 @@
 use tauri::{AppHandle, Emitter, Manager, State};
 use tenken_core::evidence::{BUNDLE_FORMAT, Bundle, Finding, HostFacts};
 use tenken_core::net::{self, NeverTouch, Phase, RunOptions, Scope};
-use tenken_core::sign::keystore::KeyStore;
 
 use crate::commands::scan::{PROGRESS_EVENT, Tasks};
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
@@ -130,8 +129,6 @@ pub fn keep_network(
     host: HostFacts,
 ) -> CmdResult<NetworkOutcomeDto> {
     let a = crate::engine::current_assessment(state)?;
-    // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
-    let subject = a.profile.name.trim().to_string();
     let fresh = Bundle {
         format: BUNDLE_FORMAT.to_string(),
         host,
@@ -140,12 +137,10 @@ pub fn keep_network(
         replayed: false,
         findings: findings.clone(),
     };
-    let keys = KeyStore::open(state.dir());
-    let kept = {
-        let mut store = state.store()?;
-        tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, fresh, &subject)
-            .map_err(CommandError::of)?
-    };
+    let kept = state
+        .session()?
+        .keep_host_findings(a.id, fresh)
+        .map_err(CommandError::of)?;
     let checklist = tenken_core::checklist::find(&a.checklist_id, Some(state.dir()))
         .map_err(CommandError::of)?
         .for_sheet(crate::commands::checklist::SHEET);
@@ -367,9 +362,10 @@ mod tests {
         local.host.hostname = "TEST-PC".into();
         {
             let a = crate::engine::current_assessment(&state).unwrap();
-            let keys = KeyStore::open(state.dir());
-            let mut store = state.store().unwrap();
-            tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, local.clone(), "t")
+            state
+                .session()
+                .unwrap()
+                .keep_host_findings(a.id, local.clone())
                 .unwrap();
         }
         // Record a loopback-only LAN check, then replay it (no packet leaves this machine).

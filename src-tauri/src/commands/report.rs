@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Emitter, Manager};
 use tenken_core::Lang;
-use tenken_core::sign::keystore::KeyStore;
 use tenken_core::store::StoredReport;
 use tenken_core::workflow::ReportStep;
+use tenken_core::{ReportFiles, Which};
 
 use crate::commands::scan::PROGRESS_EVENT;
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
@@ -124,59 +124,10 @@ pub async fn set_report_folder(
     .await
 }
 
-/// Ending of a report PDF's file name (`さくら内科クリニック_2026年度_2026-11-24_点検報告書.pdf`).
-const PDF_TAIL: &str = "_点検報告書.pdf";
-/// Ending of the XLSX checklist written beside it.
-const XLSX_TAIL: &str = "_チェックリスト.xlsx";
-
-/// Path of the XLSX written next to a report PDF (same name before the ending); reports
-/// written before issue 15 were named `tenken-report-…` / `tenken-checklist-…`.
-pub fn xlsx_for(pdf: &Path) -> Option<PathBuf> {
-    let name = pdf.file_name()?.to_str()?;
-    if let Some(base) = name.strip_suffix(PDF_TAIL) {
-        return Some(pdf.with_file_name(format!("{base}{XLSX_TAIL}")));
-    }
-    let rest = name.strip_prefix("tenken-report-")?.strip_suffix(".pdf")?;
-    Some(pdf.with_file_name(format!("tenken-checklist-{rest}.xlsx")))
-}
-
-/// A clinic name made safe as part of a file name on every OS: characters Windows forbids,
-/// control characters and spaces become `_`, at most 40 characters; 「医療機関名未設定」 when empty.
-pub fn file_name_part(name: &str) -> String {
-    let cleaned: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_control() || c.is_whitespace() || r#"\/:*?"<>|"#.contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(40)
-        .collect();
-    let cleaned = cleaned.trim_matches(|c| c == '_' || c == '.').to_string();
-    if cleaned.is_empty() {
-        "医療機関名未設定".into()
-    } else {
-        cleaned
-    }
-}
-
-/// The readable name stem of a report set: 医療機関名_年度_日付 (`_2`, `_3` … when taken).
-pub fn report_stem(clinic: &str, fiscal_year: u16, day: chrono::NaiveDate, n: u32) -> String {
-    let base = format!(
-        "{}_{fiscal_year}年度_{}",
-        file_name_part(clinic),
-        day.format("%Y-%m-%d")
-    );
-    if n <= 1 { base } else { format!("{base}_{n}") }
-}
-
 /// The list entry of a stored report.
 pub fn entry(r: &StoredReport, fiscal_year: Option<u16>) -> ReportEntry {
     let path = PathBuf::from(&r.path);
-    let xlsx = xlsx_for(&path).filter(|x| x.is_file());
+    let xlsx = ReportFiles::xlsx_beside(&path).filter(|x| x.is_file());
     ReportEntry {
         id: r.id,
         created_at: r.created_at.to_rfc3339(),
@@ -256,36 +207,21 @@ pub fn write_report(
         "Collecting answers and evidence",
     );
     std::fs::create_dir_all(dir).map_err(CommandError::of)?;
-    let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
+    let mut session = state.session()?;
+    let a = session
+        .assessment(Which::Checklist(checklist_id))
+        .map_err(CommandError::of)?;
     let now = chrono::Utc::now();
-    let day = now.with_timezone(&chrono::Local).date_naive();
     // Readable names (医療機関名_年度_日付); a second report the same day never overwrites the
-    // first: _2, _3, ... are appended.
-    let names = |n: u32| {
-        let stem = report_stem(&a.profile.name, a.fiscal_year, day, n);
-        (
-            dir.join(format!("{stem}{PDF_TAIL}")),
-            dir.join(format!("{stem}{XLSX_TAIL}")),
-        )
-    };
-    let mut n = 1;
-    let (mut pdf_path, mut xlsx_path) = names(n);
-    while pdf_path.exists() || xlsx_path.exists() {
-        n += 1;
-        (pdf_path, xlsx_path) = names(n);
-    }
-    let keys = KeyStore::open(state.dir());
-    let mut store = state.store()?;
-    let set = tenken_core::workflow::write_report_set(
-        &mut store,
-        &keys,
-        state.dir(),
-        a.id,
-        lang,
-        now,
-        &pdf_path,
-        Some(&xlsx_path),
-        &mut |s| match s {
+    // first.
+    let files = ReportFiles::named_in(
+        dir,
+        &a.profile.name,
+        a.fiscal_year,
+        now.with_timezone(&chrono::Local).date_naive(),
+    );
+    let set = session
+        .write_report_set(a.id, lang, now, &files, &mut |s| match s {
             ReportStep::Signing => step(
                 app,
                 task,
@@ -302,10 +238,9 @@ pub fn write_report(
                 "Excel のチェックリストを書いています",
                 "Writing the Excel checklist",
             ),
-        },
-    )
-    .map_err(CommandError::of)?;
-    drop(store);
+        })
+        .map_err(CommandError::of)?;
+    drop(session);
     step(app, task, "done", 4, "できました", "Done");
     Ok(entry(&set.stored, Some(a.fiscal_year)))
 }
@@ -314,8 +249,9 @@ pub fn write_report(
 /// still open and which screen fixes it.
 pub fn readiness(state: &AppState, checklist_id: &str) -> CmdResult<ReadinessDto> {
     let (a, _) = crate::engine::assessment_for(state, checklist_id)?;
-    let store = state.store()?;
-    let r = tenken_core::readiness::review(&store, state.dir(), a.id, chrono::Utc::now())
+    let r = state
+        .session()?
+        .readiness(a.id, chrono::Utc::now())
         .map_err(CommandError::of)?;
     Ok(ReadinessDto::from(&r))
 }
@@ -466,8 +402,8 @@ pub fn verify_path(state: &AppState, path: &Path) -> CmdResult<VerifyResultDto> 
         Some(sig) => Some(std::fs::read(sig).map_err(CommandError::of)?),
         None => None,
     };
-    let report =
-        tenken_core::workflow::verify_for_installation(&bytes, detached, Vec::new(), state.dir());
+    let session = state.session()?;
+    let report = session.verify(&bytes, detached, Vec::new());
     if report.kind == tenken_core::sign::verify::FileKind::Unknown {
         return Err(CommandError::invalid(
             "このファイルは報告書の PDF でも証跡バンドル（.json）でもありません。確かめられません。",
@@ -480,7 +416,7 @@ pub fn verify_path(state: &AppState, path: &Path) -> CmdResult<VerifyResultDto> 
         .unwrap_or_default();
     let mut dto = VerifyResultDto::from_report(&name, &report);
     // Say when a signature was made with this PC's own certificate.
-    let keys = KeyStore::open(state.dir());
+    let keys = session.keys();
     if keys.exists()
         && let Ok(info) = keys.certificate_info()
     {
@@ -589,36 +525,6 @@ mod tests {
         assert_eq!(
             resolve_folder(Some("/mnt/usb"), Some("/tmp/r".into()), &[docs], data),
             (PathBuf::from("/mnt/usb"), false)
-        );
-    }
-
-    #[test]
-    fn report_names_are_readable_and_safe_on_every_os() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        assert_eq!(
-            report_stem("さくら内科クリニック", 2026, d, 1),
-            "さくら内科クリニック_2026年度_2026-11-24"
-        );
-        assert_eq!(
-            report_stem("さくら内科クリニック", 2026, d, 2),
-            "さくら内科クリニック_2026年度_2026-11-24_2"
-        );
-        assert_eq!(
-            file_name_part(" A/B:C*D?\"E<F>G|H\\I\n "),
-            "A_B_C_D__E_F_G_H_I"
-        );
-        assert_eq!(file_name_part("   "), "医療機関名未設定");
-        assert_eq!(file_name_part("../.."), "医療機関名未設定");
-        assert_eq!(file_name_part(&"あ".repeat(100)).chars().count(), 40);
-        let pdf = Path::new("/r/さくら_2026年度_2026-11-24_点検報告書.pdf");
-        assert_eq!(
-            xlsx_for(pdf).unwrap(),
-            Path::new("/r/さくら_2026年度_2026-11-24_チェックリスト.xlsx")
-        );
-        // Reports written before keep their XLSX.
-        assert_eq!(
-            xlsx_for(Path::new("/r/tenken-report-FY2026-20261124-093000.pdf")).unwrap(),
-            Path::new("/r/tenken-checklist-FY2026-20261124-093000.xlsx")
         );
     }
 

@@ -11,7 +11,6 @@ use tenken_core::Lang;
 use tenken_core::evidence::{Finding, Verdict};
 use tenken_core::probe::exec::CancelToken;
 use tenken_core::probe::runner::{self, EventSink, ProbeEvent, ScanOptions};
-use tenken_core::sign::keystore::KeyStore;
 
 use crate::dto::{CmdResult, CommandError, ProgressEvent, TextDto};
 use crate::state::AppState;
@@ -198,12 +197,10 @@ async fn run_scan(app: AppHandle, task: String, cancel: CancelToken) -> CmdResul
     tokio::task::spawn_blocking(move || -> CmdResult<()> {
         let state = app2.state::<AppState>();
         let a = crate::engine::current_assessment(&state)?;
-        // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
-        let subject = a.profile.name.trim().to_string();
-        let keys = KeyStore::open(state.dir());
-        let mut store = state.store()?;
         // Merged with this PC's kept network results, so a new local check does not erase them.
-        tenken_core::workflow::keep_host_findings(&mut store, &keys, a.id, kept, &subject)
+        state
+            .session()?
+            .keep_host_findings(a.id, kept)
             .map_err(CommandError::of)?;
         Ok(())
     })

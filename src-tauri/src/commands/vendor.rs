@@ -208,10 +208,8 @@ pub fn import_in(
         }
         trust::add(dir, &v.certificate).map_err(CommandError::of)?;
     }
-    let lists = crate::engine::checklists(dir)?;
-    let anchors = trust::anchors(dir);
-    let mut store = state.store()?;
-    match sheet::import_answers(&mut store, &lists, &bytes, &anchors, false) {
+    let imported = state.session()?.import_vendor_answers(&bytes, false);
+    match imported {
         Ok(i) => Ok(VendorImportDto {
             outcome: "imported".into(),
             vendor: i.vendor,

@@ -10,6 +10,8 @@ use tenken_core::assessment::{Answer, AnswerValue, Assessment, Assessor, Sheet, 
 use tenken_core::checklist::Checklist;
 use tenken_core::report::xlsx;
 use tenken_core::store::{NewAssessment, Store};
+use tenken_core::workflow::WorkflowError;
+use tenken_core::{Session, Which};
 
 use crate::cmd::checklist_source;
 use crate::ctx::Ctx;
@@ -138,44 +140,47 @@ struct ExportArgs {
 
 /// Runs `tenken assessment`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    let mut session = ctx.session()?;
     match *args.command {
-        Sub::New(a) => new(ctx, &mut store, a),
-        Sub::Show(a) => show(ctx, &store, a),
-        Sub::Answer(a) => answer(ctx, &mut store, a),
-        Sub::Export(a) => export(ctx, &store, a),
-        Sub::Move(a) => move_to(ctx, &mut store, a),
+        Sub::New(a) => new(ctx, session.store_mut(), a),
+        Sub::Show(a) => show(ctx, &mut session, a),
+        Sub::Answer(a) => answer(ctx, &mut session, a),
+        Sub::Export(a) => export(ctx, &mut session, a),
+        Sub::Move(a) => move_to(ctx, &mut session, a),
     }
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    Session::today()
 }
 
-/// The assessment to work on: the given id, else the institution's own assessment (never a
-/// vendor's answer set) of this fiscal year, else of the latest year that has one.
-pub fn resolve(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<Assessment> {
-    if let Some(id) = id {
-        return Ok(store.get_assessment(id)?);
+/// The assessment to read: the given id, else the institution's own assessment (never a
+/// vendor's answer set) of this fiscal year, else of the latest year that has one
+/// ([`Which::Existing`]).
+pub fn resolve(ctx: &Ctx, session: &mut Session, id: Option<i64>) -> anyhow::Result<Assessment> {
+    match session.assessment(id.map_or(Which::Existing, Which::Id)) {
+        Err(WorkflowError::NoAssessment) => bail!(
+            "{}",
+            ctx.t(
+                "点検がまだありません。`tenken assessment new` で作成してください",
+                "no assessment yet: create one with `tenken assessment new`",
+            )
+        ),
+        other => Ok(other?),
     }
-    if let Some(a) = store.own_assessment(fiscal_year_of(today()))? {
-        return Ok(a);
-    }
-    store.latest_own_assessment()?.with_context(|| {
-        ctx.t(
-            "点検がまだありません。`tenken assessment new` で作成してください",
-            "no assessment yet: create one with `tenken assessment new`",
-        )
-        .to_string()
-    })
 }
 
-fn move_to(ctx: &Ctx, store: &mut Store, a: MoveArgs) -> anyhow::Result<u8> {
-    let old = resolve(ctx, store, a.id)?;
+fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> {
+    let old = resolve(ctx, session, a.id)?;
     let from = checklist_source::find(ctx, &old.checklist_id)?;
     let to = checklist_source::find(ctx, &a.to)?;
-    let moved =
-        tenken_core::version::move_assessment(store, &ctx.data_path(), old.id, &to.id, !a.dry_run)?;
+    let moved = tenken_core::version::move_assessment(
+        session.store_mut(),
+        &ctx.data_path(),
+        old.id,
+        &to.id,
+        !a.dry_run,
+    )?;
     let (id, plan) = (moved.assessment, moved.plan);
     if a.json {
         println!(
@@ -348,13 +353,45 @@ pub fn answers_from_file(
     )?)
 }
 
-fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
-    // Without an id: this fiscal year's assessment, else the latest one; with none at all, this
-    // fiscal year's is created with the latest official checklist (as `tenken report` does).
-    let assessment = match (a.assessment, store.latest_own_assessment()?) {
-        (None, None) => tenken_core::workflow::ensure_assessment(store, &ctx.data_path(), today())?,
-        (id, _) => resolve(ctx, store, id)?,
+fn answer(ctx: &Ctx, session: &mut Session, a: AnswerArgs) -> anyhow::Result<u8> {
+    // Without an id: this fiscal year's own assessment, created with the latest official
+    // checklist when there is none (as `tenken report` and the app do). A past year's record is
+    // never written into silently: when this answer starts a new year, the person is told how to
+    // reach the earlier one.
+    let earlier = match a.assessment {
+        None if session
+            .store()
+            .own_assessment(Session::fiscal_year())?
+            .is_none() =>
+        {
+            session.store().latest_own_assessment()?
+        }
+        _ => None,
     };
+    let assessment = session.assessment(a.assessment.map_or(Which::ThisYear, Which::Id))?;
+    if let Some(earlier) = earlier {
+        eprintln!(
+            "{}",
+            match ctx.lang {
+                tenken_core::Lang::Ja => format!(
+                    "今年度（{}）の点検を新しく作り、そこに回答します（点検ID {}）。{}の点検（点検ID {}）に回答するときは --assessment {} を付けてください。",
+                    xlsx::fiscal_year_label(assessment.fiscal_year, ctx.lang),
+                    assessment.id,
+                    xlsx::fiscal_year_label(earlier.fiscal_year, ctx.lang),
+                    earlier.id,
+                    earlier.id
+                ),
+                tenken_core::Lang::En => format!(
+                    "Answering this fiscal year's new assessment ({}, id {}). To answer the {} assessment (id {}), add --assessment {}.",
+                    xlsx::fiscal_year_label(assessment.fiscal_year, ctx.lang),
+                    assessment.id,
+                    xlsx::fiscal_year_label(earlier.fiscal_year, ctx.lang),
+                    earlier.id,
+                    earlier.id
+                ),
+            }
+        );
+    }
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
     let answers = if let Some(file) = &a.file {
         answers_from_file(ctx, &checklist, file)?
@@ -386,7 +423,9 @@ fn answer(ctx: &Ctx, store: &mut Store, a: AnswerArgs) -> anyhow::Result<u8> {
             .to_answer(&checklist, today())?,
         ]
     };
-    let stored = store.set_answers(assessment.id, &checklist, &answers)?;
+    let stored = session
+        .store_mut()
+        .set_answers(assessment.id, &checklist, &answers)?;
     for s in &stored {
         let number = checklist
             .item(&s.item_id)
@@ -424,8 +463,8 @@ fn pad(s: &str, w: usize) -> String {
     out
 }
 
-fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
-    let assessment = resolve(ctx, store, a.id)?;
+fn show(ctx: &Ctx, session: &mut Session, a: ShowArgs) -> anyhow::Result<u8> {
+    let assessment = resolve(ctx, session, a.id)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&assessment)?);
         return Ok(0);
@@ -516,8 +555,9 @@ fn show(ctx: &Ctx, store: &Store, a: ShowArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn export(ctx: &Ctx, store: &Store, a: ExportArgs) -> anyhow::Result<u8> {
-    let assessment = resolve(ctx, store, a.id)?;
+fn export(ctx: &Ctx, session: &mut Session, a: ExportArgs) -> anyhow::Result<u8> {
+    let assessment = resolve(ctx, session, a.id)?;
+    let store = session.store();
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
     // One worksheet per sheet answered: the other sheets' current assessments of the same
     // fiscal year and checklist come along.

@@ -1,7 +1,6 @@
 //! `tenken compare`: compares two fiscal years (answers, new items, 目標日, host findings).
 
 use tenken_core::compare::{self, Direction, TargetState};
-use tenken_core::store::Store;
 
 use crate::ctx::Ctx;
 
@@ -19,8 +18,9 @@ pub struct Args {
 
 /// Runs `tenken compare`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let store = Store::open_default(ctx.data_dir.as_deref())?;
-    let c = compare::compare(&store, args.year1, args.year2)?;
+    let session = ctx.session()?;
+    let store = session.store();
+    let c = compare::compare(store, args.year1, args.year2)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&c)?);
         return Ok(0);

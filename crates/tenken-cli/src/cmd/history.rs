@@ -2,7 +2,7 @@
 //! evidence they hold and, for vendor sheets, the vendor and its status.
 
 use tenken_core::report::xlsx::fiscal_year_label;
-use tenken_core::store::{BundleTrust, Store};
+use tenken_core::store::BundleTrust;
 
 use crate::ctx::Ctx;
 
@@ -16,7 +16,8 @@ pub struct Args {
 
 /// Runs `tenken history`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let store = Store::open_default(ctx.data_dir.as_deref())?;
+    let session = ctx.session()?;
+    let store = session.store();
     let history = store.history()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&history)?);

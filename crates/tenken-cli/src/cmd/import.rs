@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use tenken_core::ledger::import::{FolderImport, import_dir, import_file};
-use tenken_core::store::{BundleTrust, Store};
-use tenken_core::vendor::trust;
+use tenken_core::Which;
+use tenken_core::ledger::import::FolderImport;
+use tenken_core::store::BundleTrust;
 
 use crate::ctx::Ctx;
 
@@ -25,17 +25,13 @@ pub struct Args {
     accept_unverified: bool,
 }
 
-/// The clinic assessment to work on: the given id, this fiscal year's own assessment, or the
-/// latest ([`super::assessment::resolve`]).
-pub fn clinic_assessment(ctx: &Ctx, store: &Store, id: Option<i64>) -> anyhow::Result<i64> {
-    Ok(super::assessment::resolve(ctx, store, id)?.id)
-}
-
-/// Runs `tenken import`.
+/// Runs `tenken import`: into the given assessment, else this fiscal year's own assessment
+/// (created when there is none yet, as the app does: bundles often arrive before answers).
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
-    let aid = clinic_assessment(ctx, &store, args.assessment)?;
-    let anchors = trust::anchors(&ctx.data_path());
+    let mut session = ctx.session()?;
+    let aid = session
+        .assessment(args.assessment.map_or(Which::ThisYear, Which::Id))?
+        .id;
     let mut failed = 0u8;
     for f in &args.files {
         if f.is_dir() {
@@ -45,17 +41,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar.set_message(f.display().to_string());
-            let r = import_dir(
-                &mut store,
-                aid,
-                f,
-                &anchors,
-                args.accept_unverified,
-                &mut |done, total| {
-                    bar.set_length(total as u64);
-                    bar.set_position(done as u64);
-                },
-            );
+            let r = session.import_folder(aid, f, args.accept_unverified, &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            });
             bar.finish_and_clear();
             let r = r?;
             print_folder(ctx, f, aid, &r);
@@ -64,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             }
             continue;
         }
-        match import_file(&mut store, aid, f, &anchors, args.accept_unverified) {
+        match session.import_bundle(aid, f, args.accept_unverified) {
             Ok(i) => {
                 let trust = match i.trust {
                     BundleTrust::Verified => format!(

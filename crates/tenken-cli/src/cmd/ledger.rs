@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use tenken_core::ledger::{self, SUGGESTED_ROLES};
-use tenken_core::store::{Device, Store};
+use tenken_core::store::Device;
 
 use crate::ctx::Ctx;
 
@@ -92,7 +92,8 @@ struct DeviceArgs {
 
 /// Runs `tenken ledger`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    let mut session = ctx.session()?;
+    let store = session.store_mut();
     match args.command {
         Some(Sub::Role { host, role }) => {
             store.set_host_role(&host, &role)?;
@@ -125,7 +126,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 maintenance: d.maintenance,
                 firmware_updated: d.firmware_updated,
             };
-            let dev = ledger::validate_device(dev, chrono::Local::now().date_naive())?;
+            let dev = ledger::validate_device(dev, tenken_core::Session::today())?;
             store.upsert_device(&dev)?;
             println!(
                 "{}: {}",
@@ -147,9 +148,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             }
         }
         None => {
-            let aid = super::import::clinic_assessment(ctx, &store, args.assessment)?;
-            let l =
-                ledger::build(&store, aid).context(ctx.t("台帳を作れません", "ledger failed"))?;
+            let aid = super::assessment::resolve(ctx, &mut session, args.assessment)?.id;
+            let l = ledger::build(session.store(), aid)
+                .context(ctx.t("台帳を作れません", "ledger failed"))?;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&l)?);
             } else if args.csv {

@@ -151,10 +151,10 @@ fn save(ctx: &Ctx, store: &mut Store, profile: &ClinicProfile) -> anyhow::Result
 
 /// Runs `tenken profile`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    let mut session = ctx.session()?;
     match args.command {
         ProfileCommand::Show { json } => {
-            let profile = store.get_profile()?;
+            let profile = session.store().get_profile()?;
             if json {
                 println!(
                     "{}",
@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         ProfileCommand::Set(set) => {
-            let mut profile = store.get_profile()?.unwrap_or_default();
+            let mut profile = session.store().get_profile()?.unwrap_or_default();
             let vendors = set
                 .vendors
                 .iter()
@@ -211,16 +211,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             }
             if let Some(name) = set.assessor.as_deref().map(str::trim) {
                 // 点検者 belongs to this fiscal year's own assessment (created when missing).
-                let today = chrono::Local::now().date_naive();
-                let a =
-                    tenken_core::workflow::ensure_assessment(&mut store, &ctx.data_path(), today)?;
+                let a = session.assessment(tenken_core::Which::ThisYear)?;
                 let company = set
                     .assessor_company
                     .as_deref()
                     .map(str::trim)
                     .filter(|c| !c.is_empty())
                     .map(str::to_string);
-                store.set_assessor(
+                session.store_mut().set_assessor(
                     a.id,
                     &tenken_core::assessment::Assessor {
                         name: name.to_string(),
@@ -246,7 +244,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                     )
                 );
             }
-            save(ctx, &mut store, &profile)?;
+            save(ctx, session.store_mut(), &profile)?;
             print_profile(ctx, &profile);
             Ok(0)
         }
@@ -256,9 +254,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             let text = tenken_core::textfile::read_utf8(&file)?;
             let patch = tenken_core::assessment::profile_file::ProfilePatch::parse(&text)
                 .with_context(|| file.display().to_string())?;
-            let current = store.get_profile()?.unwrap_or_default();
+            let current = session.store().get_profile()?.unwrap_or_default();
             let profile = patch.applied_to(&current);
-            save(ctx, &mut store, &profile)?;
+            save(ctx, session.store_mut(), &profile)?;
             print_profile(ctx, &profile);
             Ok(0)
         }

@@ -7,7 +7,6 @@
 use std::io::Write;
 
 use tenken_core::assessment::readiness::{GapKind, Readiness};
-use tenken_core::store::Store;
 
 use crate::ctx::Ctx;
 
@@ -24,11 +23,9 @@ pub struct Args {
 
 /// Runs `tenken readiness`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let data_dir = ctx.data_path();
-    let store = Store::open_default(Some(&data_dir))?;
-    let assessment = super::assessment::resolve(ctx, &store, args.assessment)?;
-    let review =
-        tenken_core::readiness::review(&store, &data_dir, assessment.id, chrono::Utc::now())?;
+    let mut session = ctx.session()?;
+    let assessment = super::assessment::resolve(ctx, &mut session, args.assessment)?;
+    let review = session.readiness(assessment.id, chrono::Utc::now())?;
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&review)?)?;

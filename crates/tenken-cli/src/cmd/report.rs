@@ -5,10 +5,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use tenken_core::report;
-use tenken_core::sign::keystore::KeyStore;
-use tenken_core::store::Store;
 use tenken_core::workflow;
+use tenken_core::{ReportFiles, Which, report};
 
 use crate::ctx::Ctx;
 
@@ -32,8 +30,13 @@ pub struct Args {
     #[arg(long)]
     pub checklist: Option<String>,
     /// チェックリストをExcelでも出力する / also write the filled checklist as XLSX
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "dir")]
     pub xlsx: Option<PathBuf>,
+    /// このフォルダに、アプリと同じ名前（医療機関名_年度_日付_点検報告書.pdf と
+    /// …_チェックリスト.xlsx）で書く / write the PDF and the XLSX into this folder under the
+    /// app's readable names (never overwriting an earlier set)
+    #[arg(long, value_name = "FOLDER", conflicts_with = "out")]
+    pub dir: Option<PathBuf>,
     /// このPCを点検しない（保存済みの証跡だけで作成） / do not scan this PC (use stored evidence)
     #[arg(long)]
     pub no_scan: bool,
@@ -52,32 +55,31 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         workflow::write_file(&args.out, &pdf)?;
         return Ok(0);
     }
-    let data_dir = ctx.data_path();
-    let mut store = Store::open_default(Some(&data_dir))?;
-    let keys = KeyStore::open(&data_dir);
-    let today = chrono::Local::now().date_naive();
+    let mut session = ctx.session()?;
 
-    // 1. The assessment: given, this fiscal year's, or a new one.
-    let assessment = match (args.assessment, &args.checklist) {
-        (Some(id), _) => store.get_assessment(id)?,
+    // 1. The assessment: given, this fiscal year's for the checklist asked for, or this fiscal
+    // year's (created with the latest official checklist when there is none).
+    let which = match (args.assessment, &args.checklist) {
+        (Some(id), _) => Which::Id(id),
         (None, Some(checklist_id)) => {
             // Loaded here first for the CLI's message naming the checklist it cannot load.
             super::checklist_source::find(ctx, checklist_id)?;
-            workflow::assessment_for_checklist(&mut store, &data_dir, today, checklist_id)?
+            Which::Checklist(checklist_id)
         }
-        (None, None) => workflow::ensure_assessment(&mut store, &data_dir, today)?,
+        (None, None) => Which::ThisYear,
     };
+    let assessment = session.assessment(which)?;
 
     // 2. Answers from a file, all or nothing, before anything else is written.
     if let Some(file) = &args.answers {
         let checklist = super::checklist_source::find(ctx, &assessment.checklist_id)?;
         let answers = super::assessment::answers_from_file(ctx, &checklist, file)?;
-        store.set_answers(assessment.id, &checklist, &answers)?;
+        session
+            .store_mut()
+            .set_answers(assessment.id, &checklist, &answers)?;
     }
 
-    // 4. This PC, signed and kept with the assessment.
-    // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
-    let subject = assessment.profile.name.trim().to_string();
+    // 3. This PC, signed and kept with the assessment.
     if !args.no_scan {
         eprintln!(
             "{}",
@@ -88,20 +90,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
         let bundle = super::scan::local_bundle(ctx)?;
         // Merged with network findings kept earlier for this PC (e.g. by the app), not replacing them.
-        workflow::keep_host_findings(&mut store, &keys, assessment.id, bundle, &subject)?;
+        session.keep_host_findings(assessment.id, bundle)?;
     }
     // Other PCs' bundles: imported like `tenken import` (signature verified against this
     // installation's key and the trusted certificates; anything else is refused).
-    let anchors = tenken_core::vendor::trust::anchors(&data_dir);
     for path in &args.bundles {
-        let imported = tenken_core::ledger::import::import_file(
-            &mut store,
-            assessment.id,
-            path,
-            &anchors,
-            false,
-        )
-        .with_context(|| path.display().to_string())?;
+        let imported = session
+            .import_bundle(assessment.id, path, false)
+            .with_context(|| path.display().to_string())?;
         eprintln!(
             "{} {} ({})",
             ctx.t("取り込みました:", "imported:"),
@@ -110,9 +106,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
     }
 
-    // 5. What is still open, said before signing; signing goes on (the report's first page
+    // 4. What is still open, said before signing; signing goes on (the report's first page
     // says the same).
-    let review = tenken_core::readiness::review(&store, &data_dir, assessment.id, now)?;
+    let review = session.readiness(assessment.id, now)?;
     super::readiness::print_review(
         ctx,
         &review,
@@ -129,22 +125,28 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
     }
 
-    // 6. The signed report, then the XLSX.
-    let set = workflow::write_report_set(
-        &mut store,
-        &keys,
-        &data_dir,
-        assessment.id,
-        ctx.lang,
-        now,
-        &args.out,
-        args.xlsx.as_deref(),
-        &mut |_| {},
-    )?;
+    // 5. The signed report, then the XLSX: at the paths given, or under the readable names the
+    // app uses in the folder given.
+    let files = match &args.dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+            ReportFiles::named_in(
+                dir,
+                &assessment.profile.name,
+                assessment.fiscal_year,
+                now.with_timezone(&chrono::Local).date_naive(),
+            )
+        }
+        None => ReportFiles {
+            pdf: args.out.clone(),
+            xlsx: args.xlsx.clone(),
+        },
+    };
+    let set = session.write_report_set(assessment.id, ctx.lang, now, &files, &mut |_| {})?;
     let signed = set.signed;
     // Issue 14: the first `make report` signed a report for 「医療機関名 未設定」 with nothing
     // answered, silently.
-    let reported = store.get_assessment(assessment.id)?;
+    let reported = session.store().get_assessment(assessment.id)?;
     let reported_checklist = super::checklist_source::find(ctx, &reported.checklist_id)?;
     if let Some(n) = super::checklist_source::notice(ctx, &reported_checklist, reported.fiscal_year)
     {
@@ -164,28 +166,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             )
         );
     }
-    if reported.profile.name.trim().is_empty() {
-        eprintln!(
-            "{}",
-            ctx.t(
-                "注意: 医療機関名が未設定です（報告書には「医療機関名 未設定」と載ります）。`tenken profile set --name 医療機関名` で設定してください。",
-                "Note: the clinic name is not set (the report says so). Set it with `tenken profile set --name \"Clinic name\"`."
-            )
-        );
-    }
-    if signed.bundles == 0 {
-        eprintln!(
-            "{}",
-            ctx.t(
-                "注意: 自動点検の証跡がありません。回答だけの報告書です。",
-                "Note: no automatic-check evidence; the report holds the answers only."
-            )
-        );
-    }
     println!(
         "{} {}",
         ctx.t("署名付き報告書を作成しました:", "Signed report written:"),
-        args.out.display()
+        files.pdf.display()
     );
     println!(
         "  {} {} / {} {}",
@@ -201,13 +185,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         ctx.t("証跡バンドル:", "evidence bundles:"),
         signed.bundles
     );
-    if let Some(xlsx) = &args.xlsx {
+    if let Some(xlsx) = &set.xlsx {
         println!("  XLSX: {}", xlsx.display());
     }
     println!(
-        "  {} tenken verify {}",
+        "  {} tenken verify \"{}\"",
         ctx.t("検証:", "verify with:"),
-        args.out.display()
+        files.pdf.display()
     );
     Ok(0)
 }

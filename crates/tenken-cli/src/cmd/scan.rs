@@ -65,12 +65,8 @@ pub fn write_bundle(
     let _ = std::fs::remove_file(&p7s);
     write_atomic(path, text.as_bytes())?;
     let data = ctx.data_path();
-    let hint = tenken_core::store::Store::open_default(Some(&data))
-        .ok()
-        .and_then(|s| s.get_profile().ok().flatten())
-        .map(|p| p.name)
-        .map(|n| n.trim().to_string())
-        .unwrap_or_default();
+    // The clinic's name for a key made now; a scan still signs when the store cannot be opened.
+    let hint = ctx.session().map(|s| s.signer_name()).unwrap_or_default();
     let signed = KeyStore::open(&data).signer(&hint).and_then(|signer| {
         let name = tenken_core::sign::common_name(signer.certificate_der()).unwrap_or_default();
         sign_bundle(bundle, signer.as_ref()).map(|s| (s, name))

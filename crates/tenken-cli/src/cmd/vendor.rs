@@ -5,11 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use tenken_core::assessment::{Answer, AnswerValue, fiscal_year_of};
+use tenken_core::assessment::{Answer, AnswerValue};
 use tenken_core::checklist::Checklist;
-use tenken_core::sign::keystore::KeyStore;
 use tenken_core::store::Store;
-use tenken_core::vendor::{self, Request, VendorAnswers, sheet, trust};
+use tenken_core::vendor::{self, Request, VendorAnswers, sheet};
 
 use crate::ctx::Ctx;
 
@@ -89,7 +88,7 @@ enum Sub {
 }
 
 fn this_year() -> u16 {
-    fiscal_year_of(chrono::Local::now().date_naive())
+    tenken_core::Session::fiscal_year()
 }
 
 /// Checklists known to this installation (built-in plus imported).
@@ -138,7 +137,7 @@ fn answer_for(
         item_id: item.to_string(),
         scope,
         value,
-        checked_on: Some(chrono::Local::now().date_naive()),
+        checked_on: Some(tenken_core::Session::today()),
         target_date: target,
         note,
         responsible: String::new(),
@@ -149,7 +148,7 @@ fn answer_for(
 
 /// Runs `tenken vendor`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
-    let mut store = Store::open_default(ctx.data_dir.as_deref())?;
+    let mut session = ctx.session()?;
     match args.command {
         Sub::Answer {
             vendor,
@@ -162,7 +161,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         } => {
             let fy = year.unwrap_or_else(this_year);
             let lists = lists(ctx)?;
-            let cl = sheet::sheet_checklist(&store, &lists, &vendor, fy)?;
+            let cl = sheet::sheet_checklist(session.store(), &lists, &vendor, fy)?;
             let target = target_date.as_deref().map(parse_date).transpose()?;
             let ans = answer_for(
                 cl,
@@ -172,10 +171,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 target,
                 note,
             )?;
-            note_unknown(ctx, &store, &vendor)?;
+            note_unknown(ctx, session.store(), &vendor)?;
             // A hand-entered answer is not covered by any vendor signature: the sheet is
             // "answered" from now on, even if it was imported signed before.
-            let entered = sheet::enter_answer(&mut store, &lists, &vendor, fy, ans)?;
+            let entered = sheet::enter_answer(session.store_mut(), &lists, &vendor, fy, ans)?;
             if entered.was_signed {
                 eprintln!(
                     "{}",
@@ -190,8 +189,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
         Sub::ExportRequest { vendor, out, year } => {
             let fy = year.unwrap_or_else(this_year);
-            note_unknown(ctx, &store, &vendor)?;
-            let req = sheet::export_request(&mut store, &lists(ctx)?, &vendor, fy)?;
+            note_unknown(ctx, session.store(), &vendor)?;
+            let req = sheet::export_request(session.store_mut(), &lists(ctx)?, &vendor, fy)?;
             std::fs::write(&out, serde_json::to_vec_pretty(&req)?)
                 .with_context(|| out.display().to_string())?;
             println!(
@@ -246,7 +245,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 checklist_id: req.checklist_id,
                 answers,
             };
-            let signer = KeyStore::open(&ctx.data_path()).load().context(ctx.t(
+            let signer = session.keys().load().context(ctx.t(
                 "署名用の鍵がありません（tenken key import で自社の証明書を取り込んでください）",
                 "no signing key (import your company certificate with tenken key import)",
             ))?;
@@ -264,14 +263,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             accept_unverified,
         } => {
             let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
-            let anchors = trust::anchors(&ctx.data_path());
-            let imported = sheet::import_answers(
-                &mut store,
-                &lists(ctx)?,
-                &bytes,
-                &anchors,
-                accept_unverified,
-            )?;
+            let imported = session.import_vendor_answers(&bytes, accept_unverified)?;
             println!(
                 "{}: {} ({} {}, {}: {})",
                 ctx.t("事業者の回答を取り込みました", "vendor answers imported"),
@@ -284,7 +276,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         Sub::Status { json, year } => {
-            let sheets = store.vendor_sheets(year)?;
+            let sheets = session.store().vendor_sheets(year)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&sheets)?);
                 return Ok(0);
@@ -303,7 +295,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             years.dedup();
             let lists = lists(ctx)?;
             for fy in years {
-                for v in sheet::vendor_states(&store, &lists, fy)? {
+                for v in sheet::vendor_states(session.store(), &lists, fy)? {
                     println!(
                         "{fy}  {}  {}  {}/{} {}{}",
                         v.vendor,

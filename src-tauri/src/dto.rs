@@ -4,23 +4,16 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Bilingual text (Japanese first).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-pub struct TextDto {
-    /// Japanese wording.
-    pub ja: String,
-    /// English wording (may be empty: the UI falls back to Japanese).
-    pub en: String,
-}
-
-impl From<&tenken_core::Text> for TextDto {
-    fn from(t: &tenken_core::Text) -> Self {
-        Self {
-            ja: t.ja.clone(),
-            en: t.en.clone(),
-        }
-    }
-}
+// Engine types the UI shows as they are: their TypeScript declarations are generated from the
+// engine's own definitions (its `ts` feature), under the names the UI uses.
+/// Bilingual text (Japanese first): `tenken_core::Text`.
+pub use tenken_core::Text as TextDto;
+/// An answer: `tenken_core::assessment::AnswerValue`.
+pub use tenken_core::assessment::AnswerValue as AnswerValueDto;
+/// How sure the wording of an item is: `tenken_core::checklist::ProvenanceTag`.
+pub use tenken_core::checklist::ProvenanceTag as ProvenanceTagDto;
+/// Which machines a checklist row is about: `tenken_core::checklist::Scope`.
+pub use tenken_core::checklist::Scope as ScopeDto;
 
 /// One checklist version in the list shown on the first screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -76,43 +69,6 @@ pub struct MoveVersionDto {
     pub anew: Vec<AnewRowDto>,
 }
 
-/// Scope row of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ScopeDto {
-    /// 医療情報システム全般.
-    General,
-    /// サーバ.
-    Server,
-    /// 端末PC.
-    Terminal,
-    /// ネットワーク機器.
-    Network,
-}
-
-impl From<tenken_core::checklist::Scope> for ScopeDto {
-    fn from(s: tenken_core::checklist::Scope) -> Self {
-        use tenken_core::checklist::Scope;
-        match s {
-            Scope::General => Self::General,
-            Scope::Server => Self::Server,
-            Scope::Terminal => Self::Terminal,
-            Scope::Network => Self::Network,
-        }
-    }
-}
-
-impl From<ScopeDto> for tenken_core::checklist::Scope {
-    fn from(s: ScopeDto) -> Self {
-        match s {
-            ScopeDto::General => Self::General,
-            ScopeDto::Server => Self::Server,
-            ScopeDto::Terminal => Self::Terminal,
-            ScopeDto::Network => Self::Network,
-        }
-    }
-}
-
 /// One item with its guidance, as the checklist screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ItemView {
@@ -143,38 +99,6 @@ pub struct ItemView {
     pub automatic: bool,
 }
 
-/// How sure Tenken is that a wording is the official text (tags of `checklists/README.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ProvenanceTagDto {
-    /// MHLW text, OCR'd from an MHLW document.
-    Checked,
-    /// MHLW text quoted by a secondary source.
-    Quoted,
-    /// A secondary source's wording.
-    Secondary,
-    /// Tenken's reconstruction, not the official wording.
-    Reconstructed,
-    /// Verbatim from a workbook the user imported.
-    Imported,
-    /// Tenken's own advice.
-    Tenken,
-}
-
-impl From<tenken_core::checklist::ProvenanceTag> for ProvenanceTagDto {
-    fn from(t: tenken_core::checklist::ProvenanceTag) -> Self {
-        use tenken_core::checklist::ProvenanceTag as P;
-        match t {
-            P::Checked => Self::Checked,
-            P::Quoted => Self::Quoted,
-            P::Secondary => Self::Secondary,
-            P::Reconstructed => Self::Reconstructed,
-            P::Imported => Self::Imported,
-            P::Tenken => Self::Tenken,
-        }
-    }
-}
-
 /// Where an item's wording comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ProvenanceDto {
@@ -189,7 +113,7 @@ pub struct ProvenanceDto {
 impl From<&tenken_core::checklist::Provenance> for ProvenanceDto {
     fn from(p: &tenken_core::checklist::Provenance) -> Self {
         Self {
-            tag: p.tag.into(),
+            tag: p.tag,
             sources: p.sources.clone(),
             note: p.note.clone(),
         }
@@ -236,32 +160,6 @@ pub struct ProfileDto {
     /// year's assessments, not the clinic profile.
     #[serde(default)]
     pub assessor: String,
-}
-
-/// はい / いいえ / 該当なし / 未回答.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum AnswerValueDto {
-    /// はい.
-    Yes,
-    /// いいえ.
-    No,
-    /// 該当なし.
-    NotApplicable,
-    /// 未回答.
-    #[default]
-    Unanswered,
-}
-
-impl From<AnswerValueDto> for tenken_core::assessment::AnswerValue {
-    fn from(v: AnswerValueDto) -> Self {
-        match v {
-            AnswerValueDto::Yes => Self::Yes,
-            AnswerValueDto::No => Self::No,
-            AnswerValueDto::NotApplicable => Self::NotApplicable,
-            AnswerValueDto::Unanswered => Self::Unanswered,
-        }
-    }
 }
 
 /// A file attached to an answer, recorded by name, size, SHA-256 and time (the file itself is not copied).

@@ -6,6 +6,9 @@ use ts_rs::TS;
 
 use crate::dto::{ScopeDto, TextDto};
 
+/// Who can check an item the probes leave 未確認: `tenken_core::assessment::results::Checker`.
+pub use tenken_core::assessment::results::Checker as CheckerDto;
+
 /// A checklist item a finding speaks to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ItemLinkDto {
@@ -13,25 +16,6 @@ pub struct ItemLinkDto {
     pub id: String,
     /// Number as printed.
     pub number: String,
-}
-
-/// Who can check what the automatic check could not: clinic staff or the vendor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckerDto {
-    /// Clinic staff, on the PC's own screens.
-    Staff,
-    /// The vendor (事業者).
-    Vendor,
-}
-
-impl From<tenken_core::assessment::results::Checker> for CheckerDto {
-    fn from(c: tenken_core::assessment::results::Checker) -> Self {
-        match c {
-            tenken_core::assessment::results::Checker::Staff => Self::Staff,
-            tenken_core::assessment::results::Checker::Vendor => Self::Vendor,
-        }
-    }
 }
 
 /// One automatic-check result of one host, as a person reads it.

@@ -11,6 +11,11 @@ use ts_rs::TS;
 
 use crate::dto::TextDto;
 
+/// The screen that fixes an open entry: `tenken_core::readiness::FixTarget`.
+pub use tenken_core::readiness::FixTarget as FixTargetDto;
+/// What is open before signing: `tenken_core::readiness::GapKind`.
+pub use tenken_core::readiness::GapKind as GapKindDto;
+
 /// Where reports are written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReportFolder {
@@ -221,73 +226,6 @@ mod tests {
     }
 }
 
-/// What is open before signing (`tenken_core::assessment::readiness::GapKind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum GapKindDto {
-    /// 医療機関名 not set.
-    ClinicNameMissing,
-    /// 点検者 not set.
-    AssessorMissing,
-    /// An item has no answer.
-    Unanswered,
-    /// 回答と矛盾.
-    Contradicted,
-    /// 目標日 期限切れ.
-    TargetOverdue,
-    /// 未確認 evidence.
-    Unverified,
-    /// No automatic check.
-    NoAutomaticCheck,
-    /// An old automatic check.
-    AutomaticCheckOld,
-    /// A vendor sheet not returned.
-    VendorSheetPending,
-}
-
-impl From<tenken_core::readiness::GapKind> for GapKindDto {
-    fn from(k: tenken_core::readiness::GapKind) -> Self {
-        use tenken_core::readiness::GapKind as K;
-        match k {
-            K::ClinicNameMissing => Self::ClinicNameMissing,
-            K::AssessorMissing => Self::AssessorMissing,
-            K::Unanswered => Self::Unanswered,
-            K::Contradicted => Self::Contradicted,
-            K::TargetOverdue => Self::TargetOverdue,
-            K::Unverified => Self::Unverified,
-            K::NoAutomaticCheck => Self::NoAutomaticCheck,
-            K::AutomaticCheckOld => Self::AutomaticCheckOld,
-            K::VendorSheetPending => Self::VendorSheetPending,
-        }
-    }
-}
-
-/// The screen that fixes an open entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum FixTargetDto {
-    /// 医療機関の情報.
-    Profile,
-    /// チェックリスト, at the entry's item.
-    Checklist,
-    /// 自動チェック.
-    Scan,
-    /// 事業者確認.
-    Vendor,
-}
-
-impl From<tenken_core::readiness::FixTarget> for FixTargetDto {
-    fn from(t: tenken_core::readiness::FixTarget) -> Self {
-        use tenken_core::readiness::FixTarget as T;
-        match t {
-            T::Profile => Self::Profile,
-            T::Checklist => Self::Checklist,
-            T::Scan => Self::Scan,
-            T::Vendor => Self::Vendor,
-        }
-    }
-}
-
 /// One open entry of the review before signing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReadinessEntryDto {
@@ -331,11 +269,11 @@ impl From<&tenken_core::assessment::readiness::Readiness> for ReadinessDto {
                 .entries
                 .iter()
                 .map(|e| ReadinessEntryDto {
-                    kind: e.kind.into(),
+                    kind: e.kind,
                     item_id: e.item_id.clone(),
                     item_number: e.item_number.clone(),
                     subject: e.subject.clone(),
-                    target: e.target.into(),
+                    target: e.target,
                     message: (&e.message).into(),
                 })
                 .collect(),

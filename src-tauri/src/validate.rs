@@ -143,8 +143,8 @@ pub fn answer(a: &AnswerDto) -> Result<(), CommandError> {
         .transpose()?;
     let core = tenken_core::assessment::Answer {
         item_id: a.item_id.clone(),
-        scope: a.scope.into(),
-        value: a.value.into(),
+        scope: a.scope,
+        value: a.value,
         checked_on,
         target_date,
         note: a.note.clone(),

@@ -51,6 +51,7 @@ pub struct ClinicProfile {
 /// The answer value of one item and scope row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AnswerValueDto"))]
 pub enum AnswerValue {
     /// はい.
     Yes,

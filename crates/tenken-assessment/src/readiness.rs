@@ -22,6 +22,7 @@ pub const OLD_AFTER_DAYS: i64 = 30;
 /// What is open; the order of the variants is the display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "GapKindDto"))]
 pub enum GapKind {
     /// 医療機関名 is not set (the report would say 「医療機関名 未設定」).
     ClinicNameMissing,
@@ -79,6 +80,7 @@ impl GapKind {
 /// command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FixTargetDto"))]
 pub enum FixTarget {
     /// 医療機関の情報 (profile screen; `tenken profile set`).
     Profile,

@@ -36,11 +36,19 @@ impl std::str::FromStr for Lang {
 
 /// A text in Japanese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "TextDto"))]
 pub struct Text {
     /// Japanese wording (plain words a receptionist understands).
     pub ja: String,
     /// English wording.
     pub en: String,
+}
+
+impl From<&Text> for Text {
+    /// A copy (so views can take a borrowed text where they keep one).
+    fn from(t: &Text) -> Self {
+        t.clone()
+    }
 }
 
 impl Text {

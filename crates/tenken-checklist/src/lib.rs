@@ -70,6 +70,7 @@ pub struct Sheet {
 /// Scope row of an item: which kind of system the answer is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScopeDto"))]
 pub enum Scope {
     /// 医療情報システム全般 (or no scope split).
     General,
@@ -100,6 +101,7 @@ impl Scope {
 /// How sure we are that a wording is the official text (tags of `mhlw-checklist.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProvenanceTagDto"))]
 pub enum ProvenanceTag {
     /// [A-OCR] MHLW's own text, OCR'd from the official PDF.
     Checked,

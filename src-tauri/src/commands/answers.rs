@@ -4,7 +4,7 @@
 
 use tenken_core::assessment::{Answer, AnswerValue, Attachment};
 
-use crate::dto::{AnswerDto, AnswerValueDto, AttachmentDto, CmdResult, CommandError, ScopeDto};
+use crate::dto::{AnswerDto, AttachmentDto, CmdResult, CommandError, ScopeDto};
 use crate::state::AppState;
 use crate::validate;
 
@@ -12,13 +12,8 @@ use crate::validate;
 pub fn to_dto(a: Answer) -> AnswerDto {
     AnswerDto {
         item_id: a.item_id,
-        scope: a.scope.into(),
-        value: match a.value {
-            AnswerValue::Yes => AnswerValueDto::Yes,
-            AnswerValue::No => AnswerValueDto::No,
-            AnswerValue::NotApplicable => AnswerValueDto::NotApplicable,
-            AnswerValue::Unanswered => AnswerValueDto::Unanswered,
-        },
+        scope: a.scope,
+        value: a.value,
         checked_on: a.checked_on.map(|d| d.to_string()),
         target_date: a.target_date.map(|d| d.to_string()),
         note: a.note,
@@ -49,8 +44,8 @@ pub fn from_dto(a: AnswerDto) -> CmdResult<Answer> {
     };
     Ok(Answer {
         item_id: a.item_id,
-        scope: a.scope.into(),
-        value: a.value.into(),
+        scope: a.scope,
+        value: a.value,
         checked_on,
         target_date,
         note: a.note,
@@ -161,21 +156,21 @@ pub fn attach(
         .answers(a.id)
         .map_err(CommandError::of)?
         .iter()
-        .any(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope);
+        .any(|x| x.item_id == item_id && x.scope == scope);
     if !exists {
-        let blank = Answer::new(item_id, scope.into(), AnswerValue::Unanswered);
+        let blank = Answer::new(item_id, scope, AnswerValue::Unanswered);
         store
             .set_answer(a.id, &checklist, blank)
             .map_err(|e| CommandError::doing("添付できませんでした", "Not attached", e))?;
     }
     store
-        .attach_file(a.id, item_id, scope.into(), path)
+        .attach_file(a.id, item_id, scope, path)
         .map_err(|e| CommandError::doing("添付できませんでした", "Not attached", e))?;
     let answers: Vec<Answer> = store
         .answers(a.id)
         .map_err(CommandError::of)?
         .into_iter()
-        .filter(|x| x.item_id == item_id && ScopeDto::from(x.scope) == scope)
+        .filter(|x| x.item_id == item_id && x.scope == scope)
         .collect();
     with_times(&store, a.id, answers)?
         .pop()
@@ -233,6 +228,7 @@ pub fn hash_file(path: &std::path::Path) -> CmdResult<AttachmentDto> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::dto::AnswerValueDto;
 
     #[test]
     fn answers_cross_to_the_engine_and_back_unchanged() {

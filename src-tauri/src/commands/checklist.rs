@@ -27,12 +27,12 @@ pub fn summary(c: &Checklist) -> ChecklistSummary {
 /// imported and the assessment can move to it (`newer_version`).
 pub fn summary_in(c: &Checklist, all: &[Checklist]) -> ChecklistSummary {
     let fy = tenken_core::assessment::fiscal_year_of(crate::engine::today());
-    let version_notice = c.version_notice_for_app(fy, all).as_ref().map(Into::into);
+    let version_notice = c.version_notice_for_app(fy, all);
     let newer_version = tenken_core::version::newer_version(all, &c.id);
     let c = &c.for_sheet(SHEET);
     ChecklistSummary {
         id: c.id.clone(),
-        title: (&c.title).into(),
+        title: c.title.clone(),
         fiscal_year: c.fiscal_year,
         kind: kind(c.kind).into(),
         item_count: u32::try_from(c.items().count()).unwrap_or(u32::MAX),
@@ -70,13 +70,13 @@ pub fn item_views(c: &Checklist, sheet: Sheet) -> Vec<ItemView> {
                 .map(move |i| ItemView {
                     id: i.id.clone(),
                     number: i.number.clone(),
-                    section: (&s.title).into(),
-                    text: (&i.text).into(),
-                    scopes: i.answer_scopes().into_iter().map(Into::into).collect(),
-                    deadline: i.deadline.as_ref().map(Into::into),
-                    why: (&i.guidance.why).into(),
-                    done_when: (&i.guidance.done_when).into(),
-                    who: (&i.guidance.who).into(),
+                    section: s.title.clone(),
+                    text: i.text.clone(),
+                    scopes: i.answer_scopes().into_iter().collect(),
+                    deadline: i.deadline.clone(),
+                    why: i.guidance.why.clone(),
+                    done_when: i.guidance.done_when.clone(),
+                    who: i.guidance.who.clone(),
                     reconstructed: i.provenance.tag == ProvenanceTag::Reconstructed,
                     provenance: (&i.provenance).into(),
                     automatic: automatic.as_ref().is_none_or(|a| a.contains(&i.id)),
@@ -140,10 +140,10 @@ pub fn move_version(state: &AppState, to: &str, apply: bool) -> CmdResult<MoveVe
             .map(|n| AnewRowDto {
                 item_id: n.item_id.clone(),
                 number: n.number.clone(),
-                scope: n.scope.into(),
+                scope: n.scope,
                 text: target
                     .item(&n.item_id)
-                    .map(|i| (&i.text).into())
+                    .map(|i| i.text.clone())
                     .unwrap_or_default(),
                 reason: TextDto {
                     ja: n.reason.label(tenken_core::Lang::Ja).into(),

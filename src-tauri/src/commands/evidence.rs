@@ -53,7 +53,7 @@ pub fn finding_dto(checklist: &Checklist, bundle: &Bundle, f: &Finding) -> Findi
         },
         how_to_check: unknown.then(|| (&results::how_to_check_probe(&f.probe_id, f.reason)).into()),
         who_can_check: if unknown {
-            results::who_can_check(&f.probe_id).map(Into::into)
+            results::who_can_check(&f.probe_id)
         } else {
             None
         },
@@ -105,7 +105,7 @@ pub fn evidence_rows(
         .into_iter()
         .map(|e| ItemEvidenceDto {
             item_id: e.item_id.clone(),
-            scope: e.scope.into(),
+            scope: e.scope,
             status: status_str(e.status).into(),
             findings: e
                 .findings

@@ -2,11 +2,10 @@
 //! checklist versions (`tenken_core::compare`).
 
 use tauri::{AppHandle, Manager};
-use tenken_core::assessment::AnswerValue;
 use tenken_core::compare::{self, RowChange, TargetState};
 use tenken_core::evidence::Verdict;
 
-use crate::dto::{AnswerValueDto, CmdResult, CommandError};
+use crate::dto::{CmdResult, CommandError};
 use crate::dto_history::{
     ComparisonDto, ComparisonRowDto, FindingChangeDto, HistoryDto, RowChangeDto, TargetStateDto,
     YearSideDto, YearTotalsDto,
@@ -15,15 +14,6 @@ use crate::state::AppState;
 
 /// Oldest and newest fiscal year the app accepts.
 const YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
-
-fn value(v: AnswerValue) -> AnswerValueDto {
-    match v {
-        AnswerValue::Yes => AnswerValueDto::Yes,
-        AnswerValue::No => AnswerValueDto::No,
-        AnswerValue::NotApplicable => AnswerValueDto::NotApplicable,
-        AnswerValue::Unanswered => AnswerValueDto::Unanswered,
-    }
-}
 
 fn verdict(v: Verdict) -> String {
     match v {
@@ -111,9 +101,9 @@ pub fn compare_in(state: &AppState, earlier: u16, later: u16) -> CmdResult<Compa
                 number: r.number,
                 text: (&r.text).into(),
                 earlier_numbers: r.earlier.into_iter().map(|e| e.number).collect(),
-                scope: r.scope.into(),
-                before: r.before.map(value),
-                after: value(r.after),
+                scope: r.scope,
+                before: r.before,
+                after: r.after,
                 change: match r.change {
                     RowChange::Improved => RowChangeDto::Improved,
                     RowChange::Regressed => RowChangeDto::Regressed,
@@ -164,7 +154,8 @@ pub async fn compare_years(app: AppHandle, earlier: u16, later: u16) -> CmdResul
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use tenken_core::assessment::Answer;
+    use crate::dto::AnswerValueDto;
+    use tenken_core::assessment::{Answer, AnswerValue};
     use tenken_core::checklist::{Checklist, Scope};
     use tenken_core::store::NewAssessment;
 

@@ -37,6 +37,7 @@ pub enum ProbeKind {
 /// Who can still check a probe's subject when the automatic check could not (未確認).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CheckerDto"))]
 pub enum Checker {
     /// Clinic staff, on the PC's own screens (security settings, backup records...).
     Staff,

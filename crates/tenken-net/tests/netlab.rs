@@ -4,6 +4,9 @@
 //! never-touch host received no packet and that the configured rate was not exceeded.
 //! Needs root, `ip` (iproute2), `nft` (nftables), python3 and openssl; without them it skips
 //! LOUDLY (and fails instead when `TENKEN_NETLAB_REQUIRED` is set, as CI should do).
+//!
+//! Why this file is over 600 lines: one lab set-up shared by every network scenario (router,
+//! double NAT, LAN sweep, replay), each asserting exactly what Tenken reports.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;

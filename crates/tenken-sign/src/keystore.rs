@@ -1,5 +1,9 @@
 //! The signing key of this installation.
 //!
+//! Why this file is over 600 lines: the key's three homes (the OS key store with its timeout, a
+//! file, an imported PKCS#12), the placeholder renewal and the certificate facts behind one type,
+//! with their tests.
+//!
 //! Layout of `<data-dir>/keys/` (directory mode 0700):
 //! - `signing-cert.pem`: the signer's certificate, then any chain certificates (PEM);
 //! - `key.json`: where the private key lives: `"os-keystore"` with the entry's service and

@@ -1,5 +1,9 @@
 //! SQLite storage of assessments, answers, bundles and report history, with migrations.
 //!
+//! Why this file is over 600 lines: the one `Store` type holds every table's queries (profile,
+//! assessments, answers, bundles, reports, devices, vendor sheets) and the migrations, so each
+//! transaction is written beside the schema it relies on; its tests live in `tests.rs`.
+//!
 //! One database file in the OS app-data directory (overridable with `--data-dir` /
 //! `TENKEN_DATA_DIR`). The connection runs in WAL mode with `synchronous=FULL`, so every
 //! committed transaction survives a crash or power loss; `foreign_keys=ON`; a busy timeout lets

@@ -1,6 +1,9 @@
 //! Signed PDF + XLSX report written into the report folder (no dialog), the list of written
 //! reports (open, open folder, verify), and verification of a report or bundle file.
 //!
+//! Why this file is over 600 lines: the report screen's commands (folder, writing, the list,
+//! opening, verification, printing) with about 180 lines of tests.
+//!
 //! The page never gets a generic opener: `open_report` / `open_report_folder` only accept the id
 //! of a report the store knows and open that report's own path.
 

@@ -1,6 +1,9 @@
 //! Reading one worksheet as a checklist sheet: the header found by its words wherever it sits
 //! (one or two rows, merged), sections, items over several rows with their scope rows, numbers
 //! in every printed style, deadlines in the wording; notes and footers are left out.
+//!
+//! Why this file is over 600 lines: every printed style of MHLW's worksheets (headers, merged
+//! cells, numbering, scope rows, deadlines) with a test per style.
 
 use crate::Scope;
 use crate::layout::AnswerColumns;

@@ -6,7 +6,8 @@
 
 use std::path::PathBuf;
 
-use tenken_core::evidence::Verdict;
+use tenken_core::Text;
+use tenken_core::evidence::{UnknownReason, Verdict};
 use tenken_core::probe::checks;
 use tenken_core::probe::runner::{self, Mode, ScanOptions};
 use tenken_core::sign::bundle::sign_bundle;
@@ -40,13 +41,28 @@ fn main() -> anyhow::Result<()> {
         let dur = b.ended_at - b.started_at;
         b.started_at = now - age;
         b.ended_at = b.started_at + dur;
-        // Every 7th PC has its firewall off, every 11th an unknown antivirus.
+        // Every 7th PC has its firewall off, every 11th an unknown antivirus; the summary and
+        // the action say so, as the probes word them (the facts and raw outputs stay those of
+        // the recording).
         for f in &mut b.findings {
             if i % 7 == 0 && f.probe_id == "firewall.host" {
                 f.verdict = Verdict::Fail;
+                f.reason = None;
+                f.summary = Text::new("ファイアウォールが無効です", "The host firewall is off");
+                f.action = Text::new(
+                    "ファイアウォールを有効にしてください",
+                    "Turn the host firewall on",
+                );
             }
             if i % 11 == 0 && f.probe_id == "antivirus.status" {
+                let reason = UnknownReason::NeedsElevation;
                 f.verdict = Verdict::Unknown;
+                f.reason = Some(reason);
+                f.summary = reason.text();
+                f.action = Text::new(
+                    "管理者としてTenkenを実行して、もう一度確認してください。",
+                    "Run Tenken as administrator and check again.",
+                );
             }
         }
         let signed = sign_bundle(&b, signer.as_ref())?;

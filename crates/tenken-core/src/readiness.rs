@@ -10,7 +10,7 @@ use chrono::{DateTime, Local, Utc};
 use crate::assessment::readiness::{self, Readiness, ReadinessInput, VendorSheetState};
 use crate::checklist;
 use crate::store::{Store, VendorStatus};
-use crate::workflow::{WorkflowError, current_bundles_light};
+use crate::workflow::{WorkflowError, current_verdicts};
 
 pub use crate::assessment::readiness::{
     FixTarget, GapKind, OLD_AFTER_DAYS, ReadinessCounts, ReadinessEntry,
@@ -23,9 +23,21 @@ pub fn review(
     assessment_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Readiness, WorkflowError> {
+    let bundles = current_verdicts(store, assessment_id)?;
+    review_with(store, data_dir, assessment_id, &bundles, now)
+}
+
+/// [`review`] with the assessment's current bundles already read (the review reads their
+/// hosts, times and verdicts: [`crate::evidence::Bundle::keep_verdicts_only`] is enough).
+pub fn review_with(
+    store: &Store,
+    data_dir: &Path,
+    assessment_id: i64,
+    bundles: &[crate::evidence::Bundle],
+    now: DateTime<Utc>,
+) -> Result<Readiness, WorkflowError> {
     let assessment = store.get_assessment(assessment_id)?;
     let checklist = checklist::find(&assessment.checklist_id, Some(data_dir))?;
-    let bundles = current_bundles_light(store, assessment_id)?;
     let vendor_sheets: Vec<VendorSheetState> = store
         .vendor_sheets(Some(assessment.fiscal_year))?
         .into_iter()
@@ -37,7 +49,7 @@ pub fn review(
     Ok(readiness::review(&ReadinessInput {
         checklist: &checklist,
         assessment: &assessment,
-        bundles: &bundles,
+        bundles,
         vendor_sheets: &vendor_sheets,
         now,
         today: now.with_timezone(&Local).date_naive(),

@@ -16,7 +16,7 @@ use crate::report::{self, RawJson, ReportError, ReportInput, SignerInfo};
 use crate::sign::SignError;
 use crate::sign::bundle::{SignedBundle, sign_bundle};
 use crate::sign::keystore::KeyStore;
-use crate::sign::pades::{SignOptions, sign_pdf};
+use crate::sign::pades::{SignOptions, sign_pdf_owned};
 use crate::store::{BundleTrust, NewAssessment, Store, StoreError};
 use tenken_base::Lang;
 
@@ -185,10 +185,18 @@ pub fn keep_host_findings(
     fresh: Bundle,
     subject_hint: &str,
 ) -> Result<Bundle, WorkflowError> {
-    let previous = current_bundles(store, assessment_id)?
+    // Only this host's current bundle is read (not every PC's).
+    let previous = match store
+        .current_bundles_of_host(Some(assessment_id), &fresh.host.hostname)?
         .into_iter()
-        .map(|(b, _)| b)
-        .find(|b| b.host.hostname == fresh.host.hostname);
+        .next()
+    {
+        Some(stored) => Some(
+            Bundle::from_json(stored.bundle_json.as_bytes())
+                .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?,
+        ),
+        None => None,
+    };
     let merged = merge_host_bundle(previous.as_ref(), fresh);
     keep_signed_bundle(store, keys, assessment_id, &merged, subject_hint)?;
     Ok(merged)
@@ -200,15 +208,13 @@ pub fn current_bundles(
     assessment_id: i64,
 ) -> Result<Vec<(Bundle, Vec<u8>)>, WorkflowError> {
     let mut out = Vec::new();
-    for stored in store.bundles(Some(assessment_id))? {
-        if stored.superseded {
-            continue;
-        }
+    store.for_each_current_bundle(Some(assessment_id), |stored| {
         let bytes = stored.bundle_json.into_bytes();
         let bundle = Bundle::from_json(&bytes)
             .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?;
         out.push((bundle, bytes));
-    }
+        Ok::<(), WorkflowError>(())
+    })?;
     Ok(out)
 }
 
@@ -218,17 +224,73 @@ pub fn current_bundles_light(
     store: &Store,
     assessment_id: i64,
 ) -> Result<Vec<Bundle>, WorkflowError> {
+    current_bundles_reduced(store, assessment_id, Bundle::drop_raw_outputs)
+}
+
+/// The current bundles of an assessment with only what views of verdicts read
+/// ([`Bundle::keep_verdicts_only`], reduced as each is read): for the readiness review.
+pub fn current_verdicts(store: &Store, assessment_id: i64) -> Result<Vec<Bundle>, WorkflowError> {
+    current_bundles_reduced(store, assessment_id, Bundle::keep_verdicts_only)
+}
+
+/// The current bundles of an assessment, each reduced by `reduce` as soon as it is read (one
+/// bundle's JSON in memory at a time).
+fn current_bundles_reduced(
+    store: &Store,
+    assessment_id: i64,
+    reduce: fn(&mut Bundle),
+) -> Result<Vec<Bundle>, WorkflowError> {
     let mut out = Vec::new();
-    for stored in store.bundles(Some(assessment_id))? {
-        if stored.superseded {
-            continue;
-        }
+    store.for_each_current_bundle(Some(assessment_id), |stored| {
         let mut bundle = Bundle::from_json(stored.bundle_json.as_bytes())
             .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?;
-        bundle.drop_raw_outputs();
+        drop(stored.bundle_json);
+        reduce(&mut bundle);
         out.push(bundle);
-    }
+        Ok::<(), WorkflowError>(())
+    })?;
     Ok(out)
+}
+
+/// What the report needs of the current bundles, read one at a time: each bundle reduced to
+/// what the report prints (raw outputs dropped; for a fleet, beyond
+/// [`report::FULL_DETAIL_HOSTS`] PCs, facts and evidence records too: the fleet's report prints
+/// them through the ledger and the attached bundles only), its exact bytes compressed once as
+/// the PDF embeds them, and its canonical SHA-256 taken before anything was dropped.
+fn report_bundles(store: &Store, assessment_id: i64) -> Result<ReportBundles, WorkflowError> {
+    let count = store.current_bundle_count(Some(assessment_id))?;
+    let fleet = count > report::FULL_DETAIL_HOSTS;
+    let mut bundles = Vec::with_capacity(count);
+    let mut packed = Vec::with_capacity(count);
+    let mut canonical = Vec::with_capacity(count);
+    store.for_each_current_bundle(Some(assessment_id), |stored| {
+        let bytes = stored.bundle_json.into_bytes();
+        let mut b = Bundle::from_json(&bytes)
+            .map_err(|e| WorkflowError::BadBundle(stored.id, e.to_string()))?;
+        canonical.push(Some(b.sha256().map_err(ReportError::from)?));
+        b.drop_raw_outputs();
+        if fleet {
+            b.keep_verdicts_only();
+        }
+        packed.push(Some(report::PackedJson::pack(&bytes)?));
+        bundles.push(b);
+        Ok::<(), WorkflowError>(())
+    })?;
+    Ok(ReportBundles {
+        bundles,
+        packed,
+        canonical,
+    })
+}
+
+/// What [`report_bundles`] read: the same order in each.
+struct ReportBundles {
+    /// The bundles, reduced.
+    bundles: Vec<Bundle>,
+    /// Their exact bytes, compressed.
+    packed: Vec<Option<report::PackedJson>>,
+    /// Their canonical SHA-256.
+    canonical: Vec<Option<String>>,
 }
 
 /// What [`signed_report`] produced.
@@ -341,41 +403,31 @@ pub fn signed_report(
     renew_placeholder_key(keys, data_dir, assessment.profile.name.trim())?;
     let signer = keys.signer(assessment.profile.name.trim())?;
     let info = keys.certificate_info()?;
-    let bundles = current_bundles(store, assessment_id)?;
-    let assessment_json = serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
     // The report prints hashes and lengths of the raw outputs, never the outputs (they are in
-    // the attached bundles, byte for byte): each bundle's canonical hash is taken, then its raw
-    // outputs are dropped, so a thousand PCs' report does not hold them twice.
-    let mut raw = Vec::with_capacity(bundles.len());
-    let mut canonical = Vec::with_capacity(bundles.len());
-    let bundles: Vec<Bundle> = bundles
-        .into_iter()
-        .map(|(mut b, bytes)| {
-            let sha = b.sha256()?;
-            b.drop_raw_outputs();
-            raw.push(Some(bytes));
-            canonical.push(Some(sha));
-            Ok(b)
-        })
-        .collect::<Result<_, tenken_evidence::EvidenceError>>()
-        .map_err(ReportError::from)?;
+    // the attached bundles, byte for byte): bundles are read one at a time, each hashed, kept
+    // compressed for the attachment and reduced to what the pages print, so a report of
+    // thousands of PCs holds neither their raw outputs nor their JSON twice.
+    let ReportBundles {
+        bundles,
+        packed,
+        canonical,
+    } = report_bundles(store, assessment_id)?;
+    let assessment_json = serde_json::to_vec_pretty(&assessment).map_err(ReportError::Json)?;
     let count = bundles.len();
+    // What is still open at signing is printed on the first page (signing anyway is allowed);
+    // reviewed from the same bundles (it reads verdicts only).
+    let readiness = crate::readiness::review_with(store, data_dir, assessment_id, &bundles, now)?;
     let mut input = ReportInput::new(checklist, assessment.clone(), bundles, lang, now);
     let today = now.with_timezone(&Local).date_naive();
     input.assessment_date = Some(today);
     fleet_parts(store, data_dir, &assessment, lang, today)?.apply(&mut input);
     input.raw_json = RawJson {
         assessment: Some(assessment_json),
-        bundles: raw,
+        bundles: Vec::new(),
         canonical_sha256: canonical,
+        packed,
     };
-    // What is still open at signing is printed on the first page (signing anyway is allowed).
-    input.readiness = Some(crate::readiness::review(
-        store,
-        data_dir,
-        assessment_id,
-        now,
-    )?);
+    input.readiness = Some(readiness);
     input.signer = Some(SignerInfo {
         name: info.cert.subject.clone(),
         organization: crate::sign::dn_value(&info.cert.subject, "O"),
@@ -383,8 +435,8 @@ pub fn signed_report(
     });
     // The input is not needed afterwards: rendered without copies of the bundles.
     let pdf = report::render_pdf_owned(input)?;
-    let signed = sign_pdf(
-        &pdf,
+    let signed = sign_pdf_owned(
+        pdf,
         signer.as_ref(),
         &SignOptions {
             reason: Some(

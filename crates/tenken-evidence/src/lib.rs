@@ -297,6 +297,18 @@ impl Bundle {
         }
     }
 
+    /// Keeps what views of verdicts read — the host facts, the times and, per finding, its probe
+    /// id, title, verdict, reason, summary, action and checklist references — and drops every
+    /// finding's facts and evidence records: for views that never print them (a fleet's
+    /// report, the readiness review), so thousands of PCs' bundles stay small. Like
+    /// [`Bundle::drop_raw_outputs`], take [`Bundle::sha256`] first when it is needed.
+    pub fn keep_verdicts_only(&mut self) {
+        for f in &mut self.findings {
+            f.facts = serde_json::Value::Null;
+            f.evidence = Vec::new();
+        }
+    }
+
     /// SHA-256 (hex) of the canonical JSON.
     pub fn sha256(&self) -> Result<String, EvidenceError> {
         Ok(sha256_hex(&self.canonical_json()?))

@@ -12,9 +12,10 @@ pub mod network;
 pub mod summary;
 
 pub use network::{
-    DeviceError, KevFlag, KevState, NetDevice, NetSource, network_ledger, validate_device,
+    DeviceError, KevFlag, KevState, NetDevice, NetSource, NetworkFindings, network_ledger,
+    validate_device,
 };
-pub use summary::{FleetSummary, RoleSummary, STALE_DAYS, TopFinding, summarise};
+pub use summary::{FleetSummary, RoleSummary, STALE_DAYS, Summariser, TopFinding, summarise};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -342,51 +343,40 @@ pub fn from_bundles(bundles: &[Bundle]) -> Ledger {
 }
 
 /// Assembles the ledger of an assessment from its current (non-superseded) bundles, the host
-/// roles and the manual devices. Reads only.
+/// roles and the manual devices. Reads only, one bundle at a time: each is parsed, reduced to
+/// its row, its network findings and its part of the summary, and dropped, so memory grows
+/// with the rows, not with the bundles.
 pub fn build(store: &Store, assessment_id: i64) -> Result<Ledger, LedgerError> {
+    let now = Utc::now();
     let mut hosts = Vec::new();
-    let mut parsed = Vec::new();
-    for sb in store
-        .bundles(Some(assessment_id))?
-        .into_iter()
-        .filter(|b| !b.superseded)
-    {
-        let mut b =
-            Bundle::from_json(sb.bundle_json.as_bytes()).map_err(|e| LedgerError::Bundle {
-                id: sb.id,
-                reason: e.to_string(),
-            })?;
+    let mut network = NetworkFindings::default();
+    let mut summary = Summariser::new(now);
+    store.for_each_current_bundle(Some(assessment_id), |sb| {
+        let b = Bundle::from_json(sb.bundle_json.as_bytes()).map_err(|e| LedgerError::Bundle {
+            id: sb.id,
+            reason: e.to_string(),
+        })?;
         drop(sb.bundle_json);
-        // The ledger reads verdicts, titles and facts, never the raw outputs: they are dropped
-        // at once, so a thousand PCs' ledger holds a few MB instead of every command's output.
-        b.drop_raw_outputs();
         let mut row = host_row(&b);
         row.role = store.host_role(&row.host)?;
         row.trust = sb.verification;
-        row.signer = sb.signer.clone();
+        row.signer = sb.signer;
+        network.add(&b);
+        summary.add(&b, row.role.clone());
         hosts.push(row);
-        parsed.push(b);
-    }
+        Ok::<(), LedgerError>(())
+    })?;
     hosts.sort_by(|a, b| a.host.cmp(&b.host));
     let devices = store.devices()?;
     // Judged by the newest known-exploited catalogue installed next to the database.
     let (kev, _) = tenken_kev::load(store.path().parent().unwrap_or(std::path::Path::new(".")));
-    let network = network_ledger(&devices, &parsed, &kev, Utc::now());
-    let roles: std::collections::HashMap<String, Option<String>> = hosts
-        .iter()
-        .map(|h| (h.host.clone(), h.role.clone()))
-        .collect();
-    let summary = summarise(
-        &parsed,
-        &|h: &str| roles.get(h).cloned().flatten(),
-        Utc::now(),
-    );
+    let network = network.finish(&devices, &kev, now);
     Ok(Ledger {
         assessment_id,
         hosts,
         devices,
         network,
-        summary,
+        summary: summary.finish(),
     })
 }
 

@@ -375,57 +375,82 @@ pub fn network_ledger(
     kev: &Catalogue,
     now: DateTime<Utc>,
 ) -> Vec<NetDevice> {
-    let mut found: Vec<NetDevice> = Vec::new();
-    let mut shadow: Vec<String> = Vec::new();
-    let mut snmp: Vec<String> = Vec::new();
+    let mut found = NetworkFindings::default();
     for b in bundles {
+        found.add(b);
+    }
+    found.finish(devices, kev, now)
+}
+
+/// What [`network_ledger`] reads from the bundles, gathered one bundle at a time (the devices
+/// the network checks found, by IP, and the addresses flagged as shadow IT or public SNMP), so
+/// a ledger of thousands of PCs does not hold their bundles.
+#[derive(Debug, Default)]
+pub struct NetworkFindings {
+    found: Vec<NetDevice>,
+    shadow: Vec<String>,
+    snmp: Vec<String>,
+}
+
+impl NetworkFindings {
+    /// Reads the network findings of one bundle.
+    pub fn add(&mut self, b: &Bundle) {
         let at = b.ended_at;
         for f in &b.findings {
             match f.probe_id.as_str() {
                 "net.devices" => {
                     if let Some(row) = found_row(f, at) {
-                        match found.iter_mut().find(|r| r.ip == row.ip) {
+                        match self.found.iter_mut().find(|r| r.ip == row.ip) {
                             Some(r) if r.checked_at <= row.checked_at => *r = row,
                             Some(_) => {}
-                            None => found.push(row),
+                            None => self.found.push(row),
                         }
                     }
                 }
                 "net.shadow" => {
                     for c in f.facts["candidates"].as_array().into_iter().flatten() {
                         if let Some(h) = c["host"].as_str() {
-                            shadow.push(h.to_string());
+                            self.shadow.push(h.to_string());
                         }
                     }
                 }
                 "net.snmp" if f.verdict == Verdict::Warn => {
                     if let Some(h) = f.facts["host"].as_str() {
-                        snmp.push(h.to_string());
+                        self.snmp.push(h.to_string());
                     }
                 }
                 _ => {}
             }
         }
     }
-    for r in &mut found {
-        r.shadow = shadow.contains(&r.ip);
-        r.snmp_public |= snmp.contains(&r.ip);
-    }
-    let mut out: Vec<NetDevice> = devices.iter().map(|d| manual_row(d, kev, now)).collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut only_found = Vec::new();
-    for f in found {
-        match out
-            .iter_mut()
-            .find(|m| !m.ip.trim().is_empty() && m.ip.trim() == f.ip)
-        {
-            Some(m) => merge(m, f),
-            None => only_found.push(f),
+
+    /// The network device ledger: the hand entries `devices` merged with what was found.
+    pub fn finish(self, devices: &[Device], kev: &Catalogue, now: DateTime<Utc>) -> Vec<NetDevice> {
+        let Self {
+            mut found,
+            shadow,
+            snmp,
+        } = self;
+        for r in &mut found {
+            r.shadow = shadow.contains(&r.ip);
+            r.snmp_public |= snmp.contains(&r.ip);
         }
+        let mut out: Vec<NetDevice> = devices.iter().map(|d| manual_row(d, kev, now)).collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut only_found = Vec::new();
+        for f in found {
+            match out
+                .iter_mut()
+                .find(|m| !m.ip.trim().is_empty() && m.ip.trim() == f.ip)
+            {
+                Some(m) => merge(m, f),
+                None => only_found.push(f),
+            }
+        }
+        only_found.sort_by_key(|r| r.ip.parse::<Ipv4Addr>().map(u32::from).unwrap_or(u32::MAX));
+        out.extend(only_found);
+        out
     }
-    only_found.sort_by_key(|r| r.ip.parse::<Ipv4Addr>().map(u32::from).unwrap_or(u32::MAX));
-    out.extend(only_found);
-    out
 }
 
 #[cfg(test)]

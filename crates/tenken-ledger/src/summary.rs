@@ -1,6 +1,8 @@
 //! What a hospital needs first from hundreds of PCs: the PCs per role with how many have a
 //! 不適合 or 未確認, the PCs not checked for weeks, and the problems found on the most PCs.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -57,19 +59,49 @@ pub fn summarise(
     role_of: &dyn Fn(&str) -> Option<String>,
     now: DateTime<Utc>,
 ) -> FleetSummary {
-    let mut roles: std::collections::BTreeMap<String, RoleSummary> = Default::default();
-    let mut stale = Vec::new();
-    let mut top: std::collections::BTreeMap<(u8, String), (Text, Vec<String>)> = Default::default();
+    let mut s = Summariser::new(now);
     for b in bundles {
+        s.add(b, role_of(&b.host.hostname));
+    }
+    s.finish()
+}
+
+/// [`summarise`] one bundle at a time: what it keeps per PC is its name (in the role counts,
+/// the stale list and the problems' host lists), never the bundle, so a ledger of thousands of
+/// PCs can read each bundle, add it and drop it.
+#[derive(Debug)]
+pub struct Summariser {
+    now: DateTime<Utc>,
+    roles: BTreeMap<String, RoleSummary>,
+    stale: Vec<(String, DateTime<Utc>)>,
+    top: BTreeMap<(u8, String), (Text, Vec<String>)>,
+}
+
+impl Summariser {
+    /// An empty summary as of `now`.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            roles: BTreeMap::new(),
+            stale: Vec::new(),
+            top: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one PC's current bundle, with the PC's role.
+    pub fn add(&mut self, b: &Bundle, role: Option<String>) {
         let host = b.host.hostname.clone();
-        let role = role_of(&host).unwrap_or_default();
-        let r = roles.entry(role.clone()).or_insert_with(|| RoleSummary {
-            role,
-            hosts: 0,
-            with_fail: 0,
-            with_unknown: 0,
-            stale: 0,
-        });
+        let role = role.unwrap_or_default();
+        let r = self
+            .roles
+            .entry(role.clone())
+            .or_insert_with(|| RoleSummary {
+                role,
+                hosts: 0,
+                with_fail: 0,
+                with_unknown: 0,
+                stale: 0,
+            });
         r.hosts += 1;
         if b.findings.iter().any(|f| f.verdict == Verdict::Fail) {
             r.with_fail += 1;
@@ -77,9 +109,9 @@ pub fn summarise(
         if b.findings.iter().any(|f| f.verdict == Verdict::Unknown) {
             r.with_unknown += 1;
         }
-        if (now - b.ended_at).num_days() > STALE_DAYS {
+        if (self.now - b.ended_at).num_days() > STALE_DAYS {
             r.stale += 1;
-            stale.push((host.clone(), b.ended_at));
+            self.stale.push((host.clone(), b.ended_at));
         }
         for f in &b.findings {
             let rank = match f.verdict {
@@ -87,7 +119,8 @@ pub fn summarise(
                 Verdict::Warn => 1,
                 _ => continue,
             };
-            let e = top
+            let e = self
+                .top
                 .entry((rank, f.probe_id.clone()))
                 .or_insert_with(|| (f.title.clone(), Vec::new()));
             if !e.1.contains(&host) {
@@ -95,46 +128,56 @@ pub fn summarise(
             }
         }
     }
-    let mut roles: Vec<RoleSummary> = roles.into_values().collect();
-    roles.sort_by(|a, b| {
-        (a.role.is_empty(), std::cmp::Reverse(a.hosts), &a.role).cmp(&(
-            b.role.is_empty(),
-            std::cmp::Reverse(b.hosts),
-            &b.role,
-        ))
-    });
-    stale.sort_by_key(|(_, t)| *t);
-    let mut top: Vec<TopFinding> = top
-        .into_iter()
-        .map(|((rank, probe_id), (title, mut hosts))| {
-            hosts.sort();
-            TopFinding {
-                probe_id,
-                title,
-                verdict: if rank == 0 {
-                    Verdict::Fail
-                } else {
-                    Verdict::Warn
-                },
-                hosts: hosts.len(),
-                examples: hosts.into_iter().take(5).collect(),
-            }
-        })
-        .collect();
-    top.sort_by(|a, b| {
-        (
-            a.verdict != Verdict::Fail,
-            std::cmp::Reverse(a.hosts),
-            &a.probe_id,
-        )
-            .cmp(&(
-                b.verdict != Verdict::Fail,
+
+    /// The summary of every PC added.
+    pub fn finish(self) -> FleetSummary {
+        let Self {
+            roles,
+            mut stale,
+            top,
+            ..
+        } = self;
+        let mut roles: Vec<RoleSummary> = roles.into_values().collect();
+        roles.sort_by(|a, b| {
+            (a.role.is_empty(), std::cmp::Reverse(a.hosts), &a.role).cmp(&(
+                b.role.is_empty(),
                 std::cmp::Reverse(b.hosts),
-                &b.probe_id,
+                &b.role,
             ))
-    });
-    top.truncate(10);
-    FleetSummary { roles, stale, top }
+        });
+        stale.sort_by_key(|(_, t)| *t);
+        let mut top: Vec<TopFinding> = top
+            .into_iter()
+            .map(|((rank, probe_id), (title, mut hosts))| {
+                hosts.sort();
+                TopFinding {
+                    probe_id,
+                    title,
+                    verdict: if rank == 0 {
+                        Verdict::Fail
+                    } else {
+                        Verdict::Warn
+                    },
+                    hosts: hosts.len(),
+                    examples: hosts.into_iter().take(5).collect(),
+                }
+            })
+            .collect();
+        top.sort_by(|a, b| {
+            (
+                a.verdict != Verdict::Fail,
+                std::cmp::Reverse(a.hosts),
+                &a.probe_id,
+            )
+                .cmp(&(
+                    b.verdict != Verdict::Fail,
+                    std::cmp::Reverse(b.hosts),
+                    &b.probe_id,
+                ))
+        });
+        top.truncate(10);
+        FleetSummary { roles, stale, top }
+    }
 }
 
 #[cfg(test)]

@@ -123,6 +123,11 @@ pub struct Writer<'f> {
     pub font: &'f Font,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
+    /// The font size and fill colour the page's text was last set to: text state and the fill
+    /// colour outside `q`…`Q` last across text sections, so a line in the same size and colour
+    /// as the previous one does not set them again (a fleet's report has hundreds of thousands
+    /// of lines, and every operation is held until the PDF is written).
+    text_state: Option<(f32, Color)>,
     /// Current position from the page top.
     pub y: f32,
     header: String,
@@ -137,6 +142,7 @@ impl<'f> Writer<'f> {
             font,
             pages: Vec::new(),
             ops: Vec::new(),
+            text_state: None,
             y: TOP,
             header: header.into(),
             header_rows_drawn: 0,
@@ -147,6 +153,7 @@ impl<'f> Writer<'f> {
 
     fn start_page(&mut self) {
         self.ops = Vec::new();
+        self.text_state = None;
         self.y = TOP;
         let header = self.header.clone();
         self.text_at(MARGIN_X, 36.0, &header, 7.5, muted());
@@ -188,13 +195,20 @@ impl<'f> Writer<'f> {
         if s.is_empty() {
             return;
         }
+        self.ops.push(Op::StartTextSection);
+        match &self.text_state {
+            Some((s, c)) if *s == size && *c == color => {}
+            Some((s, _)) if *s == size => self.ops.push(Op::SetFillColor { col: color.clone() }),
+            _ => self.ops.extend([
+                Op::SetFont {
+                    font: PdfFontHandle::External(self.font.id.clone()),
+                    size: Pt(size),
+                },
+                Op::SetFillColor { col: color.clone() },
+            ]),
+        }
+        self.text_state = Some((size, color));
         self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(self.font.id.clone()),
-                size: Pt(size),
-            },
-            Op::SetFillColor { col: color },
             Op::SetTextCursor {
                 pos: Point {
                     x: Pt(x),
@@ -475,6 +489,8 @@ impl<'f> Writer<'f> {
         let mut pages = std::mem::take(&mut self.pages);
         for (i, page) in pages.iter_mut().enumerate() {
             self.ops = std::mem::take(page);
+            // The state at the page's end is not tracked: the footer sets its own.
+            self.text_state = None;
             let text = footer(i + 1, total);
             let w = self.font.width(&text, 8.0);
             self.hline(

@@ -23,6 +23,7 @@ use tenken_evidence::Bundle;
 
 pub use fleet_sections::{VendorNoItem, VendorSheetSummary, comparison_applies, device_kind_label};
 pub use pdf::{FONT_BYTES, render_pdf, render_pdf_owned};
+pub use render::FULL_DETAIL_HOSTS;
 
 /// Who will sign the report (printed on the cover and the verification page).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -48,6 +49,52 @@ pub struct RawJson {
     /// ([`tenken_evidence::Bundle::drop_raw_outputs`]), same order; when absent it is computed
     /// from the bundle in the input.
     pub canonical_sha256: Vec<Option<String>>,
+    /// Each bundle's JSON as given, already compressed ([`PackedJson::pack`]), same order;
+    /// used before [`RawJson::bundles`]. A report of thousands of PCs holds each bundle's bytes
+    /// once, compressed as the PDF stores them.
+    pub packed: Vec<Option<PackedJson>>,
+}
+
+/// A file's exact bytes kept compressed the way the PDF stores an embedded file (zlib,
+/// `/FlateDecode`, at the level the PDF writer uses), with the length and SHA-256 of the bytes
+/// themselves: the report embeds it as it is, and prints the same length and hash as for the
+/// plain bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedJson {
+    /// The bytes, zlib-compressed.
+    pub flate: Vec<u8>,
+    /// Length of the bytes.
+    pub len: usize,
+    /// SHA-256 (hex) of the bytes.
+    pub sha256: String,
+}
+
+impl PackedJson {
+    /// Compresses `bytes`.
+    pub fn pack(bytes: &[u8]) -> Result<Self, ReportError> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(bytes.len() / 4),
+            flate2::Compression::best(),
+        );
+        let flate = z
+            .write_all(bytes)
+            .and_then(|()| z.finish())
+            .map_err(|e| ReportError::Pdf(format!("compressing an attachment: {e}")))?;
+        Ok(Self {
+            flate,
+            len: bytes.len(),
+            sha256: tenken_evidence::sha256_hex(bytes),
+        })
+    }
+
+    /// The bytes again.
+    pub fn unpack(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut out = Vec::with_capacity(self.len);
+        flate2::read::ZlibDecoder::new(self.flate.as_slice()).read_to_end(&mut out)?;
+        Ok(out)
+    }
 }
 
 /// Everything the report is made of.
@@ -156,39 +203,98 @@ pub enum ReportError {
 pub fn embedded_files(input: &ReportInput) -> Result<Vec<EmbeddedJson>, ReportError> {
     let assessment = input.raw_json.assessment.clone();
     let raw: Vec<Option<Vec<u8>>> = input.raw_json.bundles.clone();
-    files_of(input, assessment, raw)
+    let packed = input.raw_json.packed.clone();
+    files_of(input, assessment, raw, packed)?
+        .into_iter()
+        .map(|a| {
+            let bytes = if a.flate {
+                PackedJson {
+                    flate: a.content,
+                    len: a.len,
+                    sha256: String::new(),
+                }
+                .unpack()
+                .map_err(|e| ReportError::Pdf(format!("attachment {}: {e}", a.name)))?
+            } else {
+                a.content
+            };
+            Ok(EmbeddedJson {
+                name: a.name,
+                description: a.description,
+                bytes,
+                sha256: a.sha256,
+                canonical_sha256: a.canonical_sha256,
+            })
+        })
+        .collect()
 }
 
-/// [`embedded_files`], moving the raw JSON out of `input` instead of copying it.
-pub(crate) fn take_embedded_files(
-    input: &mut ReportInput,
-) -> Result<Vec<EmbeddedJson>, ReportError> {
+/// A file the PDF embeds, as the PDF writer holds it: the bytes, or their compressed form.
+#[derive(Debug, Clone)]
+pub(crate) struct Attachment {
+    /// File name in the PDF.
+    pub(crate) name: String,
+    /// Description.
+    pub(crate) description: String,
+    /// Length of the bytes.
+    pub(crate) len: usize,
+    /// SHA-256 (hex) of the bytes.
+    pub(crate) sha256: String,
+    /// Canonical (JCS) SHA-256 of the bundle, for bundles.
+    pub(crate) canonical_sha256: Option<String>,
+    /// The bytes, zlib-compressed when `flate`.
+    pub(crate) content: Vec<u8>,
+    /// Whether `content` is compressed (`/FlateDecode`).
+    pub(crate) flate: bool,
+}
+
+/// The attachments of `input`, copying its raw JSON.
+pub(crate) fn attachments(input: &ReportInput) -> Result<Vec<Attachment>, ReportError> {
+    let assessment = input.raw_json.assessment.clone();
+    let raw = input.raw_json.bundles.clone();
+    let packed = input.raw_json.packed.clone();
+    files_of(input, assessment, raw, packed)
+}
+
+/// [`attachments`], moving the raw JSON out of `input` instead of copying it.
+pub(crate) fn take_attachments(input: &mut ReportInput) -> Result<Vec<Attachment>, ReportError> {
     let assessment = input.raw_json.assessment.take();
     let raw = std::mem::take(&mut input.raw_json.bundles);
-    files_of(input, assessment, raw)
+    let packed = std::mem::take(&mut input.raw_json.packed);
+    files_of(input, assessment, raw, packed)
 }
 
 fn files_of(
     input: &ReportInput,
     assessment: Option<Vec<u8>>,
     mut raw: Vec<Option<Vec<u8>>>,
-) -> Result<Vec<EmbeddedJson>, ReportError> {
-    let mut out = Vec::new();
+    mut packed: Vec<Option<PackedJson>>,
+) -> Result<Vec<Attachment>, ReportError> {
+    let mut out = Vec::with_capacity(input.bundles.len() + 1);
     let bytes = match assessment {
         Some(b) => b,
         None => serde_json::to_vec_pretty(&input.assessment)?,
     };
-    out.push(EmbeddedJson {
+    out.push(Attachment {
         name: "assessment.json".into(),
         description: "Tenken assessment (answers)".into(),
+        len: bytes.len(),
         sha256: tenken_evidence::sha256_hex(&bytes),
-        bytes,
         canonical_sha256: None,
+        content: bytes,
+        flate: false,
     });
     for (i, b) in input.bundles.iter().enumerate() {
-        let bytes = match raw.get_mut(i).and_then(Option::take) {
-            Some(raw) => raw,
-            None => serde_json::to_vec_pretty(b)?,
+        let (content, len, sha256, flate) = match packed.get_mut(i).and_then(Option::take) {
+            Some(p) => (p.flate, p.len, p.sha256, true),
+            None => {
+                let bytes = match raw.get_mut(i).and_then(Option::take) {
+                    Some(raw) => raw,
+                    None => serde_json::to_vec_pretty(b)?,
+                };
+                let (len, sha) = (bytes.len(), tenken_evidence::sha256_hex(&bytes));
+                (bytes, len, sha, false)
+            }
         };
         let host: String = b
             .host
@@ -202,15 +308,17 @@ fn files_of(
                 }
             })
             .collect();
-        out.push(EmbeddedJson {
+        out.push(Attachment {
             name: format!("bundle-{:02}-{host}.json", i + 1),
             description: format!("Tenken evidence bundle of {}", b.host.hostname),
-            sha256: tenken_evidence::sha256_hex(&bytes),
-            bytes,
+            len,
+            sha256,
             canonical_sha256: Some(match input.raw_json.canonical_sha256.get(i) {
                 Some(Some(h)) => h.clone(),
                 _ => b.sha256()?,
             }),
+            content,
+            flate,
         });
     }
     Ok(out)

@@ -8,7 +8,7 @@ use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{Mm, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
 
 use super::layout::Font;
-use super::{EmbeddedJson, ReportError, ReportInput, embedded_files, render};
+use super::{Attachment, ReportError, ReportInput, attachments, render};
 
 /// IPAexGothic, shipped unmodified (IPA Font License v1.0, see `fonts/`); subset per PDF.
 pub const FONT_BYTES: &[u8] = include_bytes!("../fonts/ipaexg.ttf");
@@ -57,8 +57,9 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     } else {
         input
     };
-    let files = embedded_files(input)?;
-    render_with(input, files)
+    let files = attachments(input)?;
+    let (doc, font) = lay_out(input, &files)?;
+    assemble(doc, &font, files)
 }
 
 /// [`render_pdf`] of an input the caller no longer needs: the sheet is narrowed in place and
@@ -69,8 +70,11 @@ pub fn render_pdf_owned(mut input: ReportInput) -> Result<Vec<u8>, ReportError> 
     if input.checklist.sheets.len() > 1 {
         input.checklist = input.checklist.for_sheet(input.assessment.sheet);
     }
-    let files = crate::take_embedded_files(&mut input)?;
-    render_with(&input, files)
+    let files = crate::take_attachments(&mut input)?;
+    let (doc, font) = lay_out(&input, &files)?;
+    // The pages are laid out: the bundles and the ledger are not held while the PDF is made.
+    drop(input);
+    assemble(doc, &font, files)
 }
 
 fn check_checklist(input: &ReportInput) -> Result<(), ReportError> {
@@ -83,9 +87,9 @@ fn check_checklist(input: &ReportInput) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// Lays out the pages of `input` (its checklist already narrowed to the answered sheet) and
-/// assembles the PDF with `files` attached.
-fn render_with(input: &ReportInput, files: Vec<EmbeddedJson>) -> Result<Vec<u8>, ReportError> {
+/// Lays out the pages of `input` (its checklist already narrowed to the answered sheet), which
+/// list `files`, with the document's metadata.
+fn lay_out(input: &ReportInput, files: &[Attachment]) -> Result<(PdfDocument, Font), ReportError> {
     let lang = input.lang;
     let title = format!(
         "{} — {}",
@@ -103,7 +107,7 @@ fn render_with(input: &ReportInput, files: Vec<EmbeddedJson>) -> Result<Vec<u8>,
     let parsed = parsed_font()?;
     let id = doc.add_font(&parsed);
     let font = Font { parsed, id };
-    let pages = render::render_pages(input, &font, &files)?;
+    let pages = render::render_pages(input, &font, files)?;
     doc.pages = pages
         .into_iter()
         .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
@@ -126,15 +130,21 @@ fn render_with(input: &ReportInput, files: Vec<EmbeddedJson>) -> Result<Vec<u8>,
     info.creation_date = pdf_date(input.generated_at);
     info.modification_date = pdf_date(input.generated_at);
     info.metadata_date = pdf_date(input.generated_at);
+    Ok((doc, font))
+}
 
+/// The PDF of the laid-out `doc` with `files` attached (fonts subset, streams compressed).
+fn assemble(doc: PdfDocument, font: &Font, files: Vec<Attachment>) -> Result<Vec<u8>, ReportError> {
     let opts = PdfSaveOptions {
         optimize: true,
         subset_fonts: true,
         secure: true,
         image_optimization: None,
     };
-    let used = used_glyphs(&doc, &font);
+    let used = used_glyphs(&doc, font);
     let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut Vec::new());
+    // The pages are in `lo` now: their drawing operations are not held while it is finished.
+    drop(doc);
     subset_fonts(&mut lo, &used)?;
     clean_info(&mut lo);
     attach(&mut lo, files)?;
@@ -143,7 +153,17 @@ fn render_with(input: &ReportInput, files: Vec<EmbeddedJson>) -> Result<Vec<u8>,
     // appends are newer than the 1.3 header printpdf writes.
     lo.version = "1.7".to_string();
     lo.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
-    let mut out = Vec::new();
+    // Sized up front (stream bytes plus a little per object): a growing buffer would copy the
+    // whole file, attachments included, each time it doubled.
+    let estimate: usize = lo
+        .objects
+        .values()
+        .map(|o| match o {
+            Object::Stream(s) => s.content.len() + 256,
+            _ => 128,
+        })
+        .sum();
+    let mut out = Vec::with_capacity(estimate + 4096);
     lo.save_to(&mut out)
         .map_err(|e| ReportError::Pdf(e.to_string()))?;
     Ok(out)
@@ -259,19 +279,24 @@ fn utf16(s: &str) -> Object {
 }
 
 /// Adds the files as embedded files: EmbeddedFiles name tree and catalog /AF.
-fn attach(doc: &mut lopdf::Document, files: Vec<EmbeddedJson>) -> Result<(), ReportError> {
+/// Files already compressed are stored as they are (`/FlateDecode`); the others are compressed
+/// with the rest of the document.
+fn attach(doc: &mut lopdf::Document, files: Vec<Attachment>) -> Result<(), ReportError> {
     let mut named: Vec<(String, lopdf::ObjectId)> = Vec::new();
     for f in files {
         let mut params = Dictionary::new();
         params.set(
             "Size",
-            Object::Integer(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX)),
+            Object::Integer(i64::try_from(f.len).unwrap_or(i64::MAX)),
         );
         let mut sd = Dictionary::new();
         sd.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
         sd.set("Subtype", Object::Name(b"application/json".to_vec()));
         sd.set("Params", Object::Dictionary(params));
-        let stream_id = doc.add_object(Stream::new(sd, f.bytes));
+        if f.flate {
+            sd.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        }
+        let stream_id = doc.add_object(Stream::new(sd, f.content));
         let mut ef = Dictionary::new();
         ef.set("F", Object::Reference(stream_id));
         ef.set("UF", Object::Reference(stream_id));

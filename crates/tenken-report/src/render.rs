@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use printpdf::{Color, Op};
 
 use super::layout::{BODY, CONTENT_W, Cell, Font, MARGIN_X, Writer, accent, ink, muted, rgb};
-use super::{EmbeddedJson, ReportError, ReportInput, SignerInfo};
+use super::{Attachment, ReportError, ReportInput, SignerInfo};
 use tenken_assessment::AnswerValue;
 use tenken_assessment::evidence_map::{
     EvidenceStatus, ItemEvidence, is_network_probe, map_evidence,
@@ -139,7 +139,7 @@ fn finding_label(f: &Finding, lang: Lang) -> String {
 pub(super) fn render_pages(
     input: &ReportInput,
     font: &Font,
-    files: &[EmbeddedJson],
+    files: &[Attachment],
 ) -> Result<Vec<Vec<Op>>, ReportError> {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
@@ -214,7 +214,7 @@ fn signer_label(s: &SignerInfo) -> String {
     }
 }
 
-fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
+fn cover(w: &mut Writer<'_>, input: &ReportInput, files: &[Attachment]) {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let a = &input.assessment;
@@ -1105,7 +1105,7 @@ fn finding_lines(
 
 /// Appendix A for a fleet: one row per PC with its verdict counts and the attached bundle that
 /// holds every check, fact and raw-output hash.
-fn appendix_compact(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
+fn appendix_compact(w: &mut Writer<'_>, input: &ReportInput, files: &[Attachment]) {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     w.body(&match lang {
@@ -1179,7 +1179,7 @@ fn appendix_compact(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJs
     );
 }
 
-fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
+fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[Attachment]) {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     w.heading(l("付録A. 証跡の一覧", "Appendix A. Evidence"), 1);
@@ -1281,7 +1281,7 @@ fn appendix(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
     }
 }
 
-fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson]) {
+fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[Attachment]) {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     w.heading(
@@ -1366,7 +1366,7 @@ fn verification(w: &mut Writer<'_>, input: &ReportInput, files: &[EmbeddedJson])
             }
             vec![
                 Cell::new(f.name.clone()),
-                Cell::new(f.bytes.len().to_string()),
+                Cell::new(f.len.to_string()),
                 Cell::new(hashes),
             ]
         })

@@ -474,3 +474,43 @@ fn times_are_printed_in_japan_time_with_the_zone_named() {
     assert!(txt.contains("2025年11月12日 17:30 JST"), "{txt}");
     assert!(!txt.contains("UTC"), "a time printed in UTC");
 }
+
+/// Bundles handed over already compressed (`RawJson::packed`, how `tenken report` keeps a
+/// fleet's bundles) are embedded as exactly those bytes, with the same names, lengths and
+/// SHA-256 printed as when the plain bytes are given.
+#[test]
+fn packed_bundles_are_embedded_as_the_given_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = input(dir.path(), Lang::Ja);
+    let mut packed = plain.clone();
+    packed.raw_json.packed = std::mem::take(&mut packed.raw_json.bundles)
+        .into_iter()
+        .map(|b| Some(report::PackedJson::pack(&b.unwrap()).unwrap()))
+        .collect();
+    let files = report::embedded_files(&plain).unwrap();
+    assert_eq!(files, report::embedded_files(&packed).unwrap());
+    let pdf = report::render_pdf(&packed).unwrap();
+    let path = dir.path().join("packed.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let p = path.to_str().unwrap();
+    let (ok, msg) = tool("qpdf", &["--check", p]);
+    assert!(ok, "{msg}");
+    let out_dir = dir.path().join("detached");
+    std::fs::create_dir(&out_dir).unwrap();
+    let (ok, msg) = tool(
+        "pdfdetach",
+        &["-saveall", "-o", out_dir.to_str().unwrap(), p],
+    );
+    assert!(ok, "{msg}");
+    let (_, txt) = tool("pdftotext", &[p, "-"]);
+    let flat: String = txt.split_whitespace().collect();
+    for f in &files {
+        assert_eq!(std::fs::read(out_dir.join(&f.name)).unwrap(), f.bytes);
+        assert!(flat.contains(&f.sha256), "hash of {} not printed", f.name);
+        assert!(
+            flat.contains(&f.bytes.len().to_string()),
+            "length of {} not printed",
+            f.name
+        );
+    }
+}

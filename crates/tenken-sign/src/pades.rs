@@ -235,9 +235,20 @@ impl Update {
 
 /// Signs `pdf` with `signer`, returning the original bytes followed by a signed revision.
 pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u8>, SignError> {
-    let doc = load(pdf)?;
-    let prev = last_startxref(pdf)?;
-    let kind = xref_kind(pdf, prev);
+    sign_pdf_owned(pdf.to_vec(), signer, opts)
+}
+
+/// [`sign_pdf`] of bytes the caller no longer needs: the signed revision is appended to them
+/// in place, and the parsed document is dropped before, so signing a large report (a fleet's,
+/// with thousands of attached bundles) holds it once instead of three times.
+pub fn sign_pdf_owned(
+    pdf: Vec<u8>,
+    signer: &dyn Signer,
+    opts: &SignOptions,
+) -> Result<Vec<u8>, SignError> {
+    let doc = load(&pdf)?;
+    let prev = last_startxref(&pdf)?;
+    let kind = xref_kind(&pdf, prev);
 
     let root_id = doc
         .trailer
@@ -305,9 +316,15 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
     };
     annots.push(Object::Reference(widget_id));
     page.set("Annots", Object::Array(annots));
+    // What the new trailer repeats of the old one; the parsed document is not needed after.
+    let kept: Vec<(&[u8], Object)> = [b"Info".as_slice(), b"ID".as_slice()]
+        .into_iter()
+        .filter_map(|key| doc.trailer.get(key).ok().map(|v| (key, v.clone())))
+        .collect();
+    drop(doc);
 
     let mut up = Update {
-        buf: pdf.to_vec(),
+        buf: pdf,
         offsets: Vec::new(),
     };
     if !matches!(up.buf.last(), Some(b'\n' | b'\r')) {
@@ -384,10 +401,8 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<V
     // Cross-reference section of the original's kind.
     let mut trailer = Dictionary::new();
     trailer.set("Root", Object::Reference(root_id));
-    for key in [b"Info".as_slice(), b"ID".as_slice()] {
-        if let Ok(v) = doc.trailer.get(key) {
-            trailer.set(key.to_vec(), v.clone());
-        }
+    for (key, v) in kept {
+        trailer.set(key.to_vec(), v);
     }
     trailer.set("Prev", Object::Integer(prev as i64));
     match kind {

@@ -210,6 +210,25 @@ pub struct StoredReport {
     pub created_at: DateTime<Utc>,
 }
 
+/// The columns of a bundle row, in the order [`stored_bundle`] reads them.
+const BUNDLE_COLUMNS: &str = "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, \
+     superseded, verification, signer FROM bundles";
+
+fn stored_bundle(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredBundle> {
+    Ok(StoredBundle {
+        id: r.get(0)?,
+        assessment_id: r.get(1)?,
+        host: r.get(2)?,
+        bundle_json: r.get(3)?,
+        sha256: r.get(4)?,
+        signature: r.get(5)?,
+        imported_at: r.get(6)?,
+        superseded: r.get(7)?,
+        verification: BundleTrust::from_db(&r.get::<_, String>(8)?),
+        signer: r.get(9)?,
+    })
+}
+
 /// The Tenken database.
 #[derive(Debug)]
 pub struct Store {
@@ -894,31 +913,49 @@ impl Store {
         )
     }
 
+    /// Number of current (not superseded) bundles of an assessment (one per host).
+    pub fn current_bundle_count(&self, assessment_id: Option<i64>) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM bundles WHERE assessment_id IS ?1 AND superseded = 0",
+            params![assessment_id],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Hands the current (not superseded) bundles of an assessment to `each`, one at a time and
+    /// oldest first (the order of [`Store::bundles`]): only one bundle's JSON is in memory at a
+    /// time, so a ledger or report of thousands of PCs reduces each bundle to what it needs
+    /// instead of holding them all. Stops at the first error `each` returns.
+    pub fn for_each_current_bundle<E: From<StoreError>>(
+        &self,
+        assessment_id: Option<i64>,
+        mut each: impl FnMut(StoredBundle) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "{BUNDLE_COLUMNS} WHERE assessment_id IS ?1 AND superseded = 0 ORDER BY id"
+            ))
+            .map_err(StoreError::from)?;
+        let mut rows = st.query(params![assessment_id]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            each(stored_bundle(r).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
     /// Bundle rows matching `filter` (a `WHERE` clause), oldest first.
     fn query_bundles(
         &self,
         filter: &str,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<StoredBundle>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT id, assessment_id, host, bundle_json, sha256, signature, imported_at, superseded,
-             verification, signer FROM bundles {filter} ORDER BY id"
-        ))?;
+        let mut st = self
+            .conn
+            .prepare(&format!("{BUNDLE_COLUMNS} {filter} ORDER BY id"))?;
         let rows = st
-            .query_map(args, |r| {
-                Ok(StoredBundle {
-                    id: r.get(0)?,
-                    assessment_id: r.get(1)?,
-                    host: r.get(2)?,
-                    bundle_json: r.get(3)?,
-                    sha256: r.get(4)?,
-                    signature: r.get(5)?,
-                    imported_at: r.get(6)?,
-                    superseded: r.get(7)?,
-                    verification: BundleTrust::from_db(&r.get::<_, String>(8)?),
-                    signer: r.get(9)?,
-                })
-            })?
+            .query_map(args, stored_bundle)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

@@ -479,6 +479,35 @@ fn profile_history_bundles_and_reports() {
     assert_eq!((bundles[1].id, bundles[1].superseded), (b2, false));
     assert_eq!(bundles[1].signature.as_deref(), Some(&[1u8, 2, 3][..]));
     assert_eq!(bundles[1].sha256, hex::encode(Sha256::digest(b"{\"a\":2}")));
+    // Streamed one at a time: the current ones only, oldest first, and counted alike.
+    let b3 = store
+        .add_bundle(Some(id1), "診察室PC", "{\"a\":3}", None, true)
+        .unwrap();
+    store
+        .add_bundle(Some(id2), "受付PC", "{\"b\":1}", None, true)
+        .unwrap();
+    let mut seen = Vec::new();
+    store
+        .for_each_current_bundle(Some(id1), |b| {
+            seen.push((b.id, b.host, b.bundle_json));
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(
+        seen,
+        vec![
+            (b2, "受付PC".to_string(), "{\"a\":2}".to_string()),
+            (b3, "診察室PC".to_string(), "{\"a\":3}".to_string())
+        ]
+    );
+    assert_eq!(store.current_bundle_count(Some(id1)).unwrap(), 2);
+    assert_eq!(store.current_bundle_count(None).unwrap(), 0);
+    let stop =
+        store.for_each_current_bundle(Some(id1), |_| Err(StoreError::Corrupt("stop".into())));
+    assert!(
+        matches!(stop, Err(StoreError::Corrupt(_))),
+        "the first error stops it"
+    );
     let rp = dir.path().join("report.pdf");
     std::fs::write(&rp, b"%PDF").unwrap();
     let r = store.add_report(Some(id1), &rp).unwrap();

@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     // An empty name makes the placeholder key (「医療機関名 未設定」), renewed once a name is set.
     let subject = assessment.profile.name.trim().to_string();
     if !args.no_scan {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "このPCを点検しています（読み取りのみ・ネットワークには送信しません）…",
@@ -102,7 +102,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             false,
         )
         .with_context(|| path.display().to_string())?;
-        eprintln!(
+        errln!(
             "{} {} ({})",
             ctx.t("取り込みました:", "imported:"),
             path.display(),
@@ -117,10 +117,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         ctx,
         &review,
         Some(super::readiness::BRIEF_PER_KIND),
-        &mut std::io::stderr().lock(),
+        &mut crate::out::stderr(),
     )?;
     if !review.is_clear() {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "このまま署名します（残っていることは報告書の1ページ目に記載されます）。先に直すときは `tenken readiness` で確かめられます。",
@@ -148,7 +148,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let reported_checklist = super::checklist_source::find(ctx, &reported.checklist_id)?;
     if let Some(n) = super::checklist_source::notice(ctx, &reported_checklist, reported.fiscal_year)
     {
-        eprintln!("{}: {n}", ctx.t("注意", "Note"));
+        errln!("{}: {n}", ctx.t("注意", "Note"));
     }
     let answered = reported
         .answers
@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         .filter(|a| a.value != tenken_core::assessment::AnswerValue::Unanswered)
         .count();
     if answered == 0 {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "注意: チェックリストの回答が1件もありません。この報告書は自動確認の結果だけです。`tenken assessment answer`（またはアプリ）で回答してから、もう一度作成してください。",
@@ -165,7 +165,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
     }
     if reported.profile.name.trim().is_empty() {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "注意: 医療機関名が未設定です（報告書には「医療機関名 未設定」と載ります）。`tenken profile set --name 医療機関名` で設定してください。",
@@ -174,7 +174,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         );
     }
     if signed.bundles == 0 {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "注意: 自動点検の証跡がありません。回答だけの報告書です。",
@@ -182,19 +182,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             )
         );
     }
-    println!(
+    outln!(
         "{} {}",
         ctx.t("署名付き報告書を作成しました:", "Signed report written:"),
         args.out.display()
     );
-    println!(
+    outln!(
         "  {} {} / {} {}",
         ctx.t("署名者:", "signer:"),
         tenken_core::sign::dn_display(&signed.signer),
         ctx.t("証明書フィンガープリント(SHA-256):", "certificate SHA-256:"),
         signed.fingerprint
     );
-    println!(
+    outln!(
         "  {} {} / {} {}",
         ctx.t("点検ID:", "assessment:"),
         assessment.id,
@@ -202,9 +202,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         signed.bundles
     );
     if let Some(xlsx) = &args.xlsx {
-        println!("  XLSX: {}", xlsx.display());
+        outln!("  XLSX: {}", xlsx.display());
     }
-    println!(
+    outln!(
         "  {} tenken verify {}",
         ctx.t("検証:", "verify with:"),
         args.out.display()

@@ -340,7 +340,8 @@ mod tests {
         );
         assert_eq!(encode("ok\r\n", Enc::Cp932).as_ref(), b"ok\r\n");
         assert_eq!(encode("点検", Enc::Utf8).as_ref(), "点検".as_bytes());
-        let (back, _, bad) = encoding_rs::SHIFT_JIS.decode(&encode("未確認：理由", Enc::Cp932));
+        let bytes = encode("未確認：理由", Enc::Cp932);
+        let (back, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
         assert!(!bad);
         assert_eq!(back, "未確認：理由");
     }

@@ -300,6 +300,7 @@ macro_rules! errln {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

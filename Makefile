@@ -7,7 +7,7 @@ OUT ?= tenken-report.pdf
 TENKEN := $(or $(CARGO_TARGET_DIR),target)/release/tenken
 
 .PHONY: help deps deps-cli cli report test test-rust test-ui lint audit app app-build gui-test bench notices clean \
-	windows windows-test windows-app-check msrv
+	windows windows-installer windows-test windows-app-check msrv
 
 help:
 	@echo "make report   - このPCを点検して署名付き報告書を作成 / scan this PC and write the signed report ($(OUT))"
@@ -15,6 +15,7 @@ help:
 	@echo "make app      - デスクトップアプリを起動 / build and start the desktop app"
 	@echo "make bench    - ベンチマーク / benchmarks (figures, not pass/fail)"
 	@echo "make windows  - Windows 用 tenken.exe を作成 / build the portable target/windows/tenken.exe"
+	@echo "make windows-installer - Windows 用インストーラー / build target/windows/Tenken_<version>_x64-setup.exe"
 
 deps-cli:
 	@scripts/deps.sh cli
@@ -58,10 +59,17 @@ test-ui:
 windows:
 	scripts/windows-build.sh
 
-# tenken.exe end to end under Wine (its own WINEPREFIX): Japanese arguments, scan, report checked by
-# pdfsig and pyHanko, verify, import of a bundle from the Linux build, %APPDATA%, Credential Manager.
-windows-test: windows windows-app-check
-	$(CARGO) test -p tenken-cli --test windows_wine --locked -- --ignored
+# The per-user Windows installer: the desktop app built for Windows (the UI embedded) and the
+# portable CLI, packed by Debian's makensis with installer/windows/tenken.nsi (docs/windows.md).
+windows-installer: windows
+	scripts/windows-installer.sh
+
+# Under Wine (each test its own WINEPREFIX): tenken.exe end to end (Japanese arguments and code page
+# 932 output, scan, report checked by pdfsig and pyHanko, verify, import of a bundle from the Linux
+# build, %APPDATA%, Credential Manager), and the installer's silent install and uninstall. Building
+# the app for Windows also type-checks all of its Windows code (what windows-app-check does alone).
+windows-test: windows windows-installer
+	$(CARGO) test -p tenken-cli --test windows_wine --test windows_installer --locked -- --ignored
 
 # The desktop app's Rust side type-checked for Windows (its #[cfg(windows)] code and the Windows
 # crates under Tauri). Needs ui/dist (the app embeds it): `make test` builds it first.

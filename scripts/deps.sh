@@ -24,9 +24,9 @@ all_pkgs=(
   dbus gnome-keyring libsecret-tools
 )
 
-# Windows build and its Wine test (docs/windows.md): MinGW-w64 links tenken.exe (dlltool and objdump
-# come with binutils), wine64 runs it.
-windows_pkgs=(gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine64)
+# Windows build and its Wine test (docs/windows.md): MinGW-w64 links tenken.exe and the app (dlltool,
+# objdump and windres come with binutils), wine64 runs them, nsis (makensis) packs the installer.
+windows_pkgs=(gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine64 nsis)
 
 case "$what" in
   cli) pkgs=("${cli_pkgs[@]}") ;;

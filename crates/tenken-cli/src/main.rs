@@ -1,6 +1,8 @@
 //! `tenken`: the command-line face of the Tenken engine, for vendors, servers without a
 //! display and automation. Japanese by default, `--lang en` for English.
 
+#[macro_use]
+mod out;
 mod cmd;
 mod ctx;
 
@@ -20,6 +22,16 @@ struct Cli {
     /// データの保存場所 / data directory (default: the OS app-data directory)
     #[arg(long, global = true, env = "TENKEN_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// 画面以外（ファイル・パイプ）への出力の文字コード / encoding of output that is redirected or piped
+    /// (auto: Windows のコードページに従う / the Windows console code page; utf-8; cp932)
+    #[arg(
+        long,
+        global = true,
+        env = "TENKEN_ENCODING",
+        value_enum,
+        default_value = "auto"
+    )]
+    encoding: out::Choice,
     /// 詳細なログ / more log output (-v, -vv)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -62,7 +74,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    out::init(cli.encoding);
     ctx::init_logging(cli.verbose);
     let ctx = ctx::Ctx::new(cli.lang, cli.data_dir);
     let result = match cli.command {
@@ -85,10 +101,33 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("{}: {}", ctx.t("エラー", "error"), describe(&ctx, &err));
+            errln!("{}: {}", ctx.t("エラー", "error"), describe(&ctx, &err));
             ExitCode::from(2)
         }
     }
+}
+
+/// Help, version and argument errors from clap, in the encoding of the stream they go to
+/// (`TENKEN_ENCODING` only: the arguments did not parse). On a terminal or in UTF-8 clap prints
+/// them itself, with colours.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    let choice = std::env::var("TENKEN_ENCODING")
+        .ok()
+        .and_then(|v| <out::Choice as clap::ValueEnum>::from_str(&v, true).ok())
+        .unwrap_or_default();
+    out::init(choice);
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    if out::is_utf8(e.use_stderr()) {
+        let _ = e.print();
+        return ExitCode::from(code);
+    }
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        errln!("{}", text.trim_end());
+    } else {
+        outln!("{}", text.trim_end());
+    }
+    ExitCode::from(code)
 }
 
 /// The error and its causes in plain words: an OS error is said in the user's language without

@@ -87,6 +87,9 @@ impl Win {
             .env_remove("TENKEN_LANG")
             .env_remove("TENKEN_DATA_DIR")
             .env_remove("TENKEN_KEYSTORE")
+            // This test reads stdout as UTF-8 whatever locale Wine takes its code pages from;
+            // the code-page behaviour has its own test below.
+            .env("TENKEN_ENCODING", "utf-8")
             .env_remove("DISPLAY");
         for (k, v) in extra {
             cmd.env(k, v);
@@ -449,6 +452,7 @@ fn tenken_exe_end_to_end_under_wine() {
             .env("WINEPREFIX", &w.prefix)
             .env("WINEDEBUG", "-all")
             .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+            .env("TENKEN_ENCODING", "utf-8")
             .env_remove("DISPLAY");
         cmd.output().unwrap()
     };
@@ -477,4 +481,96 @@ fn tenken_exe_end_to_end_under_wine() {
     let o = bat("unreachable.bat");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("エラー"), "{}", text(&o));
+}
+
+/// Decodes CP932 bytes, failing on any byte sequence CP932 does not have.
+fn cp932(bytes: &[u8]) -> String {
+    let (decoded, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
+    assert!(!bad, "not CP932: {bytes:02x?}");
+    decoded.into_owned()
+}
+
+/// Japanese Windows from cmd.exe (code page 932): what `tenken.exe` prints into a file or a pipe
+/// is CP932, so `type`, `findstr`, Windows PowerShell's `$x = tenken.exe ...` and a batch file's
+/// `> out.txt` read it without mojibake; Japanese arguments written in a CP932 batch file arrive
+/// intact; `--json` is ASCII (same text in every code page), `ledger --csv` stays UTF-8 with its
+/// BOM, and `--encoding utf-8` gives UTF-8. Wine takes its ANSI and OEM code pages from the
+/// locale, so `LANG=ja_JP.UTF-8` makes it a Japanese Windows (932/932).
+#[test]
+#[ignore = "needs target/windows/wine/tenken.exe and Wine: run by `make windows-test` (part of `make test`)"]
+fn japanese_output_in_code_page_932_under_wine() {
+    let Some((exe, wine)) = setup() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let exe_win = format!("Z:{}", exe.display()).replace('/', "\\");
+    let t = format!("@\"{exe_win}\" --data-dir data");
+    // A batch file as Notepad saves it on Japanese Windows ("ANSI" = CP932); cmd reads it in the
+    // console's code page.
+    let bat = format!(
+        "@chcp 932 >nul 2>&1\r\n\
+         {t} profile set --name さくら内科クリニック --system 電子カルテ > set.txt\r\n\
+         {t} profile show > show.txt\r\n\
+         {t} profile show --json > show.json\r\n\
+         {t} checklist list > list.txt\r\n\
+         {t} assessment answer 99-99 --value はい 2> err.txt\r\n\
+         {t} assessment new > new.txt\r\n\
+         {t} ledger --csv > ledger.csv\r\n\
+         {t} --encoding utf-8 checklist list > list-utf8.txt\r\n"
+    );
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&bat);
+    assert!(!unmappable);
+    std::fs::write(work.join("jp.bat"), &bytes).unwrap();
+    let o = Command::new(&wine)
+        .args(["cmd", "/c", "jp.bat"])
+        .current_dir(&work)
+        .env("WINEPREFIX", tmp.path().join("prefix"))
+        .env("WINEDEBUG", "-all")
+        .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
+        .env("LANG", "ja_JP.UTF-8")
+        .env("LC_ALL", "ja_JP.UTF-8")
+        .env_remove("TENKEN_ENCODING")
+        .env_remove("TENKEN_LANG")
+        .env_remove("TENKEN_DATA_DIR")
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let read = |name: &str| std::fs::read(work.join(name)).unwrap();
+
+    // Text is CP932: not UTF-8, decodes without a bad byte, the Japanese argument came back.
+    let show = read("show.txt");
+    assert!(std::str::from_utf8(&show).is_err(), "show.txt is UTF-8");
+    let show = cp932(&show);
+    assert!(show.contains("さくら内科クリニック"), "{show}");
+    assert!(show.contains("電子カルテ"), "{show}");
+    assert!(cp932(&read("set.txt")).contains("保存"), "set.txt");
+    let list = cp932(&read("list.txt"));
+    assert!(
+        list.contains("医療機関におけるサイバーセキュリティ対策チェックリスト"),
+        "{list}"
+    );
+    // Error messages on stderr too.
+    let err = cp932(&read("err.txt"));
+    assert!(err.contains("エラー"), "{err}");
+
+    // JSON: ASCII only, the same document in every code page.
+    let json = read("show.json");
+    assert!(
+        json.is_ascii(),
+        "JSON not ASCII: {}",
+        String::from_utf8_lossy(&json)
+    );
+    let p: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(p["name"], "さくら内科クリニック");
+    assert_eq!(p["systems"][0], "電子カルテ");
+
+    // Data keeps its bytes: the ledger CSV is UTF-8 with a BOM (for Excel).
+    let csv = read("ledger.csv");
+    assert!(csv.starts_with(b"\xef\xbb\xbf"), "{csv:02x?}");
+    assert!(std::str::from_utf8(&csv).is_ok());
+
+    // Asked for: UTF-8.
+    let utf8 = String::from_utf8(read("list-utf8.txt")).expect("--encoding utf-8 gave no UTF-8");
+    assert!(utf8.contains("医療機関におけるサイバーセキュリティ対策チェックリスト"));
 }

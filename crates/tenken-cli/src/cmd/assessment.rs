@@ -183,22 +183,19 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
     )?;
     let (id, plan) = (moved.assessment, moved.plan);
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "from_assessment": old.id,
-                "assessment": id,
-                "checklist": to.id,
-                "sheet": plan.sheet,
-                "carried": plan.carried,
-                "anew": plan.anew,
-                "review": plan.review,
-            }))?
-        );
+        crate::out::json(&serde_json::to_string_pretty(&serde_json::json!({
+            "from_assessment": old.id,
+            "assessment": id,
+            "checklist": to.id,
+            "sheet": plan.sheet,
+            "carried": plan.carried,
+            "anew": plan.anew,
+            "review": plan.review,
+        }))?);
         return Ok(0);
     }
     match id {
-        Some(id) => println!(
+        Some(id) => outln!(
             "{} {id}（{} → {}）",
             ctx.t(
                 "点検を新しい版に移しました: 点検ID",
@@ -207,7 +204,7 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
             from.id,
             to.id
         ),
-        None => println!(
+        None => outln!(
             "{}（{} → {}）",
             ctx.t(
                 "移した場合の内容です（まだ移していません）",
@@ -217,7 +214,7 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
             to.id
         ),
     }
-    println!(
+    outln!(
         "  {} {}  /  {} {}",
         ctx.t("引き継ぐ回答:", "answers carried:"),
         plan.carried.len(),
@@ -229,7 +226,7 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
     );
     for c in &plan.carried {
         let item = to.item(&c.item_id);
-        println!(
+        outln!(
             "  {} {} [{}] {}",
             ctx.t("引継", "carried"),
             item.map(|i| i.number.as_str()).unwrap_or(&c.item_id),
@@ -238,14 +235,14 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
         );
     }
     if !plan.anew.is_empty() {
-        println!(
+        outln!(
             "{} {}",
             ctx.t("新たに回答が必要な行:", "rows to answer anew:"),
             plan.anew.len()
         );
         for n in &plan.anew {
             let item = to.item(&n.item_id);
-            println!(
+            outln!(
                 "  {} [{}] {} — {}",
                 n.number,
                 n.scope.label(ctx.lang),
@@ -255,7 +252,7 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
         }
     }
     if !plan.review.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.t(
                 "文言が変わったので回答を確かめてください（回答は引き継いでいます）:",
@@ -263,7 +260,7 @@ fn move_to(ctx: &Ctx, session: &mut Session, a: MoveArgs) -> anyhow::Result<u8> 
             )
         );
         for r in &plan.review {
-            println!(
+            outln!(
                 "  {} [{}]  {}: {}",
                 r.number,
                 r.scope.label(ctx.lang),
@@ -313,12 +310,9 @@ fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
         },
     )?;
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&store.get_assessment(id)?)?
-        );
+        crate::out::json(&serde_json::to_string_pretty(&store.get_assessment(id)?)?);
     } else {
-        println!(
+        outln!(
             "{} {id} ({} {}, {})",
             ctx.t("点検を作成しました: ID", "created assessment"),
             xlsx::fiscal_year_label(fiscal_year, ctx.lang),
@@ -327,7 +321,7 @@ fn new(ctx: &Ctx, store: &mut Store, a: NewArgs) -> anyhow::Result<u8> {
         );
     }
     if let Some(n) = checklist_source::notice(ctx, &checklist, fiscal_year) {
-        eprintln!("{}: {n}", ctx.t("注意", "Note"));
+        errln!("{}: {n}", ctx.t("注意", "Note"));
     }
     Ok(0)
 }
@@ -370,7 +364,7 @@ fn answer(ctx: &Ctx, session: &mut Session, a: AnswerArgs) -> anyhow::Result<u8>
     };
     let assessment = session.assessment(a.assessment.map_or(Which::ThisYear, Which::Id))?;
     if let Some(earlier) = earlier {
-        eprintln!(
+        errln!(
             "{}",
             match ctx.lang {
                 tenken_core::Lang::Ja => format!(
@@ -431,7 +425,7 @@ fn answer(ctx: &Ctx, session: &mut Session, a: AnswerArgs) -> anyhow::Result<u8>
             .item(&s.item_id)
             .map(|i| i.number.as_str())
             .unwrap_or(&s.item_id);
-        println!(
+        outln!(
             "{} {number} [{}] {}",
             ctx.t("保存しました:", "saved:"),
             s.scope.label(ctx.lang),
@@ -466,7 +460,7 @@ fn pad(s: &str, w: usize) -> String {
 fn show(ctx: &Ctx, session: &mut Session, a: ShowArgs) -> anyhow::Result<u8> {
     let assessment = resolve(ctx, session, a.id)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&assessment)?);
+        crate::out::json(&serde_json::to_string_pretty(&assessment)?);
         return Ok(0);
     }
     let checklist = checklist_source::find(ctx, &assessment.checklist_id)?;
@@ -476,7 +470,7 @@ fn show(ctx: &Ctx, session: &mut Session, a: ShowArgs) -> anyhow::Result<u8> {
         .find(|s| s.id == assessment.sheet.as_str())
         .map(|s| s.title.get(ctx.lang).to_string())
         .unwrap_or_else(|| assessment.sheet.to_string());
-    println!(
+    outln!(
         "{} {}  {}  {}（{}）",
         ctx.t("点検", "Assessment"),
         assessment.id,
@@ -485,16 +479,16 @@ fn show(ctx: &Ctx, session: &mut Session, a: ShowArgs) -> anyhow::Result<u8> {
         sheet_title
     );
     if !assessment.profile.name.is_empty() {
-        println!(
+        outln!(
             "{}: {}",
             ctx.t("医療機関名", "Clinic"),
             assessment.profile.name
         );
     }
     if let Some(n) = checklist_source::notice(ctx, &checklist, assessment.fiscal_year) {
-        println!("{}: {n}", ctx.t("注意", "Note"));
+        outln!("{}: {n}", ctx.t("注意", "Note"));
     }
-    println!();
+    outln!();
     let cols = [
         (ctx.t("番号", "No."), 6),
         (ctx.t("確認項目", "Item"), 40),
@@ -504,8 +498,8 @@ fn show(ctx: &Ctx, session: &mut Session, a: ShowArgs) -> anyhow::Result<u8> {
         (ctx.t("目標日", "Target"), 11),
     ];
     let header: Vec<String> = cols.iter().map(|(h, w)| pad(h, *w)).collect();
-    println!("{}", header.join(" ").trim_end());
-    println!(
+    outln!("{}", header.join(" ").trim_end());
+    outln!(
         "{}",
         "-".repeat(cols.iter().map(|c| c.1 + 1).sum::<usize>())
     );
@@ -537,13 +531,13 @@ fn show(ctx: &Ctx, session: &mut Session, a: ShowArgs) -> anyhow::Result<u8> {
                     t
                 },
             ];
-            println!("{}", row.join(" ").trim_end());
+            outln!("{}", row.join(" ").trim_end());
         }
     }
-    println!();
-    println!("{}: {answered} / {total}", ctx.t("回答済み", "Answered"));
+    outln!();
+    outln!("{}: {answered} / {total}", ctx.t("回答済み", "Answered"));
     if overdue > 0 {
-        println!(
+        outln!(
             "{}: {overdue} {}",
             ctx.t("期限切れ", "Overdue"),
             ctx.t(
@@ -578,7 +572,7 @@ fn export(ctx: &Ctx, session: &mut Session, a: ExportArgs) -> anyhow::Result<u8>
         for b in books {
             let path = dir.join(&b.file_name);
             std::fs::write(&path, &b.bytes).with_context(|| path.display().to_string())?;
-            println!(
+            outln!(
                 "{} {} [{}]",
                 ctx.t("出力しました:", "written:"),
                 path.display(),
@@ -594,6 +588,6 @@ fn export(ctx: &Ctx, session: &mut Session, a: ExportArgs) -> anyhow::Result<u8>
         ));
     };
     xlsx::export_xlsx(&checklist, &refs, ctx.lang, path)?;
-    println!("{} {}", ctx.t("出力しました:", "written:"), path.display());
+    outln!("{} {}", ctx.t("出力しました:", "written:"), path.display());
     Ok(0)
 }

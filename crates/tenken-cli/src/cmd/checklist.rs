@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
 fn list(ctx: &Ctx, json: bool) -> anyhow::Result<u8> {
     let dir = data_dir(ctx);
     let all = checklist::all(dir.as_deref())?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::stdout();
     if json {
         let v: Vec<_> = all
             .iter()
@@ -103,7 +103,7 @@ fn list(ctx: &Ctx, json: bool) -> anyhow::Result<u8> {
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        crate::out::json(&serde_json::to_string_pretty(&v)?);
         return Ok(0);
     }
     for c in &all {
@@ -155,7 +155,7 @@ fn show(ctx: &Ctx, id: &str, json: bool) -> anyhow::Result<u8> {
     let c = match checklist::find(id, dir.as_deref()) {
         Ok(c) => c,
         Err(ChecklistError::NotFound(_)) => {
-            eprintln!(
+            errln!(
                 "{}: {id}",
                 ctx.t("チェックリストが見つかりません", "checklist not found")
             );
@@ -163,9 +163,9 @@ fn show(ctx: &Ctx, id: &str, json: bool) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::stdout();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?;
+        crate::out::json(&serde_json::to_string_pretty(&c)?);
         return Ok(0);
     }
     write_listing(&mut out, &c, ctx.lang)?;
@@ -260,12 +260,12 @@ fn validate(ctx: &Ctx, paths: &[PathBuf]) -> u8 {
             checklist::load_file(p).map(|_| 1)
         };
         match result {
-            Ok(n) => println!("{}: OK ({n} {})", p.display(), ctx.t("件", "checklists")),
+            Ok(n) => outln!("{}: OK ({n} {})", p.display(), ctx.t("件", "checklists")),
             Err(e) => {
                 bad = true;
                 match &e {
-                    ChecklistError::Invalid(d) => d.iter().for_each(|d| println!("{d}")),
-                    other => println!("{}: {other}", p.display()),
+                    ChecklistError::Invalid(d) => d.iter().for_each(|d| outln!("{d}")),
+                    other => outln!("{}: {other}", p.display()),
                 }
             }
         }
@@ -282,25 +282,25 @@ fn import(ctx: &Ctx, files: &[PathBuf], confirm: bool, json: bool) -> anyhow::Re
     let known = match checklist::all(Some(&dir)) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("{failed}: {}", e.in_lang(ctx.lang));
+            errln!("{failed}: {}", e.in_lang(ctx.lang));
             return Ok(1);
         }
     };
     let plan = match checklist::plan_import(files, &known) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{failed}: {}", e.in_lang(ctx.lang));
+            errln!("{failed}: {}", e.in_lang(ctx.lang));
             return Ok(1);
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::stdout();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&plan)?)?;
+        crate::out::json(&serde_json::to_string_pretty(&plan)?);
     } else {
         write_plan(&mut out, &plan, ctx.lang)?;
     }
     if plan.needs_confirmation() && !confirm {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "「要確認」の点があるため、まだ取り込んでいません。内容を確かめ、よければ --confirm を付けてもう一度実行してください。",

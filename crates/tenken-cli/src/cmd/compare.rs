@@ -22,10 +22,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let store = session.store();
     let c = compare::compare(store, args.year1, args.year2)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&c)?);
+        crate::out::json(&serde_json::to_string_pretty(&c)?);
         return Ok(0);
     }
-    println!(
+    outln!(
         "{} {} ({}) → {} ({})",
         ctx.t("年度の比較", "Comparison"),
         c.from.fiscal_year,
@@ -33,14 +33,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         c.to.fiscal_year,
         c.to.checklist_id
     );
-    println!("■ {}", ctx.t("回答が変わった項目", "changed answers"));
+    outln!("■ {}", ctx.t("回答が変わった項目", "changed answers"));
     for ch in &c.changes {
         let d = match ch.direction {
             Direction::Improved => ctx.t("改善", "improved"),
             Direction::Regressed => ctx.t("後退", "regressed"),
             Direction::Changed => ctx.t("変更", "changed"),
         };
-        println!(
+        outln!(
             "  [{d}] {} ({}): {} → {}",
             ch.number,
             ch.item_after,
@@ -48,20 +48,20 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             ch.after.label(ctx.lang)
         );
     }
-    println!("■ {}", ctx.t("新しい項目", "new items"));
+    outln!("■ {}", ctx.t("新しい項目", "new items"));
     for n in &c.new_items {
-        println!("  {} {}", n.number, n.text);
+        outln!("  {} {}", n.number, n.text);
     }
-    println!("■ {}", ctx.t("目標日", "target dates"));
+    outln!("■ {}", ctx.t("目標日", "target dates"));
     for t in &c.targets {
         let s = match t.state {
             TargetState::Met => ctx.t("達成", "met"),
             TargetState::Overdue => ctx.t("期限切れ", "overdue"),
             TargetState::Pending => ctx.t("期限前", "pending"),
         };
-        println!("  [{s}] {} {}", t.item, t.target_date);
+        outln!("  [{s}] {} {}", t.item, t.target_date);
     }
-    println!(
+    outln!(
         "■ {}",
         ctx.t(
             "同じPCで結果が変わった点検",
@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         )
     );
     for f in &c.findings {
-        println!(
+        outln!(
             "  {} {}: {} → {}",
             f.host,
             f.probe_id,

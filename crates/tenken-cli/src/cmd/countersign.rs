@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     };
     let out = sign_pdf(&pdf, &signer, &opts)?;
     std::fs::write(&args.out, out).with_context(|| args.out.display().to_string())?;
-    println!(
+    outln!(
         "{}: {}",
         ctx.t("副署名しました", "countersigned"),
         args.out.display()

@@ -80,13 +80,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         Sub::Show => {
             let (c, damaged) = kev::load(&dir);
             if let Some(e) = damaged {
-                eprintln!("{e}");
+                errln!("{e}");
             }
-            println!("{}", describe(ctx, &c));
+            outln!("{}", describe(ctx, &c));
         }
         Sub::Update { file } => {
             let c = kev::install(&dir, &file)?;
-            println!(
+            outln!(
                 "{}\n{}",
                 ctx.t("取り込みました。", "Installed."),
                 describe(ctx, &c)

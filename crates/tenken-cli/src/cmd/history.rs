@@ -20,11 +20,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let store = session.store();
     let history = store.history()?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&history)?);
+        crate::out::json(&serde_json::to_string_pretty(&history)?);
         return Ok(0);
     }
     if history.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.t(
                 "点検はまだありません (`tenken assessment new` で作成)",
@@ -37,10 +37,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let mut last_year = None;
     for h in &history {
         if last_year != Some(h.fiscal_year) {
-            println!("{}", fiscal_year_label(h.fiscal_year, ctx.lang));
+            outln!("{}", fiscal_year_label(h.fiscal_year, ctx.lang));
             last_year = Some(h.fiscal_year);
         }
-        println!(
+        outln!(
             "  ID {}  {} / {}  {}  {} {}（{} {}, {} {}, {} {}）  {} {}",
             h.id,
             h.checklist_id,
@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             .filter(|a| a.is_overdue(today))
             .count();
         if overdue > 0 {
-            println!(
+            outln!(
                 "      {}: {overdue} {}",
                 ctx.t("期限切れ", "overdue"),
                 ctx.t(
@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 .iter()
                 .filter(|b| b.verification == BundleTrust::Verified)
                 .count();
-            println!(
+            outln!(
                 "      {} {}（{} {}）",
                 ctx.t("点検したPC", "hosts scanned"),
                 current.len(),
@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         if h.sheet == tenken_core::assessment::Sheet::Vendor
             && let Some(v) = vendor_sheets.iter().find(|v| v.assessment_id == Some(h.id))
         {
-            println!(
+            outln!(
                 "      {}: {} — {}",
                 ctx.t("事業者", "vendor"),
                 v.vendor,

@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                     ),
                     _ => i.trust.label(ctx.lang).to_string(),
                 };
-                println!(
+                outln!(
                     "{}: {} → {} {aid} [{trust}]{}",
                     ctx.t("取り込みました", "imported"),
                     i.host,
@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 );
             }
             Err(e) => {
-                eprintln!("{}: {e}", ctx.t("取り込めません", "refused"));
+                errln!("{}: {e}", ctx.t("取り込めません", "refused"));
                 failed = 1;
             }
         }
@@ -85,14 +85,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
 }
 
 fn print_folder(ctx: &Ctx, dir: &std::path::Path, aid: i64, r: &FolderImport) {
-    println!(
+    outln!(
         "{}: {} → {} {aid}",
         ctx.t("フォルダ", "folder"),
         dir.display(),
         ctx.t("点検", "assessment")
     );
     for (f, i) in &r.imported {
-        println!(
+        outln!(
             "  {}: {} ({}) [{}]",
             ctx.t("取り込みました", "imported"),
             i.host,
@@ -101,13 +101,13 @@ fn print_folder(ctx: &Ctx, dir: &std::path::Path, aid: i64, r: &FolderImport) {
         );
     }
     for (f, e) in &r.refused {
-        println!(
+        outln!(
             "  {}: {} — {e}",
             ctx.t("取り込めません", "refused"),
             f.display()
         );
     }
-    println!(
+    outln!(
         "  {}: {} / {}: {} / {}: {} / {}: {}",
         ctx.t("取り込み", "imported"),
         r.imported.len(),

@@ -62,23 +62,23 @@ pub fn data_dir(ctx: &Ctx) -> anyhow::Result<PathBuf> {
 
 fn print_info(ctx: &Ctx, info: &KeyInfo) {
     let algo = info.cert.algorithm.map(|a| a.label()).unwrap_or("?");
-    println!(
+    outln!(
         "{}: {}",
         ctx.t("主体 (Subject)", "Subject"),
         info.cert.subject
     );
-    println!(
+    outln!(
         "{}: {}",
         ctx.t("発行者 (Issuer)", "Issuer"),
         info.cert.issuer
     );
-    println!(
+    outln!(
         "{}: {} – {}",
         ctx.t("有効期間", "Validity"),
         info.cert.not_before,
         info.cert.not_after
     );
-    println!(
+    outln!(
         "{}: {}",
         ctx.t(
             "証明書フィンガープリント (SHA-256)",
@@ -86,19 +86,19 @@ fn print_info(ctx: &Ctx, info: &KeyInfo) {
         ),
         info.cert.fingerprint_sha256
     );
-    println!("{}: {}", ctx.t("アルゴリズム", "Algorithm"), algo);
-    println!(
+    outln!("{}: {}", ctx.t("アルゴリズム", "Algorithm"), algo);
+    outln!(
         "{}: {}",
         ctx.t("種類", "Source"),
         info.source.label(ctx.lang)
     );
-    println!(
+    outln!(
         "{}: {}",
         ctx.t("秘密鍵の保管場所", "Private key kept in"),
         info.storage_label(ctx.lang)
     );
     if let Some(e) = &info.keystore_entry {
-        println!(
+        outln!(
             "{}: {} / {}",
             ctx.t("キーストアの項目", "Key store entry"),
             e.service,
@@ -114,7 +114,7 @@ fn print_info(ctx: &Ctx, info: &KeyInfo) {
             (None, Some(d)) => d.to_string(),
             (None, None) => String::new(),
         };
-        println!(
+        outln!(
             "{}: {text}",
             ctx.t(
                 "OSのキーストアを使わなかった理由",
@@ -163,7 +163,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     match args.command {
         KeyCommand::Show { json } => {
             if !store.exists() {
-                eprintln!(
+                errln!(
                     "{}",
                     ctx.t(
                         "署名用の鍵はまだありません（`tenken key generate` で作成、または最初の署名時に自動作成）",
@@ -174,7 +174,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             }
             let info = store.info().map_err(|e| explain(ctx, e))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&info)?);
+                crate::out::json(&serde_json::to_string_pretty(&info)?);
             } else {
                 print_info(ctx, &info);
             }
@@ -182,7 +182,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
         KeyCommand::Generate { force, name } => {
             let info = store.generate(&name, force).map_err(|e| explain(ctx, e))?;
-            println!(
+            outln!(
                 "{}",
                 ctx.t(
                     "新しい鍵と証明書を作成しました。",
@@ -210,7 +210,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                     )));
                 }
             };
-            println!(
+            outln!(
                 "{}",
                 ctx.t("証明書を取り込みました。", "Imported the certificate.")
             );
@@ -218,14 +218,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             Ok(0)
         }
         KeyCommand::Cert => {
-            print!("{}", store.certificate_pem().map_err(|e| explain(ctx, e))?);
+            crate::out::data(&store.certificate_pem().map_err(|e| explain(ctx, e))?);
             Ok(0)
         }
         KeyCommand::Trust { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             let added = tenken_core::vendor::trust::add(&data_dir(ctx)?, &bytes)?;
             for c in added {
-                println!(
+                outln!(
                     "{}: {} ({})",
                     ctx.t("信頼済みに登録しました", "now trusted"),
                     c.subject,
@@ -237,17 +237,20 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         KeyCommand::Trusted { json } => {
             let list = tenken_core::vendor::trust::list(&data_dir(ctx)?);
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                crate::out::json(&serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
-                println!(
+                outln!(
                     "{}",
                     ctx.t("信頼済みの証明書はありません", "no trusted certificates")
                 );
             } else {
                 for c in list {
-                    println!(
+                    outln!(
                         "{}  {}  ({} – {})",
-                        c.fingerprint_sha256, c.subject, c.not_before, c.not_after
+                        c.fingerprint_sha256,
+                        c.subject,
+                        c.not_before,
+                        c.not_after
                     );
                 }
             }

@@ -97,9 +97,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     match args.command {
         Some(Sub::Role { host, role }) => {
             store.set_host_role(&host, &role)?;
-            println!("{host}: {role}");
+            outln!("{host}: {role}");
             if !SUGGESTED_ROLES.contains(&role.as_str()) {
-                eprintln!(
+                errln!(
                     "{}: {}",
                     ctx.t("よく使う役割", "suggested roles"),
                     SUGGESTED_ROLES.join(", ")
@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             };
             let dev = ledger::validate_device(dev, tenken_core::Session::today())?;
             store.upsert_device(&dev)?;
-            println!(
+            outln!(
                 "{}: {}",
                 ctx.t("機器を登録しました", "device saved"),
                 dev.name
@@ -137,10 +137,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         }
         Some(Sub::RemoveDevice { name }) => {
             if store.remove_device(&name)? {
-                println!("{}: {name}", ctx.t("削除しました", "removed"));
+                outln!("{}: {name}", ctx.t("削除しました", "removed"));
                 Ok(0)
             } else {
-                eprintln!(
+                errln!(
                     "{}: {name}",
                     ctx.t("その機器はありません", "no such device")
                 );
@@ -152,23 +152,23 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             let l = ledger::build(session.store(), aid)
                 .context(ctx.t("台帳を作れません", "ledger failed"))?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&l)?);
+                crate::out::json(&serde_json::to_string_pretty(&l)?);
             } else if args.csv {
-                print!("{}", l.to_csv(ctx.lang));
+                crate::out::data(&l.to_csv(ctx.lang));
             } else {
                 print_summary(ctx, &l.summary, l.hosts.len());
                 let hdr = ledger::headers(ctx.lang);
                 for row in l.table(ctx.lang) {
-                    println!("──");
+                    outln!("──");
                     for (h, v) in hdr.iter().zip(row) {
                         if !v.is_empty() {
-                            println!("  {h}: {v}");
+                            outln!("  {h}: {v}");
                         }
                     }
                 }
                 print_network(ctx, &l.network);
                 if l.hosts.is_empty() && l.devices.is_empty() && l.network.is_empty() {
-                    println!(
+                    outln!(
                         "{}",
                         ctx.t(
                             "台帳は空です（tenken scan / tenken import / tenken ledger add-device）",
@@ -187,7 +187,7 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
     if rows.is_empty() {
         return;
     }
-    println!(
+    outln!(
         "\n{}",
         ctx.t(
             "== ネットワーク機器（外部接続ネットワーク装置一覧）",
@@ -195,7 +195,7 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
         )
     );
     for r in rows {
-        println!("──");
+        outln!("──");
         let src = match r.source {
             ledger::NetSource::Manual => ctx.t("手で登録", "entered by hand"),
             ledger::NetSource::Found => {
@@ -205,7 +205,7 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
                 ctx.t("登録済み・ネットワーク確認で確認", "entered and seen")
             }
         };
-        println!("  {}: {} ({src})", ctx.t("名前", "name"), r.name);
+        outln!("  {}: {} ({src})", ctx.t("名前", "name"), r.name);
         let fields = [
             (ctx.t("IPアドレス", "IP"), r.ip.clone()),
             (ctx.t("メーカー", "maker"), r.manufacturer.clone()),
@@ -243,7 +243,7 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
         ];
         for (k, v) in fields {
             if !v.trim().is_empty() {
-                println!("  {k}: {v}");
+                outln!("  {k}: {v}");
             }
         }
         let mut kev = format!(
@@ -265,9 +265,9 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
                 }
             ));
         }
-        println!("  {}: {kev}", ctx.t("既知の悪用脆弱性", "known exploited"));
+        outln!("  {}: {kev}", ctx.t("既知の悪用脆弱性", "known exploited"));
         if r.snmp_public {
-            println!(
+            outln!(
                 "  {}",
                 ctx.t(
                     "SNMP: 初期設定の public で読めます",
@@ -276,7 +276,7 @@ fn print_network(ctx: &Ctx, rows: &[ledger::NetDevice]) {
             );
         }
         if r.shadow {
-            println!(
+            outln!(
                 "  {}",
                 ctx.t(
                     "ルーター以外の外部への出口の候補です",
@@ -292,14 +292,14 @@ fn print_summary(ctx: &Ctx, s: &ledger::FleetSummary, hosts: usize) {
     if hosts < 2 {
         return;
     }
-    println!("{}", ctx.t("== 全体のまとめ", "== Overview"));
+    outln!("{}", ctx.t("== 全体のまとめ", "== Overview"));
     for r in &s.roles {
         let role = if r.role.is_empty() {
             ctx.t("役割未設定", "role not set")
         } else {
             r.role.as_str()
         };
-        println!(
+        outln!(
             "  {role}: {} {} / {} {} / {} {} / {} {}",
             r.hosts,
             ctx.t("台", "PCs"),
@@ -312,7 +312,7 @@ fn print_summary(ctx: &Ctx, s: &ledger::FleetSummary, hosts: usize) {
         );
     }
     for t in &s.top {
-        println!(
+        outln!(
             "  {} {} ({}): {} {} — {}",
             t.verdict.label(ctx.lang),
             t.title.get(ctx.lang),
@@ -322,5 +322,5 @@ fn print_summary(ctx: &Ctx, s: &ledger::FleetSummary, hosts: usize) {
             t.examples.join(", ")
         );
     }
-    println!();
+    outln!();
 }

@@ -70,7 +70,7 @@ pub fn replay_bundle(ctx: &Ctx, file: &Path) -> anyhow::Result<Vec<Finding>> {
     };
     let (kev, damaged) = tenken_core::kev::load(&data_dir(ctx)?);
     if let Some(e) = damaged {
-        eprintln!("{e}");
+        errln!("{e}");
     }
     Ok(net::evaluate_with(&obs, &kev))
 }
@@ -83,7 +83,7 @@ pub fn collect_with(
 ) -> anyhow::Result<Vec<Finding>> {
     let (kev, damaged) = tenken_core::kev::load(&data_dir(ctx)?);
     if let Some(e) = damaged {
-        eprintln!("{e}");
+        errln!("{e}");
     }
     if let Some(dir) = replay {
         return Ok(match net::replay(dir)? {
@@ -95,7 +95,7 @@ pub fn collect_with(
         return Ok(Vec::new());
     }
     let scope = args.scope(&data_dir(ctx)?)?;
-    eprintln!(
+    errln!(
         "{}",
         ctx.t(
             &format!(

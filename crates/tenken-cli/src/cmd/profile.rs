@@ -96,29 +96,29 @@ fn unset(ctx: &Ctx, value: &str) -> String {
 }
 
 fn print_profile(ctx: &Ctx, p: &ClinicProfile) {
-    println!("{}: {}", ctx.t("医療機関名", "Clinic"), unset(ctx, &p.name));
-    println!("{}: {}", ctx.t("所在地", "Address"), unset(ctx, &p.address));
-    println!(
+    outln!("{}: {}", ctx.t("医療機関名", "Clinic"), unset(ctx, &p.name));
+    outln!("{}: {}", ctx.t("所在地", "Address"), unset(ctx, &p.address));
+    outln!(
         "{}: {}",
         ctx.t("管理者", "Administrator"),
         unset(ctx, &p.administrator)
     );
-    println!(
+    outln!(
         "{}: {}",
         ctx.t("医療情報システム安全管理責任者", "Security officer"),
         unset(ctx, &p.security_officer)
     );
-    println!(
+    outln!(
         "{}: {}",
         ctx.t("利用システム", "Systems"),
         unset(ctx, &p.systems.join(ctx.t("、", ", ")))
     );
     if p.vendors.is_empty() {
-        println!("{}: {}", ctx.t("事業者", "Vendors"), unset(ctx, ""));
+        outln!("{}: {}", ctx.t("事業者", "Vendors"), unset(ctx, ""));
     } else {
-        println!("{}:", ctx.t("事業者", "Vendors"));
+        outln!("{}:", ctx.t("事業者", "Vendors"));
         for v in &p.vendors {
-            println!(
+            outln!(
                 "  - {} / {} / {}",
                 v.name,
                 unset(ctx, &v.contact),
@@ -133,12 +133,12 @@ fn save(ctx: &Ctx, store: &mut Store, profile: &ClinicProfile) -> anyhow::Result
     store.set_profile(profile)?;
     let fy = fiscal_year_of(chrono::Local::now().date_naive());
     let n = store.apply_profile_to_fiscal_year(fy, profile)?;
-    println!(
+    outln!(
         "{}",
         ctx.t("医療機関の情報を保存しました", "clinic profile saved")
     );
     if n > 0 {
-        println!(
+        outln!(
             "{} ({n})",
             ctx.t(
                 "今年度の点検にも反映しました",
@@ -156,15 +156,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         ProfileCommand::Show { json } => {
             let profile = session.store().get_profile()?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&profile.unwrap_or_default())?
-                );
+                crate::out::json(&serde_json::to_string_pretty(&profile.unwrap_or_default())?);
             } else {
                 match profile {
                     Some(p) => print_profile(ctx, &p),
                     None => {
-                        println!(
+                        outln!(
                             "{}",
                             ctx.t(
                                 "医療機関の情報はまだ設定されていません (`tenken profile set --name ...`)",
@@ -225,7 +222,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                         company,
                     },
                 )?;
-                println!(
+                outln!(
                     "{}: {name}（{} {}）",
                     ctx.t("点検者を設定しました", "assessor set"),
                     ctx.t("点検", "assessment"),

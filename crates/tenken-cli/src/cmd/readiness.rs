@@ -26,9 +26,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let mut session = ctx.session()?;
     let assessment = super::assessment::resolve(ctx, &mut session, args.assessment)?;
     let review = session.readiness(assessment.id, chrono::Utc::now())?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::stdout();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&review)?)?;
+        crate::out::json(&serde_json::to_string_pretty(&review)?);
     } else {
         print_review(ctx, &review, None, &mut out)?;
     }

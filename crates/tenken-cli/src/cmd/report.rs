@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
 
     // 3. This PC, signed and kept with the assessment.
     if !args.no_scan {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "このPCを点検しています（読み取りのみ・ネットワークには送信しません）…",
@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         let imported = session
             .import_bundle(assessment.id, path, false)
             .with_context(|| path.display().to_string())?;
-        eprintln!(
+        errln!(
             "{} {} ({})",
             ctx.t("取り込みました:", "imported:"),
             path.display(),
@@ -113,10 +113,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         ctx,
         &review,
         Some(super::readiness::BRIEF_PER_KIND),
-        &mut std::io::stderr().lock(),
+        &mut crate::out::stderr(),
     )?;
     if !review.is_clear() {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "このまま署名します（残っていることは報告書の1ページ目に記載されます）。先に直すときは `tenken readiness` で確かめられます。",
@@ -150,7 +150,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let reported_checklist = super::checklist_source::find(ctx, &reported.checklist_id)?;
     if let Some(n) = super::checklist_source::notice(ctx, &reported_checklist, reported.fiscal_year)
     {
-        eprintln!("{}: {n}", ctx.t("注意", "Note"));
+        errln!("{}: {n}", ctx.t("注意", "Note"));
     }
     let answered = reported
         .answers
@@ -158,7 +158,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         .filter(|a| a.value != tenken_core::assessment::AnswerValue::Unanswered)
         .count();
     if answered == 0 {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "注意: チェックリストの回答が1件もありません。この報告書は自動確認の結果だけです。`tenken assessment answer`（またはアプリ）で回答してから、もう一度作成してください。",
@@ -166,19 +166,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             )
         );
     }
-    println!(
+    outln!(
         "{} {}",
         ctx.t("署名付き報告書を作成しました:", "Signed report written:"),
         files.pdf.display()
     );
-    println!(
+    outln!(
         "  {} {} / {} {}",
         ctx.t("署名者:", "signer:"),
         tenken_core::sign::dn_display(&signed.signer),
         ctx.t("証明書フィンガープリント(SHA-256):", "certificate SHA-256:"),
         signed.fingerprint
     );
-    println!(
+    outln!(
         "  {} {} / {} {}",
         ctx.t("点検ID:", "assessment:"),
         assessment.id,
@@ -186,9 +186,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         signed.bundles
     );
     if let Some(xlsx) = &set.xlsx {
-        println!("  XLSX: {}", xlsx.display());
+        outln!("  XLSX: {}", xlsx.display());
     }
-    println!(
+    outln!(
         "  {} tenken verify \"{}\"",
         ctx.t("検証:", "verify with:"),
         files.pdf.display()

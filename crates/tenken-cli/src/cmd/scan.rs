@@ -98,14 +98,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     print_table(ctx, &bundle);
     if let Some(path) = &args.json {
         match write_bundle(ctx, path, &bundle)? {
-            Ok(signer) => eprintln!(
+            Ok(signer) => errln!(
                 "{}: {} ({}: {signer}, {})",
                 ctx.t("証跡バンドルを保存しました", "bundle written"),
                 path.display(),
                 ctx.t("署名", "signed by"),
                 detached_path(path).display()
             ),
-            Err(why) => eprintln!(
+            Err(why) => errln!(
                 "{}: {}\n{}: {why}",
                 ctx.t(
                     "証跡バンドルを保存しました（署名なし）",
@@ -231,7 +231,7 @@ fn pad(s: &str, w: usize) -> String {
 fn print_table(ctx: &Ctx, bundle: &Bundle) {
     let lang = ctx.lang;
     let host = &bundle.host;
-    println!(
+    outln!(
         "{}: {} ({} {}){}",
         ctx.t("点検対象", "Host"),
         host.hostname,
@@ -264,7 +264,7 @@ fn print_table(ctx: &Ctx, bundle: &Bundle) {
         {
             summary = format!("{summary} ({})", r.text().get(lang));
         }
-        println!(
+        outln!(
             "{}  {}  {}",
             pad(f.verdict.label(lang), vw),
             pad(f.title.get(lang), tw),
@@ -272,7 +272,7 @@ fn print_table(ctx: &Ctx, bundle: &Bundle) {
         );
         let action = f.action.get(lang);
         if !action.is_empty() {
-            println!("{}  {}  → {}", pad("", vw), pad("", tw), action);
+            outln!("{}  {}  → {}", pad("", vw), pad("", tw), action);
         }
     }
 }

@@ -99,7 +99,7 @@ fn lists(ctx: &Ctx) -> anyhow::Result<Vec<Checklist>> {
 /// Prints a note when `vendor` is not in the clinic profile's vendor list.
 fn note_unknown(ctx: &Ctx, store: &Store, vendor: &str) -> anyhow::Result<()> {
     if !sheet::known_vendor(store, vendor)? {
-        eprintln!(
+        errln!(
             "{}: {vendor}",
             ctx.t(
                 "注意: 医療機関情報の事業者一覧にない名前です",
@@ -176,7 +176,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             // "answered" from now on, even if it was imported signed before.
             let entered = sheet::enter_answer(session.store_mut(), &lists, &vendor, fy, ans)?;
             if entered.was_signed {
-                eprintln!(
+                errln!(
                     "{}",
                     ctx.t(
                         "注意: 手入力の回答は事業者の署名の対象外のため、状態を「回答あり」に戻しました",
@@ -184,7 +184,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                     )
                 );
             }
-            println!("{vendor} {item}: {value}");
+            outln!("{vendor} {item}: {value}");
             Ok(0)
         }
         Sub::ExportRequest { vendor, out, year } => {
@@ -193,7 +193,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             let req = sheet::export_request(session.store_mut(), &lists(ctx)?, &vendor, fy)?;
             std::fs::write(&out, serde_json::to_vec_pretty(&req)?)
                 .with_context(|| out.display().to_string())?;
-            println!(
+            outln!(
                 "{}: {} ({} {})",
                 ctx.t("回答依頼を書き出しました", "request written"),
                 out.display(),
@@ -251,7 +251,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             ))?;
             let env = vendor::sign_answers(&va, &signer)?;
             std::fs::write(&out, env).with_context(|| out.display().to_string())?;
-            println!(
+            outln!(
                 "{}: {}",
                 ctx.t("署名付き回答を書き出しました", "signed answers written"),
                 out.display()
@@ -264,7 +264,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         } => {
             let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
             let imported = session.import_vendor_answers(&bytes, accept_unverified)?;
-            println!(
+            outln!(
                 "{}: {} ({} {}, {}: {})",
                 ctx.t("事業者の回答を取り込みました", "vendor answers imported"),
                 imported.vendor,
@@ -278,7 +278,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
         Sub::Status { json, year } => {
             let sheets = session.store().vendor_sheets(year)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&sheets)?);
+                crate::out::json(&serde_json::to_string_pretty(&sheets)?);
                 return Ok(0);
             }
             // Per fiscal year (the one asked for, or this one and every year with a sheet): every
@@ -296,7 +296,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
             let lists = lists(ctx)?;
             for fy in years {
                 for v in sheet::vendor_states(session.store(), &lists, fy)? {
-                    println!(
+                    outln!(
                         "{fy}  {}  {}  {}/{} {}{}",
                         v.vendor,
                         v.progress.label(ctx.lang),

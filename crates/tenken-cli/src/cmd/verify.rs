@@ -43,24 +43,24 @@ fn yes_no(
 }
 
 fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
-    println!("{} {}: {}", ctx.t("署名", "Signature"), i + 1, s.field);
+    outln!("{} {}: {}", ctx.t("署名", "Signature"), i + 1, s.field);
     let unknown = ctx.t("（不明）", "(unknown)");
-    println!(
+    outln!(
         "  {}: {}",
         ctx.t("署名者", "Signer"),
         s.signer.as_deref().unwrap_or(unknown)
     );
     if let Some(subject) = &s.signer_subject {
-        println!("  {}: {}", ctx.t("証明書の主体", "Subject"), subject);
+        outln!("  {}: {}", ctx.t("証明書の主体", "Subject"), subject);
     }
     if let Some(t) = &s.signing_time {
-        println!(
+        outln!(
             "  {}: {}",
             ctx.t("署名日時", "Signing time"),
             display_pdf_date(t)
         );
     }
-    println!(
+    outln!(
         "  {}: {}",
         ctx.t(
             "証明書フィンガープリント (SHA-256)",
@@ -69,7 +69,7 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
         s.fingerprint_sha256.as_deref().unwrap_or(unknown)
     );
     if let (Some(nb), Some(na)) = (&s.cert_not_before, &s.cert_not_after) {
-        println!(
+        outln!(
             "  {}: {} – {}",
             ctx.t("証明書の有効期間", "Certificate validity"),
             display_rfc3339(nb),
@@ -88,13 +88,13 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
                 "EXPIRED (signed after the certificate had expired)",
             ),
         };
-        println!(
+        outln!(
             "  {}: {text}",
             ctx.t("署名時点の証明書", "Certificate at signing")
         );
     }
     if let Some(ok) = s.key_usage_ok {
-        println!(
+        outln!(
             "  {}: {}",
             ctx.t("証明書の用途", "Key usage"),
             yes_no(
@@ -105,7 +105,7 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
             )
         );
     }
-    println!(
+    outln!(
         "  {}: {}",
         ctx.t("改ざん", "Tampering"),
         explain::tampering(s).get(ctx.lang)
@@ -122,7 +122,7 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
             }
             AfterSigning::NotApplicable => "",
         };
-        println!("  {}: {}", ctx.t("その後の追記", "Appended later"), after);
+        outln!("  {}: {}", ctx.t("その後の追記", "Appended later"), after);
     }
     let trust = match s.trusted {
         Some(true) => ctx.t("信頼する証明書で確認済み", "trusted"),
@@ -132,14 +132,14 @@ fn print_signature(ctx: &Ctx, i: usize, s: &SignatureReport) {
             "not checked (give --trust)",
         ),
     };
-    println!("  {}: {}", ctx.t("証明書の信頼", "Trust"), trust);
+    outln!("  {}: {}", ctx.t("証明書の信頼", "Trust"), trust);
     for f in explain::findings(s) {
-        println!("  {}: {}", ctx.t("理由", "Reason"), f.get(ctx.lang));
+        outln!("  {}: {}", ctx.t("理由", "Reason"), f.get(ctx.lang));
     }
     for p in &s.problems {
-        println!("  {}: {}", ctx.t("問題", "Problem"), p);
+        outln!("  {}: {}", ctx.t("問題", "Problem"), p);
     }
-    println!(
+    outln!(
         "  {}: {}",
         ctx.t("判定", "Verdict"),
         yes_no(ctx, s.valid, ("有効", "valid"), ("無効", "INVALID"))
@@ -167,25 +167,25 @@ fn print_report(ctx: &Ctx, file: &std::path::Path, r: &VerifyReport) {
         ),
         FileKind::Unknown => ctx.t("不明な形式", "unknown format"),
     };
-    println!("{}: {} ({kind})", ctx.t("ファイル", "File"), file.display());
+    outln!("{}: {} ({kind})", ctx.t("ファイル", "File"), file.display());
     if let Some(h) = &r.bundle_sha256 {
-        println!("{}: {h}", ctx.t("バンドルの SHA-256", "Bundle SHA-256"));
+        outln!("{}: {h}", ctx.t("バンドルの SHA-256", "Bundle SHA-256"));
     }
     for (i, s) in r.signatures.iter().enumerate() {
         print_signature(ctx, i, s);
     }
     if let Some(t) = explain::reason(r) {
-        println!("{}: {}", ctx.t("理由", "Reason"), t.get(ctx.lang));
+        outln!("{}: {}", ctx.t("理由", "Reason"), t.get(ctx.lang));
     }
     if let Some(m) = &r.message {
-        println!("{}: {m}", ctx.t("技術情報（英語）", "Technical detail"));
+        outln!("{}: {m}", ctx.t("技術情報（英語）", "Technical detail"));
     }
     let overall = match r.status {
         Status::Valid => ctx.t("有効", "VALID"),
         Status::Invalid => ctx.t("無効", "INVALID"),
         Status::CouldNotCheck => ctx.t("確認できませんでした", "COULD NOT CHECK"),
     };
-    println!(
+    outln!(
         "{}: {overall} — {}",
         ctx.t("結果", "Result"),
         explain::summary(r).get(ctx.lang)
@@ -208,7 +208,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
     let report =
         tenken_core::workflow::verify_for_installation(&bytes, detached, trusted, &ctx.data_path());
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::out::json(&serde_json::to_string_pretty(&report)?);
     } else {
         print_report(ctx, &args.file, &report);
     }

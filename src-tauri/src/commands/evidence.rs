@@ -172,19 +172,18 @@ pub fn scan_results_of(checklist: &Checklist, bundles: &[Bundle]) -> ScanResults
     ScanResultsDto { hosts, groups }
 }
 
-/// This fiscal year's assessment for `checklist_id`, its checklist and its current bundles.
+/// This fiscal year's assessment for `checklist_id`, its checklist and its current bundles
+/// without their raw outputs (these views show verdicts and facts, never the outputs; a
+/// hospital's thousand PCs would otherwise be held whole for every view).
 pub fn load(
     state: &AppState,
     checklist_id: &str,
 ) -> CmdResult<(tenken_core::assessment::Assessment, Checklist, Vec<Bundle>)> {
-    let (a, c) = crate::engine::assessment_for(state, checklist_id)?;
-    let store = state.store()?;
-    let a = store.get_assessment(a.id).map_err(CommandError::of)?;
-    let bundles = tenken_core::workflow::current_bundles(&store, a.id)
-        .map_err(CommandError::of)?
-        .into_iter()
-        .map(|(b, _)| b)
-        .collect();
+    let mut session = state.session()?;
+    let (a, c) = session
+        .assessment_with_checklist(tenken_core::Which::Checklist(checklist_id))
+        .map_err(CommandError::of)?;
+    let bundles = session.bundles(a.id).map_err(CommandError::of)?;
     Ok((a, c, bundles))
 }
 

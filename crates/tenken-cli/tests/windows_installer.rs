@@ -12,11 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
+mod common;
+use common::{target_dir, wine};
 
 fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
@@ -26,20 +23,6 @@ fn installer() -> PathBuf {
     std::env::var_os("TENKEN_WINDOWS_INSTALLER")
         .map(PathBuf::from)
         .unwrap_or_else(|| target_dir().join(format!("windows/Tenken_{}_x64-setup.exe", version())))
-}
-
-/// `wine64` on PATH, else Debian bookworm's `/usr/lib/wine/wine64`.
-fn wine() -> Option<PathBuf> {
-    let on_path = Command::new("sh")
-        .args(["-c", "command -v wine64"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    on_path.or_else(|| {
-        let p = PathBuf::from("/usr/lib/wine/wine64");
-        p.exists().then_some(p)
-    })
 }
 
 /// `wineserver` beside the loader, or on PATH.

@@ -15,33 +15,13 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{fixture, ok};
+use common::{fixture, ok, target_dir, wine};
 
 /// Where `scripts/windows-build.sh` puts the exe with the Wine-only `bcryptprimitives.dll` shim.
 fn exe_dir() -> PathBuf {
     std::env::var_os("TENKEN_WINDOWS_EXE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| target_dir().join("windows/wine"))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
-/// The Wine loader: `wine64` on PATH, else Debian bookworm's `/usr/lib/wine/wine64`.
-fn wine() -> Option<PathBuf> {
-    let on_path = Command::new("sh")
-        .args(["-c", "command -v wine64"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    on_path.or_else(|| {
-        let p = PathBuf::from("/usr/lib/wine/wine64");
-        p.exists().then_some(p)
-    })
 }
 
 /// The exe and Wine, or `None` (skip) — a failure when `TENKEN_WINDOWS_REQUIRED=1`.

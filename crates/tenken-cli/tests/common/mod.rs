@@ -81,3 +81,25 @@ pub fn pdf_text(pdf: &Path) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The cargo target directory of this build (`CARGO_TARGET_DIR`, else the workspace's `target`),
+/// where `make windows` puts the Windows artefacts.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+/// The Wine loader: `wine64` on PATH, else Debian bookworm's `/usr/lib/wine/wine64`.
+pub fn wine() -> Option<PathBuf> {
+    let on_path = Command::new("sh")
+        .args(["-c", "command -v wine64"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    on_path.or_else(|| {
+        let p = PathBuf::from("/usr/lib/wine/wine64");
+        p.exists().then_some(p)
+    })
+}

@@ -58,13 +58,6 @@ impl Session {
         Ok(Self { dir, store, keys })
     }
 
-    /// Like [`Session::open`], with the key store's policy chosen by the face (the app asks the
-    /// OS key store with a timeout; tests use files).
-    pub fn with_keys(mut self, keys: KeyStore) -> Self {
-        self.keys = keys;
-        self
-    }
-
     /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.dir

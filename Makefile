@@ -46,13 +46,16 @@ audit:
 test-rust:
 	$(CARGO) test --workspace --exclude tenken-app --locked --no-fail-fast
 
-# Front end: Vitest, no literal UI text, svelte-check, production build (src-tauri embeds ui/dist).
+# Front end: Vitest, no literal UI text, svelte-check, production build (src-tauri embeds ui/dist),
+# then every screen in Chromium with the Tauri IPC mocked (screenshots in target/gui-shots).
 test-ui:
 	cd ui && npm ci --no-audit --no-fund
-	cd ui && npm test
-	cd ui && npm run lint:text
-	cd ui && npm run check
-	cd ui && npm run build
+	cd ui && timeout -k 10 300 npm test
+	cd ui && timeout -k 10 60 npm run lint:text
+	cd ui && timeout -k 10 300 npm run check
+	cd ui && timeout -k 10 300 npm run build
+	mkdir -p target/gui-shots && rm -f target/gui-shots/mock-*.png
+	cd ui && timeout -k 10 300 node --test e2e/screens.test.mjs
 
 # The portable Windows CLI, target/windows/tenken.exe (static C runtime, no installer): see
 # docs/windows.md.
@@ -83,21 +86,24 @@ MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
 msrv:
 	rustup run $(MSRV).0 cargo check --workspace --all-targets --locked
 
-# Screens in Chromium (mocked IPC), then the real app under Xvfb through tauri-driver.
+# The real app: the release build and the Debian package (scripts/app-build.sh), the app's own
+# tests on that build, then the app end to end under Xvfb through tauri-driver. The mocked screens
+# run in test-ui.
 gui-test:
 	tests/gui/run.sh
 
 app-build: deps
 	scripts/app-build.sh
 
-# Everything CI checks, fastest failures first.
-test: deps
-	$(MAKE) test-ui
-	$(MAKE) lint
-	$(MAKE) test-rust
-	$(MAKE) windows-test
-	$(MAKE) gui-test
-	scripts/app-build.sh
+# Everything CI checks, fastest failures first; each step prints how long it took (CI must stay
+# under 60 minutes on 2 cores).
+test:
+	@scripts/timed.sh deps scripts/deps.sh all
+	@scripts/timed.sh test-ui $(MAKE) test-ui
+	@scripts/timed.sh lint $(MAKE) lint
+	@scripts/timed.sh test-rust $(MAKE) test-rust
+	@scripts/timed.sh gui-test $(MAKE) gui-test
+	@scripts/timed.sh windows-test $(MAKE) windows-test
 
 app: app-build
 	scripts/app-run.sh

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-(cd ui && npm ci --no-audit --no-fund)
+# npm ci only when the installed packages are older than the lockfile (`make test` ran it already).
+if [ ! ui/node_modules/.package-lock.json -nt ui/package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund)
+fi
 # The Tauri CLI comes prebuilt from npm (@tauri-apps/cli, pinned in ui/package-lock.json).
 # beforeBuildCommand builds the UI; AppImage is not built (its tooling downloads from outside).
 time ui/node_modules/.bin/tauri build --bundles deb "$@"

@@ -25,7 +25,7 @@ const repo = resolve(new URL('../..', import.meta.url).pathname);
 const require = createRequire(join(repo, 'ui/package.json'));
 const { remote } = await import(pathToFileURL(require.resolve('webdriverio')).href);
 
-const app = process.env.TENKEN_APP ?? join(process.env.CARGO_TARGET_DIR ?? join(repo, 'target'), 'debug/tenken-app');
+const app = process.env.TENKEN_APP ?? join(process.env.CARGO_TARGET_DIR ?? join(repo, 'target'), 'release/tenken-app');
 const shots = join(repo, 'target/gui-shots');
 const dataDir = mkdtempSync(join(tmpdir(), 'tenken-gui-'));
 const reportDir = join(mkdtempSync(join(tmpdir(), 'tenken-gui-docs-')), 'Tenken');

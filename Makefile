@@ -62,16 +62,17 @@ test-ui:
 windows:
 	scripts/windows-build.sh
 
-# The per-user Windows installer: the desktop app built for Windows (the UI embedded) and the
-# portable CLI, packed by Debian's makensis with installer/windows/tenken.nsi (docs/windows.md).
-windows-installer: windows
+# The per-user Windows installer: the desktop app and the CLI built for Windows in one cargo run
+# (the UI embedded; it also writes target/windows/tenken.exe), packed by Debian's makensis with
+# installer/windows/tenken.nsi (docs/windows.md).
+windows-installer:
 	scripts/windows-installer.sh
 
 # Under Wine (each test its own WINEPREFIX): tenken.exe end to end (Japanese arguments and code page
 # 932 output, scan, report checked by pdfsig and pyHanko, verify, import of a bundle from the Linux
 # build, %APPDATA%, Credential Manager), and the installer's silent install and uninstall. Building
 # the app for Windows also type-checks all of its Windows code (what windows-app-check does alone).
-windows-test: windows windows-installer
+windows-test: windows-installer
 	$(CARGO) test -p tenken-cli --test windows_wine --test windows_installer --locked -- --ignored
 
 # The desktop app's Rust side type-checked for Windows (its #[cfg(windows)] code and the Windows

@@ -165,7 +165,8 @@ fn installer_installs_and_uninstalls_per_user_under_wine() {
             dir.display()
         );
     }
-    // The CLI beside the app is the portable tenken.exe that `make windows` built.
+    // The CLI beside the app is the portable tenken.exe of the same build (`make windows-installer`
+    // builds the app and the CLI in one cargo run and writes target/windows/tenken.exe from it).
     let built = target_dir().join("windows/tenken.exe");
     if built.is_file() {
         assert!(

@@ -84,6 +84,44 @@ Function FindWebView2
   ${EndIf}
 FunctionEnd
 
+; A program file that would be replaced or removed must not be in use: Windows refuses to overwrite
+; or delete a running program, and an upgrade would leave old and new files mixed. Opening it for
+; writing fails exactly then. The person closes the app (or the command window) and retries; Cancel,
+; and a silent run, stop with exit code 4 and change nothing. $R9 is what the message says stops.
+!macro TENKEN_WAIT_CLOSED PREFIX
+Function ${PREFIX}WaitClosed
+  check:
+  StrCpy $R8 ""
+  ${If} ${FileExists} "$INSTDIR\tenken-app.exe"
+    ClearErrors
+    FileOpen $0 "$INSTDIR\tenken-app.exe" a
+    ${If} ${Errors}
+      StrCpy $R8 "点検アプリ（tenken-app.exe）"
+    ${Else}
+      FileClose $0
+    ${EndIf}
+  ${EndIf}
+  ${If} $R8 == ""
+  ${AndIf} ${FileExists} "$INSTDIR\tenken.exe"
+    ClearErrors
+    FileOpen $0 "$INSTDIR\tenken.exe" a
+    ${If} ${Errors}
+      StrCpy $R8 "コマンド版（tenken.exe）"
+    ${Else}
+      FileClose $0
+    ${EndIf}
+  ${EndIf}
+  ${If} $R8 != ""
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$R8 が動いています。$\r$\n$\r$\n点検 Tenken の画面やコマンドの画面を閉じてから「再試行」を押してください。$\r$\n「キャンセル」を押すと$R9を中止します（何も変更しません）。" /SD IDCANCEL IDRETRY check
+    DetailPrint "$R8 が動いているため、$R9を中止しました。"
+    SetErrorLevel 4
+    Quit
+  ${EndIf}
+FunctionEnd
+!macroend
+!insertmacro TENKEN_WAIT_CLOSED ""
+!insertmacro TENKEN_WAIT_CLOSED "un."
+
 Function .onInit
   SetShellVarContext current
   ${IfNot} ${RunningX64}
@@ -104,6 +142,8 @@ FunctionEnd
 Section "Tenken" SecMain
   SectionIn RO
   SetShellVarContext current
+  StrCpy $R9 "インストール"
+  Call WaitClosed
   SetOutPath "$INSTDIR"
   File "${SRCDIR}\tenken-app.exe"
   File "${SRCDIR}\WebView2Loader.dll"
@@ -133,6 +173,8 @@ SectionEnd
 ; Credential Manager) is never removed: it is the inspection record.
 Section "Uninstall"
   SetShellVarContext current
+  StrCpy $R9 "アンインストール"
+  Call un.WaitClosed
   Delete "$SMPROGRAMS\${DISPLAYNAME}.lnk"
   Delete "$INSTDIR\tenken-app.exe"
   Delete "$INSTDIR\WebView2Loader.dll"

@@ -2,8 +2,9 @@
 //! `target/windows/Tenken_<version>_x64-setup.exe`, `installer/windows/tenken.nsi`) under Wine, in
 //! a throwaway `WINEPREFIX`: a silent install (`/S`) without administrator rights puts the app and
 //! the CLI under `%LOCALAPPDATA%\Programs\Tenken`, a Start-menu shortcut with the Japanese name and
-//! an uninstall entry under HKCU; the installed CLI runs; the silent uninstaller removes all of it
-//! and keeps the clinic's data.
+//! an uninstall entry under HKCU; the installed CLI runs; a running Tenken stops an upgrade and the
+//! uninstall (exit code 4, nothing changed); the silent uninstaller removes all of it and keeps the
+//! clinic's data.
 //!
 //! `#[ignore]`: needs the installer and Wine, which `make windows-test` builds and installs first.
 //! Without them it is skipped, unless `TENKEN_WINDOWS_REQUIRED=1` (CI).
@@ -237,6 +238,11 @@ fn installer_installs_and_uninstalls_per_user_under_wine() {
     let db = user.join("AppData/Roaming/Tenken/tenken/data/tenken.sqlite3");
     assert!(db.is_file(), "no data at {}", db.display());
 
+    // A running Tenken blocks an upgrade and the uninstall: Windows cannot replace or delete a
+    // program file in use, and an upgrade would leave old and new files mixed. Both stop with exit
+    // code 4 and change nothing; once it is closed, both go ahead.
+    blocked_while_in_use(&p, &setup, &dir, &work);
+
     // Silent uninstall: files, shortcut and entry gone; the data kept.
     let started = std::time::Instant::now();
     let o = p.cmd(dir.join("uninstall.exe")).arg("/S").output().unwrap();
@@ -250,4 +256,100 @@ fn installer_installs_and_uninstalls_per_user_under_wine() {
         "uninstall entry still there"
     );
     assert!(db.is_file(), "the uninstaller removed the clinic's data");
+}
+
+/// The Windows form of a path inside the prefix's C: drive, else through Wine's Z: drive.
+fn win_path(p: &Prefix, path: &Path) -> String {
+    let c = p.prefix.join("drive_c");
+    match path.strip_prefix(&c) {
+        Ok(rest) => format!("C:\\{}", rest.display()).replace('/', "\\"),
+        Err(_) => format!("Z:{}", path.display()).replace('/', "\\"),
+    }
+}
+
+/// Builds tests/windows/hold_open.c with MinGW-w64: it keeps a file open the way a running program
+/// keeps its exe (read allowed, writing and deleting refused) until a release file appears.
+fn hold_open_exe(work: &Path) -> PathBuf {
+    let exe = work.join("hold_open.exe");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/windows/hold_open.c");
+    let o = Command::new("x86_64-w64-mingw32-gcc-posix")
+        .args(["-municode", "-O2", "-static", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .expect("x86_64-w64-mingw32-gcc-posix (scripts/deps.sh windows) builds the test helper");
+    assert!(o.status.success(), "hold_open.c: {}", text(&o));
+    exe
+}
+
+fn blocked_while_in_use(p: &Prefix, setup: &Path, dir: &Path, work: &Path) {
+    use std::io::BufRead;
+    let holder = hold_open_exe(work);
+    let release = work.join("release.flag");
+    let app = dir.join("tenken-app.exe");
+    let app_before = std::fs::read(&app).unwrap();
+    let mut hold = p
+        .cmd(&holder)
+        .arg(win_path(p, &app))
+        .arg(win_path(p, &release))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(hold.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(
+        first.trim(),
+        "held",
+        "the helper could not hold {}",
+        app.display()
+    );
+
+    let o = p.cmd(setup).arg("/S").output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "installing over a running app must stop with exit code 4: {}",
+        text(&o)
+    );
+    assert_eq!(
+        std::fs::read(&app).unwrap(),
+        app_before,
+        "the app file changed"
+    );
+
+    // `_?=` runs the uninstaller in place and waits for it (without it, NSIS re-launches a copy
+    // and returns at once, and the prefix cannot be waited for while the helper runs).
+    let o = p
+        .cmd(dir.join("uninstall.exe"))
+        .arg("/S")
+        .arg(format!("_?={}", win_path(p, dir)))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "uninstalling a running app must stop with exit code 4: {}",
+        text(&o)
+    );
+    for f in ["tenken-app.exe", "tenken.exe", "uninstall.exe"] {
+        assert!(dir.join(f).is_file(), "{f} removed while the app ran");
+    }
+    assert!(
+        p.uninstall_entry(work).is_some(),
+        "uninstall entry removed while the app ran"
+    );
+
+    // Closed: the same upgrade goes through.
+    std::fs::write(&release, b"").unwrap();
+    assert!(hold.wait().unwrap().success(), "helper failed");
+    p.wait();
+    let o = p.cmd(setup).arg("/S").output().unwrap();
+    p.wait();
+    assert!(
+        o.status.success(),
+        "installing after the app was closed: {}",
+        text(&o)
+    );
 }

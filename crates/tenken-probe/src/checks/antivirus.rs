@@ -48,6 +48,58 @@ pub fn decode_product_state(ps: i64) -> ProductState {
     }
 }
 
+/// The `defender` object of the probe script, built from `Get-MpComputerStatus` printed as a
+/// list (`Name : Value` lines, the cmdlet's default view), so that what an administrator or
+/// vendor copied from a console can be judged like the script's own output. Same keys and
+/// types as the script's `[ordered]@{...}`; two differences, both because the list view loses
+/// information: `AntivirusSignatureLastUpdated` is `null` (the list shows a local time in the
+/// machine's date format, without zone), so the age comes from `AntivirusSignatureAge` (days,
+/// computed by Defender itself); a property the Defender platform does not have (for example
+/// `AMRunningMode` before platform 4.18) is `null`, never invented. `None` when no
+/// `AMServiceEnabled` line is present (not this cmdlet's output).
+pub fn defender_from_mp_status_list(text: &str) -> Option<Value> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut fields = std::collections::HashMap::new();
+    for line in text.lines() {
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        let k = k.trim();
+        if k.is_empty() || k.contains(char::is_whitespace) {
+            continue;
+        }
+        fields.insert(k.to_string(), v.trim().to_string());
+    }
+    fields.get("AMServiceEnabled")?;
+    let string = |k: &str| {
+        fields
+            .get(k)
+            .map_or(Value::Null, |v| Value::String(v.clone()))
+    };
+    let boolean = |k: &str| match fields.get(k).map(|v| v.to_ascii_lowercase()) {
+        Some(v) if v == "true" => Value::Bool(true),
+        Some(v) if v == "false" => Value::Bool(false),
+        _ => Value::Null,
+    };
+    let int = |k: &str| {
+        fields
+            .get(k)
+            .and_then(|v| v.parse::<i64>().ok())
+            .map_or(Value::Null, Value::from)
+    };
+    Some(serde_json::json!({
+        "AMRunningMode": string("AMRunningMode"),
+        "AMServiceEnabled": boolean("AMServiceEnabled"),
+        "AntivirusEnabled": boolean("AntivirusEnabled"),
+        "RealTimeProtectionEnabled": boolean("RealTimeProtectionEnabled"),
+        "AntivirusSignatureVersion": string("AntivirusSignatureVersion"),
+        "AntivirusSignatureAge": int("AntivirusSignatureAge"),
+        "AntivirusSignatureLastUpdated": Value::Null,
+        "DefenderSignaturesOutOfDate": boolean("DefenderSignaturesOutOfDate"),
+        "AMProductVersion": string("AMProductVersion"),
+    }))
+}
+
 /// ClamAV database header (`ClamAV-VDB:...:<epoch>`): (daily version, build time).
 pub fn clamav_header(text: &str) -> Option<(u64, DateTime<Utc>)> {
     let line = text.lines().next()?;
@@ -165,11 +217,20 @@ impl AntivirusStatus {
         let d = v
             .get("defender")
             .filter(|d| d.get("error").is_none() && d.is_object());
+        // Defender platforms before 4.18 (Windows 8.1, Server 2016 as shipped) have no
+        // AMRunningMode (the script then emits ""): an enabled antimalware service with
+        // antivirus on is the active mode there (seen in Microsoft's own published output).
         let mode = d
             .and_then(|d| d.get("AMRunningMode"))
             .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+            .or_else(|| {
+                let on = |k: &str| d.and_then(|d| d.get(k)).and_then(Value::as_bool);
+                (on("AMServiceEnabled") == Some(true) && on("AntivirusEnabled") == Some(true))
+                    .then(|| "Normal".to_string())
+            })
+            .unwrap_or_default();
         let rtp = d
             .and_then(|d| d.get("RealTimeProtectionEnabled"))
             .and_then(Value::as_bool);
@@ -432,5 +493,43 @@ impl Probe for AntivirusStatus {
             Os::Macos => self.eval_macos(ctx, captured),
             Os::Linux => self.eval_linux(ctx, captured),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// [REAL] Microsoft's published `Get-MpComputerStatus` example (MicrosoftDocs/
+    /// windows-powershell-docs, docset/winserver2022-ps/defender/Get-MpComputerStatus.md at
+    /// 00a0b3b64d0156f60e48076889ccebf51ae3e0ad), first lines verbatim; the rest is in the real
+    /// fixture corpus. Platform 4.3 (2013): no AMRunningMode line.
+    const LEARN_2013_HEAD: &str = "AMEngineVersion                 : 1.1.9700.0\nAMProductVersion                : 4.3.9463.0\nAMServiceEnabled                : True\nAMServiceVersion                : 4.3.9463.0\nAntispywareEnabled              : True\nAntispywareSignatureAge         : 0\nAntispywareSignatureLastUpdated : 7/30/2013 3:01:45 AM\nAntispywareSignatureVersion     : 1.155.1107.0\nAntivirusEnabled                : True\nAntivirusSignatureAge           : 0\nAntivirusSignatureLastUpdated   : 7/30/2013 3:01:45 AM\nAntivirusSignatureVersion       : 1.155.1107.0\n";
+
+    #[test]
+    fn mp_status_list_gives_the_script_fields() {
+        let d = defender_from_mp_status_list(LEARN_2013_HEAD).unwrap();
+        assert_eq!(d["AMServiceEnabled"], Value::Bool(true));
+        assert_eq!(d["AntivirusEnabled"], Value::Bool(true));
+        assert_eq!(d["AntivirusSignatureAge"], Value::from(0));
+        assert_eq!(d["AntivirusSignatureVersion"], "1.155.1107.0");
+        assert_eq!(d["AMProductVersion"], "4.3.9463.0");
+        // Not in this platform's output, and not in the head: null, not guessed.
+        assert_eq!(d["AMRunningMode"], Value::Null);
+        assert_eq!(d["RealTimeProtectionEnabled"], Value::Null);
+        // The list's local, locale-formatted time is not turned into an instant.
+        assert_eq!(d["AntivirusSignatureLastUpdated"], Value::Null);
+    }
+
+    #[test]
+    fn mp_status_list_keeps_empty_values_and_crlf_and_rejects_other_text() {
+        let text = "\u{feff}AMRunningMode                    : Not running\r\nAMServiceEnabled                 : False\r\nAntivirusSignatureAge            : 4294967295\r\nAntivirusSignatureLastUpdated    :\r\n";
+        let d = defender_from_mp_status_list(text).unwrap();
+        assert_eq!(d["AMRunningMode"], "Not running");
+        assert_eq!(d["AMServiceEnabled"], Value::Bool(false));
+        assert_eq!(d["AntivirusSignatureAge"], Value::from(4_294_967_295_i64));
+        assert!(defender_from_mp_status_list("State : ON\nName : x\n").is_none());
+        assert!(defender_from_mp_status_list("").is_none());
     }
 }

@@ -272,6 +272,12 @@ impl HostFirewall {
                 };
                 return unknown(&self.meta, reason, facts);
             }
+            // `show allprofiles state` prints one State line per profile (Domain, Private,
+            // Public). Fewer ON lines (a cut output, or `show currentprofile` fed instead) cannot
+            // show that every profile is on.
+            if states.iter().all(|s| *s) && states.len() < 3 {
+                return unknown(&self.meta, UnknownReason::Unparsable, facts);
+            }
             if states.iter().all(|s| *s) {
                 return self.pass(
                     "すべてのプロファイルでファイアウォールが有効です".into(),
@@ -279,7 +285,7 @@ impl HostFirewall {
                     facts,
                 );
             }
-            if states.iter().all(|s| !*s) {
+            if states.iter().all(|s| !*s) && states.len() >= 3 {
                 // netsh does not say which profile is in use, but with every one off the PC is
                 // unprotected whichever it is.
                 return finding(
@@ -616,5 +622,83 @@ impl Probe for HostFirewall {
             Os::Macos => self.eval_macos(ctx, captured),
             Os::Linux => self.eval_linux(ctx, captured),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// [REAL] `netsh advfirewall show currentprofile` on an English Windows (a public enumeration
+    /// note found by the tool library's string index, id 9541937901), verbatim from the blank line
+    /// after the prompt to the LogDroppedConnections line (the FileName line after it is cut in
+    /// the stored text and left out). Only the Public profile.
+    const CURRENTPROFILE_EN_REAL: &str = "\nPublic Profile Settings:\n----------------------------------------------------------------------\nState                                 ON\nFirewall Policy                       BlockInbound,AllowOutbound\nLocalFirewallRules                    N/A (GPO-store only)\nLocalConSecRules                      N/A (GPO-store only)\nInboundUserNotification               Enable\nRemoteManagement                      Disable\nUnicastResponseToMulticast            Enable\n\nLogging:\nLogAllowedConnections                 Disable\nLogDroppedConnections                 Disable\n";
+
+    fn netsh_only(text: &str) -> Vec<Captured> {
+        let now = chrono::Utc::now();
+        HostFirewall::new()
+            .plan(Os::Windows)
+            .into_iter()
+            .map(|source| {
+                let netsh = source.key() == "netsh_state";
+                Captured {
+                    source,
+                    stdout: if netsh {
+                        text.to_string()
+                    } else {
+                        String::new()
+                    },
+                    stderr: String::new(),
+                    exit_code: Some(if netsh { 0 } else { 1 }),
+                    encoding: None,
+                    raw_sha256: String::new(),
+                    raw_len: 0,
+                    error: (!netsh).then_some(crate::CaptureError::NotFound),
+                    error_detail: None,
+                    started_at: now,
+                    ended_at: now,
+                    elevated: false,
+                }
+            })
+            .collect()
+    }
+
+    fn ctx() -> EvalContext {
+        EvalContext {
+            os: Os::Windows,
+            host: tenken_evidence::HostFacts::default(),
+            now: chrono::Utc::now(),
+            elevated: false,
+        }
+    }
+
+    #[test]
+    fn real_netsh_profile_block_reads_only_the_state_line() {
+        // The other lines (Enable/Disable, BlockInbound,AllowOutbound) are not states.
+        assert_eq!(netsh_states(CURRENTPROFILE_EN_REAL), vec![true]);
+        assert_eq!(
+            netsh_states(&CURRENTPROFILE_EN_REAL.replace('\n', "\r\n")),
+            vec![true]
+        );
+    }
+
+    #[test]
+    fn one_profile_on_is_not_every_profile_on() {
+        let f = HostFirewall::new().evaluate(&ctx(), &netsh_only(CURRENTPROFILE_EN_REAL));
+        assert_eq!(f.verdict, Verdict::Unknown);
+        assert_eq!(f.reason, Some(UnknownReason::Unparsable));
+        // One profile seen off is still a finding, but not "every profile is off".
+        let off = CURRENTPROFILE_EN_REAL.replace(
+            "State                                 ON",
+            "State                                 OFF",
+        );
+        let f = HostFirewall::new().evaluate(&ctx(), &netsh_only(&off));
+        assert_eq!(f.verdict, Verdict::Warn);
+        // [SYN] The three State lines of `show allprofiles state`, all on: pass.
+        let three = "Domain Profile Settings:\nState ON\n\nPrivate Profile Settings:\nState ON\n\nPublic Profile Settings:\nState ON\nOk.\n";
+        let f = HostFirewall::new().evaluate(&ctx(), &netsh_only(three));
+        assert_eq!(f.verdict, Verdict::Pass);
     }
 }

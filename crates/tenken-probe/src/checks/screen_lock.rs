@@ -373,3 +373,49 @@ mod powercfg_tests {
         );
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// [REAL] VIDEOIDLE as printed by `powercfg /q` on a real PC (custom scheme), from the
+    /// README of Nayemhasan/Melon-PowerPlan-for-Windows at b85bb83c1fea363404dec0b001ddf7d881587231
+    /// ("contents of MelonV3 power scheme"). Cut: only the scheme line and the Display/VIDEOIDLE
+    /// block are kept, the lines a targeted `powercfg /query SCHEME_CURRENT SUB_VIDEO VIDEOIDLE`
+    /// prints; the other settings of the dump are left out.
+    const VIDEOIDLE_EN_REAL: &str = "Power Scheme GUID: 9712253e-f58d-4b9a-a12b-70463d94d896  (MelonV3)\n  Subgroup GUID: 7516b95f-f776-4464-8c53-06167f40cc99  (Display)\n    GUID Alias: SUB_VIDEO\n    Power Setting GUID: 3c0bc021-c8a8-4e07-a973-6b14cbcb2b7e  (Turn off display after)\n      GUID Alias: VIDEOIDLE\n      Minimum Possible Setting: 0x00000000\n      Maximum Possible Setting: 0xffffffff\n      Possible Settings increment: 0x00000001\n      Possible Settings units: Seconds\n    Current AC Power Setting Index: 0x00000000\n    Current DC Power Setting Index: 0x00000258\n";
+
+    /// [REAL] CONSOLELOCK from `powercfg -query` on a Hyper-V host (English, Balanced scheme), a
+    /// public blog post on UPS shutdown found by the tool library's string index (id 40773882460);
+    /// verbatim up to the author's first "..." cut, which is exactly the block a targeted
+    /// `powercfg /qh SCHEME_CURRENT SUB_NONE CONSOLELOCK` prints.
+    const CONSOLELOCK_EN_REAL: &str = "Power Scheme GUID: 381b4222-f694-41f0-9685-ff5bb260df2e  (Balanced)\n  GUID Alias: SCHEME_BALANCED\n  Subgroup GUID: fea3413e-7e05-4911-9a71-700331f1c294  (Settings belonging to no subgroup)\n    GUID Alias: SUB_NONE\n    Power Setting GUID: 0e796bdb-100d-47d6-a2d5-f7d2daa51f51  (Require a password on wakeup)\n      GUID Alias: CONSOLELOCK\n      Possible Setting Index: 000\n      Possible Setting Friendly Name: No\n      Possible Setting Index: 001\n      Possible Setting Friendly Name: Yes\n    Current AC Power Setting Index: 0x00000001\n    Current DC Power Setting Index: 0x00000001\n";
+
+    /// [REAL] Japanese Windows: LIDACTION from `powercfg /query SCHEME_CURRENT <SUB_BUTTONS GUID>`
+    /// in a Japanese note on keeping a laptop awake (string index id 55887146805). Cut: the note
+    /// shows this block only. Localised labels and decimal option indices (000, 001) around the
+    /// two hex current values: the reason the parser reads only the last two hex numbers.
+    const LIDACTION_JA_REAL: &str = "電源設定の GUID: 5ca83367-6e45-459f-a27b-476b1d01c936  (カバーを閉じたときの操作)\n  GUID エイリアス: LIDACTION\n  利用可能な設定のインデックス: 000\n  利用可能な設定のフレンドリ名: 何もしない\n  利用可能な設定のインデックス: 001\n  利用可能な設定のフレンドリ名: スリープ\n  利用可能な設定のインデックス: 002\n  利用可能な設定のフレンドリ名: 休止状態\n  利用可能な設定のインデックス: 003\n  利用可能な設定のフレンドリ名: シャットダウン\n現在の AC 電源設定のインデックス: 0x00000000\n現在の DC 電源設定のインデックス: 0x00000000\n";
+
+    #[test]
+    fn powercfg_real_outputs_give_their_ac_dc_values() {
+        assert_eq!(powercfg_ac_dc(VIDEOIDLE_EN_REAL), Some((0, 600)));
+        assert_eq!(powercfg_ac_dc(CONSOLELOCK_EN_REAL), Some((1, 1)));
+        assert_eq!(powercfg_ac_dc(LIDACTION_JA_REAL), Some((0, 0)));
+        // CRLF as the console writes it, and PowerShell's `-join [char]10` of the same lines.
+        assert_eq!(
+            powercfg_ac_dc(&CONSOLELOCK_EN_REAL.replace('\n', "\r\n")),
+            Some((1, 1))
+        );
+        // `powercfg /query` (not /qh) on a hidden setting prints only the scheme header (another
+        // project measured it; its quote abbreviates the GUID, so this line is [SYN] in that
+        // shape): no value, never a guess. The script reads CONSOLELOCK with /qh for this reason.
+        assert_eq!(
+            powercfg_ac_dc(
+                "Power Scheme GUID: 381b4222-f694-41f0-9685-ff5bb260df2e  (Balanced)\n  GUID Alias: SCHEME_BALANCED\n"
+            ),
+            None
+        );
+    }
+}

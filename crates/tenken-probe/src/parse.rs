@@ -141,6 +141,94 @@ pub fn kv_get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Records of a PowerShell `Format-List` view (the default view of many cmdlets): blocks of
+/// `Name : Value` lines separated by blank lines. A key is one word (no whitespace), so prompt
+/// lines (`PS C:\> ...`) and prose are skipped; an indented line that is not `Key : Value`
+/// continues the previous value (PowerShell wraps long values at the console width, cutting
+/// words, so the pieces are joined without a space). Keys keep their case; values are trimmed.
+pub fn ps_format_list(s: &str) -> Vec<Vec<(String, String)>> {
+    let mut records = Vec::new();
+    let mut cur: Vec<(String, String)> = Vec::new();
+    for line in s.trim_start_matches('\u{feff}').lines() {
+        if line.trim().is_empty() {
+            if !cur.is_empty() {
+                records.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let pair = line.split_once(':').and_then(|(k, v)| {
+            let k = k.trim();
+            (!k.is_empty() && !k.contains(char::is_whitespace)).then(|| (k, v.trim()))
+        });
+        match pair {
+            Some((k, v)) => cur.push((k.to_string(), v.to_string())),
+            None if line.starts_with(char::is_whitespace) => {
+                if let Some((_, v)) = cur.last_mut() {
+                    v.push_str(line.trim());
+                }
+            }
+            None => {}
+        }
+    }
+    if !cur.is_empty() {
+        records.push(cur);
+    }
+    records
+}
+
+/// Rows of a PowerShell `Format-Table` view: the dashes line under the header gives the
+/// columns (each from the start of its dashes to the start of the next one); a header may take
+/// several lines (e.g. `Mount` over `Point`), whose pieces are joined (`MountPoint`). Rows run
+/// from the dashes line to the first blank line; cells are trimmed. Only the first table is read.
+/// Empty when there is no dashes line with a header above it.
+pub fn ps_format_table(s: &str) -> Vec<Vec<(String, String)>> {
+    let lines: Vec<Vec<char>> = s
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.chars().collect())
+        .collect();
+    let is_dashes =
+        |l: &[char]| l.contains(&'-') && l.iter().all(|c| *c == '-' || c.is_whitespace());
+    let Some(d) = lines.iter().position(|l| is_dashes(l)) else {
+        return Vec::new();
+    };
+    let dashes = &lines[d];
+    let starts: Vec<usize> = (0..dashes.len())
+        .filter(|&i| dashes[i] == '-' && (i == 0 || dashes[i - 1] != '-'))
+        .collect();
+    let cell = |l: &[char], i: usize| -> String {
+        let a = starts[i].min(l.len());
+        let b = starts.get(i + 1).map_or(l.len(), |e| (*e).min(l.len()));
+        l[a..b].iter().collect::<String>().trim().to_string()
+    };
+    let header_top = lines[..d]
+        .iter()
+        .rposition(|l| l.iter().all(|c| c.is_whitespace()))
+        .map_or(0, |i| i + 1);
+    if header_top == d {
+        return Vec::new();
+    }
+    let names: Vec<String> = (0..starts.len())
+        .map(|i| {
+            lines[header_top..d]
+                .iter()
+                .map(|l| cell(l, i))
+                .collect::<String>()
+        })
+        .collect();
+    lines[d + 1..]
+        .iter()
+        .take_while(|l| !l.iter().all(|c| c.is_whitespace()))
+        .map(|l| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), cell(l, i)))
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +270,47 @@ mod tests {
         let p = key_values("Name : Windows\r\nVersion: 10.0\nnoise\n", ':');
         assert_eq!(kv_get(&p, "version"), Some("10.0"));
         assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn format_list_records_wraps_and_prompts() {
+        // The first record is [REAL] lines of a `Get-NetFirewallProfile` record in a blog note
+        // (tool library string index id 38563630315): the note's command and comment lines,
+        // the blank line, Name, Enabled, DefaultInboundAction, the LogFileName that PowerShell
+        // wrapped in the middle of a word, and LogMaxSizeKilobytes (the record's other lines
+        // left out). The one-line `Name : Public` record after it is synthesised.
+        let text = "Get-NetFirewallProfile\n#admin powershell.exe not better\n\nName                            : Private\nEnabled                         : True\nDefaultInboundAction            : NotConfigured\nLogFileName                     : %systemroot%\\system32\\LogFiles\\Firewall\\pf\n                                  irewall.log\nLogMaxSizeKilobytes             : 4096\n\n\nName : Public\n";
+        let r = ps_format_list(text);
+        assert_eq!(r.len(), 2);
+        assert_eq!(kv_get(&r[0], "Name"), Some("Private"));
+        assert_eq!(
+            kv_get(&r[0], "LogFileName"),
+            Some("%systemroot%\\system32\\LogFiles\\Firewall\\pfirewall.log")
+        );
+        assert_eq!(kv_get(&r[0], "LogMaxSizeKilobytes"), Some("4096"));
+        assert_eq!(kv_get(&r[1], "Name"), Some("Public"));
+        // Prompt and prose lines are no keys; empty values are kept.
+        let r = ps_format_list("\u{feff}PS C:\\> Get-X\r\nA : \r\nMount : C:\r\n");
+        assert_eq!(
+            r,
+            vec![vec![
+                ("A".into(), String::new()),
+                ("Mount".into(), "C:".into())
+            ]]
+        );
+        assert!(ps_format_list("").is_empty());
+    }
+
+    #[test]
+    fn format_table_joins_two_line_headers() {
+        let text = "\nType  Mount Status  Protection\n      Point         Status\n----  ----- ------  ----------\nOS    C:    Full    On\nData  D:\n\nnot a row\n";
+        let rows = ps_format_table(text);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(kv_get(&rows[0], "MountPoint"), Some("C:"));
+        assert_eq!(kv_get(&rows[0], "ProtectionStatus"), Some("On"));
+        assert_eq!(kv_get(&rows[1], "Status"), Some(""));
+        assert!(ps_format_table("no table\n").is_empty());
+        assert!(ps_format_table("---- ----\nx y\n").is_empty());
+        assert!(ps_format_table("Ａ列  B\n----  -\n日本語 x\n").len() == 1);
     }
 }

@@ -63,7 +63,11 @@ struct CaseSource {
     error: Option<CaptureError>,
     /// The file is not what Tenken's script prints but what an administrator printed, turned
     /// into the script's document by the probe's own pure function:
-    /// `mp_computer_status_list` = `Get-MpComputerStatus` list view → `{"defender": {...}}`.
+    /// `mp_computer_status_list` = `Get-MpComputerStatus` list view → `{"defender": {...}}`;
+    /// `firewall_profile_list` = `Get-NetFirewallProfile` list view → `{"profiles": [...]}`;
+    /// `smb_server_configuration_list` = `Get-SmbServerConfiguration` list view →
+    /// `{"smbServerConfig": {...}}`; `bitlocker_volume_list` / `bitlocker_volume_table` =
+    /// `Get-BitLockerVolume` (`| Format-List` / default table) → `{"bitlocker": [...]}`.
     #[serde(default)]
     convert: Option<String>,
 }
@@ -149,6 +153,26 @@ fn run_case(probe: &dyn Probe, os: Os, dir: &Path) -> Result<(), String> {
                     Some("mp_computer_status_list") => serde_json::json!({
                         "defender": tenken_probe::checks::antivirus::defender_from_mp_status_list(&text)
                             .ok_or("no Get-MpComputerStatus list in the file")?
+                    })
+                    .to_string(),
+                    Some("firewall_profile_list") => serde_json::json!({
+                        "profiles": tenken_probe::checks::firewall::profiles_from_list(&text)
+                            .ok_or("no Get-NetFirewallProfile list in the file")?
+                    })
+                    .to_string(),
+                    Some("smb_server_configuration_list") => serde_json::json!({
+                        "smbServerConfig": tenken_probe::checks::smb_v1::server_config_from_list(&text)
+                            .ok_or("no Get-SmbServerConfiguration list in the file")?
+                    })
+                    .to_string(),
+                    Some("bitlocker_volume_list") => serde_json::json!({
+                        "bitlocker": tenken_probe::checks::disk_encryption::bitlocker_from_list(&text)
+                            .ok_or("no Get-BitLockerVolume list in the file")?
+                    })
+                    .to_string(),
+                    Some("bitlocker_volume_table") => serde_json::json!({
+                        "bitlocker": tenken_probe::checks::disk_encryption::bitlocker_from_table(&text)
+                            .ok_or("no Get-BitLockerVolume table in the file")?
                     })
                     .to_string(),
                     Some(other) => return Err(format!("unknown convert '{other}'")),

@@ -97,6 +97,52 @@ fn evaluate(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
     }
 }
 
+/// One volume of the script's `bitlocker` array from one record of `Get-BitLockerVolume`
+/// printed by PowerShell (list or table); `None` without `MountPoint` and `VolumeStatus`.
+fn bitlocker_volume(r: &[(String, String)]) -> Option<Value> {
+    let get = |k: &str| crate::parse::kv_get(r, k).filter(|v| !v.is_empty());
+    let mount = get("MountPoint")?;
+    let status = get("VolumeStatus")?;
+    let string = |k: &str| get(k).map_or(Value::Null, |v| Value::String(v.to_string()));
+    // [double] in the script; the text may use a decimal comma (e.g. de-DE, or a comma-decimal
+    // format on an English UI).
+    let pct = get("EncryptionPercentage")
+        .and_then(|v| v.replace(',', ".").parse::<f64>().ok())
+        .map_or(Value::Null, Value::from);
+    Some(json!({
+        "MountPoint": mount,
+        "VolumeType": string("VolumeType"),
+        "VolumeStatus": status,
+        "ProtectionStatus": string("ProtectionStatus"),
+        "EncryptionPercentage": pct,
+        "EncryptionMethod": string("EncryptionMethod"),
+    }))
+}
+
+/// The `bitlocker` array of the probe script, built from `Get-BitLockerVolume | Format-List`
+/// as an administrator copies it, so that a pasted output is judged like the script's own.
+/// Same keys as the script's `[ordered]@{...}`; a property not in the text is `null`. `None`
+/// when no record has `MountPoint` and `VolumeStatus`.
+pub fn bitlocker_from_list(text: &str) -> Option<Value> {
+    let vols: Vec<Value> = crate::parse::ps_format_list(text)
+        .iter()
+        .filter_map(|r| bitlocker_volume(r))
+        .collect();
+    (!vols.is_empty()).then_some(Value::Array(vols))
+}
+
+/// Same as [`bitlocker_from_list`] for the cmdlet's default table view (two-line headers
+/// `Mount`/`Point`, `Encryption`/`Percentage`, `Protection`/`Status`). The table has no
+/// `EncryptionMethod` column (`null`), and long cells are cut by PowerShell with `...` (only
+/// `KeyProtector` in practice, which the probe does not read).
+pub fn bitlocker_from_table(text: &str) -> Option<Value> {
+    let vols: Vec<Value> = crate::parse::ps_format_table(text)
+        .iter()
+        .filter_map(|r| bitlocker_volume(r))
+        .collect();
+    (!vols.is_empty()).then_some(Value::Array(vols))
+}
+
 /// Result of reading `manage-bde -status` text (English or Japanese wording).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BdeState {
@@ -316,5 +362,60 @@ fn linux(caps: &[Captured]) -> Outcome {
             "ルート（/）のディスクが見つかりません（コンテナ内など）",
             "no block device mounted at / (container?)",
         ),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_bitlocker_list_gives_the_script_volume() {
+        let v = bitlocker_from_list(include_str!(
+            "../../tests/fixtures/real/windows/disk.encryption/get_bitlockervolume_list_learn_example_c_on/Get-BitLockerVolume.txt"
+        ))
+        .unwrap();
+        assert_eq!(
+            v,
+            json!([{"MountPoint": "C:", "VolumeType": "OperatingSystem",
+                "VolumeStatus": "FullyEncrypted", "ProtectionStatus": "On",
+                "EncryptionPercentage": 100.0, "EncryptionMethod": "XtsAes128"}])
+        );
+    }
+
+    #[test]
+    fn real_bitlocker_table_gives_the_script_volumes() {
+        let v = bitlocker_from_table(include_str!(
+            "../../tests/fixtures/real/windows/disk.encryption/get_bitlockervolume_table_learn_example_c_decrypted/Get-BitLockerVolume.txt"
+        ))
+        .unwrap();
+        let vols = v.as_array().unwrap();
+        assert_eq!(vols.len(), 5);
+        assert_eq!(
+            vols[0],
+            json!({"MountPoint": "D:", "VolumeType": "Data",
+                "VolumeStatus": "EncryptionInProgress", "ProtectionStatus": "Off",
+                "EncryptionPercentage": 1.0, "EncryptionMethod": null})
+        );
+        assert_eq!(vols[2]["MountPoint"], "C:");
+        assert_eq!(vols[2]["VolumeType"], "OperatingSystem");
+        assert_eq!(vols[2]["VolumeStatus"], "FullyDecrypted");
+        assert_eq!(vols[2]["ProtectionStatus"], "Off");
+        assert_eq!(vols[2]["EncryptionPercentage"], 0.0);
+    }
+
+    #[test]
+    fn bitlocker_text_decimal_comma_missing_fields_and_other_text() {
+        let v = bitlocker_from_list(
+            "MountPoint : D:\nVolumeStatus : EncryptionInProgress\nEncryptionPercentage : 45,5\n\nMountPoint : E:\n",
+        )
+        .unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1);
+        assert_eq!(v[0]["EncryptionPercentage"], 45.5);
+        assert_eq!(v[0]["ProtectionStatus"], Value::Null);
+        assert!(bitlocker_from_list("Name : Public\nEnabled : True\n").is_none());
+        assert!(bitlocker_from_table("Name   Enabled\n----   -------\nPublic True\n").is_none());
+        assert!(bitlocker_from_table("").is_none());
     }
 }

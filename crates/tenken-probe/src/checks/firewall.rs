@@ -90,6 +90,37 @@ pub fn win_profiles(v: &Value) -> Option<Vec<WinProfile>> {
     }
 }
 
+/// The `profiles` array of the probe script, built from `Get-NetFirewallProfile` printed as a
+/// list (its default view, as an administrator copies it), so that a pasted output is judged
+/// like the script's own. Same keys as the script's `[ordered]@{...}`, every value the string
+/// PowerShell prints (`True`, `NotConfigured`, ...), as the script's `[string]` casts give; a
+/// property missing from the text is `null`. Only records with `Name` and `Enabled` are kept;
+/// `None` when there is none (not this cmdlet's output). Which store the text shows (the
+/// script reads `-PolicyStore ActiveStore`; without it the cmdlet shows the persistent local
+/// store) cannot be told from the text: the case that feeds it says so.
+pub fn profiles_from_list(text: &str) -> Option<Value> {
+    let profiles: Vec<Value> = crate::parse::ps_format_list(text)
+        .iter()
+        .filter(|r| {
+            crate::parse::kv_get(r, "Name").is_some()
+                && crate::parse::kv_get(r, "Enabled").is_some()
+        })
+        .map(|r| {
+            let get = |k: &str| {
+                crate::parse::kv_get(r, k).map_or(Value::Null, |v| Value::String(v.to_string()))
+            };
+            serde_json::json!({
+                "Name": get("Name"),
+                "Enabled": get("Enabled"),
+                "DefaultInboundAction": get("DefaultInboundAction"),
+                "DefaultOutboundAction": get("DefaultOutboundAction"),
+                "AllowInboundRules": get("AllowInboundRules"),
+            })
+        })
+        .collect();
+    (!profiles.is_empty()).then_some(Value::Array(profiles))
+}
+
 /// Parses `netsh advfirewall show allprofiles state` (any language, CP932 decoded): the last
 /// word of each state line is ON/OFF (English) or オン/オフ (Japanese). Returns one bool per profile.
 pub fn netsh_states(text: &str) -> Vec<bool> {
@@ -672,6 +703,42 @@ mod tests {
             now: chrono::Utc::now(),
             elevated: false,
         }
+    }
+
+    #[test]
+    fn real_profile_lists_give_the_script_profiles() {
+        let on = profiles_from_list(include_str!(
+            "../../tests/fixtures/real/windows/firewall.host/get_netfirewallprofile_list_server_all_on/Get-NetFirewallProfile.txt"
+        ))
+        .unwrap();
+        let names: Vec<&str> = on
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["Name"].as_str())
+            .collect();
+        assert_eq!(names, ["Domain", "Private", "Public"]);
+        assert_eq!(on[0]["Enabled"], "True");
+        assert_eq!(on[0]["DefaultInboundAction"], "NotConfigured");
+        assert_eq!(on[2]["AllowInboundRules"], "NotConfigured");
+        let parsed = win_profiles(&serde_json::json!({ "profiles": on })).unwrap();
+        assert!(
+            parsed
+                .iter()
+                .all(|p| p.enabled == Some(true) && p.inbound == "not_configured")
+        );
+        let off = profiles_from_list(include_str!(
+            "../../tests/fixtures/real/windows/firewall.host/get_netfirewallprofile_list_all_disabled/Get-NetFirewallProfile.txt"
+        ))
+        .unwrap();
+        let parsed = win_profiles(&serde_json::json!({ "profiles": off })).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert!(parsed.iter().all(|p| p.enabled == Some(false)));
+        // A property the text lacks is null, never invented; other cmdlets' lists are refused.
+        let one = profiles_from_list("Name    : Public\nEnabled : False\n").unwrap();
+        assert_eq!(one[0]["DefaultInboundAction"], Value::Null);
+        assert!(profiles_from_list("AMServiceEnabled : True\n").is_none());
+        assert!(profiles_from_list("").is_none());
     }
 
     #[test]

@@ -64,6 +64,28 @@ fn evaluate(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
     }
 }
 
+/// The `smbServerConfig` object of the probe script, built from `Get-SmbServerConfiguration`
+/// printed as a list (its default view, as an administrator copies it), so that a pasted output
+/// is judged like the script's own: `EnableSMB1Protocol` and `EnableSMB2Protocol` as booleans
+/// (`null` when the line is missing or not `True`/`False`). `None` when there is no
+/// `EnableSMB1Protocol` line (not this cmdlet's output). The script's `smb1` section (registry,
+/// optional feature) is not in this text and is not invented.
+pub fn server_config_from_list(text: &str) -> Option<serde_json::Value> {
+    let records = crate::parse::ps_format_list(text);
+    let r = records
+        .iter()
+        .find(|r| crate::parse::kv_get(r, "EnableSMB1Protocol").is_some())?;
+    let boolean = |k: &str| match crate::parse::kv_get(r, k).map(str::to_ascii_lowercase) {
+        Some(v) if v == "true" => serde_json::Value::Bool(true),
+        Some(v) if v == "false" => serde_json::Value::Bool(false),
+        _ => serde_json::Value::Null,
+    };
+    Some(json!({
+        "EnableSMB1Protocol": boolean("EnableSMB1Protocol"),
+        "EnableSMB2Protocol": boolean("EnableSMB2Protocol"),
+    }))
+}
+
 fn on() -> Outcome {
     Outcome::fail(
         "古いファイル共有の仕組み（SMBv1）が有効です。ランサムウェアに悪用されます。",
@@ -140,5 +162,31 @@ fn linux(caps: &[Captured]) -> Outcome {
         off().facts(facts)
     } else {
         unk(UnknownReason::Unparsable).facts(facts)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_server_configuration_list_gives_the_script_object() {
+        let c = server_config_from_list(include_str!(
+            "../../tests/fixtures/real/windows/smb.v1/smb_server_configuration_learn_example_smb1_off/Get-SmbServerConfiguration.txt"
+        ))
+        .unwrap();
+        assert_eq!(
+            c,
+            json!({"EnableSMB1Protocol": false, "EnableSMB2Protocol": true})
+        );
+        let c = server_config_from_list("PS C:\\> x\r\nEnableSMB1Protocol : True\r\n").unwrap();
+        assert_eq!(
+            c,
+            json!({"EnableSMB1Protocol": true, "EnableSMB2Protocol": null})
+        );
+        let c = server_config_from_list("EnableSMB1Protocol : \n").unwrap();
+        assert_eq!(c["EnableSMB1Protocol"], serde_json::Value::Null);
+        assert!(server_config_from_list("Name : Domain\nEnabled : True\n").is_none());
     }
 }

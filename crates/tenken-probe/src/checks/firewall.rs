@@ -452,6 +452,19 @@ impl HostFirewall {
                 facts,
             );
         }
+        // Every profile that may be in use must have been seen before the firewall is called
+        // on: all three when the connection profile is unknown, else the connected categories.
+        // Tenken's script always lists the three; a cut or filtered list (a pasted snippet of
+        // the Domain profile only) cannot show that the Public one is on.
+        let seen = |n: &str| profiles.iter().any(|p| p.name.eq_ignore_ascii_case(n));
+        let unseen_in_use = if connected.is_empty() {
+            ["Domain", "Private", "Public"].iter().any(|n| !seen(n))
+        } else {
+            connected.iter().any(|c| !seen(c))
+        };
+        if unseen_in_use {
+            return unknown(&self.meta, UnknownReason::Unparsable, facts);
+        }
         self.pass(
             "ファイアウォールが有効で、外部からの接続は既定でブロックされています".into(),
             "The firewall is on and blocks inbound connections by default".into(),
@@ -703,6 +716,53 @@ mod tests {
             now: chrono::Utc::now(),
             elevated: false,
         }
+    }
+
+    fn ps_only(doc: &Value) -> Vec<Captured> {
+        netsh_only("")
+            .into_iter()
+            .map(|mut c| {
+                if c.source.key() == "ps_firewall" {
+                    c.stdout = doc.to_string();
+                    c.exit_code = Some(0);
+                    c.error = None;
+                } else {
+                    c.error = Some(crate::CaptureError::NotFound);
+                    c.exit_code = None;
+                }
+                c
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_profile_in_use_that_is_not_listed_is_not_called_on() {
+        // [REAL] the Domain-only snippet Microsoft prints in the WSL troubleshooting page
+        // (MicrosoftDocs/WSL WSL/troubleshooting.md @ 940eb91b), prompt line cut.
+        let snippet = "Name                            : Domain\nEnabled                         : True\nDefaultInboundAction            : Block\nDefaultOutboundAction           : Allow\nAllowInboundRules               : True\nAllowLocalFirewallRules         : False\n";
+        let profiles = profiles_from_list(snippet).unwrap();
+        let f = HostFirewall::new().evaluate(
+            &ctx(),
+            &ps_only(&serde_json::json!({ "profiles": profiles })),
+        );
+        assert_eq!(f.verdict, Verdict::Unknown);
+        // The connected category is listed and on: enough.
+        let doc = serde_json::json!({
+            "profiles": [{"Name": "Public", "Enabled": "True", "DefaultInboundAction": "Block"}],
+            "connected": [{"InterfaceAlias": "Ethernet", "InterfaceIndex": 3, "NetworkCategory": "Public"}],
+        });
+        assert_eq!(
+            HostFirewall::new().evaluate(&ctx(), &ps_only(&doc)).verdict,
+            Verdict::Pass
+        );
+        // A listed profile that is off still fails, whatever is missing.
+        let doc = serde_json::json!({
+            "profiles": [{"Name": "Domain", "Enabled": "False", "DefaultInboundAction": "Block"}],
+        });
+        assert_eq!(
+            HostFirewall::new().evaluate(&ctx(), &ps_only(&doc)).verdict,
+            Verdict::Fail
+        );
     }
 
     #[test]

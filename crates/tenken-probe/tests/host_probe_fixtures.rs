@@ -67,7 +67,9 @@ struct CaseSource {
     /// `firewall_profile_list` = `Get-NetFirewallProfile` list view → `{"profiles": [...]}`;
     /// `smb_server_configuration_list` = `Get-SmbServerConfiguration` list view →
     /// `{"smbServerConfig": {...}}`; `bitlocker_volume_list` / `bitlocker_volume_table` =
-    /// `Get-BitLockerVolume` (`| Format-List` / default table) → `{"bitlocker": [...]}`.
+    /// `Get-BitLockerVolume` (`| Format-List` / default table) → `{"bitlocker": [...]}`;
+    /// `current_version_list` = `Get-ItemProperty` of `HKLM:\...\Windows NT\CurrentVersion` →
+    /// `{"os": {...}}`.
     #[serde(default)]
     convert: Option<String>,
 }
@@ -173,6 +175,11 @@ fn run_case(probe: &dyn Probe, os: Os, dir: &Path) -> Result<(), String> {
                     Some("bitlocker_volume_table") => serde_json::json!({
                         "bitlocker": tenken_probe::checks::disk_encryption::bitlocker_from_table(&text)
                             .ok_or("no Get-BitLockerVolume table in the file")?
+                    })
+                    .to_string(),
+                    Some("current_version_list") => serde_json::json!({
+                        "os": tenken_probe::checks::os_support::os_from_current_version_list(&text)
+                            .ok_or("no CurrentVersion listing in the file")?
                     })
                     .to_string(),
                     Some(other) => return Err(format!("unknown convert '{other}'")),

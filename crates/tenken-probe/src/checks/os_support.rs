@@ -205,6 +205,42 @@ fn evaluate(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
     }
 }
 
+/// The `os` object of the probe script, built from
+/// `Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'` printed as a list
+/// (its default view, as an administrator copies it), so that a pasted output is judged like
+/// the script's own. The registry keys of the script (ProductName, EditionID,
+/// InstallationType, DisplayVersion, CurrentBuild and UBR as integers) come from the text;
+/// `ProductType` and `Caption` (Win32_OperatingSystem) and `PSVersion` are not in it and are
+/// `null`, never guessed (a server is still told by `InstallationType`). `None` without a
+/// numeric `CurrentBuild` line (not this key's listing).
+pub fn os_from_current_version_list(text: &str) -> Option<serde_json::Value> {
+    let records = crate::parse::ps_format_list(text);
+    let r = records
+        .iter()
+        .find(|r| kv_get(r, "CurrentBuild").is_some_and(|b| b.parse::<i64>().is_ok()))?;
+    let string = |k: &str| {
+        kv_get(r, k)
+            .filter(|v| !v.is_empty())
+            .map_or(serde_json::Value::Null, |v| json!(v))
+    };
+    let int = |k: &str| {
+        kv_get(r, k)
+            .and_then(|v| v.parse::<i64>().ok())
+            .map_or(serde_json::Value::Null, |v| json!(v))
+    };
+    Some(json!({
+        "ProductName": string("ProductName"),
+        "EditionID": string("EditionID"),
+        "InstallationType": string("InstallationType"),
+        "DisplayVersion": string("DisplayVersion"),
+        "CurrentBuild": int("CurrentBuild"),
+        "UBR": int("UBR"),
+        "ProductType": null,
+        "Caption": null,
+        "PSVersion": null,
+    }))
+}
+
 fn windows(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
     let doc = match ps_doc(caps, "ps") {
         Ok(d) => d,
@@ -362,5 +398,41 @@ fn linux(ctx: &EvalContext, caps: &[Captured]) -> Outcome {
             "Look up this distribution's end of support on the vendor's site.",
         )
         .facts(facts),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_current_version_list_gives_the_script_os_object() {
+        let os = os_from_current_version_list(include_str!(
+            "../../tests/fixtures/real/windows/os.support/current_version_list_win10_pro_21h2/CurrentVersion.txt"
+        ))
+        .unwrap();
+        assert_eq!(
+            os,
+            json!({"ProductName": "Windows 10 Pro", "EditionID": "Professional",
+                "InstallationType": "Client", "DisplayVersion": "21H2", "CurrentBuild": 19044,
+                "UBR": 3086, "ProductType": null, "Caption": null, "PSVersion": null})
+        );
+    }
+
+    #[test]
+    fn current_version_list_wrapped_values_missing_lines_and_other_text() {
+        // [REAL] lines of a Windows 10 Pro 1903 listing in a PowerShell note (tool library
+        // string index id 35849320626), in the listing's order with the other lines left out:
+        // CurrentBuild, EditionID, InstallationType, ProductName, ReleaseId, UBR, the PSPath
+        // value PowerShell wrapped mid-word, PSChildName. No DisplayVersion (1903 predates it).
+        let text = "CurrentBuild              : 18362\nEditionID                 : Professional\nInstallationType          : Client\nProductName               : Windows 10 Pro\nReleaseId                 : 1903\nUBR                       : 657\nPSPath                    : Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\Curren\n                            tVersion\nPSChildName               : CurrentVersion\n";
+        let os = os_from_current_version_list(text).unwrap();
+        assert_eq!(os["CurrentBuild"], 18362);
+        assert_eq!(os["UBR"], 657);
+        assert_eq!(os["DisplayVersion"], serde_json::Value::Null);
+        assert_eq!(os["ProductName"], "Windows 10 Pro");
+        assert!(os_from_current_version_list("CurrentBuild : abc\n").is_none());
+        assert!(os_from_current_version_list("Name : Domain\nEnabled : True\n").is_none());
     }
 }

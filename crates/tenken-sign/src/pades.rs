@@ -203,37 +203,12 @@ fn field_names(doc: &Document, fields: &[Object]) -> BTreeSet<String> {
 
 /// Parses a PDF for signing or verifying, refusing encrypted files.
 pub(crate) fn load(pdf: &[u8]) -> Result<Document, SignError> {
-    load_with(pdf, lopdf::LoadOptions::default())
-}
-
-/// Parses a PDF for signing: like [`load`], but each embedded file's stream is kept as its
-/// dictionary only, dropped as soon as it is read. Signing reads the catalog, the first page,
-/// the form fields and the trailer, never an attachment, and a fleet's report attaches
-/// thousands of bundles (as many bytes again as the whole PDF, held while it was parsed).
-fn load_for_signing(pdf: &[u8]) -> Result<Document, SignError> {
-    // lopdf keeps the object as changed in place (and, inside object streams, which never
-    // hold streams, the one returned): both are the same.
-    fn without_attachment_bytes(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
-        if let Object::Stream(s) = object
-            && s.dict.has_type(b"EmbeddedFile")
-        {
-            *object = Object::Dictionary(std::mem::take(&mut s.dict));
-        }
-        Some((id, object.clone()))
-    }
-    load_with(
-        pdf,
-        lopdf::LoadOptions::with_filter(without_attachment_bytes),
-    )
-}
-
-fn load_with(pdf: &[u8], options: lopdf::LoadOptions) -> Result<Document, SignError> {
     let head = &pdf[..pdf.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(pdf_err("not a PDF file (no %PDF- header)"));
     }
     // A parser panic on hostile input must become an error, not a crash.
-    let loaded = std::panic::catch_unwind(|| Document::load_mem_with_options(pdf, options))
+    let loaded = std::panic::catch_unwind(|| Document::load_mem(pdf))
         .map_err(|_| pdf_err("cannot read the PDF: the parser failed on malformed data"))?;
     let doc = loaded.map_err(|e| pdf_err(format!("cannot read the PDF: {e}")))?;
     if doc.trailer.get(b"Encrypt").is_ok() {
@@ -271,7 +246,7 @@ pub fn sign_pdf_owned(
     signer: &dyn Signer,
     opts: &SignOptions,
 ) -> Result<Vec<u8>, SignError> {
-    let doc = load_for_signing(&pdf)?;
+    let doc = load(&pdf)?;
     let prev = last_startxref(&pdf)?;
     let kind = xref_kind(&pdf, prev);
 

@@ -35,5 +35,5 @@ echo "== 4. tenken report: end to end, and from three PCs' bundles; bytes per pa
 python3 scripts/bench.py report "$TENKEN"
 
 echo
-echo "== 5. Hospital-sized fleets: import, ledger and report of ${FLEET_N:-1000,3000} PCs"
+echo "== 5. Hospital-sized fleets: import, ledger, report, year comparison and history of ${FLEET_N:-1000,3000} PCs"
 python3 scripts/bench.py fleet "$TENKEN"

@@ -3,6 +3,8 @@
 //! dates) met or overdue, and probe verdicts that changed on the same host. Pure over stored
 //! data; items are matched across checklist versions with [`tenken_checklist::mapping`].
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -286,40 +288,66 @@ pub fn compare_with(
 }
 
 /// Probe verdicts that changed between two assessments on hosts scanned in both (current,
-/// non-superseded bundles; hosts matched by name).
+/// non-superseded bundles; hosts matched by name; bundles that do not parse are skipped).
+///
+/// Both years are read one bundle at a time ([`Store::for_each_current_bundle`]): the earlier
+/// year is kept as the verdict of each probe per host name only (probe ids shared), and each
+/// later bundle is compared and dropped as it is read, so a hospital's thousands of PCs are never
+/// in memory at once. Of several current bundles with the same host name, the oldest counts; of
+/// several findings of one probe in a bundle, the first.
 pub fn finding_changes(
     store: &Store,
     earlier: i64,
     later: i64,
 ) -> Result<Vec<FindingChange>, StoreError> {
-    let hosts = |id: i64| -> Result<Vec<Bundle>, StoreError> {
-        Ok(store
-            .bundles(Some(id))?
-            .into_iter()
-            .filter(|b| !b.superseded)
-            .filter_map(|b| Bundle::from_json(b.bundle_json.as_bytes()).ok())
-            .collect())
-    };
-    let (b1, b2) = (hosts(earlier)?, hosts(later)?);
-    let mut findings = Vec::new();
-    for later in &b2 {
-        let Some(earlier) = b1.iter().find(|b| b.host.hostname == later.host.hostname) else {
-            continue;
+    // Probe ids, each stored once: a fleet's hosts run the same few dozen probes.
+    let mut probes: HashMap<String, usize> = HashMap::new();
+    // Host name -> (probe, verdict) of its earlier bundle, in the bundle's order.
+    let mut before: HashMap<String, Vec<(usize, Verdict)>> = HashMap::new();
+    store.for_each_current_bundle(Some(earlier), |stored| {
+        let Ok(bundle) = Bundle::from_json(stored.bundle_json.as_bytes()) else {
+            return Ok::<(), StoreError>(());
         };
-        for f in &later.findings {
-            if let Some(e) = earlier.findings.iter().find(|e| e.probe_id == f.probe_id)
-                && e.verdict != f.verdict
+        if before.contains_key(&bundle.host.hostname) {
+            return Ok(());
+        }
+        let mut verdicts: Vec<(usize, Verdict)> = Vec::with_capacity(bundle.findings.len());
+        for f in bundle.findings {
+            let next = probes.len();
+            let probe = *probes.entry(f.probe_id).or_insert(next);
+            if !verdicts.iter().any(|(p, _)| *p == probe) {
+                verdicts.push((probe, f.verdict));
+            }
+        }
+        before.insert(bundle.host.hostname, verdicts);
+        Ok(())
+    })?;
+    let mut findings = Vec::new();
+    store.for_each_current_bundle(Some(later), |stored| {
+        let Ok(bundle) = Bundle::from_json(stored.bundle_json.as_bytes()) else {
+            return Ok::<(), StoreError>(());
+        };
+        let Some(earlier) = before.get(&bundle.host.hostname) else {
+            return Ok(());
+        };
+        for f in bundle.findings {
+            let Some(probe) = probes.get(&f.probe_id) else {
+                continue;
+            };
+            if let Some((_, was)) = earlier.iter().find(|(p, _)| p == probe)
+                && *was != f.verdict
             {
                 findings.push(FindingChange {
-                    host: later.host.hostname.clone(),
-                    probe_id: f.probe_id.clone(),
-                    title: f.title.clone(),
-                    before: e.verdict,
+                    host: bundle.host.hostname.clone(),
+                    probe_id: f.probe_id,
+                    title: f.title,
+                    before: *was,
                     after: f.verdict,
                 });
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(findings)
 }
 
@@ -382,6 +410,163 @@ mod tests {
                 "action": {"ja": "", "en": ""}, "facts": {}, "checklist_refs": [],
                 "evidence": []}]})
         .to_string()
+    }
+
+    /// Synthesised bundle of host `host` with one finding per `(probe id, verdict)`, titled
+    /// after the probe and its verdict.
+    fn bundle_of(host: &str, findings: &[(&str, &str)]) -> String {
+        let findings: Vec<_> = findings
+            .iter()
+            .map(|(probe, verdict)| {
+                serde_json::json!({"probe_id": probe,
+                    "title": {"ja": format!("{probe} {verdict}"), "en": probe},
+                    "verdict": verdict, "summary": {"ja": "", "en": ""},
+                    "action": {"ja": "", "en": ""}, "facts": {}, "checklist_refs": [],
+                    "evidence": []})
+            })
+            .collect();
+        serde_json::json!({"format": "tenken-bundle/1",
+            "host": {"hostname": host, "os_family": "windows", "os_name": "Windows 11 Pro",
+                     "os_version": "23H2", "ips": [], "macs": [], "user": "", "elevated": true,
+                     "tool_version": "0.1.0"},
+            "started_at": "2025-06-01T00:00:00Z", "ended_at": "2025-06-01T00:01:00Z",
+            "findings": findings})
+        .to_string()
+    }
+
+    /// The comparison as it was made before it streamed: every current bundle of both years
+    /// parsed and held, hosts and probes matched by the first of each name.
+    fn finding_changes_all_at_once(store: &Store, earlier: i64, later: i64) -> Vec<FindingChange> {
+        let hosts = |id: i64| -> Vec<Bundle> {
+            store
+                .bundles(Some(id))
+                .unwrap()
+                .into_iter()
+                .filter(|b| !b.superseded)
+                .filter_map(|b| Bundle::from_json(b.bundle_json.as_bytes()).ok())
+                .collect()
+        };
+        let (b1, b2) = (hosts(earlier), hosts(later));
+        let mut findings = Vec::new();
+        for later in &b2 {
+            let Some(earlier) = b1.iter().find(|b| b.host.hostname == later.host.hostname) else {
+                continue;
+            };
+            for f in &later.findings {
+                if let Some(e) = earlier.findings.iter().find(|e| e.probe_id == f.probe_id)
+                    && e.verdict != f.verdict
+                {
+                    findings.push(FindingChange {
+                        host: later.host.hostname.clone(),
+                        probe_id: f.probe_id.clone(),
+                        title: f.title.clone(),
+                        before: e.verdict,
+                        after: f.verdict,
+                    });
+                }
+            }
+        }
+        findings
+    }
+
+    #[test]
+    fn finding_changes_stream_to_what_holding_every_bundle_gave() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.sqlite3")).unwrap();
+        let lists = checklist::builtin().unwrap();
+        let r7 = lists.iter().find(|c| c.id == "mhlw-r7").unwrap();
+        let mut ids = Vec::new();
+        for fy in [2024, 2025] {
+            ids.push(
+                store
+                    .create_assessment(
+                        r7,
+                        &NewAssessment {
+                            fiscal_year: fy,
+                            checklist_id: r7.id.clone(),
+                            sheet: tenken_assessment::Sheet::Clinic,
+                            profile: Default::default(),
+                            assessor: Default::default(),
+                        },
+                    )
+                    .unwrap(),
+            );
+        }
+        let (a1, a2) = (ids[0], ids[1]);
+        let fw = "firewall.host";
+        let av = "antivirus.status";
+        /// Assessment, host, findings, and whether earlier bundles of the host are superseded.
+        type Row<'a> = (i64, &'a str, &'a [(&'a str, &'a str)], bool);
+        let rows: &[Row<'_>] = &[
+            (a1, "A", &[(fw, "pass"), (av, "pass")], true),
+            (a1, "B", &[(fw, "fail")], true),
+            // C's first bundle is superseded by the second: only the second counts.
+            (a1, "C", &[(fw, "fail")], true),
+            (a1, "C", &[(fw, "pass")], true),
+            // Two current bundles of D (kept side by side): the older one counts.
+            (a1, "D", &[(fw, "pass")], true),
+            (a1, "D", &[(fw, "fail")], false),
+            // Two findings of one probe: the first counts.
+            (a1, "E", &[(av, "warn"), (av, "pass")], true),
+            (a1, "ONLY-EARLIER", &[(fw, "pass")], true),
+            (a2, "ONLY-LATER", &[(fw, "fail")], true),
+            (a2, "E", &[(av, "pass"), (av, "warn"), (fw, "fail")], true),
+            (a2, "D", &[(fw, "fail")], true),
+            (a2, "C", &[(fw, "fail"), ("net.peers", "warn")], true),
+            (a2, "B", &[(fw, "fail")], true),
+            (a2, "A", &[(av, "unknown"), (fw, "fail")], true),
+        ];
+        for (aid, host, findings, supersede) in rows {
+            store
+                .add_bundle(
+                    Some(*aid),
+                    host,
+                    &bundle_of(host, findings),
+                    None,
+                    *supersede,
+                )
+                .unwrap();
+        }
+        // A bundle that does not parse is skipped in either year.
+        for aid in [a1, a2] {
+            store
+                .add_bundle(Some(aid), "BROKEN", "{not json", None, true)
+                .unwrap();
+        }
+        let got = finding_changes(&store, a1, a2).unwrap();
+        assert_eq!(got, finding_changes_all_at_once(&store, a1, a2));
+        let change = |host: &str, probe: &str, before, after| FindingChange {
+            host: host.into(),
+            probe_id: probe.into(),
+            title: tenken_base::Text::new(
+                format!(
+                    "{probe} {}",
+                    serde_json::to_value(after).unwrap().as_str().unwrap()
+                ),
+                probe,
+            ),
+            before,
+            after,
+        };
+        assert_eq!(
+            got,
+            vec![
+                change("E", av, Verdict::Warn, Verdict::Pass),
+                change("E", av, Verdict::Warn, Verdict::Warn),
+                change("D", fw, Verdict::Pass, Verdict::Fail),
+                change("C", fw, Verdict::Pass, Verdict::Fail),
+                change("A", av, Verdict::Pass, Verdict::Unknown),
+                change("A", fw, Verdict::Pass, Verdict::Fail),
+            ]
+            .into_iter()
+            .filter(|c| c.before != c.after)
+            .collect::<Vec<_>>()
+        );
+        // The other direction pairs the same hosts.
+        assert_eq!(
+            finding_changes(&store, a2, a1).unwrap(),
+            finding_changes_all_at_once(&store, a2, a1)
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use printpdf::{
     TextItem,
 };
 
+use super::content::{PageContent, PageStream, ShownGlyphs, Unsupported};
 use super::linebreak::break_lines;
 
 /// A4 width in pt.
@@ -117,16 +118,27 @@ impl Cell {
     }
 }
 
-/// Lays out pages of ops.
+/// Lays out pages: each drawing operation is written to the page's content stream as it is
+/// drawn ([`PageContent`]), and finished pages are kept compressed.
 pub struct Writer<'f> {
     /// Font.
     pub font: &'f Font,
-    pages: Vec<Vec<Op>>,
-    ops: Vec<Op>,
+    /// The finished pages, packed ([`PageContent::pack`]; the footer is added by `finish`).
+    pages: Vec<Vec<u8>>,
+    /// The page being drawn.
+    page: PageContent,
+    /// Glyphs shown on any page (for the font's widths, its ToUnicode map and the subset).
+    glyphs: ShownGlyphs,
+    /// The first operation the content encoder refused (a layout bug; `finish` reports it).
+    unsupported: Option<Unsupported>,
+    /// The operations of every page as drawn, for the tests that compare the content streams
+    /// with printpdf's.
+    #[cfg(test)]
+    pub(crate) drawn: Vec<Vec<Op>>,
     /// The font size and fill colour the page's text was last set to: text state and the fill
     /// colour outside `q`…`Q` last across text sections, so a line in the same size and colour
     /// as the previous one does not set them again (a fleet's report has hundreds of thousands
-    /// of lines, and every operation is held until the PDF is written).
+    /// of lines).
     text_state: Option<(f32, Color)>,
     /// Current position from the page top.
     pub y: f32,
@@ -141,7 +153,11 @@ impl<'f> Writer<'f> {
         let mut w = Self {
             font,
             pages: Vec::new(),
-            ops: Vec::new(),
+            page: PageContent::default(),
+            glyphs: ShownGlyphs::new(),
+            unsupported: None,
+            #[cfg(test)]
+            drawn: Vec::new(),
             text_state: None,
             y: TOP,
             header: header.into(),
@@ -151,8 +167,24 @@ impl<'f> Writer<'f> {
         w
     }
 
+    /// Writes `op` to the current page.
+    fn op(&mut self, op: Op) {
+        let r = self
+            .page
+            .draw(&op, &self.font.parsed, &self.font.id.0, &mut self.glyphs);
+        if let Err(e) = r {
+            self.unsupported.get_or_insert(e);
+        }
+        #[cfg(test)]
+        if let Some(page) = self.drawn.last_mut() {
+            page.push(op);
+        }
+    }
+
     fn start_page(&mut self) {
-        self.ops = Vec::new();
+        self.page = PageContent::default();
+        #[cfg(test)]
+        self.drawn.push(Vec::new());
         self.text_state = None;
         self.y = TOP;
         let header = self.header.clone();
@@ -168,8 +200,8 @@ impl<'f> Writer<'f> {
 
     /// Ends the current page and starts a new one.
     pub fn new_page(&mut self) {
-        let ops = std::mem::take(&mut self.ops);
-        self.pages.push(ops);
+        let page = std::mem::take(&mut self.page);
+        self.pages.push(page.pack());
         self.start_page();
     }
 
@@ -195,31 +227,29 @@ impl<'f> Writer<'f> {
         if s.is_empty() {
             return;
         }
-        self.ops.push(Op::StartTextSection);
+        self.op(Op::StartTextSection);
         match &self.text_state {
             Some((s, c)) if *s == size && *c == color => {}
-            Some((s, _)) if *s == size => self.ops.push(Op::SetFillColor { col: color.clone() }),
-            _ => self.ops.extend([
-                Op::SetFont {
+            Some((s, _)) if *s == size => self.op(Op::SetFillColor { col: color.clone() }),
+            _ => {
+                self.op(Op::SetFont {
                     font: PdfFontHandle::External(self.font.id.clone()),
                     size: Pt(size),
-                },
-                Op::SetFillColor { col: color.clone() },
-            ]),
+                });
+                self.op(Op::SetFillColor { col: color.clone() });
+            }
         }
         self.text_state = Some((size, color));
-        self.ops.extend([
-            Op::SetTextCursor {
-                pos: Point {
-                    x: Pt(x),
-                    y: Pt(PAGE_H - y),
-                },
+        self.op(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(x),
+                y: Pt(PAGE_H - y),
             },
-            Op::ShowText {
-                items: vec![TextItem::Text(s.to_string())],
-            },
-            Op::EndTextSection,
-        ]);
+        });
+        self.op(Op::ShowText {
+            items: vec![TextItem::Text(s.to_string())],
+        });
+        self.op(Op::EndTextSection);
     }
 
     /// Rectangle with its top-left corner `y` pt below the page top.
@@ -238,15 +268,15 @@ impl<'f> Writer<'f> {
             (None, Some(_)) => PaintMode::Stroke,
             (None, None) => return,
         };
-        self.ops.push(Op::SaveGraphicsState);
+        self.op(Op::SaveGraphicsState);
         if let Some(f) = fill {
-            self.ops.push(Op::SetFillColor { col: f });
+            self.op(Op::SetFillColor { col: f });
         }
         if let Some(s) = stroke {
-            self.ops.push(Op::SetOutlineColor { col: s });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+            self.op(Op::SetOutlineColor { col: s });
+            self.op(Op::SetOutlineThickness { pt: Pt(0.5) });
         }
-        self.ops.push(Op::DrawRectangle {
+        self.op(Op::DrawRectangle {
             rectangle: Rect {
                 x: Pt(x),
                 y: Pt(PAGE_H - y - h),
@@ -256,7 +286,7 @@ impl<'f> Writer<'f> {
                 winding_order: None,
             },
         });
-        self.ops.push(Op::RestoreGraphicsState);
+        self.op(Op::RestoreGraphicsState);
     }
 
     /// Horizontal rule.
@@ -268,18 +298,16 @@ impl<'f> Writer<'f> {
             },
             bezier: false,
         };
-        self.ops.extend([
-            Op::SaveGraphicsState,
-            Op::SetOutlineColor { col: color },
-            Op::SetOutlineThickness { pt: Pt(thickness) },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![p(x0), p(x1)],
-                    is_closed: false,
-                },
+        self.op(Op::SaveGraphicsState);
+        self.op(Op::SetOutlineColor { col: color });
+        self.op(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.op(Op::DrawLine {
+            line: Line {
+                points: vec![p(x0), p(x1)],
+                is_closed: false,
             },
-            Op::RestoreGraphicsState,
-        ]);
+        });
+        self.op(Op::RestoreGraphicsState);
     }
 
     /// A wrapped paragraph at `size`, indented by `indent`.
@@ -481,14 +509,22 @@ impl<'f> Writer<'f> {
         self.y = top + h;
     }
 
-    /// Finishes: adds the footer ("Tenken — page X / Y") to every page and returns them.
-    pub fn finish(mut self, footer: &dyn Fn(usize, usize) -> String) -> Vec<Vec<Op>> {
-        let ops = std::mem::take(&mut self.ops);
-        self.pages.push(ops);
+    /// Finishes: adds the footer ("Tenken — page X / Y") to every page and returns the pages'
+    /// content streams with the glyphs they show.
+    pub fn finish(mut self, footer: &dyn Fn(usize, usize) -> String) -> Result<Pages, Unsupported> {
+        let last = std::mem::take(&mut self.page);
+        self.pages.push(last.pack());
         let total = self.pages.len();
-        let mut pages = std::mem::take(&mut self.pages);
-        for (i, page) in pages.iter_mut().enumerate() {
-            self.ops = std::mem::take(page);
+        let packed = std::mem::take(&mut self.pages);
+        let mut streams = Vec::with_capacity(total);
+        for (i, page) in packed.into_iter().enumerate() {
+            // One page is unpacked at a time, drawn on and compressed for the document.
+            self.page = PageContent::unpack(&page);
+            drop(page);
+            #[cfg(test)]
+            let drawn = std::mem::take(&mut self.drawn);
+            #[cfg(test)]
+            self.drawn.push(Vec::new());
             // The state at the page's end is not tracked: the footer sets its own.
             self.text_state = None;
             let text = footer(i + 1, total);
@@ -501,16 +537,45 @@ impl<'f> Writer<'f> {
                 rgb(0xbb, 0xbb, 0xbb),
             );
             self.text_at(PAGE_W - MARGIN_X - w, PAGE_H - 32.0, &text, 8.0, muted());
-            *page = std::mem::take(&mut self.ops);
+            #[cfg(test)]
+            {
+                let footer_ops = std::mem::take(&mut self.drawn);
+                self.drawn = drawn;
+                if let Some(p) = self.drawn.get_mut(i) {
+                    p.extend(footer_ops.into_iter().flatten());
+                }
+            }
+            streams.push(std::mem::take(&mut self.page).finish());
         }
-        pages
+        if let Some(e) = self.unsupported {
+            return Err(e);
+        }
+        Ok(Pages {
+            streams,
+            glyphs: self.glyphs,
+            #[cfg(test)]
+            drawn: self.drawn,
+        })
     }
+}
+
+/// The laid-out pages: their content streams, in order, and the glyphs they show.
+#[derive(Debug)]
+pub struct Pages {
+    /// Each page's content stream.
+    pub streams: Vec<PageStream>,
+    /// The glyphs shown on any page.
+    pub glyphs: ShownGlyphs,
+    /// The operations of each page as drawn (tests).
+    #[cfg(test)]
+    pub drawn: Vec<Vec<Op>>,
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use std::collections::BTreeMap;
 
     fn font() -> Font {
         let parsed = ParsedFont::from_bytes(super::super::FONT_BYTES, 0, &mut Vec::new()).unwrap();
@@ -518,16 +583,156 @@ mod tests {
         Font { parsed, id }
     }
 
-    fn texts(ops: &[Op]) -> Vec<String> {
-        ops.iter()
-            .filter_map(|o| match o {
-                Op::ShowText { items } => items.first().and_then(|i| match i {
-                    TextItem::Text(t) => Some(t.clone()),
-                    _ => None,
-                }),
-                _ => None,
+    /// The lines of text of each page, read back from its content stream (each `Tj`'s glyph
+    /// ids mapped to the characters shown with them).
+    fn page_texts(pages: &Pages) -> Vec<Vec<String>> {
+        let chars: BTreeMap<[u8; 2], char> = pages
+            .glyphs
+            .iter()
+            .map(|(g, c)| (g.to_be_bytes(), *c))
+            .collect();
+        pages
+            .streams
+            .iter()
+            .map(|s| {
+                lopdf::content::Content::decode(&s.plain())
+                    .unwrap()
+                    .operations
+                    .iter()
+                    .filter(|o| o.operator == "Tj")
+                    .map(|o| {
+                        let gids = o.operands[0].as_str().unwrap();
+                        gids.chunks(2)
+                            .map(|g| chars[&[g[0], g[1]]])
+                            .collect::<String>()
+                    })
+                    .collect()
             })
             .collect()
+    }
+
+    fn texts(lines: &[String]) -> Vec<String> {
+        lines.to_vec()
+    }
+
+    /// The content stream printpdf writes for each page of `ops`, uncompressed.
+    fn printpdf_streams(doc: &mut printpdf::PdfDocument, ops: &[Vec<Op>]) -> Vec<Vec<u8>> {
+        doc.pages = ops
+            .iter()
+            .map(|o| printpdf::PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), o.clone()))
+            .collect();
+        let opts = printpdf::PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            secure: true,
+            image_optimization: None,
+        };
+        let lo = printpdf::to_lopdf_doc(doc, &opts, &mut Vec::new());
+        lo.get_pages()
+            .into_values()
+            .map(|id| {
+                let c = lo
+                    .get_dictionary(id)
+                    .unwrap()
+                    .get(b"Contents")
+                    .unwrap()
+                    .as_reference()
+                    .unwrap();
+                let st = lo.get_object(c).unwrap().as_stream().unwrap();
+                st.decompressed_content()
+                    .unwrap_or_else(|_| st.content.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn content_streams_are_the_bytes_printpdf_writes() {
+        let mut doc = printpdf::PdfDocument::new("t");
+        let parsed = ParsedFont::from_bytes(super::super::FONT_BYTES, 0, &mut Vec::new()).unwrap();
+        let id = doc.add_font(&parsed);
+        let f = Font { parsed, id };
+        let mut w = Writer::new(&f, "点検報告書 — テスト");
+        w.heading("1. 見出し", 1);
+        w.heading("1-1. 小見出し（ASCII and かな）", 2);
+        w.heading("1-1-1. 三段目", 3);
+        w.body("本文です。".repeat(40).as_str());
+        w.para("灰色の段落 (muted)", 8.0, muted(), 12.0);
+        w.boxed(
+            "矛盾があります",
+            &[
+                "一行目".to_string(),
+                "二行目の説明 — 😀 not in the font".to_string(),
+            ],
+            rgb(0xc0, 0x39, 0x2b),
+            rgb(0xfd, 0xec, 0xea),
+        );
+        let rows: Vec<Vec<Cell>> = (0..90)
+            .map(|i| {
+                vec![
+                    Cell::new(format!("PC-{i:04}\n受付")),
+                    Cell::filled("不適合", rgb(0xf8, 0xd4, 0xd4)),
+                    Cell::muted("未確認"),
+                    Cell {
+                        text: "色つきの文字".repeat(1 + i % 4),
+                        fill: None,
+                        color: Some(accent()),
+                    },
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("名前", 90.0),
+                ("判定", 60.0),
+                ("状態", 60.0),
+                ("内容", CONTENT_W - 210.0),
+            ],
+            &rows,
+            6.5,
+        );
+        w.grid(&[("", 130.0), ("", CONTENT_W - 130.0)], &rows[..3], BODY);
+        w.hline(MARGIN_X, PAGE_W - MARGIN_X, w.y, 1.2, accent());
+        let pages = w
+            .finish(&|p, n| format!("Tenken ― {p} / {n} ページ"))
+            .unwrap();
+        assert!(pages.streams.len() >= 3, "{}", pages.streams.len());
+        let expected = printpdf_streams(&mut doc, &pages.drawn);
+        assert_eq!(expected.len(), pages.streams.len());
+        for (i, (s, e)) in pages.streams.iter().zip(&expected).enumerate() {
+            assert!(s.flate, "page {} is compressed", i + 1);
+            assert_eq!(
+                String::from_utf8_lossy(&s.plain()),
+                String::from_utf8_lossy(e),
+                "page {}",
+                i + 1
+            );
+        }
+        // The glyphs are those printpdf finds on the pages (one per character shown, the
+        // character not in the font shown as glyph 0 and not listed).
+        let shown: BTreeMap<u16, char> = pages
+            .drawn
+            .iter()
+            .flatten()
+            .filter_map(|o| match o {
+                Op::ShowText { items } => match items.as_slice() {
+                    [TextItem::Text(t)] => Some(t.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .flat_map(|t| t.chars().collect::<Vec<_>>())
+            .filter_map(|c| f.parsed.lookup_glyph_index(c as u32).map(|g| (g, c)))
+            .collect();
+        assert_eq!(pages.glyphs, shown);
+        assert!(!shown.values().any(|c| *c == '😀'));
+    }
+
+    #[test]
+    fn an_operation_the_encoder_does_not_write_is_an_error() {
+        let f = font();
+        let mut w = Writer::new(&f, "h");
+        w.op(Op::SetLineHeight { lh: Pt(10.0) });
+        assert!(w.finish(&|p, n| format!("{p}/{n}")).is_err());
     }
 
     #[test]
@@ -557,7 +762,7 @@ mod tests {
             &rows,
             9.0,
         );
-        let pages = w.finish(&|p, n| format!("{p} / {n}"));
+        let pages = page_texts(&w.finish(&|p, n| format!("{p} / {n}")).unwrap());
         assert!(
             pages.len() >= 3,
             "table should span pages, got {}",
@@ -601,7 +806,7 @@ mod tests {
             &[vec![Cell::new("x"), Cell::new(long)]],
             9.0,
         );
-        let pages = w.finish(&|p, n| format!("{p}/{n}"));
+        let pages = page_texts(&w.finish(&|p, n| format!("{p}/{n}")).unwrap());
         assert!(pages.len() >= 2);
         let all: Vec<String> = pages.iter().flat_map(|p| texts(p)).collect();
         for i in 0..150 {

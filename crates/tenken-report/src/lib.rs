@@ -5,6 +5,7 @@
 //! catalog `/AF`) and writes a classic cross-reference table (no object streams, no xref
 //! stream), so a signer can append an incremental update. No signature is applied here.
 
+pub mod content;
 mod fleet_sections;
 pub mod layout;
 pub mod linebreak;

@@ -5,9 +5,12 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, Timelike};
 use lopdf::{Dictionary, Object, Stream, StringFormat};
-use printpdf::{Mm, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{
+    Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
+};
 
-use super::layout::Font;
+use super::content::PageStream;
+use super::layout::{self, Font, Pages};
 use super::{Attachment, ReportError, ReportInput, attachments, render};
 
 /// IPAexGothic, shipped unmodified (IPA Font License v1.0, see `fonts/`); subset per PDF.
@@ -58,8 +61,8 @@ pub fn render_pdf(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
         input
     };
     let files = attachments(input)?;
-    let (doc, font) = lay_out(input, &files)?;
-    assemble(doc, &font, files)
+    let (doc, pages) = lay_out(input, &files)?;
+    assemble(doc, pages, files)
 }
 
 /// [`render_pdf`] of an input the caller no longer needs: the sheet is narrowed in place and
@@ -71,10 +74,10 @@ pub fn render_pdf_owned(mut input: ReportInput) -> Result<Vec<u8>, ReportError> 
         input.checklist = input.checklist.for_sheet(input.assessment.sheet);
     }
     let files = crate::take_attachments(&mut input)?;
-    let (doc, font) = lay_out(&input, &files)?;
+    let (doc, pages) = lay_out(&input, &files)?;
     // The pages are laid out: the bundles and the ledger are not held while the PDF is made.
     drop(input);
-    assemble(doc, &font, files)
+    assemble(doc, pages, files)
 }
 
 fn check_checklist(input: &ReportInput) -> Result<(), ReportError> {
@@ -88,8 +91,11 @@ fn check_checklist(input: &ReportInput) -> Result<(), ReportError> {
 }
 
 /// Lays out the pages of `input` (its checklist already narrowed to the answered sheet), which
-/// list `files`, with the document's metadata.
-fn lay_out(input: &ReportInput, files: &[Attachment]) -> Result<(PdfDocument, Font), ReportError> {
+/// list `files`: their content streams, and the document with its metadata and one printpdf
+/// page per page. Those pages are empty but for the first, which shows every glyph used once
+/// (so printpdf writes the font's widths and ToUnicode map for them); [`assemble`] replaces
+/// each page's content by the laid-out stream.
+fn lay_out(input: &ReportInput, files: &[Attachment]) -> Result<(PdfDocument, Pages), ReportError> {
     let lang = input.lang;
     let title = format!(
         "{} — {}",
@@ -108,9 +114,22 @@ fn lay_out(input: &ReportInput, files: &[Attachment]) -> Result<(PdfDocument, Fo
     let id = doc.add_font(&parsed);
     let font = Font { parsed, id };
     let pages = render::render_pages(input, &font, files)?;
-    doc.pages = pages
-        .into_iter()
-        .map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops))
+    let glyphs = vec![
+        Op::StartTextSection,
+        Op::SetFont {
+            font: PdfFontHandle::External(font.id.clone()),
+            size: Pt(layout::BODY),
+        },
+        Op::ShowText {
+            items: vec![TextItem::Text(pages.glyphs.values().collect())],
+        },
+        Op::EndTextSection,
+    ];
+    doc.pages = (0..pages.streams.len())
+        .map(|i| {
+            let ops = if i == 0 { glyphs.clone() } else { Vec::new() };
+            PdfPage::new(Mm(210.0), Mm(297.0), ops)
+        })
         .collect();
     let info = &mut doc.metadata.info;
     info.document_title = title;
@@ -130,21 +149,26 @@ fn lay_out(input: &ReportInput, files: &[Attachment]) -> Result<(PdfDocument, Fo
     info.creation_date = pdf_date(input.generated_at);
     info.modification_date = pdf_date(input.generated_at);
     info.metadata_date = pdf_date(input.generated_at);
-    Ok((doc, font))
+    Ok((doc, pages))
 }
 
-/// The PDF of the laid-out `doc` with `files` attached (fonts subset, streams compressed).
-fn assemble(doc: PdfDocument, font: &Font, files: Vec<Attachment>) -> Result<Vec<u8>, ReportError> {
+/// The PDF of the laid-out `doc` with the content streams of `pages` and `files` attached
+/// (fonts subset, streams compressed).
+fn assemble(
+    doc: PdfDocument,
+    pages: Pages,
+    files: Vec<Attachment>,
+) -> Result<Vec<u8>, ReportError> {
     let opts = PdfSaveOptions {
         optimize: true,
         subset_fonts: true,
         secure: true,
         image_optimization: None,
     };
-    let used = used_glyphs(&doc, font);
+    let used: BTreeSet<u16> = pages.glyphs.keys().copied().collect();
     let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut Vec::new());
-    // The pages are in `lo` now: their drawing operations are not held while it is finished.
     drop(doc);
+    install_pages(&mut lo, pages.streams)?;
     subset_fonts(&mut lo, &used)?;
     clean_info(&mut lo);
     attach(&mut lo, files)?;
@@ -169,24 +193,29 @@ fn assemble(doc: PdfDocument, font: &Font, files: Vec<Attachment>) -> Result<Vec
     Ok(out)
 }
 
-/// Glyph ids of every character shown on any page.
-fn used_glyphs(doc: &PdfDocument, font: &Font) -> BTreeSet<u16> {
-    let mut chars = BTreeSet::new();
-    for page in &doc.pages {
-        for op in &page.ops {
-            if let printpdf::Op::ShowText { items } = op {
-                for item in items {
-                    if let printpdf::TextItem::Text(t) = item {
-                        chars.extend(t.chars());
-                    }
-                }
-            }
-        }
+/// Makes each laid-out stream the content of its page, in page order.
+fn install_pages(lo: &mut lopdf::Document, streams: Vec<PageStream>) -> Result<(), ReportError> {
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    if page_ids.len() != streams.len() {
+        return Err(ReportError::Pdf(format!(
+            "{} pages laid out, {} in the document",
+            streams.len(),
+            page_ids.len()
+        )));
     }
-    chars
-        .into_iter()
-        .filter_map(|c| font.parsed.lookup_glyph_index(c as u32))
-        .collect()
+    for (page, stream) in page_ids.into_iter().zip(streams) {
+        let contents = lo
+            .get_dictionary(page)
+            .and_then(|d| d.get(b"Contents"))
+            .and_then(Object::as_reference)
+            .map_err(|e| ReportError::Pdf(format!("page contents: {e}")))?;
+        let target = lo
+            .get_object_mut(contents)
+            .and_then(Object::as_stream_mut)
+            .map_err(|e| ReportError::Pdf(format!("page contents: {e}")))?;
+        stream.install(target);
+    }
+    Ok(())
 }
 
 /// Replaces each embedded TrueType program by a glyph-id-preserving subset and marks the

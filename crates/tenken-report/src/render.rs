@@ -6,9 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use printpdf::{Color, Op};
+use printpdf::Color;
 
-use super::layout::{BODY, CONTENT_W, Cell, Font, MARGIN_X, Writer, accent, ink, muted, rgb};
+use super::layout::{
+    BODY, CONTENT_W, Cell, Font, MARGIN_X, Pages, Writer, accent, ink, muted, rgb,
+};
 use super::{Attachment, ReportError, ReportInput, SignerInfo};
 use tenken_assessment::AnswerValue;
 use tenken_assessment::evidence_map::{
@@ -140,7 +142,7 @@ pub(super) fn render_pages(
     input: &ReportInput,
     font: &Font,
     files: &[Attachment],
-) -> Result<Vec<Vec<Op>>, ReportError> {
+) -> Result<Pages, ReportError> {
     let lang = input.lang;
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
     let map = map_evidence(&input.checklist, &input.assessment, &input.bundles);
@@ -173,7 +175,8 @@ pub(super) fn render_pages(
         Lang::Ja => format!("Tenken {} ― {p} / {n} ページ", tenken_base::VERSION),
         Lang::En => format!("Tenken {} — page {p} / {n}", tenken_base::VERSION),
     };
-    Ok(w.finish(&footer))
+    w.finish(&footer)
+        .map_err(|e| ReportError::Pdf(format!("drawing operation not written: {}", e.0)))
 }
 
 fn kv_table(w: &mut Writer<'_>, rows: Vec<(&str, String)>) {

@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use lopdf::{Document, Object, Stream, dictionary};
 use tenken_sign::keystore::{KeyPolicy, KeyStore};
 use tenken_sign::pades::{SignOptions, XrefKind, last_startxref, sign_pdf, xref_kind};
 use tenken_sign::verify::{AfterSigning, Status, VerifyOptions, verify_file, verify_file_with};
@@ -562,5 +563,84 @@ fn random_damage_never_panics_and_never_verifies() {
             );
         }
         let _ = sign_pdf(&bad, &signer, &SignOptions::default());
+    }
+}
+
+/// `make_pdf` with `files` attached as a report attaches bundles: EmbeddedFile streams (one
+/// compressed), listed in the catalog's EmbeddedFiles name tree and /AF.
+fn pdf_with_attachments(files: &[(&str, &[u8])], xref_stream: bool) -> Vec<u8> {
+    let mut doc = Document::load_mem(&make_pdf(2, false)).unwrap();
+    let mut names = Vec::new();
+    let mut af = Vec::new();
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        let dict = dictionary! {
+            "Type" => "EmbeddedFile", "Subtype" => Object::Name(b"application/json".to_vec()),
+            "Params" => dictionary! { "Size" => bytes.len() as i64 },
+        };
+        let mut stream = Stream::new(dict, bytes.to_vec());
+        if i == 0 {
+            stream.compress().unwrap();
+            assert!(stream.dict.get(b"Filter").is_ok());
+        }
+        let stream = doc.add_object(stream);
+        let spec = doc.add_object(dictionary! {
+            "Type" => "Filespec", "F" => Object::string_literal(*name),
+            "UF" => Object::string_literal(*name), "AFRelationship" => "Source",
+            "EF" => dictionary! { "F" => stream, "UF" => stream },
+        });
+        names.push(Object::string_literal(*name));
+        names.push(spec.into());
+        af.push(Object::Reference(spec));
+    }
+    let tree = doc.add_object(dictionary! { "Names" => names });
+    let catalog = doc.catalog_mut().unwrap();
+    catalog.set("Names", dictionary! { "EmbeddedFiles" => tree });
+    catalog.set("AF", af);
+    let mut buf = Vec::new();
+    if xref_stream {
+        doc.save_modern(&mut buf).unwrap();
+    } else {
+        doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+        doc.save_to(&mut buf).unwrap();
+    }
+    buf
+}
+
+#[test]
+fn pdf_with_attached_files_signs_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (signer, cert_pem) = self_signed(dir.path(), "添付医院");
+    let big: Vec<u8> = (0..200_000u32)
+        .flat_map(|i| format!("{{\"pc\":{i}}}\n").into_bytes())
+        .take(300_000)
+        .collect();
+    let files: [(&str, &[u8]); 2] = [("PC-0001.json", &big), ("assessment.json", b"{\"a\":1}")];
+    for xref_stream in [false, true] {
+        let pdf = pdf_with_attachments(&files, xref_stream);
+        let signed = sign_pdf(&pdf, &signer, &ja_opts()).unwrap();
+        assert!(signed.starts_with(&pdf));
+        let name = format!("attached-{xref_stream}.pdf");
+        assert_third_party_valid(dir.path(), &name, &signed, &[&cert_pem]);
+        assert_eq!(verify_file(&signed).status, Status::Valid);
+        // The signed revision's catalog still lists the files, and they read back whole.
+        let path = write(dir.path(), &name, &signed);
+        let p = path.to_str().unwrap();
+        let listed = run_ok("qpdf", &["--list-attachments", p]);
+        assert!(
+            listed.contains("PC-0001.json") && listed.contains("assessment.json"),
+            "{listed}"
+        );
+        for (n, bytes) in files {
+            let out = std::process::Command::new("qpdf")
+                .args([&format!("--show-attachment={n}"), p])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{n}");
+            assert_eq!(out.stdout, bytes, "{n}");
+        }
+        let doc = Document::load_mem(&signed).unwrap();
+        let catalog = doc.catalog().unwrap();
+        assert!(catalog.get(b"AF").is_ok() && catalog.get(b"Names").is_ok());
+        assert!(catalog.get(b"AcroForm").is_ok());
     }
 }

@@ -923,6 +923,25 @@ impl Store {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
+    /// Numbers of current (not superseded) bundles of an assessment, all and those whose
+    /// signature was verified on import: counted by the database, no bundle is read (the
+    /// history of a hospital's thousands of PCs).
+    pub fn current_bundle_trust_counts(
+        &self,
+        assessment_id: Option<i64>,
+    ) -> Result<(usize, usize)> {
+        let (all, verified): (i64, i64) = self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(verification = ?2), 0) FROM bundles
+             WHERE assessment_id IS ?1 AND superseded = 0",
+            params![assessment_id, BundleTrust::Verified.as_db()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(all).unwrap_or(0),
+            usize::try_from(verified).unwrap_or(0),
+        ))
+    }
+
     /// Hands the current (not superseded) bundles of an assessment to `each`, one at a time and
     /// oldest first (the order of [`Store::bundles`]): only one bundle's JSON is in memory at a
     /// time, so a ledger or report of thousands of PCs reduces each bundle to what it needs

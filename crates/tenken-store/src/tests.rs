@@ -515,6 +515,69 @@ fn profile_history_bundles_and_reports() {
 }
 
 #[test]
+fn current_bundle_trust_counts_match_the_rows() {
+    let (_dir, mut store) = new_store();
+    let cl = test_checklist();
+    let id = new_assessment(&mut store, &cl);
+    assert_eq!(store.current_bundle_trust_counts(Some(id)).unwrap(), (0, 0));
+    let add = |store: &mut Store, host: &str, trust: BundleTrust, supersede: bool| {
+        store
+            .add_bundle_checked(Some(id), host, "{}", None, supersede, trust, None)
+            .unwrap();
+    };
+    add(&mut store, "受付PC", BundleTrust::Verified, true);
+    add(&mut store, "診察室PC", BundleTrust::Unchecked, true);
+    add(&mut store, "会計PC", BundleTrust::Unverified, true);
+    // A verified bundle replaced by an unverified one counts once, as unverified.
+    add(&mut store, "事務PC", BundleTrust::Verified, true);
+    add(&mut store, "事務PC", BundleTrust::Unverified, true);
+    // Two current bundles of one host, both kept: both count.
+    add(&mut store, "院長PC", BundleTrust::Verified, true);
+    add(&mut store, "院長PC", BundleTrust::Verified, false);
+    add_other_assessment_bundle(&mut store, &cl);
+    let rows: Vec<StoredBundle> = store
+        .bundles(Some(id))
+        .unwrap()
+        .into_iter()
+        .filter(|b| !b.superseded)
+        .collect();
+    let verified = rows
+        .iter()
+        .filter(|b| b.verification == BundleTrust::Verified)
+        .count();
+    assert_eq!((rows.len(), verified), (6, 3));
+    assert_eq!(store.current_bundle_trust_counts(Some(id)).unwrap(), (6, 3));
+    assert_eq!(store.current_bundle_trust_counts(None).unwrap(), (0, 0));
+}
+
+/// A verified bundle in a second assessment (never counted with the first's).
+fn add_other_assessment_bundle(store: &mut Store, cl: &Checklist) {
+    let other = store
+        .create_assessment(
+            cl,
+            &NewAssessment {
+                fiscal_year: 2026,
+                checklist_id: cl.id.clone(),
+                sheet: Sheet::Clinic,
+                profile: profile(),
+                assessor: Assessor::default(),
+            },
+        )
+        .unwrap();
+    store
+        .add_bundle_checked(
+            Some(other),
+            "受付PC",
+            "{}",
+            None,
+            true,
+            BundleTrust::Verified,
+            None,
+        )
+        .unwrap();
+}
+
+#[test]
 fn data_dir_override_wins() {
     let p = Path::new("/tmp/x");
     assert_eq!(data_dir(Some(p)), p);

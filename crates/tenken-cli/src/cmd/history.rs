@@ -77,21 +77,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<u8> {
                 )
             );
         }
-        // Issue 8: hosts whose evidence is in this assessment, and the vendor sheet state.
-        let current: Vec<_> = store
-            .bundles(Some(h.id))?
-            .into_iter()
-            .filter(|b| !b.superseded)
-            .collect();
-        if !current.is_empty() {
-            let verified = current
-                .iter()
-                .filter(|b| b.verification == BundleTrust::Verified)
-                .count();
+        // Issue 8: hosts whose evidence is in this assessment, and the vendor sheet state
+        // (counted by the store: a hospital's bundles are not read for two numbers).
+        let (current, verified) = store.current_bundle_trust_counts(Some(h.id))?;
+        if current > 0 {
             outln!(
                 "      {} {}（{} {}）",
                 ctx.t("点検したPC", "hosts scanned"),
-                current.len(),
+                current,
                 BundleTrust::Verified.label(ctx.lang),
                 verified
             );

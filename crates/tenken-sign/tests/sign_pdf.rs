@@ -596,14 +596,7 @@ fn pdf_with_attachments(files: &[(&str, &[u8])], xref_stream: bool) -> Vec<u8> {
     let catalog = doc.catalog_mut().unwrap();
     catalog.set("Names", dictionary! { "EmbeddedFiles" => tree });
     catalog.set("AF", af);
-    let mut buf = Vec::new();
-    if xref_stream {
-        doc.save_modern(&mut buf).unwrap();
-    } else {
-        doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
-        doc.save_to(&mut buf).unwrap();
-    }
-    buf
+    save_pdf(doc, xref_stream)
 }
 
 #[test]

@@ -37,11 +37,16 @@ fn profile() -> ClinicProfile {
 }
 
 fn new_assessment(store: &mut Store, cl: &Checklist) -> i64 {
+    new_assessment_in(store, cl, 2025)
+}
+
+/// An assessment of `fiscal_year` (clinic sheet, the test profile, assessor 鈴木 一郎).
+fn new_assessment_in(store: &mut Store, cl: &Checklist, fiscal_year: u16) -> i64 {
     store
         .create_assessment(
             cl,
             &NewAssessment {
-                fiscal_year: 2025,
+                fiscal_year,
                 checklist_id: cl.id.clone(),
                 sheet: Sheet::Clinic,
                 profile: profile(),
@@ -552,18 +557,7 @@ fn current_bundle_trust_counts_match_the_rows() {
 
 /// A verified bundle in a second assessment (never counted with the first's).
 fn add_other_assessment_bundle(store: &mut Store, cl: &Checklist) {
-    let other = store
-        .create_assessment(
-            cl,
-            &NewAssessment {
-                fiscal_year: 2026,
-                checklist_id: cl.id.clone(),
-                sheet: Sheet::Clinic,
-                profile: profile(),
-                assessor: Assessor::default(),
-            },
-        )
-        .unwrap();
+    let other = new_assessment_in(store, cl, 2026);
     store
         .add_bundle_checked(
             Some(other),

@@ -182,6 +182,11 @@ pub fn make_pdf(pages: usize, xref_stream: bool) -> Vec<u8> {
     let info_id =
         doc.add_object(dictionary! { "Producer" => Object::string_literal("tenken tests") });
     doc.trailer.set("Info", info_id);
+    save_pdf(doc, xref_stream)
+}
+
+/// The bytes of `doc`, with a cross-reference stream or a classic cross-reference table.
+pub fn save_pdf(mut doc: lopdf::Document, xref_stream: bool) -> Vec<u8> {
     let mut buf = Vec::new();
     if xref_stream {
         doc.save_modern(&mut buf).unwrap();

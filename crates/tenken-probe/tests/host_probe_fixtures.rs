@@ -76,6 +76,52 @@ struct CaseSource {
 
 const OSES: [Os; 3] = [Os::Windows, Os::Macos, Os::Linux];
 
+/// The `convert` hooks of the real corpus (`fixtures/real/README.md`): the name a case gives, the
+/// key of the script's document the converted part goes under, the probe's own converter, and
+/// what the file must contain.
+type Converter = fn(&str) -> Option<serde_json::Value>;
+const CONVERTERS: &[(&str, &str, Converter, &str)] = {
+    use tenken_probe::checks::{antivirus, disk_encryption, firewall, os_support, smb_v1};
+    &[
+        (
+            "mp_computer_status_list",
+            "defender",
+            antivirus::defender_from_mp_status_list,
+            "Get-MpComputerStatus list",
+        ),
+        (
+            "firewall_profile_list",
+            "profiles",
+            firewall::profiles_from_list,
+            "Get-NetFirewallProfile list",
+        ),
+        (
+            "smb_server_configuration_list",
+            "smbServerConfig",
+            smb_v1::server_config_from_list,
+            "Get-SmbServerConfiguration list",
+        ),
+        (
+            "bitlocker_volume_list",
+            "bitlocker",
+            disk_encryption::bitlocker_from_list,
+            "Get-BitLockerVolume list",
+        ),
+        (
+            "bitlocker_volume_table",
+            "bitlocker",
+            disk_encryption::bitlocker_from_table,
+            "Get-BitLockerVolume table",
+        ),
+        (
+            "current_version_list",
+            "os",
+            os_support::os_from_current_version_list,
+            "CurrentVersion listing",
+        ),
+    ]
+};
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -152,37 +198,15 @@ fn run_case(probe: &dyn Probe, os: Os, dir: &Path) -> Result<(), String> {
                 let (text, enc) = decode(&bytes, cs.and_then(|c| c.encoding.as_deref()));
                 let text = match cs.and_then(|c| c.convert.as_deref()) {
                     None => text,
-                    Some("mp_computer_status_list") => serde_json::json!({
-                        "defender": tenken_probe::checks::antivirus::defender_from_mp_status_list(&text)
-                            .ok_or("no Get-MpComputerStatus list in the file")?
-                    })
-                    .to_string(),
-                    Some("firewall_profile_list") => serde_json::json!({
-                        "profiles": tenken_probe::checks::firewall::profiles_from_list(&text)
-                            .ok_or("no Get-NetFirewallProfile list in the file")?
-                    })
-                    .to_string(),
-                    Some("smb_server_configuration_list") => serde_json::json!({
-                        "smbServerConfig": tenken_probe::checks::smb_v1::server_config_from_list(&text)
-                            .ok_or("no Get-SmbServerConfiguration list in the file")?
-                    })
-                    .to_string(),
-                    Some("bitlocker_volume_list") => serde_json::json!({
-                        "bitlocker": tenken_probe::checks::disk_encryption::bitlocker_from_list(&text)
-                            .ok_or("no Get-BitLockerVolume list in the file")?
-                    })
-                    .to_string(),
-                    Some("bitlocker_volume_table") => serde_json::json!({
-                        "bitlocker": tenken_probe::checks::disk_encryption::bitlocker_from_table(&text)
-                            .ok_or("no Get-BitLockerVolume table in the file")?
-                    })
-                    .to_string(),
-                    Some("current_version_list") => serde_json::json!({
-                        "os": tenken_probe::checks::os_support::os_from_current_version_list(&text)
-                            .ok_or("no CurrentVersion listing in the file")?
-                    })
-                    .to_string(),
-                    Some(other) => return Err(format!("unknown convert '{other}'")),
+                    Some(name) => {
+                        let (_, key, convert, what) = CONVERTERS
+                            .iter()
+                            .find(|(n, ..)| *n == name)
+                            .ok_or_else(|| format!("unknown convert '{name}'"))?;
+                        let part =
+                            convert(&text).ok_or_else(|| format!("no {what} in the file"))?;
+                        serde_json::json!({ *key: part }).to_string()
+                    }
                 };
                 let mut c = capture(src, text, Some(enc), case.elevated);
                 c.raw_len = bytes.len() as u64;

@@ -124,11 +124,7 @@ fn bitlocker_volume(r: &[(String, String)]) -> Option<Value> {
 /// Same keys as the script's `[ordered]@{...}`; a property not in the text is `null`. `None`
 /// when no record has `MountPoint` and `VolumeStatus`.
 pub fn bitlocker_from_list(text: &str) -> Option<Value> {
-    let vols: Vec<Value> = crate::parse::ps_format_list(text)
-        .iter()
-        .filter_map(|r| bitlocker_volume(r))
-        .collect();
-    (!vols.is_empty()).then_some(Value::Array(vols))
+    bitlocker_from_records(&crate::parse::ps_format_list(text))
 }
 
 /// Same as [`bitlocker_from_list`] for the cmdlet's default table view (two-line headers
@@ -136,10 +132,11 @@ pub fn bitlocker_from_list(text: &str) -> Option<Value> {
 /// `EncryptionMethod` column (`null`), and long cells are cut by PowerShell with `...` (only
 /// `KeyProtector` in practice, which the probe does not read).
 pub fn bitlocker_from_table(text: &str) -> Option<Value> {
-    let vols: Vec<Value> = crate::parse::ps_format_table(text)
-        .iter()
-        .filter_map(|r| bitlocker_volume(r))
-        .collect();
+    bitlocker_from_records(&crate::parse::ps_format_table(text))
+}
+
+fn bitlocker_from_records(records: &[Vec<(String, String)>]) -> Option<Value> {
+    let vols: Vec<Value> = records.iter().filter_map(|r| bitlocker_volume(r)).collect();
     (!vols.is_empty()).then_some(Value::Array(vols))
 }
 
